@@ -1,0 +1,58 @@
+"""ShipCaptainCrew: the dispatch board, payments and waivers of a charter-boat business."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
+STAGING_PREFIX = "/_staging"
+
+
+class StagingPrefix:
+    """Serve `/_staging/...` with the same app: the prefix moves to SCRIPT_NAME, so url_for keeps
+    it and the staging shell talks to the staging alias."""
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path == STAGING_PREFIX or path.startswith(STAGING_PREFIX + "/"):
+            environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + STAGING_PREFIX
+            environ["PATH_INFO"] = path[len(STAGING_PREFIX) :] or "/"
+        return self.app(environ, start_response)
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask app from the environment (or test_config) and register its blueprints."""
+    from scc import auth, config, dispatch, security, store, web, web_errors
+
+    app = Flask(__name__)
+    app.config.from_mapping(config.from_environ())
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if not app.config["SECRET_KEY"] and not (app.config["DEV"] or app.testing):
+        raise RuntimeError(
+            "SCC_SECRET_KEY is not set. It signs sessions and patron links; set it to a long "
+            "random string, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+        )
+    if not app.config["SECRET_KEY"]:
+        import secrets
+
+        app.config["SECRET_KEY"] = secrets.token_urlsafe(48)
+
+    store.init_app(app)
+    web.init_app(app)
+    web_errors.init_app(app)
+    security.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(dispatch.bp)
+    app.wsgi_app = StagingPrefix(app.wsgi_app)  # type: ignore[method-assign]
+    return app

@@ -1,0 +1,35 @@
+"""Configuration from the environment variables named in DESIGN.md."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from scc.store import DEFAULT_TABLE
+
+SESSION_IDLE_SECONDS = 2 * 60 * 60  # a session unused for 2 h ends
+SESSION_MAX_SECONDS = 12 * 60 * 60  # and none lives longer than 12 h
+MAX_BODY_BYTES = 64 * 1024
+
+
+def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Read SCC's settings; unset optional ones become empty strings."""
+    env = os.environ if environ is None else environ
+    return {
+        "TABLE": env.get("SCC_TABLE") or DEFAULT_TABLE,
+        "SECRET_KEY": env.get("SCC_SECRET_KEY") or None,
+        "ADMIN_PASS_HASH": env.get("SCC_ADMIN_PASS_HASH", ""),
+        "ADMIN_EMAIL": env.get("SCC_ADMIN_EMAIL", ""),
+        "MAIL_FROM": env.get("SCC_MAIL_FROM", ""),
+        "DISPATCH_BUCKET": env.get("SCC_DISPATCH_BUCKET", ""),
+        "PAY_INSTRUCTIONS": env.get("SCC_PAY_INSTRUCTIONS", ""),
+        "TIMEZONE": env.get("SCC_TIMEZONE") or "America/Los_Angeles",
+        "DYNAMODB_ENDPOINT": None,  # boto3 reads AWS_ENDPOINT_URL_DYNAMODB itself
+        "DEV": False,
+        "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
+        "MAX_FORM_MEMORY_SIZE": MAX_BODY_BYTES,
+        "SESSION_IDLE_SECONDS": SESSION_IDLE_SECONDS,
+        "SESSION_MAX_SECONDS": SESSION_MAX_SECONDS,
+        "SECURE_COOKIES": True,
+    }

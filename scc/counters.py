@@ -1,0 +1,69 @@
+"""Fixed-window counters in DynamoDB (Lambda instances share no memory): login throttling and the
+waiver form's per-IP limit. Items expire through the table's TTL; expired ones are ignored on read
+because TTL deletion can lag by hours."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scc import clock
+from scc.store import ConditionFailed, Store, deserialize, serialize
+
+COUNTER_SK = "#counter"
+
+
+@dataclass(frozen=True)
+class Count:
+    hits: int
+    resets_at: int  # epoch seconds
+
+    def retry_after(self) -> int:
+        return max(1, self.resets_at - int(clock.now().timestamp()))
+
+
+def _key(scope: str, who: str) -> dict[str, str]:
+    return {"eid": f"#counter#{scope}#{who}", "crew_id": COUNTER_SK}
+
+
+def peek(store: Store, scope: str, keys: list[str]) -> list[Count]:
+    """Read the live counters for these keys in one call (missing or expired count as zero)."""
+    now = int(clock.now().timestamp())
+    wanted = [serialize(_key(scope, k)) for k in dict.fromkeys(keys)]
+    result = store.call(
+        "batch_get_item",
+        RequestItems={store.table: {"Keys": wanted, "ConsistentRead": True}},
+    )
+    counts = []
+    for raw in result.get("Responses", {}).get(store.table, []):
+        item = deserialize(raw)
+        if int(item.get("ttl", 0)) > now:
+            counts.append(Count(int(item.get("hits", 0)), int(item["ttl"])))
+    return counts
+
+
+def hit(store: Store, scope: str, who: str, window: int) -> Count:
+    """Count one more hit in the current window, starting a new window when the old one ended."""
+    now = int(clock.now().timestamp())
+    try:
+        result = store.call(
+            "update_item",
+            TableName=store.table,
+            Key=serialize(_key(scope, who)),
+            UpdateExpression="ADD hits :one SET #t = if_not_exists(#t, :end)",
+            ConditionExpression="attribute_not_exists(#t) OR #t > :now",
+            ExpressionAttributeNames={"#t": "ttl"},
+            ExpressionAttributeValues=serialize({":one": 1, ":end": now + window, ":now": now}),
+            ReturnValues="ALL_NEW",
+        )
+        item = deserialize(result["Attributes"])
+        return Count(int(item["hits"]), int(item["ttl"]))
+    except ConditionFailed:
+        # The stored window has ended: start a fresh one.
+        item = {**_key(scope, who), "hits": 1, "ttl": now + window}
+        store.call("put_item", TableName=store.table, Item=serialize(item))
+        return Count(1, now + window)
+
+
+def clear(store: Store, scope: str, who: str) -> None:
+    """Forget a counter (e.g. a crew member's failures after a good sign-in)."""
+    store.call("delete_item", TableName=store.table, Key=serialize(_key(scope, who)))

@@ -1,0 +1,41 @@
+"""htmx helpers: tell htmx requests apart, merge HX-Trigger events, retarget, Vary."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, request
+
+
+def is_htmx() -> bool:
+    """Tell whether the request came from htmx (and wants a fragment)."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def trigger(response: Response, name: str, detail: Any = None) -> Response:
+    """Add an event to HX-Trigger, merging with any already there."""
+    current = response.headers.get("HX-Trigger")
+    events: dict[str, Any] = {}
+    if current:
+        try:
+            loaded = json.loads(current)
+            events = loaded if isinstance(loaded, dict) else {}
+        except ValueError:
+            events = {n.strip(): None for n in current.split(",") if n.strip()}
+    events[name] = detail
+    response.headers["HX-Trigger"] = json.dumps(events)
+    return response
+
+
+def retarget(response: Response, selector: str, swap: str = "innerHTML") -> Response:
+    """Send the response somewhere other than the element that asked."""
+    response.headers["HX-Retarget"] = selector
+    response.headers["HX-Reswap"] = swap
+    return response
+
+
+def vary(response: Response) -> Response:
+    """One URL serves JSON and fragments, so caches must key on HX-Request."""
+    response.vary.add("HX-Request")
+    return response

@@ -1,0 +1,74 @@
+// ShipCaptainCrew: the little glue the pages need beside htmx. Loaded as a file (the CSP allows no
+// inline script); htmx is configured through <meta name="htmx-config">.
+(function () {
+  "use strict";
+
+  function cookie(name) {
+    var parts = document.cookie ? document.cookie.split("; ") : [];
+    for (var i = 0; i < parts.length; i++) {
+      var eq = parts[i].indexOf("=");
+      if (parts[i].slice(0, eq) === name) return decodeURIComponent(parts[i].slice(eq + 1));
+    }
+    return "";
+  }
+
+  // CSRF: cookie sessions must echo the token issued at sign-in on every write.
+  document.addEventListener("htmx:configRequest", function (evt) {
+    var token = cookie("scc_csrf");
+    if (token && evt.detail.verb !== "get") evt.detail.headers["X-CSRF-Token"] = token;
+  });
+
+  // A new request clears the last error message.
+  document.addEventListener("htmx:beforeRequest", function () {
+    var flash = document.getElementById("flash");
+    if (flash) flash.textContent = "";
+  });
+
+  // Modals: a <dialog> swapped into #modal opens; scc:close-modal (HX-Trigger) closes it.
+  document.addEventListener("htmx:afterSettle", function () {
+    var dialog = document.querySelector("#modal dialog:not([open])");
+    if (dialog && typeof dialog.showModal === "function") {
+      dialog.showModal();
+      var first = dialog.querySelector("select, input");
+      if (first) first.focus();
+    }
+  });
+  function closeModal() {
+    var dialog = document.querySelector("#modal dialog");
+    if (dialog) {
+      if (dialog.open) dialog.close();
+      dialog.remove();
+    }
+  }
+  document.addEventListener("scc:close-modal", closeModal);
+  document.addEventListener("click", function (evt) {
+    var target = evt.target;
+    if (target instanceof Element && target.closest("[data-close-modal]")) closeModal();
+  });
+  document.addEventListener("close", function (evt) {
+    if (evt.target instanceof HTMLDialogElement) evt.target.remove();
+  }, true);
+
+  // Toasts: HX-Trigger {"scc:toast": "Recorded 50.00 cash for Dana"}.
+  document.addEventListener("scc:toast", function (evt) {
+    var box = document.getElementById("toasts");
+    if (!box || !evt.detail) return;
+    var toast = document.createElement("p");
+    toast.className = "toast";
+    toast.setAttribute("role", "status");
+    toast.textContent = String(evt.detail.value || "");
+    box.appendChild(toast);
+    setTimeout(function () { toast.remove(); }, 5000);
+  });
+
+  // Copy buttons (patron payment links).
+  document.addEventListener("click", function (evt) {
+    var target = evt.target;
+    if (!(target instanceof Element)) return;
+    var button = target.closest("[data-copy]");
+    if (!button || !navigator.clipboard) return;
+    navigator.clipboard.writeText(button.getAttribute("data-copy") || "").then(function () {
+      button.textContent = "Copied";
+    });
+  });
+})();

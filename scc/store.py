@@ -1,0 +1,301 @@
+"""DynamoDB access in one place: the table spec, the lazily created client, (de)serialization,
+and ClientError turned into the app's own exceptions."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import BotoCoreError, ClientError
+
+from scc.errors import Conflict, NotFound, StoreError
+from scc.models import (
+    BOARD_PK,
+    BY_DATE_INDEX,
+    EVENT_SK,
+    TTL_ATTRIBUTE,
+    Event,
+    event_from_item,
+    event_to_item,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+DEFAULT_TABLE = "shipcaptaincrew-events"
+DEFAULT_REGION = "us-west-2"
+WHEN = ("upcoming", "today", "past", "all")
+BOARD_LIMIT = 200
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def table_spec(name: str) -> dict[str, Any]:
+    """The table: key eid/crew_id, plus a sparse index listing event records by date."""
+    return {
+        "TableName": name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [
+            {"AttributeName": "eid", "AttributeType": "S"},
+            {"AttributeName": "crew_id", "AttributeType": "S"},
+            {"AttributeName": "board", "AttributeType": "S"},
+            {"AttributeName": "board_sk", "AttributeType": "S"},
+        ],
+        "KeySchema": [
+            {"AttributeName": "eid", "KeyType": "HASH"},
+            {"AttributeName": "crew_id", "KeyType": "RANGE"},
+        ],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": BY_DATE_INDEX,
+                "KeySchema": [
+                    {"AttributeName": "board", "KeyType": "HASH"},
+                    {"AttributeName": "board_sk", "KeyType": "RANGE"},
+                ],
+                # The board is answered from the index alone, so it carries the whole record.
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+    }
+
+
+@functools.cache
+def dynamodb_client(endpoint_url: str | None = None, region: str | None = None) -> DynamoDBClient:
+    """Create the DynamoDB client once per process (never at import: cold start, and moto)."""
+    import boto3
+    from botocore.config import Config
+
+    region = region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    config = Config(
+        connect_timeout=2, read_timeout=5, retries={"max_attempts": 3, "mode": "standard"}
+    )
+    return boto3.session.Session().client(
+        "dynamodb",
+        region_name=region or DEFAULT_REGION,
+        endpoint_url=endpoint_url,
+        config=config,
+    )
+
+
+def serialize(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _serializer.serialize(v) for k, v in item.items()}
+
+
+def deserialize(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _deserializer.deserialize(v) for k, v in item.items()}
+
+
+class ConditionFailed(Exception):
+    """A conditional write did not apply; carries the item as it was, when DynamoDB returned it."""
+
+    def __init__(self, item: dict[str, Any] | None) -> None:
+        super().__init__("condition failed")
+        self.item = item
+
+
+class Store:
+    """The events table, reached through one boto3 client."""
+
+    def __init__(self, table: str, endpoint_url: str | None = None) -> None:
+        self.table = table
+        self.endpoint_url = endpoint_url
+
+    @property
+    def client(self) -> DynamoDBClient:
+        return dynamodb_client(self.endpoint_url)
+
+    def call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
+        """Run one DynamoDB operation, turning its failures into the app's exceptions."""
+        try:
+            result: dict[str, Any] = getattr(self.client, operation)(**kwargs)
+            return result
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            code = error.get("Code", "")
+            if code == "ConditionalCheckFailedException":
+                raw = exc.response.get("Item")
+                raise ConditionFailed(deserialize(raw) if raw else None) from None
+            if code == "TransactionCanceledException":
+                reasons = exc.response.get("CancellationReasons", [])
+                if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons):
+                    raw = next((r.get("Item") for r in reasons if r.get("Item")), None)
+                    raise ConditionFailed(deserialize(raw) if raw else None) from None
+            if code == "ResourceNotFoundException":
+                raise StoreError(
+                    f"The table {self.table} does not exist yet; run `scc init-db`."
+                ) from None
+            if code in {
+                "ProvisionedThroughputExceededException",
+                "ThrottlingException",
+                "RequestLimitExceeded",
+                "TransactionConflictException",
+            }:
+                raise StoreError("The database is busy right now; please try again.") from None
+            raise StoreError("The database could not do that just now; please try again.") from exc
+        except BotoCoreError as exc:
+            raise StoreError("The database could not be reached; please try again.") from exc
+
+    # --- table ----------------------------------------------------------------------------------
+
+    def create_table(self) -> bool:
+        """Create the table and its index if missing; True when it was created."""
+        try:
+            self.client.describe_table(TableName=self.table)
+            return False
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+                raise
+        try:
+            self.client.create_table(**table_spec(self.table))
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ResourceInUseException":
+                raise
+            return False
+        self.client.get_waiter("table_exists").wait(
+            TableName=self.table, WaiterConfig={"Delay": 1, "MaxAttempts": 60}
+        )
+        self.client.update_time_to_live(
+            TableName=self.table,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
+        )
+        return True
+
+    # --- events ---------------------------------------------------------------------------------
+
+    def create_event(self, event: Event) -> Event:
+        """Store a new event and its crew assignments; Conflict when the id is taken."""
+        puts: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": serialize(event_to_item(event)),
+                    "ConditionExpression": "attribute_not_exists(eid)",
+                }
+            }
+        ]
+        puts += [self._crew_put(event, c.crew_id, c.role) for c in event.crew]
+        try:
+            self.call("transact_write_items", TransactItems=puts)
+        except ConditionFailed:
+            raise Conflict(f"An event with id {event.event_id} already exists.", "event_id") from None
+        return event
+
+    def _crew_put(self, event: Event, crew_id: str, role: str) -> dict[str, Any]:
+        item = {"eid": event.event_id, "crew_id": crew_id, "role": role, "date": event.date}
+        return {"Put": {"TableName": self.table, "Item": serialize(item)}}
+
+    def get_event(self, event_id: str) -> Event:
+        """Read one event record; NotFound when there is none."""
+        result = self.call(
+            "get_item",
+            TableName=self.table,
+            Key=serialize({"eid": event_id, "crew_id": EVENT_SK}),
+            ConsistentRead=True,
+        )
+        if "Item" not in result:
+            raise NotFound(f"There is no event {event_id}.")
+        return event_from_item(deserialize(result["Item"]))
+
+    def list_events(self, when: str, today: str) -> list[Event]:
+        """The board: one Query on the by-date index, never a Scan."""
+        names = {"#b": "board", "#s": "board_sk"}
+        values: dict[str, Any] = {":b": BOARD_PK}
+        forward = True
+        if when == "upcoming":
+            condition = "#b = :b AND #s >= :d"
+            values[":d"] = today
+        elif when == "today":
+            condition = "#b = :b AND begins_with(#s, :d)"
+            values[":d"] = today + "#"
+        elif when == "past":
+            condition = "#b = :b AND #s < :d"
+            values[":d"] = today
+            forward = False
+        else:
+            condition = "#b = :b"
+        result = self.call(
+            "query",
+            TableName=self.table,
+            IndexName=BY_DATE_INDEX,
+            KeyConditionExpression=condition,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=serialize(values),
+            ScanIndexForward=forward,
+            Limit=BOARD_LIMIT,
+        )
+        return [event_from_item(deserialize(item)) for item in result.get("Items", [])]
+
+    def replace_event(self, old: Event, new: Event) -> Event:
+        """Write an edited event if nobody changed it since it was read (rev guard)."""
+        new = replace(new, rev=old.rev + 1)
+        writes: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": serialize(event_to_item(new)),
+                    "ConditionExpression": "#r = :r",
+                    "ExpressionAttributeNames": {"#r": "rev"},
+                    "ExpressionAttributeValues": serialize({":r": old.rev}),
+                }
+            }
+        ]
+        old_crew = {c.crew_id: c.role for c in old.crew}
+        new_crew = {c.crew_id: c.role for c in new.crew}
+        writes += [
+            {
+                "Delete": {
+                    "TableName": self.table,
+                    "Key": serialize({"eid": old.event_id, "crew_id": crew_id}),
+                }
+            }
+            for crew_id in old_crew.keys() - new_crew.keys()
+        ]
+        writes += [
+            self._crew_put(new, crew_id, role)
+            for crew_id, role in new_crew.items()
+            if old_crew.get(crew_id) != role
+        ]
+        try:
+            self.call("transact_write_items", TransactItems=writes)
+        except ConditionFailed:
+            raise Conflict(
+                "Someone changed this event meanwhile; reload it and try again."
+            ) from None
+        return new
+
+    def event_ids(self) -> Iterator[str]:
+        """Every distinct event id in the table, for scc lint-events.
+
+        This admin tool Scans (keys only) on purpose: ids that break the convention may come from
+        older records that never made it into the by-date index.
+        """
+        kwargs: dict[str, Any] = {"TableName": self.table, "ProjectionExpression": "eid"}
+        seen: set[str] = set()
+        while True:
+            page = self.call("scan", **kwargs)
+            for item in page.get("Items", []):
+                eid = deserialize(item)["eid"]
+                if eid not in seen and not eid.startswith("#"):
+                    seen.add(eid)
+                    yield eid
+            if "LastEvaluatedKey" not in page:
+                return
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def init_app(app: Any) -> None:
+    """Give the app its Store (the client itself is made on first use)."""
+    app.extensions["scc.store"] = Store(app.config["TABLE"], app.config.get("DYNAMODB_ENDPOINT"))
+
+
+def get_store() -> Store:
+    """The current app's Store."""
+    from flask import current_app
+
+    store: Store = current_app.extensions["scc.store"]
+    return store

@@ -1,0 +1,178 @@
+"""Plain validation functions: each takes raw input and returns clean values or raises Invalid."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from scc import eventids
+from scc.errors import Invalid
+from scc.models import CrewMember, Patron
+from scc.money import parse_amount
+
+T = TypeVar("T")
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CREW_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")
+_PATRON_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+_EMAIL = re.compile(r"[^@\s<>]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+_PHONE = re.compile(r"\+?[0-9 ().-]{7,25}")
+MAX_PATRONS = 60
+MAX_CREW = 20
+
+
+class FieldErrors:
+    """Collect one message per field, so a form can show every problem at once."""
+
+    def __init__(self) -> None:
+        self.messages: dict[str, str] = {}
+
+    def take(self, field: str, check: Callable[[], T]) -> T | None:
+        try:
+            return check()
+        except Invalid as exc:
+            self.messages.setdefault(exc.field or field, exc.message)
+            return None
+
+    def raise_if_any(self) -> None:
+        if self.messages:
+            field, message = next(iter(self.messages.items()))
+            raise Invalid(message, field, errors=dict(self.messages))
+
+
+def text(
+    value: Any, field: str, label: str, *, max_len: int = 120, required: bool = True, multiline=False
+) -> str:
+    """A line of plain text: trimmed, bounded, no markup or control characters."""
+    if value is None or value == "":
+        if required:
+            raise Invalid(f"{label} is required.", field)
+        return ""
+    if not isinstance(value, str):
+        raise Invalid(f"{label} must be text.", field)
+    value = value.strip()
+    if required and not value:
+        raise Invalid(f"{label} is required.", field)
+    if len(value) > max_len:
+        raise Invalid(f"{label} is too long (at most {max_len} characters).", field)
+    if "<" in value or ">" in value:
+        raise Invalid(f"{label} can't contain < or >.", field)
+    check = value.replace("\n", "").replace("\r", "").replace("\t", "") if multiline else value
+    if _CONTROL.search(check) or (not multiline and ("\n" in value or "\r" in value)):
+        raise Invalid(f"{label} has characters that can't be stored.", field)
+    return value
+
+
+def day(value: Any, field: str = "date", label: str = "The date") -> date:
+    """A calendar date written YYYY-MM-DD."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise Invalid(f"{label} must be written YYYY-MM-DD, e.g. 2026-05-23.", field)
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise Invalid(f"{label} is not a real calendar date.", field) from None
+
+
+def email(value: Any, field: str = "email", *, required: bool = False) -> str | None:
+    raw = text(value, field, "The email address", max_len=254, required=required)
+    if not raw:
+        return None
+    if not _EMAIL.fullmatch(raw):
+        raise Invalid("That email address does not look right (name@example.com).", field)
+    return raw
+
+
+def phone(value: Any, field: str = "phone", *, required: bool = False) -> str | None:
+    raw = text(value, field, "The phone number", max_len=25, required=required)
+    if not raw:
+        return None
+    if not _PHONE.fullmatch(raw) or sum(ch.isdigit() for ch in raw) < 7:
+        raise Invalid("That phone number does not look right (e.g. 619-555-0134).", field)
+    return raw
+
+
+def crew_id(value: Any, field: str = "crew_id") -> str:
+    if not isinstance(value, str) or not _CREW_ID.fullmatch(value.strip().lower()):
+        raise Invalid(
+            "A crew id is 1-40 lower-case letters, digits, dots, dashes or underscores, e.g. cory.",
+            field,
+        )
+    return value.strip().lower()
+
+
+def _list(value: Any, field: str, label: str, most: int) -> list[Any]:
+    if not isinstance(value, list):
+        raise Invalid(f"{label} must be a list.", field)
+    if len(value) > most:
+        raise Invalid(f"{label} can have at most {most} entries.", field)
+    return value
+
+
+def patrons(value: Any, field: str = "patrons") -> list[Patron]:
+    """The manifest: at least one patron, unique ids (made from names when not given)."""
+    entries = _list(value, field, "The patron list", MAX_PATRONS)
+    if not entries:
+        raise Invalid("Add at least one patron to the manifest.", field)
+    result: list[Patron] = []
+    seen: set[str] = set()
+    for n, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            raise Invalid(f"Patron {n} must be an object with a name.", field)
+        name = text(entry.get("name"), field, f"Patron {n}'s name", max_len=80)
+        pid = entry.get("patron_id") or eventids.slug(name)[:40] or f"patron-{n}"
+        if not isinstance(pid, str) or not _PATRON_ID.fullmatch(pid):
+            raise Invalid(
+                f"Patron {n}'s id must be lower-case letters, digits, - or _ (e.g. dana-lee).",
+                field,
+            )
+        base, k = pid, 2
+        while pid in seen:
+            if entry.get("patron_id"):
+                raise Invalid(f"Patron id {pid} appears twice on the manifest.", field)
+            pid, k = f"{base[:36]}-{k}", k + 1
+        seen.add(pid)
+        due = entry.get("amount_due")
+        result.append(
+            Patron(
+                patron_id=pid,
+                name=name,
+                email=email(entry.get("email"), field),
+                phone=phone(entry.get("phone"), field),
+                amount_due=None
+                if due in (None, "")
+                else parse_amount(due, field=field, allow_zero=True),
+            )
+        )
+    return result
+
+
+def crew(value: Any, field: str = "crew") -> list[CrewMember]:
+    entries = _list(value, field, "The crew list", MAX_CREW)
+    result: list[CrewMember] = []
+    seen: set[str] = set()
+    for n, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            raise Invalid(f"Crew member {n} must be an object with crew_id and role.", field)
+        cid = crew_id(entry.get("crew_id"), field)
+        if cid in seen:
+            raise Invalid(f"Crew id {cid} appears twice.", field)
+        seen.add(cid)
+        role = text(entry.get("role") or "crew", field, f"Crew member {n}'s role", max_len=30)
+        result.append(CrewMember(crew_id=cid, role=role.lower()))
+    return result
+
+
+def total(value: Any, shares: list[Patron], field: str = "total") -> Decimal:
+    """The event's total: given, or the sum of the patrons' shares; never below those shares."""
+    known = sum((p.amount_due for p in shares if p.amount_due is not None), Decimal("0.00"))
+    if value in (None, ""):
+        return known
+    amount = parse_amount(value, field=field, allow_zero=True)
+    if known > amount:
+        raise Invalid(
+            f"The patrons' shares add up to {known:.2f}, more than the total {amount:.2f}.", field
+        )
+    return amount
