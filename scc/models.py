@@ -14,6 +14,9 @@ WAIVER_SK_PREFIX = "#waiver#"
 BOARD_PK = "events"
 BY_DATE_INDEX = "by-date"
 TTL_ATTRIBUTE = "ttl"
+# patron_due holds each patron's headroom for the conditional payment write; a patron without a
+# share gets this sentinel, so the same condition (headroom >= amount) works for everyone.
+NO_SHARE_HEADROOM = Decimal("1000000000000.00")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,6 +81,10 @@ class Event:
     def patron(self, patron_id: str) -> Patron | None:
         return next((p for p in self.patrons if p.patron_id == patron_id), None)
 
+    def name_of(self, patron_id: str) -> str:
+        patron = self.patron(patron_id)
+        return patron.name if patron else patron_id
+
     def paid_by(self, patron_id: str) -> Decimal:
         return to_cents(self.patron_paid.get(patron_id, ZERO))
 
@@ -135,8 +142,8 @@ def event_to_item(event: Event) -> dict[str, Any]:
         ],
         "crew": [{"crew_id": c.crew_id, "role": c.role} for c in event.crew],
         # The ledger: payments by patron, then payment id. payment_index maps a payment id to its
-        # patron so the idempotency key is unique across the event; patron_due holds what each
-        # patron with a share still owes, so one conditional UpdateItem can refuse an overpayment.
+        # patron so the idempotency key is unique across the event; patron_due is each patron's
+        # headroom, so one conditional UpdateItem can refuse an overpayment (see scc.ledger).
         "payments": {
             p.patron_id: {
                 pay.payment_id: payment_to_map(pay) for pay in event.payments_of(p.patron_id)
@@ -146,7 +153,10 @@ def event_to_item(event: Event) -> dict[str, Any]:
         "payment_index": {pay.payment_id: pay.patron_id for pay in event.payments},
         "patron_paid": {p.patron_id: event.paid_by(p.patron_id) for p in event.patrons},
         "patron_due": {
-            pid: to_cents(share - event.paid_by(pid)) for pid, share in shares.items()
+            p.patron_id: to_cents(shares[p.patron_id] - event.paid_by(p.patron_id))
+            if p.patron_id in shares
+            else NO_SHARE_HEADROOM
+            for p in event.patrons
         },
         "payment_amount": to_cents(event.paid_total),
         "balance_due": event.balance_due,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import Flask, Response, g, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from scc.errors import SCCError, Throttled, Unauthorized
@@ -32,7 +32,8 @@ def respond(status: int, message: str, field: str | None = None) -> Response:
         response = make_response(
             render_template("errors/_message.html", message=message, status=status), status
         )
-        return retarget(response, "#flash", "innerHTML")
+        # A view may say where its errors belong (e.g. inside the open modal); else the flash.
+        return retarget(response, g.get("error_target", "#flash"), "innerHTML")
     if request.path.startswith("/api/"):
         response = jsonify({"error": message, "field": field})
         response.status_code = status

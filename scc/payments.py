@@ -1,0 +1,142 @@
+"""Log Payment: the modal, the ledger writes, voids, and payment-cleared answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, g, jsonify, render_template, request
+
+from scc import eventids, ledger, validation
+from scc.auth import login_required, signed_in_crew
+from scc.dispatch import event_id_from_url, render_card
+from scc.errors import Invalid, NotFound
+from scc.htmx import is_htmx, trigger
+from scc.models import Event, payment_json
+from scc.money import fmt, parse_amount
+from scc.store import get_store
+from scc.web import payload
+
+bp = Blueprint("payments", __name__)
+
+
+@bp.get("/api/events/<eid>/payment-modal")
+@login_required
+def payment_modal(eid: str) -> Any:
+    """The Log Payment dialog, with a fresh idempotency key each time it opens."""
+    event = get_store().get_event(event_id_from_url(eid))
+    return render_template(
+        "payments/_modal.html", event=event, key=ledger.new_key(), crew_id=signed_in_crew(),
+        methods=ledger.METHOD_LABELS,
+    )
+
+
+def _log(event_id: str, data: dict[str, Any]) -> Any:
+    g.error_target = "#payment-error"  # 422s show inside the modal, where the crew member is
+    patron_id = data.get("patron_id")
+    if not isinstance(patron_id, str) or not patron_id.strip():
+        raise Invalid("Choose the patron who paid.", "patron_id")
+    amount = parse_amount(data.get("amount"))
+    method = ledger.check_method(data.get("method"))
+    notes = validation.text(data.get("notes"), "notes", "The note", max_len=280, required=False,
+                            multiline=True)
+    key = request.headers.get("Idempotency-Key") or data.get("idempotency_key")
+    payment = ledger.new_payment(
+        patron_id=patron_id.strip(), amount=amount, method=method, notes=notes,
+        logged_by=signed_in_crew(),
+        payment_id=None if key in (None, "") else ledger.check_key(key),
+    )
+    logged = ledger.log_payment(get_store(), event_id, payment)
+    event, pay = logged.event, logged.payment
+    if is_htmx():
+        patron = event.patron(pay.patron_id)
+        name = patron.name if patron else pay.patron_id
+        verb = "Already recorded" if logged.replayed else "Recorded"
+        response = render_card(event)
+        trigger(response, "scc:toast",
+                f"{verb} ${fmt(pay.amount)} {ledger.METHOD_LABELS[pay.method]} from {name}.")
+        return trigger(response, "scc:close-modal")
+    response = jsonify({
+        "event_id": event.event_id,
+        "payment": payment_json(pay),
+        "paid_total": fmt(event.paid_total),
+        "balance_due": fmt(event.balance_due),
+        "payment_cleared": event.payment_cleared,
+        "replayed": logged.replayed,
+    })
+    response.status_code = 201
+    return response
+
+
+@bp.post("/api/events/<eid>/payment-log")
+@login_required
+def log_for_event(eid: str) -> Any:
+    """Log a payment on the event in the URL."""
+    return _log(event_id_from_url(eid), payload())
+
+
+@bp.post("/api/payment/log")
+@login_required
+def log_with_event_in_body() -> Any:
+    """Log a payment; the event id comes in the body."""
+    data = payload()
+    return _log(eventids.check(data.get("event_id"), field="event_id"), data)
+
+
+def _cleared_json(event: Event, patron_id: str | None) -> dict[str, Any]:
+    if patron_id is None:
+        return {"event_id": event.event_id, "patron_id": None, "cleared": event.payment_cleared,
+                "amount_due": fmt(event.total), "amount_paid": fmt(event.paid_total),
+                "balance_due": fmt(event.balance_due),
+                "payments": [payment_json(p) for p in event.payments]}
+    patron = event.patron(patron_id)
+    if patron is None:
+        raise NotFound(f"There is no patron {patron_id} on this event.")
+    due = event.due_from(patron_id)
+    return {"event_id": event.event_id, "patron_id": patron_id,
+            "cleared": event.patron_cleared(patron_id),
+            "amount_due": None if patron.amount_due is None else fmt(patron.amount_due),
+            "amount_paid": fmt(event.paid_by(patron_id)),
+            "balance_due": None if due is None else fmt(due),
+            "payments": [payment_json(p) for p in event.payments_of(patron_id)]}
+
+
+@bp.get("/api/events/<eid>/payment-cleared")
+@login_required
+def payment_cleared(eid: str) -> Any:
+    """Whether one patron (patron_id=...) or the whole event has paid in full."""
+    event = get_store().get_event(event_id_from_url(eid))
+    patron_id = request.args.get("patron_id") or None
+    data = _cleared_json(event, patron_id)
+    if is_htmx():
+        return render_template("payments/_cleared.html", data=data)
+    return jsonify(data)
+
+
+@bp.get("/api/events/<eid>/payments/<payment_id>/void")
+@login_required
+def void_modal(eid: str, payment_id: str) -> Any:
+    """The dialog asking why a payment is being voided."""
+    event = get_store().get_event(event_id_from_url(eid))
+    payment = next((p for p in event.payments if p.payment_id == payment_id), None)
+    if payment is None:
+        raise NotFound(f"There is no payment {payment_id} on this event.")
+    return render_template("payments/_void_modal.html", event=event, payment=payment,
+                           methods=ledger.METHOD_LABELS)
+
+
+@bp.post("/api/events/<eid>/payments/<payment_id>/void")
+@login_required
+def void(eid: str, payment_id: str) -> Any:
+    """Void a payment with a reason; it stays on record, struck through, and totals drop."""
+    g.error_target = "#void-error"
+    event_id = event_id_from_url(eid)
+    reason = validation.text(payload().get("reason"), "reason", "The reason", max_len=200)
+    event = ledger.void_payment(get_store(), event_id, payment_id, reason, signed_in_crew())
+    response = render_card(event)
+    if is_htmx():
+        trigger(response, "scc:toast", "Payment voided.")
+        trigger(response, "scc:close-modal")
+    return response
+
+
+

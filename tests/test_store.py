@@ -1,0 +1,95 @@
+from decimal import Decimal
+
+import pytest
+from botocore.stub import Stubber
+
+from scc.errors import Conflict, NotFound, StoreError
+from scc.models import CrewMember, Event, Patron, Payment, event_from_item, event_to_item
+from scc.store import Store, table_spec
+
+
+def make_event(**overrides):
+    values = dict(
+        event_id="2030-05-23-captain-cory",
+        date="2030-05-23",
+        title="Whales",
+        total=Decimal("300.00"),
+        patrons=[Patron(patron_id="dana", name="Dana", amount_due=Decimal("100.00")),
+                 Patron(patron_id="sam", name="Sam")],
+        crew=[CrewMember(crew_id="cory", role="captain")],
+    )
+    values.update(overrides)
+    return Event(**values)
+
+
+def test_item_round_trip_keeps_money_decimal():
+    event = make_event(
+        payments=[Payment(payment_id="p1", patron_id="dana", amount=Decimal("40.00"),
+                          method="cash", timestamp="2030-05-23T10:00:00Z", logged_by="cory")],
+        paid_total=Decimal("40.00"),
+        patron_paid={"dana": Decimal("40.00"), "sam": Decimal("0.00")},
+    )
+    item = event_to_item(event)
+    assert item["crew_id"] == "#event"
+    assert item["balance_due"] == Decimal("260.00")
+    assert item["patron_due"]["dana"] == Decimal("60.00")
+    back = event_from_item(item)
+    assert back.payments == event.payments
+    assert back.paid_total == Decimal("40.00")
+    assert isinstance(back.total, Decimal)
+
+
+def test_table_spec_has_key_and_date_index():
+    spec = table_spec("t")
+    assert [k["AttributeName"] for k in spec["KeySchema"]] == ["eid", "crew_id"]
+    assert spec["GlobalSecondaryIndexes"][0]["IndexName"] == "by-date"
+
+
+def test_create_table_is_idempotent(store):
+    assert store.create_table() is False
+    assert store.client.describe_table(TableName=store.table)["Table"]["TableStatus"] == "ACTIVE"
+
+
+def test_create_writes_event_record_and_crew_items(store):
+    store.create_event(make_event())
+    items = store.client.query(
+        TableName=store.table, KeyConditionExpression="eid = :e",
+        ExpressionAttributeValues={":e": {"S": "2030-05-23-captain-cory"}},
+    )["Items"]
+    assert sorted(i["crew_id"]["S"] for i in items) == ["#event", "cory"]
+
+
+def test_duplicate_id_is_a_conflict(store):
+    store.create_event(make_event())
+    with pytest.raises(Conflict):
+        store.create_event(make_event())
+
+
+def test_missing_event_is_not_found(store):
+    with pytest.raises(NotFound):
+        store.get_event("2030-01-01-nobody")
+
+
+def test_listing_is_one_query_never_a_scan(store, ddb_calls):
+    for day in ("2030-05-20", "2030-05-23", "2030-05-25"):
+        store.create_event(make_event(event_id=f"{day}-trip", date=day))
+    ddb_calls.clear()
+    upcoming = store.list_events("upcoming", "2030-05-23")
+    assert ddb_calls.calls == ["Query"]
+    assert [e.date for e in upcoming] == ["2030-05-23", "2030-05-25"]
+    assert [e.date for e in store.list_events("past", "2030-05-23")] == ["2030-05-20"]
+    assert [e.date for e in store.list_events("today", "2030-05-23")] == ["2030-05-23"]
+    assert len(store.list_events("all", "2030-05-23")) == 3
+    assert "Scan" not in ddb_calls.calls
+
+
+def test_missing_table_says_run_init_db():
+    with pytest.raises(StoreError, match="scc init-db"):
+        Store("no-such-table").get_event("2030-01-01-x")
+
+
+def test_throttling_becomes_a_busy_message(store):
+    with Stubber(store.client) as stub:
+        stub.add_client_error("get_item", "ProvisionedThroughputExceededException")
+        with pytest.raises(StoreError, match="busy"):
+            store.get_event("2030-01-01-x")
