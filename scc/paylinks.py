@@ -1,0 +1,32 @@
+"""Personal payment links: `/g/<eid>/payment?p=<token>`, the token signed with SECRET_KEY.
+
+The token names one patron of one event; it does not expire (a patron may open the text message
+weeks later) and carries nothing secret, only ids. A token for another event is not valid.
+"""
+
+from __future__ import annotations
+
+from itsdangerous import BadSignature, URLSafeSerializer
+
+SALT = "scc-patron-pay-link"
+MAX_TOKEN = 512
+
+
+def issue(secret: str, event_id: str, patron_id: str) -> str:
+    """Sign a link token for one patron of one event."""
+    token: str = URLSafeSerializer(secret, salt=SALT).dumps([event_id, patron_id])
+    return token
+
+
+def read(secret: str, token: str | None, event_id: str) -> str | None:
+    """The patron id in a token issued for this event; None when missing, forged or foreign."""
+    if not token or len(token) > MAX_TOKEN:
+        return None
+    try:
+        body = URLSafeSerializer(secret, salt=SALT).loads(token)
+    except BadSignature:
+        return None
+    if (not isinstance(body, list) or len(body) != 2 or body[0] != event_id
+            or not isinstance(body[1], str)):
+        return None
+    return body[1]
