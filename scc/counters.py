@@ -5,6 +5,7 @@ because TTL deletion can lag by hours."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from scc import clock
 from scc.store import ConditionFailed, Store, deserialize, serialize
@@ -67,3 +68,41 @@ def hit(store: Store, scope: str, who: str, window: int) -> Count:
 def clear(store: Store, scope: str, who: str) -> None:
     """Forget a counter (e.g. a crew member's failures after a good sign-in)."""
     store.call("delete_item", TableName=store.table, Key=serialize(_key(scope, who)))
+
+
+# --- folded into other calls (the waiver form: one read, one transaction) ----------------------
+
+
+def key(scope: str, who: str) -> dict[str, str]:
+    """The counter's item key, for reading it in a BatchGetItem with other items."""
+    return _key(scope, who)
+
+
+def live(item: dict[str, Any] | None) -> Count | None:
+    """The count in a counter item read elsewhere; None when missing or its window has ended."""
+    if not item or int(item.get("ttl", 0)) <= int(clock.now().timestamp()):
+        return None
+    return Count(int(item.get("hits", 0)), int(item["ttl"]))
+
+
+def hit_update(table: str, scope: str, who: str, *, window: int, limit: int,
+               seen: Count | None) -> dict[str, Any]:
+    """A TransactWriteItems Update that counts one hit, given what was read (`seen`).
+
+    Its condition restates what the read found, so a race cancels the whole transaction instead
+    of miscounting: a fresh window only if the old one is still missing or ended; one more hit
+    only while the same window is live and below the limit.
+    """
+    now = int(clock.now().timestamp())
+    update: dict[str, Any] = {"TableName": table, "Key": serialize(_key(scope, who)),
+                              "ExpressionAttributeNames": {"#t": "ttl", "#h": "hits"}}
+    if seen is None:
+        update["UpdateExpression"] = "SET #h = :one, #t = :end"
+        update["ConditionExpression"] = "attribute_not_exists(#t) OR #t <= :now"
+        values: dict[str, Any] = {":one": 1, ":end": now + window, ":now": now}
+    else:
+        update["UpdateExpression"] = "ADD #h :one"
+        update["ConditionExpression"] = "#t > :now AND #h < :limit"
+        values = {":one": 1, ":now": now, ":limit": limit}
+    update["ExpressionAttributeValues"] = serialize(values)
+    return {"Update": update}

@@ -1,0 +1,279 @@
+"""Signed waivers: the record, its DynamoDB item, and the two calls that sign one.
+
+A waiver lives in its event's item collection (partition eid) under the sort key
+`#waiver#<signed_at>#<random>`. It is written once, with a conditional put, in the same
+transaction that counts it on the event record; there is no update path.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from scc import clock, counters, waiver_text
+from scc.errors import Invalid, NotFound, StoreError, Throttled
+from scc.models import EVENT_SK, WAIVER_SK_PREFIX, Event, event_from_item
+from scc.store import ConditionFailed, Store, deserialize, serialize
+from scc.waiver_form import Minor, Signer
+
+SIGN_LIMIT = 10  # signatures per client IP per window
+SIGN_WINDOW = 60 * 60
+RATE_SCOPE = "waiver-ip"
+# One item per submitted form (its one-time id), so a double tap or a resubmit after "back"
+# stores nothing new. Expires through the table's TTL.
+SUBMISSION_PREFIX = "#submission#"
+SUBMISSION_TTL = 2 * 24 * 60 * 60
+TEXT_CHANGED = ("The waiver has been updated since you opened this page. Please read it again "
+                "before you sign.")
+_WAIVER_ID = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z-([0-9a-f]{12})")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Waiver:
+    event_id: str
+    waiver_id: str
+    signed_at: str  # ISO 8601 UTC with milliseconds
+    full_name: str
+    email: str
+    phone: str | None
+    date_of_birth: str
+    emergency_contact_name: str
+    emergency_contact_phone: str
+    minors: tuple[Minor, ...]
+    agreed: bool
+    signature: str
+    waiver_version: str
+    text_sha256: str
+    text_context: dict[str, str] = field(default_factory=dict)
+    ip: str
+    user_agent: str
+
+    @property
+    def sort_key(self) -> str:
+        return sort_key(self.waiver_id)
+
+    def text(self) -> str:
+        """Re-render the exact text that was signed, from the stored version and values."""
+        return waiver_text.render(self.waiver_version, self.text_context)
+
+    def text_matches(self) -> bool:
+        try:
+            return waiver_text.sha256(self.text()) == self.text_sha256
+        except Exception:  # unknown version or missing values: it does not match
+            return False
+
+
+def sort_key(waiver_id: str) -> str:
+    """`20261121T223714123Z-a1b2c3d4e5f6` -> `#waiver#2026-11-21T22:37:14.123Z#a1b2c3d4e5f6`."""
+    m = _WAIVER_ID.fullmatch(waiver_id)
+    if m is None:
+        raise NotFound("There is no such waiver.")
+    return f"{WAIVER_SK_PREFIX}{m[1]}-{m[2]}-{m[3]}T{m[4]}:{m[5]}:{m[6]}.{m[7]}Z#{m[8]}"
+
+
+def new_waiver_id(signed_at: str) -> str:
+    compact = signed_at.replace("-", "").replace(":", "").replace(".", "")
+    return f"{compact}-{secrets.token_hex(6)}"
+
+
+def build(event: Event, signer: Signer, *, ip: str, user_agent: str) -> Waiver:
+    """The record of a signature now: the signer's fields and the text's version and hash."""
+    signed_at = clock.iso(clock.now(), millis=True)
+    context = waiver_text.context_for(event)
+    text = waiver_text.render(waiver_text.CURRENT, context)
+    return Waiver(
+        event_id=event.event_id, waiver_id=new_waiver_id(signed_at), signed_at=signed_at,
+        full_name=signer.full_name, email=signer.email, phone=signer.phone,
+        date_of_birth=signer.date_of_birth, emergency_contact_name=signer.emergency_contact_name,
+        emergency_contact_phone=signer.emergency_contact_phone, minors=signer.minors,
+        agreed=True, signature=signer.signature, waiver_version=waiver_text.CURRENT,
+        text_sha256=waiver_text.sha256(text), text_context=context, ip=ip,
+        user_agent=user_agent[:400],
+    )
+
+
+# --- item <-> record ----------------------------------------------------------------------------
+
+
+def to_item(w: Waiver) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "eid": w.event_id, "crew_id": w.sort_key, "waiver_id": w.waiver_id,
+        "signed_at": w.signed_at, "full_name": w.full_name, "email": w.email,
+        "date_of_birth": w.date_of_birth, "emergency_contact_name": w.emergency_contact_name,
+        "emergency_contact_phone": w.emergency_contact_phone,
+        "minors": [{"name": m.name, "date_of_birth": m.date_of_birth} for m in w.minors],
+        "agreed": w.agreed, "signature": w.signature, "waiver_version": w.waiver_version,
+        "text_sha256": w.text_sha256, "text_context": dict(w.text_context), "ip": w.ip,
+        "user_agent": w.user_agent,
+    }
+    if w.phone:
+        item["phone"] = w.phone
+    return item
+
+
+def from_item(item: Mapping[str, Any]) -> Waiver:
+    return Waiver(
+        event_id=item["eid"], waiver_id=item["waiver_id"], signed_at=item["signed_at"],
+        full_name=item["full_name"], email=item.get("email", ""), phone=item.get("phone"),
+        date_of_birth=item.get("date_of_birth", ""),
+        emergency_contact_name=item.get("emergency_contact_name", ""),
+        emergency_contact_phone=item.get("emergency_contact_phone", ""),
+        minors=tuple(Minor(m["name"], m["date_of_birth"]) for m in item.get("minors", [])),
+        agreed=bool(item.get("agreed", False)), signature=item.get("signature", ""),
+        waiver_version=item.get("waiver_version", ""), text_sha256=item.get("text_sha256", ""),
+        text_context={str(k): str(v) for k, v in item.get("text_context", {}).items()},
+        ip=item.get("ip", ""), user_agent=item.get("user_agent", ""),
+    )
+
+
+def to_json(w: Waiver) -> dict[str, Any]:
+    return {
+        "waiver_id": w.waiver_id, "event_id": w.event_id, "signed_at": w.signed_at,
+        "full_name": w.full_name, "email": w.email, "phone": w.phone,
+        "date_of_birth": w.date_of_birth, "emergency_contact_name": w.emergency_contact_name,
+        "emergency_contact_phone": w.emergency_contact_phone,
+        "minors": [{"name": m.name, "date_of_birth": m.date_of_birth} for m in w.minors],
+        "agreed": w.agreed, "signature": w.signature, "waiver_version": w.waiver_version,
+        "text_sha256": w.text_sha256, "ip": w.ip, "user_agent": w.user_agent,
+    }
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def writes(store: Store, w: Waiver) -> list[dict[str, Any]]:
+    """The write-once put and the event's count, each with the condition it relies on.
+
+    The event's `rev` moves too, so an edit based on an older read (Store.replace_event puts the
+    whole record) fails instead of writing back a stale count.
+    """
+    return [
+        {"Put": {"TableName": store.table, "Item": serialize(to_item(w)),
+                 "ConditionExpression": "attribute_not_exists(eid)"}},
+        {"Update": {"TableName": store.table,
+                    "Key": serialize({"eid": w.event_id, "crew_id": EVENT_SK}),
+                    "UpdateExpression": "ADD waivers_signed :one, #r :one",
+                    "ConditionExpression": "attribute_exists(eid)",
+                    "ExpressionAttributeNames": {"#r": "rev"},
+                    "ExpressionAttributeValues": serialize({":one": 1})}},
+    ]
+
+
+def save(store: Store, w: Waiver, extra: list[dict[str, Any]] | None = None) -> None:
+    """Store a waiver and count it on its event: one TransactWriteItems (ConditionFailed)."""
+    store.call("transact_write_items", TransactItems=writes(store, w) + (extra or []))
+
+
+def _submission_key(event_id: str, nonce: str) -> dict[str, str]:
+    return {"eid": event_id, "crew_id": SUBMISSION_PREFIX + nonce}
+
+
+def _submission_put(store: Store, w: Waiver, nonce: str) -> dict[str, Any]:
+    expires = int((clock.now() + timedelta(seconds=SUBMISSION_TTL)).timestamp())
+    item = {**_submission_key(w.event_id, nonce), "waiver_id": w.waiver_id, "ttl": expires}
+    return {"Put": {"TableName": store.table, "Item": serialize(item),
+                    "ConditionExpression": "attribute_not_exists(eid)"}}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a submitted form came to: stored, already stored, or refused field by field."""
+
+    event: Event
+    waiver: Waiver | None = None
+    duplicate_of: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _read(store: Store, event_id: str, ip: str, nonce: str) -> tuple[Event, Any, str | None]:
+    """One BatchGetItem: the event, this IP's counter and this form's submission marker."""
+    def _at(key: dict[str, str]) -> tuple[str, str]:
+        return key["eid"], key["crew_id"]
+
+    keys = [{"eid": event_id, "crew_id": EVENT_SK}, counters.key(RATE_SCOPE, ip),
+            _submission_key(event_id, nonce)]
+    result = store.call("batch_get_item", RequestItems={
+        store.table: {"Keys": [serialize(k) for k in keys], "ConsistentRead": True}})
+    if result.get("UnprocessedKeys"):
+        raise StoreError("The database is busy right now; please try again.")
+    found = {(i["eid"], i["crew_id"]): i for i in map(deserialize,
+             result.get("Responses", {}).get(store.table, []))}
+    event = found.get((event_id, EVENT_SK))
+    if event is None:
+        raise NotFound(f"There is no trip {event_id}.")
+    count = counters.live(found.get(_at(counters.key(RATE_SCOPE, ip))))
+    marker = found.get(_at(_submission_key(event_id, nonce)))
+    return event_from_item(event), count, marker["waiver_id"] if marker else None
+
+
+def submit(store: Store, event_id: str, *, ip: str, nonce: str,
+           check: Callable[[Event], Signer], user_agent: str,
+           shown_sha256: str | None = None) -> Outcome:
+    """Sign: one read (event, IP counter, form marker), then one transaction. A race that cancels
+    the transaction (another signature from this IP, the event deleted) is re-read once.
+
+    `shown_sha256` is the hash of the text the form showed; if the text has changed since (the
+    trip was renamed, a new version went live) the patron is asked to read it again.
+    """
+    for _ in range(2):
+        event, count, earlier = _read(store, event_id, ip, nonce)
+        if count is not None and count.hits >= SIGN_LIMIT:
+            minutes = (count.retry_after() + 59) // 60
+            wait = "1 minute" if minutes == 1 else f"{minutes} minutes"
+            raise Throttled("Too many waivers have been signed from this connection in the last "
+                            f"hour. Please try again in {wait}.", count.retry_after())
+        if earlier is not None:
+            return Outcome(event, duplicate_of=earlier)
+        errors: dict[str, str] = {}
+        try:
+            signer = check(event)
+        except Invalid as exc:
+            errors = dict(exc.errors)
+        current = waiver_text.sha256(
+            waiver_text.render(waiver_text.CURRENT, waiver_text.context_for(event)))
+        if shown_sha256 is not None and shown_sha256 != current:
+            errors = {"waiver_text": TEXT_CHANGED, **errors}
+        if errors:
+            return Outcome(event, errors=errors)
+        waiver = build(event, signer, ip=ip, user_agent=user_agent)
+        extra = [counters.hit_update(store.table, RATE_SCOPE, ip, window=SIGN_WINDOW,
+                                     limit=SIGN_LIMIT, seen=count),
+                 _submission_put(store, waiver, nonce)]
+        try:
+            save(store, waiver, extra)
+        except ConditionFailed:
+            continue
+        return Outcome(event, waiver=waiver)
+    raise StoreError("The waiver could not be saved just now; please try again.")
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def list_for(store: Store, event_id: str) -> list[Waiver]:
+    """The event's signed waivers, oldest first (one Query, paged if it ever needs to be)."""
+    kwargs: dict[str, Any] = {
+        "TableName": store.table,
+        "KeyConditionExpression": "eid = :e AND begins_with(crew_id, :w)",
+        "ExpressionAttributeValues": serialize({":e": event_id, ":w": WAIVER_SK_PREFIX}),
+        "ConsistentRead": True,
+    }
+    found: list[Waiver] = []
+    while True:
+        page = store.call("query", **kwargs)
+        found += [from_item(deserialize(i)) for i in page.get("Items", [])]
+        if "LastEvaluatedKey" not in page:
+            return found
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def get(store: Store, event_id: str, waiver_id: str) -> Waiver:
+    result = store.call("get_item", TableName=store.table, ConsistentRead=True,
+                        Key=serialize({"eid": event_id, "crew_id": sort_key(waiver_id)}))
+    if "Item" not in result:
+        raise NotFound("There is no such waiver for this trip.")
+    return from_item(deserialize(result["Item"]))
