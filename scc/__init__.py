@@ -32,7 +32,7 @@ class StagingPrefix:
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app from the environment (or test_config) and register its blueprints."""
-    from scc import auth, config, dispatch, payments, security, store, web, web_errors
+    from scc import auth, config, dispatch, patrons, payments, security, store, web, web_errors
 
     app = Flask(__name__)
     app.config.from_mapping(config.from_environ())
@@ -55,5 +55,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(dispatch.bp)
     app.register_blueprint(payments.bp)
+    app.register_blueprint(patrons.bp)
     app.wsgi_app = StagingPrefix(app.wsgi_app)  # type: ignore[method-assign]
     return app
