@@ -133,8 +133,8 @@ def _explain_refusal(event_id: str, payment: Payment, item: dict[str, Any] | Non
                       "hold; void nothing more and ask the office to split the event.", "amount")
     due = event.due_from(patron.patron_id)
     if due is not None and payment.amount > due:
-        raise Invalid(f"That is more than {patron.name} still owes: {fmt(due)} is due.", "amount")
-    raise Invalid(f"That is more than is still owed on this event: {fmt(event.balance_due)} "
+        raise Invalid(f"That is more than {patron.name} still owes: ${fmt(due)} is due.", "amount")
+    raise Invalid(f"That is more than is still owed on this event: ${fmt(event.balance_due)} "
                   "is due.", "amount")
 
 

@@ -86,7 +86,7 @@ def test_patron_share_caps_their_payments(pay):
     assert pay(amount="50", patron_id="dana").status_code == 201
     response = pay(amount="10.01", patron_id="dana")
     assert response.status_code == 422
-    assert response.json["error"] == "That is more than Dana Lee still owes: 10.00 is due."
+    assert response.json["error"] == "That is more than Dana Lee still owes: $10.00 is due."
     assert pay(amount="10", patron_id="dana").status_code == 201
 
 

@@ -1,0 +1,111 @@
+"""Browser fixtures: the real app on loopback, driven by Debian's Chromium through Playwright.
+
+Import these into a test module with `from tests.browser import *  # noqa: F403`. Every page
+collects console errors, page errors and CSP violations; `assert_clean(page)` checks them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from werkzeug.serving import make_server
+
+from tests.conftest import make_app
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(os.environ.get("SCC_SHOTS", "/tmp/scc-shots"))
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+    "--no-first-run", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync",
+]
+WATCH = """
+window.__scc_csp = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__scc_csp.push(e.violatedDirective + " " + e.blockedURI);
+});
+"""
+
+
+@pytest.fixture(scope="session")
+def live_server(aws: None) -> Iterator[str]:
+    """The real app (plain http on loopback, so cookies without Secure, as in dev)."""
+    app = make_app(SECURE_COOKIES=False)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+def open_page(browser: Browser, *, width: int = 390, height: int = 844) -> Page:
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  device_scale_factor=1)
+    context.add_init_script(WATCH)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error"
+            else None)
+    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+    page.scc_problems = problems  # type: ignore[attr-defined]
+    return page
+
+
+@pytest.fixture
+def phone(browser: Browser, store: Any) -> Iterator[Page]:
+    """A fresh 390x844 page (and a fresh table) per test."""
+    page = open_page(browser)
+    yield page
+    page.context.close()
+
+
+def assert_clean(page: Page, *, statuses: tuple[int, ...] = ()) -> None:
+    """No console errors, page errors or CSP violations so far.
+
+    Chromium logs every 4xx answer as a console error ("Failed to load resource"); a test names
+    the statuses the product answers on purpose in its flow (401 before sign-in shows the form,
+    422 shows a message), and only those are let through."""
+    allowed = tuple(f"status of {code} " for code in statuses)
+    problems = [
+        p for p in page.scc_problems  # type: ignore[attr-defined]
+        if not ("Failed to load resource" in p and any(a in p for a in allowed))
+    ]
+    violations = page.evaluate("window.__scc_csp || []")
+    assert problems == [], problems
+    assert violations == [], violations
+
+
+def shot(page: Page, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def sign_in(page: Page, base: str, crew_id: str = "cory",
+            password: str = "correct horse battery") -> None:
+    """Open the shell, meet the sign-in form (the board answers 401), sign in."""
+    page.goto(base + "/")
+    page.wait_for_selector("form.login")
+    page.fill("#login-crew", crew_id)
+    page.fill("#login-password", password)
+    page.click("form.login button[type=submit]")
+    page.wait_for_selector("#session .who")
+
+
+__all__ = ["assert_clean", "browser", "live_server", "open_page", "phone", "shot", "sign_in"]

@@ -1,0 +1,75 @@
+"""Log Payment in headless Chromium: the card refreshes in place, the toast appears, and an
+overpayment shows its message in the modal."""
+
+from __future__ import annotations
+
+from tests.browser import *  # noqa: F403
+from tests.browser import assert_clean, shot, sign_in
+from tests.test_store import make_event
+
+
+def test_log_payment_refreshes_the_card_in_place(live_server, phone, store):
+    event = store.create_event(make_event(event_id="2099-05-23-captain-cory-afternoon",
+                                          date="2099-05-23"))
+    card = f"#event-{event.event_id}"
+    sign_in(phone, live_server)
+    phone.wait_for_selector(card)
+    phone.evaluate("window.__marker = 'still here'")
+    shot(phone, "payment-before")
+
+    phone.click(f"{card} button:has-text('Log Payment')")
+    phone.wait_for_selector("dialog[open]")
+    phone.select_option("#payment-patron", "dana")
+    phone.fill("#payment-amount", "40")
+    phone.select_option("#payment-method", "venmo")
+    phone.fill("#payment-notes", "deposit at the dock")
+    shot(phone, "payment-modal")
+    phone.click("dialog button[type=submit]")
+
+    phone.wait_for_selector("dialog", state="detached")
+    toast = phone.locator(".toast", has_text="Recorded $40.00 Venmo from Dana")
+    toast.wait_for()
+    assert "$40.00" in phone.inner_text(f"{card} .totals")
+    assert "$260.00" in phone.inner_text(f"{card} .totals")
+    assert phone.evaluate("window.__marker") == "still here"  # no page load happened
+    shot(phone, "payment-after")
+
+    phone.click(f"{card} button:has-text('Log Payment')")
+    phone.wait_for_selector("dialog[open]")
+    phone.select_option("#payment-patron", "dana")
+    phone.fill("#payment-amount", "999")
+    phone.click("dialog button[type=submit]")
+    phone.wait_for_selector("#payment-error .flash-message")
+    assert "60.00 is due" in phone.inner_text("#payment-error")
+    assert phone.locator("dialog[open]").count() == 1  # still there, nothing changed
+    shot(phone, "payment-overpay")
+    phone.click("dialog button:has-text('Cancel')")
+    phone.wait_for_selector("dialog", state="detached")
+    assert "$40.00" in phone.inner_text(f"{card} .totals")
+    assert phone.evaluate("window.__marker") == "still here"
+    assert_clean(phone, statuses=(401, 422))
+
+
+def test_void_strikes_the_payment_through(live_server, phone, store):
+    event = store.create_event(make_event(event_id="2099-05-24-captain-maya", date="2099-05-24"))
+    card = f"#event-{event.event_id}"
+    sign_in(phone, live_server)
+    phone.click(f"{card} button:has-text('Log Payment')")
+    phone.select_option("#payment-patron", "sam")
+    phone.fill("#payment-amount", "25")
+    phone.click("dialog button[type=submit]")
+    phone.wait_for_selector("dialog", state="detached")
+    phone.click(f"{card} .history summary")
+    phone.click(f"{card} .history button:has-text('Void')")
+    phone.wait_for_selector("dialog[open]")
+    phone.fill("#void-reason", "logged on the wrong trip")
+    phone.click("dialog button[type=submit]")
+    phone.wait_for_selector(f"{card} .history li.voided", state="attached")
+    phone.click(f"{card} .history summary")
+    assert "logged on the wrong trip" in phone.inner_text(f"{card} .history")
+    assert "$0.00" in phone.inner_text(f"{card} .totals")
+    decoration = phone.eval_on_selector(f"{card} .history li.voided",
+                                        "el => getComputedStyle(el).textDecorationLine")
+    assert "line-through" in decoration
+    shot(phone, "payment-voided")
+    assert_clean(phone, statuses=(401,))
