@@ -7,7 +7,16 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 import bcrypt
-from flask import Blueprint, Response, current_app, g, jsonify, make_response, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
 
 from scc import clock, counters, sessions
 from scc.errors import Forbidden, Throttled, Unauthorized
@@ -69,9 +78,12 @@ def login_required(view: F) -> F:
         session = current_session()
         if session is None:
             raise Unauthorized("Please sign in to continue.")
-        if g.scc_via_cookie and request.method in UNSAFE:
-            if not sessions.csrf_matches(session, request.headers.get(CSRF_HEADER)):
-                raise Forbidden("This request is missing its security token; reload the page.")
+        if (
+            g.scc_via_cookie
+            and request.method in UNSAFE
+            and not sessions.csrf_matches(session, request.headers.get(CSRF_HEADER))
+        ):
+            raise Forbidden("This request is missing its security token; reload the page.")
         return view(*args, **kwargs)
 
     return cast(F, wrapped)
@@ -89,11 +101,21 @@ def _set_cookies(response: Response, token: str, csrf: str) -> None:
     path = request.script_root + "/" if request.script_root else "/"
     idle, _ = _lifetimes()
     response.set_cookie(
-        SESSION_COOKIE, token, max_age=idle, secure=secure, httponly=True, samesite="Strict",
+        SESSION_COOKIE,
+        token,
+        max_age=idle,
+        secure=secure,
+        httponly=True,
+        samesite="Strict",
         path=path,
     )
     response.set_cookie(
-        CSRF_COOKIE, csrf, max_age=idle, secure=secure, httponly=False, samesite="Strict",
+        CSRF_COOKIE,
+        csrf,
+        max_age=idle,
+        secure=secure,
+        httponly=False,
+        samesite="Strict",
         path=path,
     )
 
@@ -106,7 +128,9 @@ def refresh_cookie(response: Response) -> Response:
     if int(clock.now().timestamp()) - session.issued < REFRESH_AFTER:
         return response
     secret = current_app.config["SECRET_KEY"]
-    token = sessions.issue(secret, session.crew_id, started=session.started, csrf=session.csrf_token)
+    token = sessions.issue(
+        secret, session.crew_id, started=session.started, csrf=session.csrf_token
+    )
     _set_cookies(response, token, session.csrf_token)
     return response
 
@@ -137,8 +161,11 @@ def login() -> Any:
     crew_key = crew.strip().lower()[:64] if isinstance(crew, str) else "?"
     ip = client_ip()
     store = get_store()
-    blocked = [c for c in counters.peek(store, "login", [f"crew:{crew_key}", f"ip:{ip}"])
-               if c.hits >= FAILURE_LIMIT]
+    blocked = [
+        c
+        for c in counters.peek(store, "login", [f"crew:{crew_key}", f"ip:{ip}"])
+        if c.hits >= FAILURE_LIMIT
+    ]
     if blocked:
         wait = max(c.retry_after() for c in blocked)
         raise Throttled(
@@ -186,9 +213,15 @@ def logout() -> Any:
     else:
         response = jsonify({"status": "signed out"})
     path = request.script_root + "/" if request.script_root else "/"
-    response.delete_cookie(SESSION_COOKIE, path=path, secure=current_app.config["SECURE_COOKIES"],
-                           httponly=True, samesite="Strict")
-    response.delete_cookie(CSRF_COOKIE, path=path, secure=current_app.config["SECURE_COOKIES"],
-                           samesite="Strict")
+    response.delete_cookie(
+        SESSION_COOKIE,
+        path=path,
+        secure=current_app.config["SECURE_COOKIES"],
+        httponly=True,
+        samesite="Strict",
+    )
+    response.delete_cookie(
+        CSRF_COOKIE, path=path, secure=current_app.config["SECURE_COOKIES"], samesite="Strict"
+    )
     g.scc_session = None
     return response

@@ -85,8 +85,9 @@ def live(item: dict[str, Any] | None) -> Count | None:
     return Count(int(item.get("hits", 0)), int(item["ttl"]))
 
 
-def hit_update(table: str, scope: str, who: str, *, window: int, limit: int,
-               seen: Count | None) -> dict[str, Any]:
+def hit_update(
+    table: str, scope: str, who: str, *, window: int, limit: int, seen: Count | None
+) -> dict[str, Any]:
     """A TransactWriteItems Update that counts one hit, given what was read (`seen`).
 
     Its condition restates what the read found, so a race cancels the whole transaction instead
@@ -94,8 +95,11 @@ def hit_update(table: str, scope: str, who: str, *, window: int, limit: int,
     only while the same window is live and below the limit.
     """
     now = int(clock.now().timestamp())
-    update: dict[str, Any] = {"TableName": table, "Key": serialize(_key(scope, who)),
-                              "ExpressionAttributeNames": {"#t": "ttl", "#h": "hits"}}
+    update: dict[str, Any] = {
+        "TableName": table,
+        "Key": serialize(_key(scope, who)),
+        "ExpressionAttributeNames": {"#t": "ttl", "#h": "hits"},
+    }
     if seen is None:
         update["UpdateExpression"] = "SET #h = :one, #t = :end"
         update["ConditionExpression"] = "attribute_not_exists(#t) OR #t <= :now"

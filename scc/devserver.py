@@ -13,7 +13,7 @@ def run(port: int) -> int:
 
     embedded = not (os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or os.environ.get("SCC_TABLE"))
     config: dict[str, object] = {"DEV": True, "SECURE_COOKIES": False}
-    password_note = "your admin password (SCC_ADMIN_PASS_HASH)"
+    password_note = "your admin password (SCC_ADMIN_PASS_HASH)"  # noqa: S105 - a hint, no secret
     if not os.environ.get("SCC_ADMIN_PASS_HASH"):
         config["ADMIN_PASS_HASH"] = bcrypt.hashpw(
             demo.DEMO_PASSWORD.encode(), bcrypt.gensalt(rounds=4)
@@ -22,8 +22,11 @@ def run(port: int) -> int:
     if embedded:
         from moto import mock_aws
 
-        for name, value in (("AWS_ACCESS_KEY_ID", "dev"), ("AWS_SECRET_ACCESS_KEY", "dev"),
-                            ("AWS_DEFAULT_REGION", "us-west-2")):
+        for name, value in (
+            ("AWS_ACCESS_KEY_ID", "dev"),
+            ("AWS_SECRET_ACCESS_KEY", "dev"),
+            ("AWS_DEFAULT_REGION", "us-west-2"),
+        ):
             os.environ.setdefault(name, value)
         mock_aws().start()
     app = create_app(config)

@@ -47,8 +47,10 @@ def event_from_input(data: dict[str, Any]) -> Event:
     else:
         day = validation.day(data.get("date"))
         name = validation.text(data.get("name"), "name", "The trip name", max_len=40)
-        period = validation.text(data.get("period"), "period", "The period", max_len=20,
-                                 required=False) or None
+        period = (
+            validation.text(data.get("period"), "period", "The period", max_len=20, required=False)
+            or None
+        )
         eid = eventids.make(day, name, period)
     title = validation.text(data.get("title"), "title", "The title", required=False)
     patrons = validation.patrons(data.get("patrons"))
@@ -72,8 +74,9 @@ def apply_changes(event: Event, data: dict[str, Any]) -> Event:
     unknown = data.keys() - EDITABLE
     if unknown:
         field = sorted(unknown)[0]
-        raise Invalid(f"{field} can't be changed; you can change {', '.join(sorted(EDITABLE))}.",
-                      field)
+        raise Invalid(
+            f"{field} can't be changed; you can change {', '.join(sorted(EDITABLE))}.", field
+        )
     changed = event
     if "title" in data:
         changed = replace(changed, title=validation.text(data["title"], "title", "The title"))
@@ -84,18 +87,24 @@ def apply_changes(event: Event, data: dict[str, Any]) -> Event:
         kept = {p.patron_id for p in patrons}
         for pid, paid in event.patron_paid.items():
             if pid not in kept and (paid > 0 or event.payments_of(pid)):
-                raise Invalid(f"Patron {pid} has payments on record and can't be removed.",
-                              "patrons")
+                raise Invalid(
+                    f"Patron {pid} has payments on record and can't be removed.", "patrons"
+                )
         for p in patrons:
             if p.amount_due is not None and p.amount_due < event.paid_by(p.patron_id):
-                raise Invalid(f"{p.name} has already paid {event.paid_by(p.patron_id):.2f}; "
-                              "their share can't be less than that.", "patrons")
+                raise Invalid(
+                    f"{p.name} has already paid {event.paid_by(p.patron_id):.2f}; "
+                    "their share can't be less than that.",
+                    "patrons",
+                )
         changed = replace(changed, patrons=patrons)
     if "total" in data or "patrons" in data:
         total = validation.total(data.get("total", f"{changed.total:.2f}"), changed.patrons)
         if total < event.paid_total:
-            raise Invalid(f"{event.paid_total:.2f} has already been paid; the total can't be "
-                          "less than that.", "total")
+            raise Invalid(
+                f"{event.paid_total:.2f} has already been paid; the total can't be less than that.",
+                "total",
+            )
         changed = replace(changed, total=total)
     return changed
 

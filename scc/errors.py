@@ -15,7 +15,7 @@ class SCCError(Exception):
 
 
 class Invalid(SCCError):
-    """Input that breaks a rule; nothing was changed. `errors` maps each bad field to its message."""
+    """Input that breaks a rule; nothing was changed. `errors` maps bad fields to messages."""
 
     status = 422
 

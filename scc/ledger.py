@@ -3,6 +3,7 @@ twice, and answers from ReturnValues without another read."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
 from dataclasses import dataclass
@@ -16,8 +17,14 @@ from scc.money import fmt
 from scc.store import ConditionFailed, Store, deserialize, serialize
 
 METHODS = ("cash", "venmo", "zelle", "card", "check", "other")
-METHOD_LABELS = {"cash": "Cash", "venmo": "Venmo", "zelle": "Zelle", "card": "Card",
-                 "check": "Check", "other": "Other"}
+METHOD_LABELS = {
+    "cash": "Cash",
+    "venmo": "Venmo",
+    "zelle": "Zelle",
+    "card": "Card",
+    "check": "Check",
+    "other": "Other",
+}
 # 300 payments of at most ~450 bytes keep the event record far below DynamoDB's 400 KB item limit.
 MAX_PAYMENTS = 300
 _KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -25,7 +32,7 @@ _KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 @dataclass(frozen=True)
 class Logged:
-    """The outcome of a payment log: the event after it, the payment, and whether it was a replay."""
+    """A logged payment: the event after it, the payment, and whether it was a replay."""
 
     event: Event
     payment: Payment
@@ -80,10 +87,17 @@ def log_payment(store: Store, event_id: str, payment: Payment) -> Logged:
                 "AND size(#idx) < :most"
             ),
             ExpressionAttributeNames={
-                "#pay": "payments", "#idx": "payment_index", "#pp": "patron_paid",
-                "#pd": "patron_due", "#amt": "payment_amount", "#bal": "balance_due",
-                "#ts": "payment_timestamp", "#by": "payment_logged_by", "#rev": "rev",
-                "#p": payment.patron_id, "#k": payment.payment_id,
+                "#pay": "payments",
+                "#idx": "payment_index",
+                "#pp": "patron_paid",
+                "#pd": "patron_due",
+                "#amt": "payment_amount",
+                "#bal": "balance_due",
+                "#ts": "payment_timestamp",
+                "#by": "payment_logged_by",
+                "#rev": "rev",
+                "#p": payment.patron_id,
+                "#k": payment.payment_id,
             },
             ExpressionAttributeValues=serialize(values),
             ReturnValues="ALL_NEW",
@@ -99,7 +113,8 @@ def log_payment(store: Store, event_id: str, payment: Payment) -> Logged:
 
 def _mark_cleared(store: Store, event_id: str) -> None:
     """Second write, only when a payment clears the event: keep the stored flag true."""
-    try:
+    # If a void came in between, the event is no longer cleared and the flag rightly stays false.
+    with contextlib.suppress(ConditionFailed):
         store.call(
             "update_item",
             TableName=store.table,
@@ -108,8 +123,6 @@ def _mark_cleared(store: Store, event_id: str) -> None:
             ConditionExpression="balance_due = :zero",
             ExpressionAttributeValues=serialize({":t": True, ":zero": Decimal("0")}),
         )
-    except ConditionFailed:
-        pass  # a void came in between: the event is no longer cleared, and the flag says so
 
 
 def _explain_refusal(event_id: str, payment: Payment, item: dict[str, Any] | None) -> Logged:
@@ -120,22 +133,31 @@ def _explain_refusal(event_id: str, payment: Payment, item: dict[str, Any] | Non
     original = next((p for p in event.payments if p.payment_id == payment.payment_id), None)
     if original is not None:
         same = (original.patron_id, original.amount, original.method) == (
-            payment.patron_id, payment.amount, payment.method)
+            payment.patron_id,
+            payment.amount,
+            payment.method,
+        )
         if not same:
-            raise Conflict("That idempotency key was already used for a different payment.",
-                           "idempotency_key")
+            raise Conflict(
+                "That idempotency key was already used for a different payment.", "idempotency_key"
+            )
         return Logged(event, original, replayed=True)
     patron = event.patron(payment.patron_id)
     if patron is None:
         raise Invalid("Choose a patron on this trip's manifest.", "patron_id")
     if len(event.payments) >= MAX_PAYMENTS:
-        raise Invalid(f"This event already has {MAX_PAYMENTS} payments, the most one event can "
-                      "hold; void nothing more and ask the office to split the event.", "amount")
+        raise Invalid(
+            f"This event already has {MAX_PAYMENTS} payments, the most one event can "
+            "hold; void nothing more and ask the office to split the event.",
+            "amount",
+        )
     due = event.due_from(patron.patron_id)
     if due is not None and payment.amount > due:
         raise Invalid(f"That is more than {patron.name} still owes: ${fmt(due)} is due.", "amount")
-    raise Invalid(f"That is more than is still owed on this event: ${fmt(event.balance_due)} "
-                  "is due.", "amount")
+    raise Invalid(
+        f"That is more than is still owed on this event: ${fmt(event.balance_due)} is due.",
+        "amount",
+    )
 
 
 def void_payment(store: Store, event_id: str, payment_id: str, reason: str, by: str) -> Event:
@@ -146,11 +168,25 @@ def void_payment(store: Store, event_id: str, payment_id: str, reason: str, by: 
         raise NotFound(f"There is no payment {payment_id} on this event.")
     if payment.voided:
         raise Conflict("That payment was already voided.")
-    names = {"#pay": "payments", "#pp": "patron_paid", "#pd": "patron_due",
-             "#amt": "payment_amount", "#bal": "balance_due", "#rev": "rev",
-             "#p": payment.patron_id, "#k": payment_id}
-    values = {":a": payment.amount, ":t": True, ":f": False, ":by": by, ":why": reason,
-              ":now": clock.iso(clock.now()), ":one": 1}
+    names = {
+        "#pay": "payments",
+        "#pp": "patron_paid",
+        "#pd": "patron_due",
+        "#amt": "payment_amount",
+        "#bal": "balance_due",
+        "#rev": "rev",
+        "#p": payment.patron_id,
+        "#k": payment_id,
+    }
+    values = {
+        ":a": payment.amount,
+        ":t": True,
+        ":f": False,
+        ":by": by,
+        ":why": reason,
+        ":now": clock.iso(clock.now()),
+        ":one": 1,
+    }
     try:
         result = store.call(
             "update_item",
@@ -172,8 +208,15 @@ def void_payment(store: Store, event_id: str, payment_id: str, reason: str, by: 
     return event_from_item(deserialize(result["Attributes"]))
 
 
-def new_payment(*, patron_id: str, amount: Decimal, method: str, notes: str, logged_by: str,
-                payment_id: str | None = None) -> Payment:
+def new_payment(
+    *,
+    patron_id: str,
+    amount: Decimal,
+    method: str,
+    notes: str,
+    logged_by: str,
+    payment_id: str | None = None,
+) -> Payment:
     return Payment(
         payment_id=payment_id or new_key(),
         patron_id=patron_id,

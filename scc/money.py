@@ -20,7 +20,9 @@ def parse_amount(value: object, *, field: str = "amount", allow_zero: bool = Fal
         raise Invalid("Enter an amount such as 125.00.", field)
     if isinstance(value, float):
         # A JSON float has already lost its exact value; ask for a string.
-        raise Invalid("Send the amount as a string with at most two decimals, e.g. \"125.00\".", field)
+        raise Invalid(
+            'Send the amount as a string with at most two decimals, e.g. "125.00".', field
+        )
     if isinstance(value, int):
         text = str(value)
     elif isinstance(value, str):

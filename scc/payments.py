@@ -25,7 +25,10 @@ def payment_modal(eid: str) -> Any:
     """The Log Payment dialog, with a fresh idempotency key each time it opens."""
     event = get_store().get_event(event_id_from_url(eid))
     return render_template(
-        "payments/_modal.html", event=event, key=ledger.new_key(), crew_id=signed_in_crew(),
+        "payments/_modal.html",
+        event=event,
+        key=ledger.new_key(),
+        crew_id=signed_in_crew(),
         methods=ledger.METHOD_LABELS,
     )
 
@@ -37,11 +40,15 @@ def _log(event_id: str, data: dict[str, Any]) -> Any:
         raise Invalid("Choose the patron who paid.", "patron_id")
     amount = parse_amount(data.get("amount"))
     method = ledger.check_method(data.get("method"))
-    notes = validation.text(data.get("notes"), "notes", "The note", max_len=280, required=False,
-                            multiline=True)
+    notes = validation.text(
+        data.get("notes"), "notes", "The note", max_len=280, required=False, multiline=True
+    )
     key = request.headers.get("Idempotency-Key") or data.get("idempotency_key")
     payment = ledger.new_payment(
-        patron_id=patron_id.strip(), amount=amount, method=method, notes=notes,
+        patron_id=patron_id.strip(),
+        amount=amount,
+        method=method,
+        notes=notes,
         logged_by=signed_in_crew(),
         payment_id=None if key in (None, "") else ledger.check_key(key),
     )
@@ -52,17 +59,22 @@ def _log(event_id: str, data: dict[str, Any]) -> Any:
         name = patron.name if patron else pay.patron_id
         verb = "Already recorded" if logged.replayed else "Recorded"
         response = render_card(event)
-        trigger(response, "scc:toast",
-                f"{verb} ${fmt(pay.amount)} {ledger.METHOD_LABELS[pay.method]} from {name}.")
+        trigger(
+            response,
+            "scc:toast",
+            f"{verb} ${fmt(pay.amount)} {ledger.METHOD_LABELS[pay.method]} from {name}.",
+        )
         return trigger(response, "scc:close-modal")
-    response = jsonify({
-        "event_id": event.event_id,
-        "payment": payment_json(pay),
-        "paid_total": fmt(event.paid_total),
-        "balance_due": fmt(event.balance_due),
-        "payment_cleared": event.payment_cleared,
-        "replayed": logged.replayed,
-    })
+    response = jsonify(
+        {
+            "event_id": event.event_id,
+            "payment": payment_json(pay),
+            "paid_total": fmt(event.paid_total),
+            "balance_due": fmt(event.balance_due),
+            "payment_cleared": event.payment_cleared,
+            "replayed": logged.replayed,
+        }
+    )
     response.status_code = 201
     return response
 
@@ -84,20 +96,28 @@ def log_with_event_in_body() -> Any:
 
 def _cleared_json(event: Event, patron_id: str | None) -> dict[str, Any]:
     if patron_id is None:
-        return {"event_id": event.event_id, "patron_id": None, "cleared": event.payment_cleared,
-                "amount_due": fmt(event.total), "amount_paid": fmt(event.paid_total),
-                "balance_due": fmt(event.balance_due),
-                "payments": [payment_json(p) for p in event.payments]}
+        return {
+            "event_id": event.event_id,
+            "patron_id": None,
+            "cleared": event.payment_cleared,
+            "amount_due": fmt(event.total),
+            "amount_paid": fmt(event.paid_total),
+            "balance_due": fmt(event.balance_due),
+            "payments": [payment_json(p) for p in event.payments],
+        }
     patron = event.patron(patron_id)
     if patron is None:
         raise NotFound(f"There is no patron {patron_id} on this event.")
     due = event.due_from(patron_id)
-    return {"event_id": event.event_id, "patron_id": patron_id,
-            "cleared": event.patron_cleared(patron_id),
-            "amount_due": None if patron.amount_due is None else fmt(patron.amount_due),
-            "amount_paid": fmt(event.paid_by(patron_id)),
-            "balance_due": None if due is None else fmt(due),
-            "payments": [payment_json(p) for p in event.payments_of(patron_id)]}
+    return {
+        "event_id": event.event_id,
+        "patron_id": patron_id,
+        "cleared": event.patron_cleared(patron_id),
+        "amount_due": None if patron.amount_due is None else fmt(patron.amount_due),
+        "amount_paid": fmt(event.paid_by(patron_id)),
+        "balance_due": None if due is None else fmt(due),
+        "payments": [payment_json(p) for p in event.payments_of(patron_id)],
+    }
 
 
 @bp.get("/api/events/<eid>/payment-cleared")
@@ -120,8 +140,9 @@ def void_modal(eid: str, payment_id: str) -> Any:
     payment = next((p for p in event.payments if p.payment_id == payment_id), None)
     if payment is None:
         raise NotFound(f"There is no payment {payment_id} on this event.")
-    return render_template("payments/_void_modal.html", event=event, payment=payment,
-                           methods=ledger.METHOD_LABELS)
+    return render_template(
+        "payments/_void_modal.html", event=event, payment=payment, methods=ledger.METHOD_LABELS
+    )
 
 
 @bp.post("/api/events/<eid>/payments/<payment_id>/void")
@@ -137,6 +158,3 @@ def void(eid: str, payment_id: str) -> Any:
         trigger(response, "scc:toast", "Payment voided.")
         trigger(response, "scc:close-modal")
     return response
-
-
-

@@ -182,7 +182,9 @@ class Store:
         try:
             self.call("transact_write_items", TransactItems=puts)
         except ConditionFailed:
-            raise Conflict(f"An event with id {event.event_id} already exists.", "event_id") from None
+            raise Conflict(
+                f"An event with id {event.event_id} already exists.", "event_id"
+            ) from None
         return event
 
     def _crew_put(self, event: Event, crew_id: str, role: str) -> dict[str, Any]:

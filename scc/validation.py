@@ -44,7 +44,13 @@ class FieldErrors:
 
 
 def text(
-    value: Any, field: str, label: str, *, max_len: int = 120, required: bool = True, multiline=False
+    value: Any,
+    field: str,
+    label: str,
+    *,
+    max_len: int = 120,
+    required: bool = True,
+    multiline=False,
 ) -> str:
     """A line of plain text: trimmed, bounded, no markup or control characters."""
     if value is None or value == "":

@@ -58,7 +58,7 @@ HTMX_CONFIG = {
 
 
 def day_label(value: str) -> str:
-    """"2026-05-23" -> "Sat, May 23, 2026"."""
+    """ "2026-05-23" -> "Sat, May 23, 2026"."""
     try:
         day = date.fromisoformat(value)
     except ValueError:

@@ -1,6 +1,6 @@
 """Browser fixtures: the real app on loopback, driven by Debian's Chromium through Playwright.
 
-Import these into a test module with `from tests.browser import *  # noqa: F403`. Every page
+conftest.py loads this module as a plugin, so its session fixtures exist once. Every page
 collects console errors, page errors and CSP violations; `assert_clean(page)` checks them."""
 
 from __future__ import annotations
@@ -21,8 +21,13 @@ from tests.conftest import make_app
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(os.environ.get("SCC_SHOTS", "/tmp/scc-shots"))
 ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-    "--no-first-run", "--disable-background-networking", "--disable-component-update",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
     "--disable-sync",
 ]
 WATCH = """
@@ -54,13 +59,15 @@ def browser() -> Iterator[Browser]:
 
 
 def open_page(browser: Browser, *, width: int = 390, height: int = 844) -> Page:
-    context = browser.new_context(viewport={"width": width, "height": height},
-                                  device_scale_factor=1)
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, device_scale_factor=1
+    )
     context.add_init_script(WATCH)
     page = context.new_page()
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error"
-            else None)
+    page.on(
+        "console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None
+    )
     page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
     page.scc_problems = problems  # type: ignore[attr-defined]
     return page
@@ -82,7 +89,8 @@ def assert_clean(page: Page, *, statuses: tuple[int, ...] = ()) -> None:
     422 shows a message), and only those are let through."""
     allowed = tuple(f"status of {code} " for code in statuses)
     problems = [
-        p for p in page.scc_problems  # type: ignore[attr-defined]
+        p
+        for p in page.scc_problems  # type: ignore[attr-defined]
         if not ("Failed to load resource" in p and any(a in p for a in allowed))
     ]
     violations = page.evaluate("window.__scc_csp || []")
@@ -97,8 +105,9 @@ def shot(page: Page, name: str) -> Path:
     return path
 
 
-def sign_in(page: Page, base: str, crew_id: str = "cory",
-            password: str = "correct horse battery") -> None:
+def sign_in(
+    page: Page, base: str, crew_id: str = "cory", password: str = "correct horse battery"
+) -> None:
     """Open the shell, meet the sign-in form (the board answers 401), sign in."""
     page.goto(base + "/")
     page.wait_for_selector("form.login")

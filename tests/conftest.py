@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ from moto import mock_aws  # noqa: E402
 
 from scc import create_app  # noqa: E402
 from scc.store import Store, get_store  # noqa: E402
+
+# Browser fixtures (live_server, browser, phone) live in tests/browser.py, shared session-wide.
+pytest_plugins = ["tests.browser"]
 
 PASSWORD = "correct horse battery"  # noqa: S105
 PASSWORD_HASH = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
@@ -62,10 +66,8 @@ def store(app: Flask) -> Iterator[Store]:
     """A fresh, empty table for each test."""
     with app.app_context():
         store = get_store()
-    try:
+    with contextlib.suppress(store.client.exceptions.ResourceNotFoundException):
         store.client.delete_table(TableName=store.table)
-    except store.client.exceptions.ResourceNotFoundException:
-        pass
     store.create_table()
     yield store
 
@@ -83,7 +85,8 @@ class Auth:
 
     def login(self, crew_id: str = "cory", password: str = PASSWORD) -> Any:
         response = self.client.post(
-            "/api/admin/login", json={"crew_id": crew_id, "password": password},
+            "/api/admin/login",
+            json={"crew_id": crew_id, "password": password},
             base_url=BASE_URL,
         )
         if response.status_code == 200:
@@ -142,8 +145,9 @@ def create_event(crew: FlaskClient, auth: Auth) -> Callable[..., dict[str, Any]]
     from tests.builders import event_body
 
     def create(**kwargs: Any) -> dict[str, Any]:
-        response = crew.post("/api/events", json=event_body(**kwargs), headers=auth.headers(),
-                             base_url=BASE_URL)
+        response = crew.post(
+            "/api/events", json=event_body(**kwargs), headers=auth.headers(), base_url=BASE_URL
+        )
         assert response.status_code == 201, response.json
         data: dict[str, Any] = response.json
         return data

@@ -10,8 +10,9 @@ LOGIN = "/api/admin/login"
 
 
 def login(client, crew_id="cory", password=PASSWORD, **headers):
-    return client.post(LOGIN, json={"crew_id": crew_id, "password": password}, headers=headers,
-                       base_url=BASE_URL)
+    return client.post(
+        LOGIN, json={"crew_id": crew_id, "password": password}, headers=headers, base_url=BASE_URL
+    )
 
 
 @pytest.fixture
@@ -52,8 +53,11 @@ def test_72_byte_password_is_checked_not_crashed(app, client, monkeypatch):
     import bcrypt
 
     exact = "p" * 72
-    monkeypatch.setitem(app.config, "ADMIN_PASS_HASH",
-                        bcrypt.hashpw(exact.encode(), bcrypt.gensalt(rounds=4)).decode())
+    monkeypatch.setitem(
+        app.config,
+        "ADMIN_PASS_HASH",
+        bcrypt.hashpw(exact.encode(), bcrypt.gensalt(rounds=4)).decode(),
+    )
     assert login(client, password=exact).status_code == 200
     assert login(client, password=exact + "p").status_code == 401
 
@@ -76,7 +80,9 @@ def test_bearer_and_cookie_both_work(client):
     assert client.get("/api/events", base_url=BASE_URL).status_code == 200
     client.delete_cookie("scc_session", domain="localhost")
     assert client.get("/api/events", base_url=BASE_URL).status_code == 401
-    assert client.get("/api/events", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert (
+        client.get("/api/events", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    )
 
 
 def test_tampered_token_is_refused(client):
@@ -154,16 +160,18 @@ def test_throttle_window_expires(client, frozen, store):
     frozen(minutes=16)  # the counters' TTL has passed even if DynamoDB has not deleted them yet
     assert login(client).status_code == 200
     item = store.client.get_item(
-        TableName=store.table, Key={"eid": {"S": "#counter#login#ip:127.0.0.1"},
-                                    "crew_id": {"S": "#counter"}})["Item"]
+        TableName=store.table,
+        Key={"eid": {"S": "#counter#login#ip:127.0.0.1"}, "crew_id": {"S": "#counter"}},
+    )["Item"]
     assert int(item["ttl"]["N"]) > 0
 
 
 def test_viewer_address_is_the_client_ip(client, store):
     login(client, password="nope", **{"CloudFront-Viewer-Address": "2001:db8::7:443"})
     item = store.client.get_item(
-        TableName=store.table, Key={"eid": {"S": "#counter#login#ip:2001:db8::7"},
-                                    "crew_id": {"S": "#counter"}})
+        TableName=store.table,
+        Key={"eid": {"S": "#counter#login#ip:2001:db8::7"}, "crew_id": {"S": "#counter"}},
+    )
     assert "Item" in item
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from scc import clock, demo
-from tests.browser import *  # noqa: F403
 from tests.browser import assert_clean, open_page, shot, sign_in
 
 SMALL_TARGETS = """
@@ -29,8 +28,15 @@ def test_sign_in_board_sign_out_on_a_phone(live_server, phone, store):
     assert phone.locator(".card").count() == 4
     card = phone.locator(f"#event-{today}-captain-cory-afternoon")
     text = card.inner_text()
-    for part in ("Whale watching", "Captain", "cory", "Chris Wong", "$900.00", "$450.00",
-                 "Waivers"):
+    for part in (
+        "Whale watching",
+        "Captain",
+        "cory",
+        "Chris Wong",
+        "$900.00",
+        "$450.00",
+        "Waivers",
+    ):
         assert part in text
     shot(phone, "board-phone")
     assert phone.evaluate(OVERFLOW) == 0

@@ -3,14 +3,14 @@ overpayment shows its message in the modal."""
 
 from __future__ import annotations
 
-from tests.browser import *  # noqa: F403
 from tests.browser import assert_clean, shot, sign_in
 from tests.test_store import make_event
 
 
 def test_log_payment_refreshes_the_card_in_place(live_server, phone, store):
-    event = store.create_event(make_event(event_id="2099-05-23-captain-cory-afternoon",
-                                          date="2099-05-23"))
+    event = store.create_event(
+        make_event(event_id="2099-05-23-captain-cory-afternoon", date="2099-05-23")
+    )
     card = f"#event-{event.event_id}"
     sign_in(phone, live_server)
     phone.wait_for_selector(card)
@@ -68,8 +68,9 @@ def test_void_strikes_the_payment_through(live_server, phone, store):
     phone.click(f"{card} .history summary")
     assert "logged on the wrong trip" in phone.inner_text(f"{card} .history")
     assert "$0.00" in phone.inner_text(f"{card} .totals")
-    decoration = phone.eval_on_selector(f"{card} .history li.voided",
-                                        "el => getComputedStyle(el).textDecorationLine")
+    decoration = phone.eval_on_selector(
+        f"{card} .history li.voided", "el => getComputedStyle(el).textDecorationLine"
+    )
     assert "line-through" in decoration
     shot(phone, "payment-voided")
     assert_clean(phone, statuses=(401,))

@@ -20,8 +20,9 @@ def test_lint_events_lists_bad_ids_with_a_fix(store, monkeypatch, capsys):
     monkeypatch.setenv("SCC_TABLE", store.table)
     store.create_event(make_event())
     for bad in ("2026-05-23", "Cory-2026-05-23"):
-        store.client.put_item(TableName=store.table,
-                              Item={"eid": {"S": bad}, "crew_id": {"S": "cory"}})
+        store.client.put_item(
+            TableName=store.table, Item={"eid": {"S": bad}, "crew_id": {"S": "cory"}}
+        )
     assert cli.main(["lint-events"]) == 1
     out = capsys.readouterr().out
     assert "2026-05-23\t" in out and "only a date" in out
@@ -37,8 +38,11 @@ def test_lint_events_clean_table_exits_zero(store, monkeypatch, capsys):
 
 def test_hash_password_reads_stdin():
     result = subprocess.run(
-        [sys.executable, "-m", "scc.cli", "hash-password"], input="a long enough secret\n",
-        capture_output=True, text=True, check=True,
+        [sys.executable, "-m", "scc.cli", "hash-password"],
+        input="a long enough secret\n",
+        capture_output=True,
+        text=True,
+        check=True,
     )
     hashed = result.stdout.strip()
     assert hashed.startswith("$2b$12$")
@@ -48,8 +52,10 @@ def test_hash_password_reads_stdin():
 
 def test_hash_password_refuses_over_72_bytes():
     result = subprocess.run(
-        [sys.executable, "-m", "scc.cli", "hash-password"], input="x" * 73 + "\n",
-        capture_output=True, text=True,
+        [sys.executable, "-m", "scc.cli", "hash-password"],
+        input="x" * 73 + "\n",
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1 and "72 bytes" in result.stderr
 

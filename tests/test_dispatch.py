@@ -7,8 +7,9 @@ HX = {"HX-Request": "true"}
 
 
 def post_event(client, auth, **kwargs):
-    return client.post("/api/events", json=event_body(**kwargs), headers=auth.headers(),
-                       base_url=BASE_URL)
+    return client.post(
+        "/api/events", json=event_body(**kwargs), headers=auth.headers(), base_url=BASE_URL
+    )
 
 
 def test_shell_loads_vendored_htmx_and_no_inline_script(client):
@@ -32,24 +33,33 @@ def test_create_event_returns_json(crew, auth):
     assert data["event_id"] == "2030-05-23-captain-cory-afternoon"
     assert data["total"] == "400.00" and data["balance_due"] == "400.00"
     assert data["patrons"][0] == {
-        "patron_id": "dana", "name": "Dana Lee", "email": None, "phone": None,
-        "amount_due": "200.00", "amount_paid": "0.00", "balance_due": "200.00", "cleared": False,
+        "patron_id": "dana",
+        "name": "Dana Lee",
+        "email": None,
+        "phone": None,
+        "amount_due": "200.00",
+        "amount_paid": "0.00",
+        "balance_due": "200.00",
+        "cleared": False,
     }
     assert data["waivers_signed"] == 0 and data["payments"] == []
 
 
 def test_create_event_as_htmx_returns_the_card(crew, auth):
-    response = crew.post("/api/events", json=event_body(), headers=auth.headers(htmx=True),
-                         base_url=BASE_URL)
+    response = crew.post(
+        "/api/events", json=event_body(), headers=auth.headers(htmx=True), base_url=BASE_URL
+    )
     assert response.status_code == 201
     assert 'id="event-2030-05-23-captain-cory-afternoon"' in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("eid", ["2026-05-23", "2026-02-30-cory", "2026-05-23-Cory!",
-                                 "cory-2026-05-23"])
+@pytest.mark.parametrize(
+    "eid", ["2026-05-23", "2026-02-30-cory", "2026-05-23-Cory!", "cory-2026-05-23"]
+)
 def test_bad_event_ids_are_refused(crew, auth, eid):
-    response = crew.post("/api/events", json=event_body(event_id=eid), headers=auth.headers(),
-                         base_url=BASE_URL)
+    response = crew.post(
+        "/api/events", json=event_body(event_id=eid), headers=auth.headers(), base_url=BASE_URL
+    )
     assert response.status_code == 422
     assert "YYYY-MM-DD-name[-period]" in response.json["error"]
     assert response.json["field"] == "event_id"
@@ -58,12 +68,20 @@ def test_bad_event_ids_are_refused(crew, auth, eid):
 
 @pytest.mark.parametrize(
     ("change", "field"),
-    [({"date": "2026-02-30"}, "date"), ({"date": 20260523}, "date"), ({"patrons": []}, "patrons"),
-     ({"patrons": "dana"}, "patrons"), ({"total": "-5"}, "total"), ({"total": 12.5}, "total"),
-     ({"title": "<script>alert(1)</script>"}, "title"), ({"title": "x" * 500}, "title"),
-     ({"crew": [{"crew_id": "Cory Smith!", "role": "captain"}]}, "crew"),
-     ({"total": "100.00"}, "total"), ({"name": "!!!"}, "name"),
-     ({"patrons": [{"name": "A", "email": "not-an-email"}]}, "patrons")],
+    [
+        ({"date": "2026-02-30"}, "date"),
+        ({"date": 20260523}, "date"),
+        ({"patrons": []}, "patrons"),
+        ({"patrons": "dana"}, "patrons"),
+        ({"total": "-5"}, "total"),
+        ({"total": 12.5}, "total"),
+        ({"title": "<script>alert(1)</script>"}, "title"),
+        ({"title": "x" * 500}, "title"),
+        ({"crew": [{"crew_id": "Cory Smith!", "role": "captain"}]}, "crew"),
+        ({"total": "100.00"}, "total"),
+        ({"name": "!!!"}, "name"),
+        ({"patrons": [{"name": "A", "email": "not-an-email"}]}, "patrons"),
+    ],
 )
 def test_create_validation(crew, auth, change, field):
     response = post_event(crew, auth, **change)
@@ -120,28 +138,42 @@ def test_patch_edits_title_total_patrons_crew(crew, auth):
     post_event(crew, auth)
     eid = "2030-05-23-captain-cory-afternoon"
     response = crew.patch(
-        f"/api/events/{eid}", headers=auth.headers(), base_url=BASE_URL,
-        json={"title": "Whale watch", "total": "500.00",
-              "crew": [{"crew_id": "maya", "role": "captain"}],
-              "patrons": [{"patron_id": "dana", "name": "Dana Lee", "amount_due": "250"}]},
+        f"/api/events/{eid}",
+        headers=auth.headers(),
+        base_url=BASE_URL,
+        json={
+            "title": "Whale watch",
+            "total": "500.00",
+            "crew": [{"crew_id": "maya", "role": "captain"}],
+            "patrons": [{"patron_id": "dana", "name": "Dana Lee", "amount_due": "250"}],
+        },
     )
     assert response.status_code == 200, response.json
     data = response.json
-    assert (data["title"], data["total"], data["balance_due"]) == ("Whale watch", "500.00", "500.00")
+    assert (data["title"], data["total"], data["balance_due"]) == (
+        "Whale watch",
+        "500.00",
+        "500.00",
+    )
     assert data["crew"] == [{"crew_id": "maya", "role": "captain"}]
     assert [p["patron_id"] for p in data["patrons"]] == ["dana"]
 
 
 @pytest.mark.parametrize(
     ("body", "field"),
-    [({"paid_total": "0"}, "paid_total"), ({"date": "2030-01-01"}, "date"),
-     ({"total": "abc"}, "total"), ({"patrons": []}, "patrons")],
+    [
+        ({"paid_total": "0"}, "paid_total"),
+        ({"date": "2030-01-01"}, "date"),
+        ({"total": "abc"}, "total"),
+        ({"patrons": []}, "patrons"),
+    ],
 )
 def test_patch_refuses(crew, auth, body, field):
     post_event(crew, auth)
     eid = "2030-05-23-captain-cory-afternoon"
-    response = crew.patch(f"/api/events/{eid}", json=body, headers=auth.headers(),
-                          base_url=BASE_URL)
+    response = crew.patch(
+        f"/api/events/{eid}", json=body, headers=auth.headers(), base_url=BASE_URL
+    )
     assert response.status_code == 422 and response.json["field"] == field
     assert crew.get(f"/api/events/{eid}", base_url=BASE_URL).json["total"] == "400.00"
 
@@ -149,19 +181,33 @@ def test_patch_refuses(crew, auth, body, field):
 def test_patch_cannot_drop_total_below_paid(crew, auth):
     post_event(crew, auth)
     eid = "2030-05-23-captain-cory-afternoon"
-    crew.post(f"/api/events/{eid}/payment-log", headers=auth.headers(), base_url=BASE_URL,
-              json={"patron_id": "dana", "amount": "150", "method": "cash"})
-    response = crew.patch(f"/api/events/{eid}", json={"total": "100"}, headers=auth.headers(),
-                          base_url=BASE_URL)
+    crew.post(
+        f"/api/events/{eid}/payment-log",
+        headers=auth.headers(),
+        base_url=BASE_URL,
+        json={"patron_id": "dana", "amount": "150", "method": "cash"},
+    )
+    response = crew.patch(
+        f"/api/events/{eid}", json={"total": "100"}, headers=auth.headers(), base_url=BASE_URL
+    )
     assert response.status_code == 422
-    response = crew.patch(f"/api/events/{eid}", headers=auth.headers(), base_url=BASE_URL,
-                          json={"patrons": [{"patron_id": "sam", "name": "Sam"}]})
+    response = crew.patch(
+        f"/api/events/{eid}",
+        headers=auth.headers(),
+        base_url=BASE_URL,
+        json={"patrons": [{"patron_id": "sam", "name": "Sam"}]},
+    )
     assert response.status_code == 422 and "payments on record" in response.json["error"]
 
 
 def test_malformed_json_is_400(crew, auth):
-    response = crew.post("/api/events", data="{not json", content_type="application/json",
-                         headers=auth.headers(), base_url=BASE_URL)
+    response = crew.post(
+        "/api/events",
+        data="{not json",
+        content_type="application/json",
+        headers=auth.headers(),
+        base_url=BASE_URL,
+    )
     assert response.status_code == 400
     assert response.json == {"error": "The request body is not valid JSON.", "field": None}
 
@@ -180,8 +226,13 @@ def test_unknown_route_and_wrong_method(client):
 
 
 def test_body_over_64kb_is_413(crew, auth):
-    response = crew.post("/api/events", data="x" * (65 * 1024), content_type="application/json",
-                         headers=auth.headers(), base_url=BASE_URL)
+    response = crew.post(
+        "/api/events",
+        data="x" * (65 * 1024),
+        content_type="application/json",
+        headers=auth.headers(),
+        base_url=BASE_URL,
+    )
     assert response.status_code == 413 and "64 KB" in response.json["error"]
 
 

@@ -8,7 +8,12 @@ from scc.errors import Invalid
 
 @pytest.mark.parametrize(
     "eid",
-    ["2026-05-23-captain-cory", "2026-05-23-captain-cory-afternoon", "2028-02-29-x", "2026-01-01-a1"],
+    [
+        "2026-05-23-captain-cory",
+        "2026-05-23-captain-cory-afternoon",
+        "2028-02-29-x",
+        "2026-01-01-a1",
+    ],
 )
 def test_valid_ids(eid):
     assert eventids.problem(eid) is None
@@ -16,8 +21,18 @@ def test_valid_ids(eid):
 
 @pytest.mark.parametrize(
     "eid",
-    ["2026-05-23", "2026-02-30-cory", "2026-05-23-Cory!", "cory-2026-05-23", "2026-05-23-",
-     "2026-05-23--cory", "2026-5-23-cory", "", "2026-05-23-cory " , "2026-05-23-" + "a" * 80],
+    [
+        "2026-05-23",
+        "2026-02-30-cory",
+        "2026-05-23-Cory!",
+        "cory-2026-05-23",
+        "2026-05-23-",
+        "2026-05-23--cory",
+        "2026-5-23-cory",
+        "",
+        "2026-05-23-cory ",
+        "2026-05-23-" + "a" * 80,
+    ],
 )
 def test_invalid_ids_explain_the_convention(eid):
     message = eventids.problem(eid)
@@ -44,9 +59,13 @@ def test_make_refuses_a_name_without_letters():
 
 @pytest.mark.parametrize(
     ("bad", "fix"),
-    [("cory-2026-05-23", "2026-05-23-cory"), ("2026-05-23-Cory!", "2026-05-23-cory"),
-     ("2026-5-3-Sunset Cruise", "2026-05-03-sunset-cruise"), ("2026-05-23", None),
-     ("2026-02-30-cory", None)],
+    [
+        ("cory-2026-05-23", "2026-05-23-cory"),
+        ("2026-05-23-Cory!", "2026-05-23-cory"),
+        ("2026-5-3-Sunset Cruise", "2026-05-03-sunset-cruise"),
+        ("2026-05-23", None),
+        ("2026-02-30-cory", None),
+    ],
 )
 def test_suggest_a_fix(bad, fix):
     assert eventids.suggest(bad) == fix

@@ -34,10 +34,16 @@ def test_get_health(handler):
 
 def test_base64_form_login_then_cookie_session(handler):
     form = urlencode({"crew_id": "cory", "password": PASSWORD})
-    login = handler(make_v2_event(
-        method="POST", path="/api/admin/login", body=form, base64_body=True,
-        headers={"content-type": "application/x-www-form-urlencoded"},
-    ), None)
+    login = handler(
+        make_v2_event(
+            method="POST",
+            path="/api/admin/login",
+            body=form,
+            base64_body=True,
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        ),
+        None,
+    )
     assert login["statusCode"] == 200, body_of(login)
     data = json.loads(body_of(login))
     assert data["crew_id"] == "cory"
@@ -46,14 +52,24 @@ def test_base64_form_login_then_cookie_session(handler):
     assert "HttpOnly" in session and "Secure" in session and "SameSite=Strict" in session
     jar = [c.split(";", 1)[0] for c in cookies]
 
-    create = handler(make_v2_event(
-        method="POST", path="/api/events", cookies=jar, body=json.dumps(event_body()),
-        headers={"content-type": "application/json", "x-csrf-token": data["csrf_token"]},
-    ), None)
+    create = handler(
+        make_v2_event(
+            method="POST",
+            path="/api/events",
+            cookies=jar,
+            body=json.dumps(event_body()),
+            headers={"content-type": "application/json", "x-csrf-token": data["csrf_token"]},
+        ),
+        None,
+    )
     assert create["statusCode"] == 201, body_of(create)
 
-    board = handler(make_v2_event(path="/api/events", query="when=all", cookies=jar,
-                                  headers={"hx-request": "true"}), None)
+    board = handler(
+        make_v2_event(
+            path="/api/events", query="when=all", cookies=jar, headers={"hx-request": "true"}
+        ),
+        None,
+    )
     assert board["statusCode"] == 200
     assert board["headers"]["content-type"].startswith("text/html")
     assert 'id="event-2030-05-23-captain-cory-afternoon"' in body_of(board)

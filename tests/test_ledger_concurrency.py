@@ -16,7 +16,6 @@ from werkzeug.serving import make_server
 from tests.builders import event_body
 from tests.conftest import make_app
 
-
 SERVED: list[str] = []
 
 
@@ -49,8 +48,9 @@ def test_concurrent_payments_never_overpay(moto_server: str) -> None:
         store = get_store()
         store.create_table()
     client = app.test_client()
-    token = client.post("/api/admin/login",
-                        json={"crew_id": "cory", "password": "correct horse battery"}).json["token"]
+    token = client.post(
+        "/api/admin/login", json={"crew_id": "cory", "password": "correct horse battery"}
+    ).json["token"]
     bearer = {"Authorization": f"Bearer {token}"}
     body = event_body(total="500.00", patrons=[{"patron_id": "group", "name": "Group"}])
     event_id = client.post("/api/events", json=body, headers=bearer).json["event_id"]
@@ -60,9 +60,11 @@ def test_concurrent_payments_never_overpay(moto_server: str) -> None:
     def crew_member() -> None:
         local = app.test_client()
         for _ in range(5):
-            status = local.post(f"/api/events/{event_id}/payment-log", headers=bearer,
-                                json={"patron_id": "group", "amount": "10.00",
-                                      "method": "cash"}).status_code
+            status = local.post(
+                f"/api/events/{event_id}/payment-log",
+                headers=bearer,
+                json={"patron_id": "group", "amount": "10.00", "method": "cash"},
+            ).status_code
             with lock:
                 results.append(status)
 

@@ -11,8 +11,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("125", "125.00"), ("125.5", "125.50"), ("0.01", "0.01"), (" 40.00 ", "40.00"), (50, "50.00"),
-     ("$20", "20.00"), (".5", "0.50")],
+    [
+        ("125", "125.00"),
+        ("125.5", "125.50"),
+        ("0.01", "0.01"),
+        (" 40.00 ", "40.00"),
+        (50, "50.00"),
+        ("$20", "20.00"),
+        (".5", "0.50"),
+    ],
 )
 def test_parse_amount(raw, expected):
     assert parse_amount(raw) == Decimal(expected)
@@ -20,8 +27,25 @@ def test_parse_amount(raw, expected):
 
 @pytest.mark.parametrize(
     "raw",
-    ["0", "-1", "0.001", "12.345", "abc", "", "NaN", "Infinity", "1e3", "1,000", 12.5, None, True,
-     [], {}, "1" * 30, "2000000"],
+    [
+        "0",
+        "-1",
+        "0.001",
+        "12.345",
+        "abc",
+        "",
+        "NaN",
+        "Infinity",
+        "1e3",
+        "1,000",
+        12.5,
+        None,
+        True,
+        [],
+        {},
+        "1" * 30,
+        "2000000",
+    ],
 )
 def test_parse_amount_refuses(raw):
     with pytest.raises(Invalid) as caught:

@@ -10,10 +10,13 @@ HX = {"HX-Request": "true"}
 
 @pytest.fixture
 def event(create_event):
-    return create_event(total="100.00", patrons=[
-        {"patron_id": "dana", "name": "Dana Lee", "amount_due": "60.00"},
-        {"patron_id": "sam", "name": "Sam Ortiz"},
-    ])
+    return create_event(
+        total="100.00",
+        patrons=[
+            {"patron_id": "dana", "name": "Dana Lee", "amount_due": "60.00"},
+            {"patron_id": "sam", "name": "Sam Ortiz"},
+        ],
+    )
 
 
 @pytest.fixture
@@ -22,8 +25,12 @@ def pay(crew, auth, event):
 
     def pay(amount="10.00", patron_id="sam", method="cash", htmx=False, **extra):
         body = {"patron_id": patron_id, "amount": amount, "method": method, **extra}
-        return crew.post(f"/api/events/{event['event_id']}/payment-log", json=body,
-                         headers=auth.headers(htmx=htmx), base_url=BASE_URL)
+        return crew.post(
+            f"/api/events/{event['event_id']}/payment-log",
+            json=body,
+            headers=auth.headers(htmx=htmx),
+            base_url=BASE_URL,
+        )
 
     return pay
 
@@ -33,8 +40,22 @@ def stored(crew, event):
 
 
 @pytest.mark.parametrize(
-    "amount", ["0", "-1", "0.001", "12.345", "abc", "", "NaN", "Infinity", "1e3", "1,000", 12.5,
-               None, "<b>5</b>"],
+    "amount",
+    [
+        "0",
+        "-1",
+        "0.001",
+        "12.345",
+        "abc",
+        "",
+        "NaN",
+        "Infinity",
+        "1e3",
+        "1,000",
+        12.5,
+        None,
+        "<b>5</b>",
+    ],
 )
 def test_invalid_amounts_are_422_and_write_nothing(crew, event, pay, amount, ddb_calls):
     ddb_calls.clear()
@@ -47,9 +68,15 @@ def test_invalid_amounts_are_422_and_write_nothing(crew, event, pay, amount, ddb
 
 @pytest.mark.parametrize(
     ("change", "field"),
-    [({"method": "bitcoin"}, "method"), ({"method": None}, "method"), ({"patron_id": ""}, "patron_id"),
-     ({"patron_id": "nobody"}, "patron_id"), ({"notes": "<script>x</script>"}, "notes"),
-     ({"notes": "n" * 300}, "notes"), ({"idempotency_key": "short"}, "idempotency_key")],
+    [
+        ({"method": "bitcoin"}, "method"),
+        ({"method": None}, "method"),
+        ({"patron_id": ""}, "patron_id"),
+        ({"patron_id": "nobody"}, "patron_id"),
+        ({"notes": "<script>x</script>"}, "notes"),
+        ({"notes": "n" * 300}, "notes"),
+        ({"idempotency_key": "short"}, "idempotency_key"),
+    ],
 )
 def test_invalid_fields_are_422(crew, event, pay, change, field):
     response = pay(**change)
@@ -64,10 +91,17 @@ def test_payment_json_shape_and_one_dynamodb_call(pay, ddb_calls):
     assert ddb_calls.calls == ["UpdateItem"]
     body = response.json
     assert (body["paid_total"], body["balance_due"], body["payment_cleared"]) == (
-        "25.00", "75.00", False)
+        "25.00",
+        "75.00",
+        False,
+    )
     payment = body["payment"]
     assert (payment["amount"], payment["method"], payment["logged_by"], payment["notes"]) == (
-        "25.00", "venmo", "cory", "deposit")
+        "25.00",
+        "venmo",
+        "cory",
+        "deposit",
+    )
     assert payment["timestamp"].endswith("Z") and payment["payment_id"]
 
 
@@ -79,7 +113,10 @@ def test_boundary_thirds_then_a_cent_refused(crew, event, pay):
     assert "0.00 is due" in response.json["error"]
     data = stored(crew, event)
     assert (data["paid_total"], data["balance_due"], data["payment_cleared"]) == (
-        "100.00", "0.00", True)
+        "100.00",
+        "0.00",
+        True,
+    )
 
 
 def test_patron_share_caps_their_payments(pay):
@@ -103,8 +140,12 @@ def test_key_in_header_works_too(crew, auth, event):
     url = f"/api/events/{event['event_id']}/payment-log"
     headers = {**auth.headers(), "Idempotency-Key": "header-key-123"}
     for _ in range(2):
-        crew.post(url, json={"patron_id": "sam", "amount": "5", "method": "cash"},
-                  headers=headers, base_url=BASE_URL)
+        crew.post(
+            url,
+            json={"patron_id": "sam", "amount": "5", "method": "cash"},
+            headers=headers,
+            base_url=BASE_URL,
+        )
     assert [p["payment_id"] for p in stored(crew, event)["payments"]] == ["header-key-123"]
 
 
@@ -139,9 +180,12 @@ def test_lost_response_retry_records_one_payment(crew, event, pay, store):
 
 
 def test_unknown_event_is_404(crew, auth):
-    response = crew.post("/api/events/2030-01-01-nobody/payment-log", headers=auth.headers(),
-                         json={"patron_id": "sam", "amount": "5", "method": "cash"},
-                         base_url=BASE_URL)
+    response = crew.post(
+        "/api/events/2030-01-01-nobody/payment-log",
+        headers=auth.headers(),
+        json={"patron_id": "sam", "amount": "5", "method": "cash"},
+        base_url=BASE_URL,
+    )
     assert response.status_code == 404
 
 
@@ -149,15 +193,22 @@ def test_payment_log_with_event_id_in_body(crew, auth, event):
     body = {"event_id": event["event_id"], "patron_id": "sam", "amount": "5", "method": "zelle"}
     response = crew.post("/api/payment/log", json=body, headers=auth.headers(), base_url=BASE_URL)
     assert response.status_code == 201 and response.json["paid_total"] == "5.00"
-    bad = crew.post("/api/payment/log", json={**body, "event_id": "2026-05-23"},
-                    headers=auth.headers(), base_url=BASE_URL)
+    bad = crew.post(
+        "/api/payment/log",
+        json={**body, "event_id": "2026-05-23"},
+        headers=auth.headers(),
+        base_url=BASE_URL,
+    )
     assert bad.status_code == 422 and bad.json["field"] == "event_id"
 
 
 def test_form_post_works(crew, auth, event):
-    response = crew.post(f"/api/events/{event['event_id']}/payment-log", headers=auth.headers(),
-                         data={"patron_id": "sam", "amount": "7.50", "method": "card"},
-                         base_url=BASE_URL)
+    response = crew.post(
+        f"/api/events/{event['event_id']}/payment-log",
+        headers=auth.headers(),
+        data={"patron_id": "sam", "amount": "7.50", "method": "card"},
+        base_url=BASE_URL,
+    )
     assert response.status_code == 201 and response.json["payment"]["amount"] == "7.50"
 
 
@@ -197,8 +248,9 @@ def test_void_keeps_the_entry_and_drops_totals(crew, auth, event, pay):
     payment_id = pay(amount="30", patron_id="dana").json["payment"]["payment_id"]
     url = f"/api/events/{event['event_id']}/payments/{payment_id}/void"
     assert crew.post(url, json={}, headers=auth.headers(), base_url=BASE_URL).status_code == 422
-    response = crew.post(url, json={"reason": "logged twice"}, headers=auth.headers(htmx=True),
-                         base_url=BASE_URL)
+    response = crew.post(
+        url, json={"reason": "logged twice"}, headers=auth.headers(htmx=True), base_url=BASE_URL
+    )
     assert response.status_code == 200
     assert '<li class="voided">' in response.get_data(as_text=True)
     data = stored(crew, event)
@@ -233,14 +285,19 @@ def test_payment_cleared_per_patron_and_event(crew, event, pay):
 
 def test_stored_cleared_flag_follows_the_ledger(store, event, pay, crew, auth):
     def flag():
-        item = store.client.get_item(TableName=store.table, Key={
-            "eid": {"S": event["event_id"]}, "crew_id": {"S": "#event"}})["Item"]
+        item = store.client.get_item(
+            TableName=store.table, Key={"eid": {"S": event["event_id"]}, "crew_id": {"S": "#event"}}
+        )["Item"]
         return item["payment_cleared"]["BOOL"]
 
     payment_id = pay(amount="100").json["payment"]["payment_id"]
     assert flag() is True
-    crew.post(f"/api/events/{event['event_id']}/payments/{payment_id}/void",
-              json={"reason": "wrong trip"}, headers=auth.headers(), base_url=BASE_URL)
+    crew.post(
+        f"/api/events/{event['event_id']}/payments/{payment_id}/void",
+        json={"reason": "wrong trip"},
+        headers=auth.headers(),
+        base_url=BASE_URL,
+    )
     assert flag() is False
 
 

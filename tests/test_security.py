@@ -10,8 +10,13 @@ REQUIRED = {
 
 def assert_baseline(response):
     csp = response.headers["Content-Security-Policy"]
-    for part in ("default-src 'self'", "script-src 'self'", "object-src 'none'",
-                 "base-uri 'none'", "frame-ancestors 'none'"):
+    for part in (
+        "default-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ):
         assert part in csp
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
@@ -21,9 +26,15 @@ def assert_baseline(response):
 
 @pytest.mark.parametrize(
     ("method", "path", "headers"),
-    [("GET", "/", {}), ("GET", "/api/health", {}), ("GET", "/nope", {}), ("GET", "/api/nope", {}),
-     ("DELETE", "/api/health", {}), ("GET", "/api/events", {"HX-Request": "true"}),
-     ("POST", "/api/admin/login", {})],
+    [
+        ("GET", "/", {}),
+        ("GET", "/api/health", {}),
+        ("GET", "/nope", {}),
+        ("GET", "/api/nope", {}),
+        ("DELETE", "/api/health", {}),
+        ("GET", "/api/events", {"HX-Request": "true"}),
+        ("POST", "/api/admin/login", {}),
+    ],
 )
 def test_headers_on_pages_json_errors_and_fragments(client, method, path, headers):
     response = client.open(path, method=method, headers=headers)
@@ -33,8 +44,9 @@ def test_headers_on_pages_json_errors_and_fragments(client, method, path, header
 
 def test_headers_on_an_authenticated_fragment(crew, create_event):
     event = create_event()
-    response = crew.get(f"/api/events/{event['event_id']}", headers={"HX-Request": "true"},
-                        base_url=BASE_URL)
+    response = crew.get(
+        f"/api/events/{event['event_id']}", headers={"HX-Request": "true"}, base_url=BASE_URL
+    )
     assert response.status_code == 200
     assert_baseline(response)
     assert response.headers["Cache-Control"] == "no-store"

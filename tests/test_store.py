@@ -9,23 +9,33 @@ from scc.store import Store, table_spec
 
 
 def make_event(**overrides):
-    values = dict(
-        event_id="2030-05-23-captain-cory",
-        date="2030-05-23",
-        title="Whales",
-        total=Decimal("300.00"),
-        patrons=[Patron(patron_id="dana", name="Dana", amount_due=Decimal("100.00")),
-                 Patron(patron_id="sam", name="Sam")],
-        crew=[CrewMember(crew_id="cory", role="captain")],
-    )
+    values = {
+        "event_id": "2030-05-23-captain-cory",
+        "date": "2030-05-23",
+        "title": "Whales",
+        "total": Decimal("300.00"),
+        "patrons": [
+            Patron(patron_id="dana", name="Dana", amount_due=Decimal("100.00")),
+            Patron(patron_id="sam", name="Sam"),
+        ],
+        "crew": [CrewMember(crew_id="cory", role="captain")],
+    }
     values.update(overrides)
     return Event(**values)
 
 
 def test_item_round_trip_keeps_money_decimal():
     event = make_event(
-        payments=[Payment(payment_id="p1", patron_id="dana", amount=Decimal("40.00"),
-                          method="cash", timestamp="2030-05-23T10:00:00Z", logged_by="cory")],
+        payments=[
+            Payment(
+                payment_id="p1",
+                patron_id="dana",
+                amount=Decimal("40.00"),
+                method="cash",
+                timestamp="2030-05-23T10:00:00Z",
+                logged_by="cory",
+            )
+        ],
         paid_total=Decimal("40.00"),
         patron_paid={"dana": Decimal("40.00"), "sam": Decimal("0.00")},
     )
@@ -53,7 +63,8 @@ def test_create_table_is_idempotent(store):
 def test_create_writes_event_record_and_crew_items(store):
     store.create_event(make_event())
     items = store.client.query(
-        TableName=store.table, KeyConditionExpression="eid = :e",
+        TableName=store.table,
+        KeyConditionExpression="eid = :e",
         ExpressionAttributeValues={":e": {"S": "2030-05-23-captain-cory"}},
     )["Items"]
     assert sorted(i["crew_id"]["S"] for i in items) == ["#event", "cory"]
