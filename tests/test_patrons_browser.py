@@ -26,7 +26,8 @@ BESIDE = """
   const input = document.getElementById(msg.id.slice(0, -6));
   const a = (input.closest('label') || input).getBoundingClientRect();
   const b = msg.getBoundingClientRect();
-  return [input.id, input.getAttribute('aria-invalid'), b.top >= a.bottom - 1 && b.top - a.bottom < 40,
+  return [input.id, input.getAttribute('aria-invalid'),
+          b.top >= a.bottom - 1 && b.top - a.bottom < 40,
           (input.getAttribute('aria-describedby') || '').includes(msg.id)];
 })
 """
@@ -127,6 +128,12 @@ def test_crew_open_the_list_and_the_printable_copy(live_server: str, phone: Page
     assert printable.evaluate(OVERFLOW) == 0
     assert printable.locator("dd.signer").bounding_box()["width"] > 300  # type: ignore[index]
     shot(printable, "waiver-print")
+    printable.screenshot(path="/tmp/scc-shots/waiver-print-top.png")
+    printable.locator(".signature-block").scroll_into_view_if_needed()
+    printable.screenshot(path="/tmp/scc-shots/waiver-print-signature.png")
+    printable.emulate_media(media="print")
+    assert printable.locator("p.no-print").is_hidden()
+    shot(printable, "waiver-print-media")
     phone.click("#modal [data-close-modal]")
     assert phone.locator("#modal dialog").count() == 0
     assert_clean(phone, statuses=(401,))
