@@ -3,12 +3,14 @@ paid; dated relative to today so the board always has something in each view."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from scc import clock, eventids
+from scc import clock, eventids, waivers
 from scc.models import CrewMember, Event, Patron, Payment
 from scc.store import Store
+from scc.waiver_form import Minor, Signer
 
 DEMO_CREW_ID = "cory"
 DEMO_PASSWORD = "ahoy-crew"  # noqa: S105 - the embedded dev default only, printed at start
@@ -69,7 +71,8 @@ def demo_events(today: date) -> list[Event]:
                   _patrons(("Dana Lee", "240.00"), ("Sam Ortiz", "240.00")), 2)
     kelp = make(-2, "captain-maya", "morning", "Kelp bed snorkel", "600.00",
                 [("maya", "captain"), ("leo", "deckhand")],
-                _patrons(("Priya Nair", "200.00"), ("Tom Becker", "200.00"), ("Ana Ruiz", "200.00")),
+                _patrons(("Priya Nair", "200.00"), ("Tom Becker", "200.00"),
+                         ("Ana Ruiz", "200.00")),
                 3)
     today_trip = make(0, "captain-cory", "afternoon", "Whale watching off Point Loma", "900.00",
                       [("cory", "captain"), ("jess", "deckhand"), ("leo", "mate")],
@@ -85,15 +88,41 @@ def demo_events(today: date) -> list[Event]:
                    [("maya", "captain"), ("cory", "mate"), ("leo", "deckhand")],
                    _patrons(("Harbor Yacht Club", "2400.00")), 1)
     return [
-        _paid(sunset, ("dana-lee", "240.00", "venmo", "jess"), ("sam-ortiz", "240.00", "cash", "cory")),
-        _paid(kelp, ("priya-nair", "200.00", "zelle", "maya"), ("tom-becker", "100.00", "cash", "leo")),
-        _paid(today_trip, ("chris-wong", "300.00", "card", "cory"), ("maria-silva", "150.00", "venmo", "jess")),
+        _paid(sunset, ("dana-lee", "240.00", "venmo", "jess"),
+              ("sam-ortiz", "240.00", "cash", "cory")),
+        _paid(kelp, ("priya-nair", "200.00", "zelle", "maya"),
+              ("tom-becker", "100.00", "cash", "leo")),
+        _paid(today_trip, ("chris-wong", "300.00", "card", "cory"),
+              ("maria-silva", "150.00", "venmo", "jess")),
         _paid(tomorrow),
         _paid(weekend, ("rosa-diaz", "180.00", "cash", "cory")),
         _paid(charter, ("harbor-yacht-club", "2400.00", "check", "maya")),
     ]
 
 
+def _signer(patron: Patron, n: int, trip: date) -> Signer:
+    """A made-up adult signer; the second one on each trip brings a child."""
+    born = date(1970 + 7 * n, 1 + n, 10 + n)
+    kids = (Minor("Mia " + patron.name.split()[-1], date(trip.year - 9, 6, 1).isoformat()),)
+    return Signer(
+        full_name=patron.name, email=patron.email or f"{patron.patron_id}@example.com",
+        phone=f"619-555-01{10 + n}", date_of_birth=born.isoformat(),
+        emergency_contact_name="Alex Shore", emergency_contact_phone="858-555-0199",
+        minors=kids if n == 1 else (), signature=patron.name,
+    )
+
+
 def seed(store: Store, today: date) -> list[Event]:
-    """Store the demo events (the table must exist)."""
-    return [store.create_event(event) for event in demo_events(today)]
+    """Store the demo events and, for the first patrons of each, real signed waivers (the table
+    must exist). Each waiver is stored the way a patron's is, so `waivers_signed` is its count."""
+    stored = []
+    for event in demo_events(today):
+        signed = event.waivers_signed
+        created = store.create_event(replace(event, waivers_signed=0))
+        trip = date.fromisoformat(event.date)
+        for n, patron in enumerate(event.patrons[:signed]):
+            waiver = waivers.build(created, _signer(patron, n, trip), ip=f"198.51.100.{20 + n}",
+                                   user_agent="demo seed")
+            waivers.save(store, waiver)
+        stored.append(replace(created, waivers_signed=signed))
+    return stored
