@@ -52,8 +52,16 @@ def _paid(event: Event, *entries: tuple[str, str, str, str]) -> Event:
 
 
 def demo_events(today: date) -> list[Event]:
-    def make(days: int, name: str, period: str | None, title: str, total: str,
-             crew: list[tuple[str, str]], patrons: list[Patron], waivers: int) -> Event:
+    def make(
+        days: int,
+        name: str,
+        period: str | None,
+        title: str,
+        total: str,
+        crew: list[tuple[str, str]],
+        patrons: list[Patron],
+        waivers: int,
+    ) -> Event:
         day = today + timedelta(days=days)
         return Event(
             event_id=eventids.make(day, name, period),
@@ -66,34 +74,83 @@ def demo_events(today: date) -> list[Event]:
             created_at=clock.iso(clock.now()),
         )
 
-    sunset = make(-6, "captain-cory", "sunset", "Sunset cruise, Mission Bay", "480.00",
-                  [("cory", "captain"), ("jess", "deckhand")],
-                  _patrons(("Dana Lee", "240.00"), ("Sam Ortiz", "240.00")), 2)
-    kelp = make(-2, "captain-maya", "morning", "Kelp bed snorkel", "600.00",
-                [("maya", "captain"), ("leo", "deckhand")],
-                _patrons(("Priya Nair", "200.00"), ("Tom Becker", "200.00"),
-                         ("Ana Ruiz", "200.00")),
-                3)
-    today_trip = make(0, "captain-cory", "afternoon", "Whale watching off Point Loma", "900.00",
-                      [("cory", "captain"), ("jess", "deckhand"), ("leo", "mate")],
-                      _patrons(("Chris Wong", "300.00"), ("Maria Silva", "300.00"),
-                               ("Ben Carter", "150.00"), ("Ivy Carter", "150.00")), 2)
-    tomorrow = make(1, "captain-maya", "morning", "Rockfish half day", "750.00",
-                    [("maya", "captain"), ("jess", "deckhand")],
-                    _patrons(("Omar Haddad", None), ("Lena Park", None), ("Gus Miller", None)), 0)
-    weekend = make(5, "captain-cory", None, "Harbor tour and lunch", "360.00",
-                   [("cory", "captain")],
-                   _patrons(("Rosa Diaz", "180.00"), ("Eli Brooks", "180.00")), 1)
-    charter = make(12, "captain-maya", "overnight", "Coronado Islands overnight", "2400.00",
-                   [("maya", "captain"), ("cory", "mate"), ("leo", "deckhand")],
-                   _patrons(("Harbor Yacht Club", "2400.00")), 1)
+    sunset = make(
+        -6,
+        "captain-cory",
+        "sunset",
+        "Sunset cruise, Mission Bay",
+        "480.00",
+        [("cory", "captain"), ("jess", "deckhand")],
+        _patrons(("Dana Lee", "240.00"), ("Sam Ortiz", "240.00")),
+        2,
+    )
+    kelp = make(
+        -2,
+        "captain-maya",
+        "morning",
+        "Kelp bed snorkel",
+        "600.00",
+        [("maya", "captain"), ("leo", "deckhand")],
+        _patrons(("Priya Nair", "200.00"), ("Tom Becker", "200.00"), ("Ana Ruiz", "200.00")),
+        3,
+    )
+    today_trip = make(
+        0,
+        "captain-cory",
+        "afternoon",
+        "Whale watching off Point Loma",
+        "900.00",
+        [("cory", "captain"), ("jess", "deckhand"), ("leo", "mate")],
+        _patrons(
+            ("Chris Wong", "300.00"),
+            ("Maria Silva", "300.00"),
+            ("Ben Carter", "150.00"),
+            ("Ivy Carter", "150.00"),
+        ),
+        2,
+    )
+    tomorrow = make(
+        1,
+        "captain-maya",
+        "morning",
+        "Rockfish half day",
+        "750.00",
+        [("maya", "captain"), ("jess", "deckhand")],
+        _patrons(("Omar Haddad", None), ("Lena Park", None), ("Gus Miller", None)),
+        0,
+    )
+    weekend = make(
+        5,
+        "captain-cory",
+        None,
+        "Harbor tour and lunch",
+        "360.00",
+        [("cory", "captain")],
+        _patrons(("Rosa Diaz", "180.00"), ("Eli Brooks", "180.00")),
+        1,
+    )
+    charter = make(
+        12,
+        "captain-maya",
+        "overnight",
+        "Coronado Islands overnight",
+        "2400.00",
+        [("maya", "captain"), ("cory", "mate"), ("leo", "deckhand")],
+        _patrons(("Harbor Yacht Club", "2400.00")),
+        1,
+    )
     return [
-        _paid(sunset, ("dana-lee", "240.00", "venmo", "jess"),
-              ("sam-ortiz", "240.00", "cash", "cory")),
-        _paid(kelp, ("priya-nair", "200.00", "zelle", "maya"),
-              ("tom-becker", "100.00", "cash", "leo")),
-        _paid(today_trip, ("chris-wong", "300.00", "card", "cory"),
-              ("maria-silva", "150.00", "venmo", "jess")),
+        _paid(
+            sunset, ("dana-lee", "240.00", "venmo", "jess"), ("sam-ortiz", "240.00", "cash", "cory")
+        ),
+        _paid(
+            kelp, ("priya-nair", "200.00", "zelle", "maya"), ("tom-becker", "100.00", "cash", "leo")
+        ),
+        _paid(
+            today_trip,
+            ("chris-wong", "300.00", "card", "cory"),
+            ("maria-silva", "150.00", "venmo", "jess"),
+        ),
         _paid(tomorrow),
         _paid(weekend, ("rosa-diaz", "180.00", "cash", "cory")),
         _paid(charter, ("harbor-yacht-club", "2400.00", "check", "maya")),
@@ -105,10 +162,14 @@ def _signer(patron: Patron, n: int, trip: date) -> Signer:
     born = date(1970 + 7 * n, 1 + n, 10 + n)
     kids = (Minor("Mia " + patron.name.split()[-1], date(trip.year - 9, 6, 1).isoformat()),)
     return Signer(
-        full_name=patron.name, email=patron.email or f"{patron.patron_id}@example.com",
-        phone=f"619-555-01{10 + n}", date_of_birth=born.isoformat(),
-        emergency_contact_name="Alex Shore", emergency_contact_phone="858-555-0199",
-        minors=kids if n == 1 else (), signature=patron.name,
+        full_name=patron.name,
+        email=patron.email or f"{patron.patron_id}@example.com",
+        phone=f"619-555-01{10 + n}",
+        date_of_birth=born.isoformat(),
+        emergency_contact_name="Alex Shore",
+        emergency_contact_phone="858-555-0199",
+        minors=kids if n == 1 else (),
+        signature=patron.name,
     )
 
 
@@ -121,8 +182,9 @@ def seed(store: Store, today: date) -> list[Event]:
         created = store.create_event(replace(event, waivers_signed=0))
         trip = date.fromisoformat(event.date)
         for n, patron in enumerate(event.patrons[:signed]):
-            waiver = waivers.build(created, _signer(patron, n, trip), ip=f"198.51.100.{20 + n}",
-                                   user_agent="demo seed")
+            waiver = waivers.build(
+                created, _signer(patron, n, trip), ip=f"198.51.100.{20 + n}", user_agent="demo seed"
+            )
             waivers.save(store, waiver)
         stored.append(replace(created, waivers_signed=signed))
     return stored

@@ -38,8 +38,7 @@ class BadLink(NotFound):
 def bad_link(exc: BadLink) -> Response:
     kind = "payment" if request.endpoint == "patrons.payment" else "waiver"
     example = url_for(f"patrons.{kind}", eid=eventids.EXAMPLE, _external=True)
-    body = render_template("patrons/bad_link.html", message=exc.message, example=example,
-                           kind=kind)
+    body = render_template("patrons/bad_link.html", message=exc.message, example=example, kind=kind)
     return make_response(body, 404)
 
 
@@ -57,7 +56,7 @@ def pay_link(event_id: str, patron_id: str) -> str:
 
 @bp.app_template_filter()
 def local_time(moment: str) -> str:
-    """"2026-05-23T14:23:45.123Z" -> "May 23, 2026, 7:23 AM PDT" where the boats are."""
+    """ "2026-05-23T14:23:45.123Z" -> "May 23, 2026, 7:23 AM PDT" where the boats are."""
     try:
         when = datetime.fromisoformat(moment.replace("Z", "+00:00"))
     except (TypeError, ValueError):
@@ -81,20 +80,33 @@ def _event(eid: str) -> Event:
         raise BadLink(f"We couldn't find a trip with the id {eid}.") from None
 
 
-def _form(event: Event, *, values: Any = None, minors: list[tuple[str, str]] | None = None,
-          errors: dict[str, str] | None = None, nonce: str | None = None,
-          status: int = 200) -> Response:
+def _form(
+    event: Event,
+    *,
+    values: Any = None,
+    minors: list[tuple[str, str]] | None = None,
+    errors: dict[str, str] | None = None,
+    nonce: str | None = None,
+    status: int = 200,
+) -> Response:
     """The waiver page: the text for this event and the form (again, with messages, on 422)."""
     text = waiver_text.render(waiver_text.CURRENT, waiver_text.context_for(event))
     rows = list(minors or [])
     slots = rows + [("", "")] * max(0, min(MINOR_SLOTS, waiver_form.MAX_MINORS) - len(rows))
     errors = errors or {}
     body = render_template(
-        "patrons/waiver.html", event=event, paragraphs=waiver_text.paragraphs(text),
-        text_sha256=waiver_text.sha256(text), values=values or {}, minor_slots=slots,
-        minors_open=bool(rows) or any(f.startswith("minor") for f in errors), errors=errors,
-        nonce=nonce or secrets.token_urlsafe(16), today=_today().isoformat(),
-        max_minors=waiver_form.MAX_MINORS)
+        "patrons/waiver.html",
+        event=event,
+        paragraphs=waiver_text.paragraphs(text),
+        text_sha256=waiver_text.sha256(text),
+        values=values or {},
+        minor_slots=slots,
+        minors_open=bool(rows) or any(f.startswith("minor") for f in errors),
+        errors=errors,
+        nonce=nonce or secrets.token_urlsafe(16),
+        today=_today().isoformat(),
+        max_minors=waiver_form.MAX_MINORS,
+    )
     return make_response(body, status)
 
 
@@ -116,9 +128,16 @@ def sign(eid: str) -> Response:
         # Only a bot fills the field people can't see. Answer as if it worked so it learns
         # nothing, but store nothing and count nothing.
         event = _event(eid)
-        return make_response(render_template(
-            "patrons/signed.html", event=event, name=form.get("full_name", ""), waiver=None,
-            duplicate_of=None), 201)
+        return make_response(
+            render_template(
+                "patrons/signed.html",
+                event=event,
+                name=form.get("full_name", ""),
+                waiver=None,
+                duplicate_of=None,
+            ),
+            201,
+        )
     rows = waiver_form.minor_rows(form.getlist("minor_name"), form.getlist("minor_dob"))
     nonce = waiver_form.nonce(form.get("form_id")) or secrets.token_urlsafe(16)
     today = _today()
@@ -130,18 +149,31 @@ def sign(eid: str) -> Response:
 
     try:
         outcome = waivers.submit(
-            get_store(), event_id, ip=client_ip(), nonce=nonce, check=check,
+            get_store(),
+            event_id,
+            ip=client_ip(),
+            nonce=nonce,
+            check=check,
             user_agent=request.headers.get("User-Agent", ""),
-            shown_sha256=form.get("text_sha256") or None)
+            shown_sha256=form.get("text_sha256") or None,
+        )
     except NotFound:
         raise BadLink(f"We couldn't find a trip with the id {eid}.") from None
     if outcome.errors:
-        return _form(outcome.event, values=form, minors=rows, errors=outcome.errors,
-                     nonce=nonce, status=422)
+        return _form(
+            outcome.event, values=form, minors=rows, errors=outcome.errors, nonce=nonce, status=422
+        )
     name = outcome.waiver.full_name if outcome.waiver else form.get("full_name", "")
-    return make_response(render_template(
-        "patrons/signed.html", event=outcome.event, name=name, waiver=outcome.waiver,
-        duplicate_of=outcome.duplicate_of), 201 if outcome.waiver else 200)
+    return make_response(
+        render_template(
+            "patrons/signed.html",
+            event=outcome.event,
+            name=name,
+            waiver=outcome.waiver,
+            duplicate_of=outcome.duplicate_of,
+        ),
+        201 if outcome.waiver else 200,
+    )
 
 
 @bp.get("/g/<eid>/payment")
@@ -151,9 +183,13 @@ def payment(eid: str) -> Response:
     token = request.args.get("p")
     patron_id = paylinks.read(current_app.config["SECRET_KEY"], token, event.event_id)
     patron = event.patron(patron_id) if patron_id else None
-    body = render_template("patrons/payment.html", event=event, patron=patron,
-                           bad_token=bool(token) and patron is None,
-                           instructions=current_app.config.get("PAY_INSTRUCTIONS", ""))
+    body = render_template(
+        "patrons/payment.html",
+        event=event,
+        patron=patron,
+        bad_token=bool(token) and patron is None,
+        instructions=current_app.config.get("PAY_INSTRUCTIONS", ""),
+    )
     return make_response(body)
 
 
@@ -175,15 +211,21 @@ def list_waivers(eid: str) -> Any:
     signed = waivers.list_for(get_store(), event.event_id)
     if is_htmx():
         return render_template("patrons/_waivers.html", event=event, waivers=signed)
-    return jsonify({
-        "event_id": event.event_id,
-        "waivers_signed": event.waivers_signed,
-        "waivers": [
-            {**waivers.to_json(w), "print_url": url_for(
-                "patrons.print_waiver", eid=event.event_id, waiver_id=w.waiver_id)}
-            for w in signed
-        ],
-    })
+    return jsonify(
+        {
+            "event_id": event.event_id,
+            "waivers_signed": event.waivers_signed,
+            "waivers": [
+                {
+                    **waivers.to_json(w),
+                    "print_url": url_for(
+                        "patrons.print_waiver", eid=event.event_id, waiver_id=w.waiver_id
+                    ),
+                }
+                for w in signed
+            ],
+        }
+    )
 
 
 @bp.get("/api/events/<eid>/waivers/<waiver_id>/print")
@@ -198,5 +240,9 @@ def print_waiver(eid: str, waiver_id: str) -> Any:
     except Exception:  # an unknown version or missing values: show the record, flag the text
         text = ""
     matches = bool(text) and waiver_text.sha256(text) == record.text_sha256
-    return render_template("patrons/waiver_print.html", waiver=record,
-                           paragraphs=waiver_text.paragraphs(text), matches=matches)
+    return render_template(
+        "patrons/waiver_print.html",
+        waiver=record,
+        paragraphs=waiver_text.paragraphs(text),
+        matches=matches,
+    )

@@ -26,7 +26,11 @@ def read(secret: str, token: str | None, event_id: str) -> str | None:
         body = URLSafeSerializer(secret, salt=SALT).loads(token)
     except BadSignature:
         return None
-    if (not isinstance(body, list) or len(body) != 2 or body[0] != event_id
-            or not isinstance(body[1], str)):
+    if (
+        not isinstance(body, list)
+        or len(body) != 2
+        or body[0] != event_id
+        or not isinstance(body[1], str)
+    ):
         return None
     return body[1]

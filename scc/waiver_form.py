@@ -18,8 +18,15 @@ ADULT_AGE = 18
 EARLIEST_BIRTH = date(1900, 1, 1)
 NAME_MAX = 80
 AGREED = {"on", "yes", "true", "1"}
-REQUIRED = ("full_name", "email", "date_of_birth", "emergency_contact_name",
-            "emergency_contact_phone", "agree", "signature")
+REQUIRED = (
+    "full_name",
+    "email",
+    "date_of_birth",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "agree",
+    "signature",
+)
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,7 @@ def phone_number(value: Any, field: str, label: str) -> str:
 
 def same_name(a: str, b: str) -> bool:
     """Compare a typed signature with the name, ignoring case and spacing."""
+
     def norm(s: str) -> str:
         return " ".join(s.split()).casefold()
 
@@ -84,15 +92,18 @@ def minor_rows(names: list[str], dobs: list[str]) -> list[tuple[str, str]]:
     return [(n, d) for n, d in zip(names, dobs, strict=True) if n.strip() or d.strip()]
 
 
-def _minor(row: int, name: str, dob: str, trip: date, today: date,
-           errors: FieldErrors) -> Minor | None:
+def _minor(
+    row: int, name: str, dob: str, trip: date, today: date, errors: FieldErrors
+) -> Minor | None:
     label = f"Child {row}"
-    clean = errors.take(f"minor_name_{row}",
-                        lambda: validation.text(name, f"minor_name_{row}", f"{label}'s name",
-                                                max_len=NAME_MAX))
-    born = errors.take(f"minor_dob_{row}",
-                       lambda: birth_date(dob, f"minor_dob_{row}", f"{label}'s date of birth",
-                                          today))
+    clean = errors.take(
+        f"minor_name_{row}",
+        lambda: validation.text(name, f"minor_name_{row}", f"{label}'s name", max_len=NAME_MAX),
+    )
+    born = errors.take(
+        f"minor_dob_{row}",
+        lambda: birth_date(dob, f"minor_dob_{row}", f"{label}'s date of birth", today),
+    )
     if born is not None and age_on(born, trip) >= ADULT_AGE:
         errors.messages.setdefault(
             f"minor_dob_{row}",
@@ -104,29 +115,40 @@ def _minor(row: int, name: str, dob: str, trip: date, today: date,
     return Minor(clean, born.isoformat())
 
 
-def signer(form: Mapping[str, Any], minors: list[tuple[str, str]], *, trip: date,
-           today: date) -> Signer:
+def signer(
+    form: Mapping[str, Any], minors: list[tuple[str, str]], *, trip: date, today: date
+) -> Signer:
     """Check the whole form at once; Invalid carries a message for every field at fault."""
     errors = FieldErrors()
 
     def text(field: str, label: str) -> str | None:
-        return errors.take(field, lambda: validation.text(form.get(field), field, label,
-                                                          max_len=NAME_MAX))
+        return errors.take(
+            field, lambda: validation.text(form.get(field), field, label, max_len=NAME_MAX)
+        )
 
     full_name = text("full_name", "Your full name")
-    email = errors.take("email", lambda: validation.email(form.get("email"), "email",
-                                                          required=True))
+    email = errors.take(
+        "email", lambda: validation.email(form.get("email"), "email", required=True)
+    )
     phone = errors.take("phone", lambda: validation.phone(form.get("phone"), "phone"))
-    born = errors.take("date_of_birth", lambda: birth_date(
-        form.get("date_of_birth"), "date_of_birth", "Your date of birth", today))
+    born = errors.take(
+        "date_of_birth",
+        lambda: birth_date(form.get("date_of_birth"), "date_of_birth", "Your date of birth", today),
+    )
     if born is not None and age_on(born, trip) < ADULT_AGE:
         errors.messages["date_of_birth"] = (
             "You must be 18 or older on the trip date to sign. A parent or guardian signs "
-            "for anyone younger, naming them under Children.")
+            "for anyone younger, naming them under Children."
+        )
     contact = text("emergency_contact_name", "The emergency contact's name")
-    contact_phone = errors.take("emergency_contact_phone", lambda: phone_number(
-        form.get("emergency_contact_phone"), "emergency_contact_phone",
-        "The emergency contact's phone number"))
+    contact_phone = errors.take(
+        "emergency_contact_phone",
+        lambda: phone_number(
+            form.get("emergency_contact_phone"),
+            "emergency_contact_phone",
+            "The emergency contact's phone number",
+        ),
+    )
     if str(form.get("agree") or "").strip().lower() not in AGREED:
         errors.messages["agree"] = "Please tick the box to agree to the waiver."
     signature = text("signature", "Your signature")
@@ -135,7 +157,8 @@ def signer(form: Mapping[str, Any], minors: list[tuple[str, str]], *, trip: date
     kids: list[Minor] = []
     if len(minors) > MAX_MINORS:
         errors.messages["minors"] = (
-            f"One waiver can name at most {MAX_MINORS} children; sign again for the others.")
+            f"One waiver can name at most {MAX_MINORS} children; sign again for the others."
+        )
     else:
         for row, (name, dob) in enumerate(minors, start=1):
             kid = _minor(row, name, dob, trip, today, errors)
@@ -143,8 +166,16 @@ def signer(form: Mapping[str, Any], minors: list[tuple[str, str]], *, trip: date
                 kids.append(kid)
     errors.raise_if_any()
     assert full_name and email and born and contact and contact_phone and signature  # noqa: S101
-    return Signer(full_name, email, phone, born.isoformat(), contact, contact_phone,
-                  tuple(kids), " ".join(signature.split()))
+    return Signer(
+        full_name,
+        email,
+        phone,
+        born.isoformat(),
+        contact,
+        contact_phone,
+        tuple(kids),
+        " ".join(signature.split()),
+    )
 
 
 _NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")

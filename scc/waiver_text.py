@@ -42,7 +42,7 @@ def _env() -> jinja2.Environment:
 
 
 def day_words(iso_day: str) -> str:
-    """"2026-05-23" -> "Saturday, May 23, 2026" (stored with the record, never recomputed)."""
+    """ "2026-05-23" -> "Saturday, May 23, 2026" (stored with the record, never recomputed)."""
     from datetime import date
 
     day = date.fromisoformat(iso_day)

@@ -27,8 +27,9 @@ RATE_SCOPE = "waiver-ip"
 # stores nothing new. Expires through the table's TTL.
 SUBMISSION_PREFIX = "#submission#"
 SUBMISSION_TTL = 2 * 24 * 60 * 60
-TEXT_CHANGED = ("The waiver has been updated since you opened this page. Please read it again "
-                "before you sign.")
+TEXT_CHANGED = (
+    "The waiver has been updated since you opened this page. Please read it again before you sign."
+)
 _WAIVER_ID = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z-([0-9a-f]{12})")
 
 
@@ -86,12 +87,22 @@ def build(event: Event, signer: Signer, *, ip: str, user_agent: str) -> Waiver:
     context = waiver_text.context_for(event)
     text = waiver_text.render(waiver_text.CURRENT, context)
     return Waiver(
-        event_id=event.event_id, waiver_id=new_waiver_id(signed_at), signed_at=signed_at,
-        full_name=signer.full_name, email=signer.email, phone=signer.phone,
-        date_of_birth=signer.date_of_birth, emergency_contact_name=signer.emergency_contact_name,
-        emergency_contact_phone=signer.emergency_contact_phone, minors=signer.minors,
-        agreed=True, signature=signer.signature, waiver_version=waiver_text.CURRENT,
-        text_sha256=waiver_text.sha256(text), text_context=context, ip=ip,
+        event_id=event.event_id,
+        waiver_id=new_waiver_id(signed_at),
+        signed_at=signed_at,
+        full_name=signer.full_name,
+        email=signer.email,
+        phone=signer.phone,
+        date_of_birth=signer.date_of_birth,
+        emergency_contact_name=signer.emergency_contact_name,
+        emergency_contact_phone=signer.emergency_contact_phone,
+        minors=signer.minors,
+        agreed=True,
+        signature=signer.signature,
+        waiver_version=waiver_text.CURRENT,
+        text_sha256=waiver_text.sha256(text),
+        text_context=context,
+        ip=ip,
         user_agent=user_agent[:400],
     )
 
@@ -101,13 +112,22 @@ def build(event: Event, signer: Signer, *, ip: str, user_agent: str) -> Waiver:
 
 def to_item(w: Waiver) -> dict[str, Any]:
     item: dict[str, Any] = {
-        "eid": w.event_id, "crew_id": w.sort_key, "waiver_id": w.waiver_id,
-        "signed_at": w.signed_at, "full_name": w.full_name, "email": w.email,
-        "date_of_birth": w.date_of_birth, "emergency_contact_name": w.emergency_contact_name,
+        "eid": w.event_id,
+        "crew_id": w.sort_key,
+        "waiver_id": w.waiver_id,
+        "signed_at": w.signed_at,
+        "full_name": w.full_name,
+        "email": w.email,
+        "date_of_birth": w.date_of_birth,
+        "emergency_contact_name": w.emergency_contact_name,
         "emergency_contact_phone": w.emergency_contact_phone,
         "minors": [{"name": m.name, "date_of_birth": m.date_of_birth} for m in w.minors],
-        "agreed": w.agreed, "signature": w.signature, "waiver_version": w.waiver_version,
-        "text_sha256": w.text_sha256, "text_context": dict(w.text_context), "ip": w.ip,
+        "agreed": w.agreed,
+        "signature": w.signature,
+        "waiver_version": w.waiver_version,
+        "text_sha256": w.text_sha256,
+        "text_context": dict(w.text_context),
+        "ip": w.ip,
         "user_agent": w.user_agent,
     }
     if w.phone:
@@ -117,28 +137,44 @@ def to_item(w: Waiver) -> dict[str, Any]:
 
 def from_item(item: Mapping[str, Any]) -> Waiver:
     return Waiver(
-        event_id=item["eid"], waiver_id=item["waiver_id"], signed_at=item["signed_at"],
-        full_name=item["full_name"], email=item.get("email", ""), phone=item.get("phone"),
+        event_id=item["eid"],
+        waiver_id=item["waiver_id"],
+        signed_at=item["signed_at"],
+        full_name=item["full_name"],
+        email=item.get("email", ""),
+        phone=item.get("phone"),
         date_of_birth=item.get("date_of_birth", ""),
         emergency_contact_name=item.get("emergency_contact_name", ""),
         emergency_contact_phone=item.get("emergency_contact_phone", ""),
         minors=tuple(Minor(m["name"], m["date_of_birth"]) for m in item.get("minors", [])),
-        agreed=bool(item.get("agreed", False)), signature=item.get("signature", ""),
-        waiver_version=item.get("waiver_version", ""), text_sha256=item.get("text_sha256", ""),
+        agreed=bool(item.get("agreed", False)),
+        signature=item.get("signature", ""),
+        waiver_version=item.get("waiver_version", ""),
+        text_sha256=item.get("text_sha256", ""),
         text_context={str(k): str(v) for k, v in item.get("text_context", {}).items()},
-        ip=item.get("ip", ""), user_agent=item.get("user_agent", ""),
+        ip=item.get("ip", ""),
+        user_agent=item.get("user_agent", ""),
     )
 
 
 def to_json(w: Waiver) -> dict[str, Any]:
     return {
-        "waiver_id": w.waiver_id, "event_id": w.event_id, "signed_at": w.signed_at,
-        "full_name": w.full_name, "email": w.email, "phone": w.phone,
-        "date_of_birth": w.date_of_birth, "emergency_contact_name": w.emergency_contact_name,
+        "waiver_id": w.waiver_id,
+        "event_id": w.event_id,
+        "signed_at": w.signed_at,
+        "full_name": w.full_name,
+        "email": w.email,
+        "phone": w.phone,
+        "date_of_birth": w.date_of_birth,
+        "emergency_contact_name": w.emergency_contact_name,
         "emergency_contact_phone": w.emergency_contact_phone,
         "minors": [{"name": m.name, "date_of_birth": m.date_of_birth} for m in w.minors],
-        "agreed": w.agreed, "signature": w.signature, "waiver_version": w.waiver_version,
-        "text_sha256": w.text_sha256, "ip": w.ip, "user_agent": w.user_agent,
+        "agreed": w.agreed,
+        "signature": w.signature,
+        "waiver_version": w.waiver_version,
+        "text_sha256": w.text_sha256,
+        "ip": w.ip,
+        "user_agent": w.user_agent,
     }
 
 
@@ -152,14 +188,23 @@ def writes(store: Store, w: Waiver) -> list[dict[str, Any]]:
     whole record) fails instead of writing back a stale count.
     """
     return [
-        {"Put": {"TableName": store.table, "Item": serialize(to_item(w)),
-                 "ConditionExpression": "attribute_not_exists(eid)"}},
-        {"Update": {"TableName": store.table,
-                    "Key": serialize({"eid": w.event_id, "crew_id": EVENT_SK}),
-                    "UpdateExpression": "ADD waivers_signed :one, #r :one",
-                    "ConditionExpression": "attribute_exists(eid)",
-                    "ExpressionAttributeNames": {"#r": "rev"},
-                    "ExpressionAttributeValues": serialize({":one": 1})}},
+        {
+            "Put": {
+                "TableName": store.table,
+                "Item": serialize(to_item(w)),
+                "ConditionExpression": "attribute_not_exists(eid)",
+            }
+        },
+        {
+            "Update": {
+                "TableName": store.table,
+                "Key": serialize({"eid": w.event_id, "crew_id": EVENT_SK}),
+                "UpdateExpression": "ADD waivers_signed :one, #r :one",
+                "ConditionExpression": "attribute_exists(eid)",
+                "ExpressionAttributeNames": {"#r": "rev"},
+                "ExpressionAttributeValues": serialize({":one": 1}),
+            }
+        },
     ]
 
 
@@ -175,8 +220,13 @@ def _submission_key(event_id: str, nonce: str) -> dict[str, str]:
 def _submission_put(store: Store, w: Waiver, nonce: str) -> dict[str, Any]:
     expires = int((clock.now() + timedelta(seconds=SUBMISSION_TTL)).timestamp())
     item = {**_submission_key(w.event_id, nonce), "waiver_id": w.waiver_id, "ttl": expires}
-    return {"Put": {"TableName": store.table, "Item": serialize(item),
-                    "ConditionExpression": "attribute_not_exists(eid)"}}
+    return {
+        "Put": {
+            "TableName": store.table,
+            "Item": serialize(item),
+            "ConditionExpression": "attribute_not_exists(eid)",
+        }
+    }
 
 
 @dataclass(frozen=True)
@@ -191,17 +241,25 @@ class Outcome:
 
 def _read(store: Store, event_id: str, ip: str, nonce: str) -> tuple[Event, Any, str | None]:
     """One BatchGetItem: the event, this IP's counter and this form's submission marker."""
+
     def _at(key: dict[str, str]) -> tuple[str, str]:
         return key["eid"], key["crew_id"]
 
-    keys = [{"eid": event_id, "crew_id": EVENT_SK}, counters.key(RATE_SCOPE, ip),
-            _submission_key(event_id, nonce)]
-    result = store.call("batch_get_item", RequestItems={
-        store.table: {"Keys": [serialize(k) for k in keys], "ConsistentRead": True}})
+    keys = [
+        {"eid": event_id, "crew_id": EVENT_SK},
+        counters.key(RATE_SCOPE, ip),
+        _submission_key(event_id, nonce),
+    ]
+    result = store.call(
+        "batch_get_item",
+        RequestItems={store.table: {"Keys": [serialize(k) for k in keys], "ConsistentRead": True}},
+    )
     if result.get("UnprocessedKeys"):
         raise StoreError("The database is busy right now; please try again.")
-    found = {(i["eid"], i["crew_id"]): i for i in map(deserialize,
-             result.get("Responses", {}).get(store.table, []))}
+    found = {
+        (i["eid"], i["crew_id"]): i
+        for i in map(deserialize, result.get("Responses", {}).get(store.table, []))
+    }
     event = found.get((event_id, EVENT_SK))
     if event is None:
         raise NotFound(f"There is no trip {event_id}.")
@@ -210,9 +268,16 @@ def _read(store: Store, event_id: str, ip: str, nonce: str) -> tuple[Event, Any,
     return event_from_item(event), count, marker["waiver_id"] if marker else None
 
 
-def submit(store: Store, event_id: str, *, ip: str, nonce: str,
-           check: Callable[[Event], Signer], user_agent: str,
-           shown_sha256: str | None = None) -> Outcome:
+def submit(
+    store: Store,
+    event_id: str,
+    *,
+    ip: str,
+    nonce: str,
+    check: Callable[[Event], Signer],
+    user_agent: str,
+    shown_sha256: str | None = None,
+) -> Outcome:
     """Sign: one read (event, IP counter, form marker), then one transaction. A race that cancels
     the transaction (another signature from this IP, the event deleted) is re-read once.
 
@@ -224,8 +289,11 @@ def submit(store: Store, event_id: str, *, ip: str, nonce: str,
         if count is not None and count.hits >= SIGN_LIMIT:
             minutes = (count.retry_after() + 59) // 60
             wait = "1 minute" if minutes == 1 else f"{minutes} minutes"
-            raise Throttled("Too many waivers have been signed from this connection in the last "
-                            f"hour. Please try again in {wait}.", count.retry_after())
+            raise Throttled(
+                "Too many waivers have been signed from this connection in the last "
+                f"hour. Please try again in {wait}.",
+                count.retry_after(),
+            )
         if earlier is not None:
             return Outcome(event, duplicate_of=earlier)
         errors: dict[str, str] = {}
@@ -234,15 +302,19 @@ def submit(store: Store, event_id: str, *, ip: str, nonce: str,
         except Invalid as exc:
             errors = dict(exc.errors)
         current = waiver_text.sha256(
-            waiver_text.render(waiver_text.CURRENT, waiver_text.context_for(event)))
+            waiver_text.render(waiver_text.CURRENT, waiver_text.context_for(event))
+        )
         if shown_sha256 is not None and shown_sha256 != current:
             errors = {"waiver_text": TEXT_CHANGED, **errors}
         if errors:
             return Outcome(event, errors=errors)
         waiver = build(event, signer, ip=ip, user_agent=user_agent)
-        extra = [counters.hit_update(store.table, RATE_SCOPE, ip, window=SIGN_WINDOW,
-                                     limit=SIGN_LIMIT, seen=count),
-                 _submission_put(store, waiver, nonce)]
+        extra = [
+            counters.hit_update(
+                store.table, RATE_SCOPE, ip, window=SIGN_WINDOW, limit=SIGN_LIMIT, seen=count
+            ),
+            _submission_put(store, waiver, nonce),
+        ]
         try:
             save(store, waiver, extra)
         except ConditionFailed:
@@ -272,8 +344,12 @@ def list_for(store: Store, event_id: str) -> list[Waiver]:
 
 
 def get(store: Store, event_id: str, waiver_id: str) -> Waiver:
-    result = store.call("get_item", TableName=store.table, ConsistentRead=True,
-                        Key=serialize({"eid": event_id, "crew_id": sort_key(waiver_id)}))
+    result = store.call(
+        "get_item",
+        TableName=store.table,
+        ConsistentRead=True,
+        Key=serialize({"eid": event_id, "crew_id": sort_key(waiver_id)}),
+    )
     if "Item" not in result:
         raise NotFound("There is no such waiver for this trip.")
     return from_item(deserialize(result["Item"]))

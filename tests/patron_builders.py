@@ -27,15 +27,21 @@ def waiver_form(**overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in form.items() if v is not None}
 
 
-def trip(*, event_id: str = "2030-05-23-captain-cory-afternoon", title: str = "Whale watching",
-         patrons: list[Patron] | None = None) -> Event:
+def trip(
+    *,
+    event_id: str = "2030-05-23-captain-cory-afternoon",
+    title: str = "Whale watching",
+    patrons: list[Patron] | None = None,
+) -> Event:
     """An event as the store takes it."""
     return Event(
         event_id=event_id,
         date=event_id[:10],
         title=title,
         total=Decimal("400.00"),
-        patrons=patrons if patrons is not None else [
+        patrons=patrons
+        if patrons is not None
+        else [
             Patron(patron_id="dana", name="Dana Lee", amount_due=Decimal("200.00")),
             Patron(patron_id="sam", name="Sam Ortiz", amount_due=Decimal("200.00")),
         ],

@@ -27,8 +27,11 @@ def signed(client: FlaskClient, store: Store) -> list[dict[str, Any]]:
     """An event with two signed waivers, signed through the patron page."""
     store.create_event(trip())
     for name in ("Dana Lee", "Sam Ortiz"):
-        data = {**waiver_form(full_name=name, signature=name), "minor_name": ["Kid Ortiz"],
-                "minor_dob": ["2020-01-01"]}
+        data = {
+            **waiver_form(full_name=name, signature=name),
+            "minor_name": ["Kid Ortiz"],
+            "minor_dob": ["2020-01-01"],
+        }
         assert client.post(f"/g/{EID}/waiver", data=data).status_code == 201
     return stored_waivers(store)
 
@@ -60,14 +63,16 @@ def test_the_list_is_a_dialog_fragment_for_htmx(crew: FlaskClient, signed: Any) 
 
 
 @pytest.mark.parametrize(("eid", "status"), [("2026-05-23", 404), ("2030-01-01-nobody", 404)])
-def test_the_list_of_a_wrong_event_is_404(crew: FlaskClient, store: Store, eid: str,
-                                          status: int) -> None:
+def test_the_list_of_a_wrong_event_is_404(
+    crew: FlaskClient, store: Store, eid: str, status: int
+) -> None:
     response = get(crew, f"/api/events/{eid}/waivers")
     assert response.status_code == status and response.json["error"]
 
 
-def test_the_printable_copy_re_renders_the_text_that_was_signed(crew: FlaskClient,
-                                                               signed: Any) -> None:
+def test_the_printable_copy_re_renders_the_text_that_was_signed(
+    crew: FlaskClient, signed: Any
+) -> None:
     item = signed[0]
     html = get(crew, f"{LIST}/{item['waiver_id']}/print").get_data(as_text=True)
     text = waiver_text.render(item["waiver_version"], item["text_context"])
@@ -83,8 +88,9 @@ def test_every_stored_waiver_prints_as_matching(crew: FlaskClient, signed: Any) 
         assert "matches the text above" in html and "does not match" not in html
 
 
-def test_a_record_whose_text_was_altered_prints_as_not_matching(crew: FlaskClient, store: Store,
-                                                                signed: Any) -> None:
+def test_a_record_whose_text_was_altered_prints_as_not_matching(
+    crew: FlaskClient, store: Store, signed: Any
+) -> None:
     item = {**signed[0], "text_context": {**signed[0]["text_context"], "event_title": "Forged"}}
     store.call("put_item", TableName=store.table, Item=serialize(item))
     html = get(crew, f"{LIST}/{item['waiver_id']}/print").get_data(as_text=True)
@@ -110,24 +116,43 @@ def hostile_record(store: Store) -> dict[str, Any]:
     context = dict.fromkeys(("business", "home_port", "event_title", "event_day"), XSS)
     context |= {"event_id": EID, "event_date": "2030-05-23"}
     text = waiver_text.render("2026-11-v1", context)
-    fields = ("full_name", "email", "phone", "date_of_birth", "signature",
-              "emergency_contact_name", "emergency_contact_phone", "ip", "user_agent")
-    item = {"eid": EID, "crew_id": f"{WAIVER_SK_PREFIX}2030-05-01T10:00:00.000Z#a1b2c3d4e5f6",
-            "waiver_id": "20300501T100000000Z-a1b2c3d4e5f6",
-            "signed_at": "2030-05-01T10:00:00.000Z", **dict.fromkeys(fields, XSS),
-            "minors": [{"name": XSS, "date_of_birth": XSS}], "agreed": True,
-            "waiver_version": "2026-11-v1", "text_sha256": waiver_text.sha256(text),
-            "text_context": context}
+    fields = (
+        "full_name",
+        "email",
+        "phone",
+        "date_of_birth",
+        "signature",
+        "emergency_contact_name",
+        "emergency_contact_phone",
+        "ip",
+        "user_agent",
+    )
+    item = {
+        "eid": EID,
+        "crew_id": f"{WAIVER_SK_PREFIX}2030-05-01T10:00:00.000Z#a1b2c3d4e5f6",
+        "waiver_id": "20300501T100000000Z-a1b2c3d4e5f6",
+        "signed_at": "2030-05-01T10:00:00.000Z",
+        **dict.fromkeys(fields, XSS),
+        "minors": [{"name": XSS, "date_of_birth": XSS}],
+        "agreed": True,
+        "waiver_version": "2026-11-v1",
+        "text_sha256": waiver_text.sha256(text),
+        "text_context": context,
+    }
     store.call("put_item", TableName=store.table, Item=serialize(item))
     return item
 
 
-@pytest.mark.parametrize(("url", "headers", "at_least"), [
-    (LIST, HX, 2),
-    (f"{LIST}/20300501T100000000Z-a1b2c3d4e5f6/print", {}, 14),
-])
-def test_stored_markup_is_shown_escaped(crew: FlaskClient, store: Store, url: str,
-                                        headers: dict[str, str], at_least: int) -> None:
+@pytest.mark.parametrize(
+    ("url", "headers", "at_least"),
+    [
+        (LIST, HX, 2),
+        (f"{LIST}/20300501T100000000Z-a1b2c3d4e5f6/print", {}, 14),
+    ],
+)
+def test_stored_markup_is_shown_escaped(
+    crew: FlaskClient, store: Store, url: str, headers: dict[str, str], at_least: int
+) -> None:
     store.create_event(trip(title=XSS))
     hostile_record(store)
     html = get(crew, url, headers=headers).get_data(as_text=True)
@@ -162,8 +187,9 @@ def test_the_card_button_loads_the_list_into_the_modal(app: Flask, store: Store)
     assert "Waivers 0/2" in html
 
 
-def test_the_copied_pay_link_opens_that_patrons_balance(app: Flask, client: FlaskClient,
-                                                        store: Store) -> None:
+def test_the_copied_pay_link_opens_that_patrons_balance(
+    app: Flask, client: FlaskClient, store: Store
+) -> None:
     event = store.create_event(trip(patrons=[Patron(patron_id="ob", name=QUOTEY)]))
     html = render(app, "patrons/_patron_link.html", event=event, p=event.patrons[0])
     assert "Copy pay link" in html and "O&#39;Brien &amp; &#34;Sons&#34;" in html

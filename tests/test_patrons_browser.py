@@ -35,8 +35,15 @@ BESIDE = """
 
 def fill_form(page: Page, **overrides: str) -> None:
     data = waiver_form(**overrides)
-    for field in ("full_name", "email", "phone", "date_of_birth", "emergency_contact_name",
-                  "emergency_contact_phone", "signature"):
+    for field in (
+        "full_name",
+        "email",
+        "phone",
+        "date_of_birth",
+        "emergency_contact_name",
+        "emergency_contact_phone",
+        "signature",
+    ):
         page.fill(f"#{field}", data.get(field, ""))
 
 
@@ -59,8 +66,9 @@ def test_fill_and_sign_on_a_phone(live_server: str, phone: Page, store: Store) -
     assert_clean(phone)
 
 
-def test_the_422_path_shows_each_message_beside_its_field(live_server: str, phone: Page,
-                                                         store: Store) -> None:
+def test_the_422_path_shows_each_message_beside_its_field(
+    live_server: str, phone: Page, store: Store
+) -> None:
     store.create_event(trip())
     phone.goto(f"{live_server}/g/{EID}/waiver")
     fill_form(phone, email="dana@", date_of_birth="2015-06-01", signature="Someone Else")
@@ -78,11 +86,9 @@ def test_the_422_path_shows_each_message_beside_its_field(live_server: str, phon
     assert_clean(phone, statuses=(422,))
 
 
-def test_signing_works_without_javascript(live_server: str, browser: Browser,
-                                          store: Store) -> None:
+def test_signing_works_without_javascript(live_server: str, browser: Browser, store: Store) -> None:
     store.create_event(trip())
-    context = browser.new_context(viewport={"width": 390, "height": 844},
-                                  java_script_enabled=False)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
     try:
         page = context.new_page()
         page.goto(f"{live_server}/g/{EID}/waiver")
@@ -110,14 +116,16 @@ def test_a_personal_payment_link_on_a_phone(live_server: str, phone: Page, store
     assert_clean(phone)
 
 
-def test_crew_open_the_list_and_the_printable_copy(live_server: str, phone: Page, store: Store,
-                                                   client: Any) -> None:
+def test_crew_open_the_list_and_the_printable_copy(
+    live_server: str, phone: Page, store: Store, client: Any
+) -> None:
     store.create_event(trip())
     data = {**waiver_form(), "minor_name": ["Kid Lee"], "minor_dob": ["2020-01-02"]}
     assert client.post(f"/g/{EID}/waiver", data=data).status_code == 201
     sign_in(phone, live_server)
-    phone.evaluate(f"htmx.ajax('GET', '/api/events/{EID}/waivers', "
-                   "{target: '#modal', swap: 'innerHTML'})")
+    phone.evaluate(
+        f"htmx.ajax('GET', '/api/events/{EID}/waivers', {{target: '#modal', swap: 'innerHTML'}})"
+    )
     phone.wait_for_selector("#modal dialog[open] .waiver-list")
     shot(phone, "waivers-dialog")
     with phone.context.expect_page() as opened:

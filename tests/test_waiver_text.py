@@ -35,8 +35,9 @@ def test_the_text_names_the_trip_and_the_business() -> None:
 
 
 def test_the_text_is_plain_text_not_escaped_html() -> None:
-    text = waiver_text.render(waiver_text.CURRENT,
-                              waiver_text.context_for(trip(title='Bob\'s "R&R" <trip>')))
+    text = waiver_text.render(
+        waiver_text.CURRENT, waiver_text.context_for(trip(title='Bob\'s "R&R" <trip>'))
+    )
     assert 'Trip: Bob\'s "R&R" <trip>' in text
 
 
@@ -53,7 +54,8 @@ def test_rendering_is_deterministic_for_any_title(title: str) -> None:
     context = {**CONTEXT, "event_title": title}
     first = waiver_text.render(waiver_text.CURRENT, context)
     assert waiver_text.sha256(first) == waiver_text.sha256(
-        waiver_text.render(waiver_text.CURRENT, dict(context)))
+        waiver_text.render(waiver_text.CURRENT, dict(context))
+    )
 
 
 def test_paragraphs_split_at_blank_lines() -> None:

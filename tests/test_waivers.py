@@ -22,15 +22,27 @@ def check(**fields: Any) -> Any:
     rows = fields.pop("minors", [])
 
     def run(event: Event) -> Any:
-        return signer(waiver_form(**fields), rows, trip=date.fromisoformat(event.date),
-                      today=TODAY)
+        return signer(waiver_form(**fields), rows, trip=date.fromisoformat(event.date), today=TODAY)
+
     return run
 
 
-def sign(store: Store, eid: str = "2030-05-23-captain-cory-afternoon", *, ip: str = "203.0.113.9",
-         nonce: str = "", **fields: Any) -> waivers.Outcome:
-    return waivers.submit(store, eid, ip=ip, nonce=nonce or waivers.secrets.token_urlsafe(16),
-                          check=check(**fields), user_agent="pytest-phone")
+def sign(
+    store: Store,
+    eid: str = "2030-05-23-captain-cory-afternoon",
+    *,
+    ip: str = "203.0.113.9",
+    nonce: str = "",
+    **fields: Any,
+) -> waivers.Outcome:
+    return waivers.submit(
+        store,
+        eid,
+        ip=ip,
+        nonce=nonce or waivers.secrets.token_urlsafe(16),
+        check=check(**fields),
+        user_agent="pytest-phone",
+    )
 
 
 def stored_waivers(store: Store) -> list[dict[str, Any]]:
@@ -101,8 +113,11 @@ def test_an_event_deleted_meanwhile_stores_no_orphan(store: Store, monkeypatch: 
 
     def read_then_delete(*args: Any) -> Any:
         found = real(*args)
-        store.call("delete_item", TableName=store.table,
-                   Key={"eid": {"S": args[1]}, "crew_id": {"S": "#event"}})
+        store.call(
+            "delete_item",
+            TableName=store.table,
+            Key={"eid": {"S": args[1]}, "crew_id": {"S": "#event"}},
+        )
         return found
 
     monkeypatch.setattr(waivers, "_read", read_then_delete)
@@ -122,9 +137,15 @@ def test_the_same_form_sent_twice_is_stored_once(store: Store) -> None:
 
 def test_a_changed_text_asks_to_read_again(store: Store) -> None:
     store.create_event(trip())
-    outcome = waivers.submit(store, "2030-05-23-captain-cory-afternoon", ip="203.0.113.9",
-                             nonce="n" * 22, check=check(), user_agent="x",
-                             shown_sha256="0" * 64)
+    outcome = waivers.submit(
+        store,
+        "2030-05-23-captain-cory-afternoon",
+        ip="203.0.113.9",
+        nonce="n" * 22,
+        check=check(),
+        user_agent="x",
+        shown_sha256="0" * 64,
+    )
     assert outcome.errors == {"waiver_text": waivers.TEXT_CHANGED}
     assert stored_waivers(store) == []
 
@@ -153,8 +174,9 @@ def test_get_reads_one_waiver_by_its_id(store: Store) -> None:
     assert waivers.get(store, waiver.event_id, waiver.waiver_id) == waiver
 
 
-@pytest.mark.parametrize("waiver_id", ["nope", "20261121T223714123Z-zzzzzzzzzzzz",
-                                       "20261121T223714123Z-a1b2c3d4e5f6"])
+@pytest.mark.parametrize(
+    "waiver_id", ["nope", "20261121T223714123Z-zzzzzzzzzzzz", "20261121T223714123Z-a1b2c3d4e5f6"]
+)
 def test_get_of_a_malformed_or_unknown_id_is_not_found(store: Store, waiver_id: str) -> None:
     store.create_event(trip())
     with pytest.raises(NotFound):
@@ -163,7 +185,8 @@ def test_get_of_a_malformed_or_unknown_id_is_not_found(store: Store, waiver_id: 
 
 def test_the_sort_key_comes_back_from_the_waiver_id() -> None:
     assert waivers.sort_key("20261121T223714123Z-a1b2c3d4e5f6") == (
-        "#waiver#2026-11-21T22:37:14.123Z#a1b2c3d4e5f6")
+        "#waiver#2026-11-21T22:37:14.123Z#a1b2c3d4e5f6"
+    )
 
 
 def test_every_stored_waiver_re_renders_to_its_stored_hash(store: Store) -> None:

@@ -62,8 +62,9 @@ def test_a_new_window_starts_when_the_old_one_ends(store: Store, now: Any) -> No
     assert counters.peek(store, waivers.RATE_SCOPE, ["203.0.113.9"])[0].hits == 1
 
 
-def test_the_limit_holds_when_others_reach_it_meanwhile(store: Store, now: Any,
-                                                         monkeypatch: Any) -> None:
+def test_the_limit_holds_when_others_reach_it_meanwhile(
+    store: Store, now: Any, monkeypatch: Any
+) -> None:
     store.create_event(trip())
     real = waivers._read
 
@@ -80,8 +81,9 @@ def test_the_limit_holds_when_others_reach_it_meanwhile(store: Store, now: Any,
     assert stored_waivers(store) == []
 
 
-def test_a_window_started_meanwhile_is_counted_not_reset(store: Store, now: Any,
-                                                         monkeypatch: Any) -> None:
+def test_a_window_started_meanwhile_is_counted_not_reset(
+    store: Store, now: Any, monkeypatch: Any
+) -> None:
     store.create_event(trip())
     real = waivers._read
 
