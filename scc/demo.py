@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from scc import clock, eventids, waivers
+from scc import clock, eventids, waiver_records, waivers
 from scc.models import CrewMember, Event, Patron, Payment
 from scc.store import Store
 from scc.waiver_form import Minor, Signer
@@ -182,7 +182,7 @@ def seed(store: Store, today: date) -> list[Event]:
         created = store.create_event(replace(event, waivers_signed=0))
         trip = date.fromisoformat(event.date)
         for n, patron in enumerate(event.patrons[:signed]):
-            waiver = waivers.build(
+            waiver = waiver_records.build(
                 created, _signer(patron, n, trip), ip=f"198.51.100.{20 + n}", user_agent="demo seed"
             )
             waivers.save(store, waiver)

@@ -18,7 +18,7 @@ from flask import (
     url_for,
 )
 
-from scc import clock, eventids, paylinks, waiver_form, waiver_text, waivers
+from scc import clock, eventids, paylinks, waiver_form, waiver_records, waiver_text, waivers
 from scc.auth import client_ip, login_required
 from scc.errors import NotFound
 from scc.htmx import is_htmx
@@ -217,7 +217,7 @@ def list_waivers(eid: str) -> Any:
             "waivers_signed": event.waivers_signed,
             "waivers": [
                 {
-                    **waivers.to_json(w),
+                    **waiver_records.to_json(w),
                     "print_url": url_for(
                         "patrons.print_waiver", eid=event.event_id, waiver_id=w.waiver_id
                     ),

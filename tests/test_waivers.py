@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import pytest
 
-from scc import waiver_text, waivers
+from scc import waiver_records, waiver_text, waivers
 from scc.errors import Conflict, NotFound
 from scc.models import WAIVER_SK_PREFIX, Event
 from scc.store import ConditionFailed, Store, deserialize
@@ -39,7 +40,7 @@ def sign(
         store,
         eid,
         ip=ip,
-        nonce=nonce or waivers.secrets.token_urlsafe(16),
+        nonce=nonce or secrets.token_urlsafe(16),
         check=check(**fields),
         user_agent="pytest-phone",
     )
@@ -184,7 +185,7 @@ def test_get_of_a_malformed_or_unknown_id_is_not_found(store: Store, waiver_id: 
 
 
 def test_the_sort_key_comes_back_from_the_waiver_id() -> None:
-    assert waivers.sort_key("20261121T223714123Z-a1b2c3d4e5f6") == (
+    assert waiver_records.sort_key("20261121T223714123Z-a1b2c3d4e5f6") == (
         "#waiver#2026-11-21T22:37:14.123Z#a1b2c3d4e5f6"
     )
 
@@ -202,4 +203,4 @@ def test_every_stored_waiver_re_renders_to_its_stored_hash(store: Store) -> None
     for item in records:
         text = waiver_text.render(item["waiver_version"], item["text_context"])
         assert waiver_text.sha256(text) == item["text_sha256"]
-        assert waivers.from_item(item).text_matches()
+        assert waiver_records.from_item(item).text_matches()

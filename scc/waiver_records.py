@@ -1,0 +1,162 @@
+"""A signed waiver's record: the dataclass, its id and sort key, and the one translator between
+it and its DynamoDB item (and JSON). No store calls here; scc.waivers reads and writes."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from scc import clock, waiver_text
+from scc.errors import NotFound
+from scc.models import WAIVER_SK_PREFIX, Event
+from scc.waiver_form import Minor, Signer
+
+_WAIVER_ID = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z-([0-9a-f]{12})")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Waiver:
+    event_id: str
+    waiver_id: str
+    signed_at: str  # ISO 8601 UTC with milliseconds
+    full_name: str
+    email: str
+    phone: str | None
+    date_of_birth: str
+    emergency_contact_name: str
+    emergency_contact_phone: str
+    minors: tuple[Minor, ...]
+    agreed: bool
+    signature: str
+    waiver_version: str
+    text_sha256: str
+    text_context: dict[str, str] = field(default_factory=dict)
+    ip: str
+    user_agent: str
+
+    @property
+    def sort_key(self) -> str:
+        return sort_key(self.waiver_id)
+
+    def text(self) -> str:
+        """Re-render the exact text that was signed, from the stored version and values."""
+        return waiver_text.render(self.waiver_version, self.text_context)
+
+    def text_matches(self) -> bool:
+        try:
+            return waiver_text.sha256(self.text()) == self.text_sha256
+        except Exception:  # unknown version or missing values: it does not match
+            return False
+
+
+def sort_key(waiver_id: str) -> str:
+    """`20261121T223714123Z-a1b2c3d4e5f6` -> `#waiver#2026-11-21T22:37:14.123Z#a1b2c3d4e5f6`."""
+    m = _WAIVER_ID.fullmatch(waiver_id)
+    if m is None:
+        raise NotFound("There is no such waiver.")
+    return f"{WAIVER_SK_PREFIX}{m[1]}-{m[2]}-{m[3]}T{m[4]}:{m[5]}:{m[6]}.{m[7]}Z#{m[8]}"
+
+
+def new_waiver_id(signed_at: str) -> str:
+    compact = signed_at.replace("-", "").replace(":", "").replace(".", "")
+    return f"{compact}-{secrets.token_hex(6)}"
+
+
+def build(event: Event, signer: Signer, *, ip: str, user_agent: str) -> Waiver:
+    """The record of a signature now: the signer's fields and the text's version and hash."""
+    signed_at = clock.iso(clock.now(), millis=True)
+    context = waiver_text.context_for(event)
+    text = waiver_text.render(waiver_text.CURRENT, context)
+    return Waiver(
+        event_id=event.event_id,
+        waiver_id=new_waiver_id(signed_at),
+        signed_at=signed_at,
+        full_name=signer.full_name,
+        email=signer.email,
+        phone=signer.phone,
+        date_of_birth=signer.date_of_birth,
+        emergency_contact_name=signer.emergency_contact_name,
+        emergency_contact_phone=signer.emergency_contact_phone,
+        minors=signer.minors,
+        agreed=True,
+        signature=signer.signature,
+        waiver_version=waiver_text.CURRENT,
+        text_sha256=waiver_text.sha256(text),
+        text_context=context,
+        ip=ip,
+        user_agent=user_agent[:400],
+    )
+
+
+# --- item <-> record ----------------------------------------------------------------------------
+
+
+def to_item(w: Waiver) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "eid": w.event_id,
+        "crew_id": w.sort_key,
+        "waiver_id": w.waiver_id,
+        "signed_at": w.signed_at,
+        "full_name": w.full_name,
+        "email": w.email,
+        "date_of_birth": w.date_of_birth,
+        "emergency_contact_name": w.emergency_contact_name,
+        "emergency_contact_phone": w.emergency_contact_phone,
+        "minors": [{"name": m.name, "date_of_birth": m.date_of_birth} for m in w.minors],
+        "agreed": w.agreed,
+        "signature": w.signature,
+        "waiver_version": w.waiver_version,
+        "text_sha256": w.text_sha256,
+        "text_context": dict(w.text_context),
+        "ip": w.ip,
+        "user_agent": w.user_agent,
+    }
+    if w.phone:
+        item["phone"] = w.phone
+    return item
+
+
+def from_item(item: Mapping[str, Any]) -> Waiver:
+    return Waiver(
+        event_id=item["eid"],
+        waiver_id=item["waiver_id"],
+        signed_at=item["signed_at"],
+        full_name=item["full_name"],
+        email=item.get("email", ""),
+        phone=item.get("phone"),
+        date_of_birth=item.get("date_of_birth", ""),
+        emergency_contact_name=item.get("emergency_contact_name", ""),
+        emergency_contact_phone=item.get("emergency_contact_phone", ""),
+        minors=tuple(Minor(m["name"], m["date_of_birth"]) for m in item.get("minors", [])),
+        agreed=bool(item.get("agreed", False)),
+        signature=item.get("signature", ""),
+        waiver_version=item.get("waiver_version", ""),
+        text_sha256=item.get("text_sha256", ""),
+        text_context={str(k): str(v) for k, v in item.get("text_context", {}).items()},
+        ip=item.get("ip", ""),
+        user_agent=item.get("user_agent", ""),
+    )
+
+
+def to_json(w: Waiver) -> dict[str, Any]:
+    return {
+        "waiver_id": w.waiver_id,
+        "event_id": w.event_id,
+        "signed_at": w.signed_at,
+        "full_name": w.full_name,
+        "email": w.email,
+        "phone": w.phone,
+        "date_of_birth": w.date_of_birth,
+        "emergency_contact_name": w.emergency_contact_name,
+        "emergency_contact_phone": w.emergency_contact_phone,
+        "minors": [{"name": m.name, "date_of_birth": m.date_of_birth} for m in w.minors],
+        "agreed": w.agreed,
+        "signature": w.signature,
+        "waiver_version": w.waiver_version,
+        "text_sha256": w.text_sha256,
+        "ip": w.ip,
+        "user_agent": w.user_agent,
+    }
