@@ -8,11 +8,11 @@ import os
 import sys
 
 from scc import eventids
+from scc.store import Store
 
 
-def _store():  # type: ignore[no-untyped-def]
+def _store() -> Store:
     from scc.config import from_environ
-    from scc.store import Store
 
     return Store(from_environ()["TABLE"])
 

@@ -106,12 +106,17 @@ class Event:
 # --- item <-> dataclass -------------------------------------------------------------------------
 
 
-def _clean(value: Any) -> Any:
-    """Drop None values so DynamoDB never stores NULLs we did not mean."""
+def _clean(value: dict[str, Any]) -> dict[str, Any]:
+    """Drop None values (recursively) so DynamoDB never stores NULLs we did not mean."""
+    cleaned: dict[str, Any] = _drop_none(value)
+    return cleaned
+
+
+def _drop_none(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items() if v is not None}
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [_clean(v) for v in value]
+        return [_drop_none(v) for v in value]
     return value
 
 

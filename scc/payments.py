@@ -91,7 +91,7 @@ def log_for_event(eid: str) -> Any:
 def log_with_event_in_body() -> Any:
     """Log a payment; the event id comes in the body."""
     data = payload()
-    return _log(eventids.check(data.get("event_id"), field="event_id"), data)
+    return _log(eventids.check(str(data.get("event_id") or ""), field="event_id"), data)
 
 
 def _cleared_json(event: Event, patron_id: str | None) -> dict[str, Any]:

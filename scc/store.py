@@ -118,7 +118,7 @@ class Store:
             error = exc.response.get("Error", {})
             code = error.get("Code", "")
             if code == "ConditionalCheckFailedException":
-                raw = exc.response.get("Item")
+                raw: Any = exc.response.get("Item")
                 raise ConditionFailed(deserialize(raw) if raw else None) from None
             if code == "TransactionCanceledException":
                 reasons = exc.response.get("CancellationReasons", [])

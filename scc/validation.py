@@ -50,7 +50,7 @@ def text(
     *,
     max_len: int = 120,
     required: bool = True,
-    multiline=False,
+    multiline: bool = False,
 ) -> str:
     """A line of plain text: trimmed, bounded, no markup or control characters."""
     if value is None or value == "":
@@ -69,7 +69,7 @@ def text(
     check = value.replace("\n", "").replace("\r", "").replace("\t", "") if multiline else value
     if _CONTROL.search(check) or (not multiline and ("\n" in value or "\r" in value)):
         raise Invalid(f"{label} has characters that can't be stored.", field)
-    return value
+    return str(value)
 
 
 def day(value: Any, field: str = "date", label: str = "The date") -> date:
