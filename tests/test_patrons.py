@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from scc import waivers
+from scc import clock, waivers
 from scc.store import Store
 from tests.patron_builders import QUOTEY, XSS, trip, waiver_form
 from tests.test_waivers import stored_waivers
@@ -201,7 +201,11 @@ def test_a_body_over_64_kb_is_413(client: FlaskClient, store: Store, event: Any)
     assert stored_waivers(store) == []
 
 
-def test_too_many_signatures_from_one_ip_is_429(client: FlaskClient, event: Any) -> None:
+def test_too_many_signatures_from_one_ip_is_429(
+    client: FlaskClient, event: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frozen = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: frozen)
     viewer = {"CloudFront-Viewer-Address": "203.0.113.50:1234"}
     for n in range(waivers.SIGN_LIMIT):
         assert (
