@@ -49,9 +49,12 @@ def business() -> dict[str, str]:
 
 @bp.app_template_global()
 def pay_link(event_id: str, patron_id: str) -> str:
-    """The absolute personal payment link crew copy from the card and send to a patron."""
+    """The personal payment link crew copy from the card and send to a patron.
+
+    It is a path: behind CloudFront the Lambda sees its own host, not the public one, so the
+    browser (app.js, [data-copy]) makes it absolute against the page's own address."""
     token = paylinks.issue(current_app.config["SECRET_KEY"], event_id, patron_id)
-    return url_for("patrons.payment", eid=event_id, p=token, _external=True)
+    return url_for("patrons.payment", eid=event_id, p=token)
 
 
 @bp.app_template_filter()

@@ -27,7 +27,9 @@ def respond(status: int, message: str, field: str | None = None) -> Response:
     """One error response, shaped by who asked."""
     if is_htmx():
         if status == 401:
-            response = make_response(render_template("auth/_login.html", message=message), status)
+            # Only a failed sign-in is an error to show; a board asking for sign-in is not.
+            failed = message if request.endpoint == "auth.login" else None
+            response = make_response(render_template("auth/_login.html", message=failed), status)
             return retarget(response, "#board", "innerHTML")
         response = make_response(
             render_template("errors/_message.html", message=message, status=status), status

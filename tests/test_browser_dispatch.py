@@ -78,7 +78,20 @@ def test_wrong_password_shows_the_message(live_server, phone):
     phone.fill("#login-crew", "cory")
     phone.fill("#login-password", "not it")
     phone.click("form.login button[type=submit]")
-    phone.wait_for_selector("form.login .form-error")
-    assert "do not match" in phone.inner_text("form.login .form-error")
+    phone.locator("form.login .form-error", has_text="do not match").wait_for()
     shot(phone, "login-wrong-password")
+    assert_clean(phone, statuses=(401,))
+
+
+def test_copied_pay_link_is_absolute_on_this_site(live_server, phone, store):
+    seed(store)
+    phone.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    sign_in(phone, live_server)
+    button = phone.locator(".card .pay-link").first
+    button.click()
+    phone.locator(".card .pay-link", has_text="Copied").first.wait_for()
+    link = phone.evaluate("navigator.clipboard.readText()")
+    assert link.startswith(live_server + "/g/") and "/payment?p=" in link
+    phone.goto(link)
+    assert "paid" in phone.inner_text("body").lower()
     assert_clean(phone, statuses=(401,))

@@ -194,6 +194,6 @@ def test_the_copied_pay_link_opens_that_patrons_balance(
     html = render(app, "patrons/_patron_link.html", event=event, p=event.patrons[0])
     assert "Copy pay link" in html and "O&#39;Brien &amp; &#34;Sons&#34;" in html
     link = html.split('data-copy="')[1].split('"')[0]
-    assert link.startswith(f"{BASE_URL}/g/{EID}/payment?p=")
+    assert link.startswith(f"/g/{EID}/payment?p=")  # made absolute by the browser
     page = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
     assert "O&#39;Brien &amp; &#34;Sons&#34;" in page

@@ -67,7 +67,8 @@
     if (!(target instanceof Element)) return;
     var button = target.closest("[data-copy]");
     if (!button || !navigator.clipboard) return;
-    navigator.clipboard.writeText(button.getAttribute("data-copy") || "").then(function () {
+    var link = new URL(button.getAttribute("data-copy") || "", window.location.href).href;
+    navigator.clipboard.writeText(link).then(function () {
       button.textContent = "Copied";
     });
   });
