@@ -1,0 +1,238 @@
+"""Build the Lambda zip: the app, its dependencies for Lambda's platform, .pyc files, no AWS calls.
+
+Same inputs, same bytes: entries are sorted, timestamps and permissions fixed, and the .pyc files
+are hash-based (unchecked, so /var/task being read-only never costs a recompile) and name their
+sources under /var/task rather than this machine's temporary folder.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib.metadata
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from deploy.config import PLATFORM, PROJECT_ROOT, PYTHON_VERSION, TASK_ROOT
+from deploy.output import DeployError, log
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
+LAMBDA_ZIP_LIMIT = 50 * 1024 * 1024  # direct upload
+LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
+RUNTIME_PROVIDED = frozenset({"boto3", "botocore"})  # the Lambda runtime has them
+SKIP_PARTS = frozenset({"__pycache__", ".DS_Store"})
+SKIP_SUFFIXES = (".pyc", ".pyo")
+
+
+@dataclass(frozen=True)
+class Package:
+    path: Path
+    sha256: str  # hex, for people
+    code_sha256: str  # base64, as Lambda reports CodeSha256
+    size: int
+    unzipped: int
+    files: int
+
+    def describe(self) -> str:
+        return (
+            f"{self.path.name}: {self.size / 1e6:.1f} MB zipped, {self.unzipped / 1e6:.1f} MB "
+            f"unzipped, {self.files} files, sha256 {self.sha256[:12]}"
+        )
+
+
+def package_info(path: Path) -> Package:
+    """Read a zip: its hashes and sizes; refuse one that is not an SCC Lambda package."""
+    try:
+        data = path.read_bytes()
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise DeployError(f"{path} is not a readable zip file ({exc}).") from None
+    names = {info.filename for info in infos}
+    missing = [name for name in ("lambda_entry.py", "scc/__init__.py") if name not in names]
+    if missing:
+        raise DeployError(f"{path} is not an SCC Lambda package: it has no {', '.join(missing)}.")
+    digest = hashlib.sha256(data).digest()
+    package = Package(
+        path=path,
+        sha256=digest.hex(),
+        code_sha256=base64.b64encode(digest).decode(),
+        size=len(data),
+        unzipped=sum(info.file_size for info in infos),
+        files=len(infos),
+    )
+    if package.size > LAMBDA_ZIP_LIMIT or package.unzipped > LAMBDA_UNZIPPED_LIMIT:
+        raise DeployError(
+            f"{package.describe()}: over Lambda's limits (50 MB zipped for a direct upload, "
+            "250 MB unzipped)."
+        )
+    return package
+
+
+def write_zip(root: Path, out: Path) -> None:
+    """Zip every file under root, sorted, with fixed timestamps and permissions."""
+    files = sorted(
+        (p for p in root.rglob("*") if p.is_file()), key=lambda p: p.relative_to(root).as_posix()
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    with zipfile.ZipFile(partial, "w") as archive:
+        for path in files:
+            info = zipfile.ZipInfo(path.relative_to(root).as_posix(), date_time=ZIP_EPOCH)
+            info.create_system = 3  # Unix, so the permissions below mean what they say
+            info.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes(), compresslevel=9)
+    partial.replace(out)
+
+
+def _skipped(path: Path) -> bool:
+    return bool(SKIP_PARTS.intersection(path.parts)) or path.name.endswith(SKIP_SUFFIXES)
+
+
+def copy_sources(target: Path, root: Path = PROJECT_ROOT) -> None:
+    """The app: scc/ (templates and static files included) and lambda_entry.py."""
+    for path in sorted((root / "scc").rglob("*")):
+        if path.is_file() and not _skipped(path.relative_to(root)):
+            dest = target / path.relative_to(root)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest)
+    shutil.copyfile(root / "lambda_entry.py", target / "lambda_entry.py")
+
+
+def requirements(with_boto3: bool = False, root: Path = PROJECT_ROOT) -> list[str]:
+    """The project's runtime dependencies from pyproject.toml, boto3 left out by default."""
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = []
+    for requirement in project.get("dependencies", []):
+        match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
+        if match and (with_boto3 or match.group(1).lower() not in RUNTIME_PROVIDED):
+            wanted.append(requirement)
+    return wanted
+
+
+def constraints() -> str:
+    """Pin every package to the version in this environment: the versions the tests ran with."""
+    pins = {}
+    for dist in importlib.metadata.distributions():
+        name = dist.metadata["Name"]
+        if name and name.lower() != "scc":
+            pins[name.lower()] = f"{name}=={dist.version}"
+    return "\n".join(pins[key] for key in sorted(pins)) + "\n"
+
+
+def install_dependencies(target: Path, with_boto3: bool = False) -> None:
+    """pip install for Lambda's platform: manylinux x86_64 wheels for CPython 3.12, no sdists."""
+    pins = target.parent / "constraints.txt"
+    pins.write_text(constraints(), encoding="utf-8")
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-input",
+        "--target",
+        str(target),
+        "--platform",
+        PLATFORM,
+        "--implementation",
+        "cp",
+        "--python-version",
+        PYTHON_VERSION,
+        "--only-binary=:all:",
+        "--no-compile",
+        "--constraint",
+        str(pins),
+        *requirements(with_boto3),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    if result.returncode != 0:
+        tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-15:])
+        raise DeployError(f"pip could not install the dependencies for Lambda:\n{tail}")
+    shutil.rmtree(target / "bin", ignore_errors=True)  # console scripts name this machine's Python
+
+
+def _version_of(executable: str) -> str:
+    try:
+        result = subprocess.run(  # noqa: S603
+            [executable, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return result.stdout.strip()
+
+
+def find_python(version: str = PYTHON_VERSION) -> str | None:
+    """An interpreter of Lambda's Python version, to compile .pyc files it will accept:
+    $SCC_DEPLOY_PYTHON, then python3.12 on PATH, then pyenv's."""
+    candidates = [os.environ.get("SCC_DEPLOY_PYTHON", ""), shutil.which(f"python{version}") or ""]
+    pyenv = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+    candidates += sorted(
+        (str(p) for p in pyenv.glob(f"versions/{version}.*/bin/python{version}")), reverse=True
+    )
+    return next((c for c in candidates if c and _version_of(c) == version), None)
+
+
+def compile_bytecode(target: Path, python: str) -> None:
+    """Compile every module with Lambda's Python, reproducibly (fixed hash seed, one process)."""
+    dropped = {"PYTHONPYCACHEPREFIX", "PYTHONOPTIMIZE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env["PYTHONHASHSEED"] = "0"
+    command = [
+        python,
+        "-m",
+        "compileall",
+        "-q",
+        "--invalidation-mode",
+        "unchecked-hash",
+        "-s",
+        str(target),
+        "-p",
+        TASK_ROOT,
+        str(target),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)  # noqa: S603
+    if result.returncode != 0:
+        failed = [line for line in result.stdout.splitlines() if "Error" in line][:5]
+        log.warning(
+            "    some modules did not compile for Python %s: %s",
+            PYTHON_VERSION,
+            "; ".join(failed) or result.stderr.strip()[-300:],
+        )
+
+
+def build(output: Path, *, with_boto3: bool = False) -> Package:
+    """Build the package into output and describe it."""
+    with tempfile.TemporaryDirectory(prefix="scc-build-") as tmp:
+        target = Path(tmp) / "package"
+        target.mkdir()
+        log.info("    installing dependencies for %s, CPython %s", PLATFORM, PYTHON_VERSION)
+        install_dependencies(target, with_boto3)
+        copy_sources(target)
+        python = find_python()
+        if python:
+            log.info("    compiling .pyc files with %s", python)
+            compile_bytecode(target, python)
+        else:
+            log.warning(
+                "    WARNING: no Python %s found (set SCC_DEPLOY_PYTHON, or install python%s), so "
+                "the package has no .pyc files and cold starts will be much slower.",
+                PYTHON_VERSION,
+                PYTHON_VERSION,
+            )
+        write_zip(target, output)
+    return package_info(output)

@@ -1,0 +1,233 @@
+"""The Lambda side of a release: code → wait → merged config → wait → publish → wait → alias."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from deploy import aws
+from deploy.build import Package
+from deploy.config import Tunables
+from deploy.envmerge import EnvChanges, EnvDiff, current_variables, merge
+from deploy.output import DeployError, Steps, log, redact
+
+UPDATE_CODE = "update code"
+WAIT_CODE = "wait for LastUpdateStatus Successful (code)"
+MERGE_ENV = "merge environment"
+WAIT_CONFIG = "wait for LastUpdateStatus Successful (configuration)"
+PUBLISH = "publish version"
+WAIT_VERSION = "wait for the version to be active"
+POINT_ALIAS = "point alias staging"
+RELEASE_STEPS = [UPDATE_CODE, WAIT_CODE, MERGE_ENV, WAIT_CONFIG, PUBLISH, WAIT_VERSION, POINT_ALIAS]
+
+MERGE_ATTEMPTS = 3
+HISTORY = re.compile(r"previous:((?: \d+)*)")
+HISTORY_LENGTH = 20
+
+
+def read_function(lam: Any, function: str) -> dict[str, Any]:
+    """GetFunction: code location and configuration; a missing function is a plain sentence."""
+    try:
+        answer: dict[str, Any] = lam.get_function(FunctionName=function)
+    except ClientError as exc:
+        if aws.error_code(exc) == "ResourceNotFoundException":
+            raise DeployError(
+                f"There is no Lambda function {function} in this account and region; create it "
+                "first (see docs/DEPLOY.md) or pass --function and --region."
+            ) from None
+        raise
+    answer.pop("ResponseMetadata", None)
+    return answer
+
+
+def read_alias(lam: Any, function: str, name: str) -> dict[str, Any] | None:
+    try:
+        answer: dict[str, Any] = lam.get_alias(FunctionName=function, Name=name)
+    except ClientError as exc:
+        if aws.error_code(exc) == "ResourceNotFoundException":
+            return None
+        raise
+    answer.pop("ResponseMetadata", None)
+    return answer
+
+
+def latest_published(lam: Any, function: str) -> str | None:
+    versions: list[int] = []
+    for page in lam.get_paginator("list_versions_by_function").paginate(FunctionName=function):
+        versions += [int(v["Version"]) for v in page["Versions"] if v["Version"].isdigit()]
+    return str(max(versions)) if versions else None
+
+
+def _revision(config: dict[str, Any]) -> dict[str, str]:
+    """The RevisionId guard for the next write, when Lambda gave one."""
+    revision = config.get("RevisionId")
+    if not revision:
+        log.warning("    Lambda returned no RevisionId; this write is not guarded against races.")
+        return {}
+    return {"RevisionId": str(revision)}
+
+
+def update_code(
+    lam: Any,
+    steps: Steps,
+    function: str,
+    package: Package,
+    current: dict[str, Any],
+    tunables: Tunables,
+) -> None:
+    with steps.step(UPDATE_CODE) as step:
+        if current.get("CodeSha256") == package.code_sha256:
+            step.skip("the function already has this code")
+            return
+        aws.call(
+            lam.update_function_code,
+            tunables,
+            FunctionName=function,
+            ZipFile=package.path.read_bytes(),
+            Publish=False,
+            **_revision(current),
+        )
+        steps.record(f"$LATEST code updated to sha256 {package.sha256[:12]}")
+        step.note(f"sha256 {package.sha256[:12]}")
+
+
+def wait_updated(lam: Any, steps: Steps, title: str, function: str, tunables: Tunables) -> None:
+    with steps.step(title, wait=True) as step:
+        aws.wait(lam, "function_updated_v2", tunables, FunctionName=function)
+        step.note("Successful")
+
+
+def merge_environment(
+    lam: Any,
+    steps: Steps,
+    function: str,
+    changes: EnvChanges,
+    snapstart: bool | None,
+    tunables: Tunables,
+) -> EnvDiff:
+    """Read the whole current environment, merge, and write it back guarded by the RevisionId
+    just read; if someone changed the configuration meanwhile, read and merge again."""
+    with steps.step(MERGE_ENV) as step:
+        for _ in range(MERGE_ATTEMPTS):
+            config = lam.get_function_configuration(FunctionName=function)
+            current = current_variables(config)
+            redact.add_env(current)
+            merged, diff = merge(current, changes)
+            applies = (config.get("SnapStart") or {}).get("ApplyOn", "None")
+            wanted = None if snapstart is None else ("PublishedVersions" if snapstart else "None")
+            if diff.unchanged and wanted in (None, applies):
+                step.skip(f"environment unchanged ({len(merged)} keys)")
+                return diff
+            update: dict[str, Any] = {
+                "FunctionName": function,
+                "Environment": {"Variables": merged},
+            }
+            if wanted not in (None, applies):
+                update["SnapStart"] = {"ApplyOn": wanted}
+            try:
+                aws.call(lam.update_function_configuration, tunables, **update, **_revision(config))
+            except ClientError as exc:
+                if aws.error_code(exc) != "PreconditionFailedException":
+                    raise
+                log.info("    the configuration changed since it was read; reading it again")
+                continue
+            steps.record(f"environment of $LATEST merged ({diff.summary()})")
+            if "SnapStart" in update:
+                steps.record(f"SnapStart set to {wanted}")
+            step.note(diff.summary())
+            return diff
+    raise DeployError(
+        "The function's configuration kept changing while it was being merged; "
+        "nothing more was sent. Run the deploy again."
+    )
+
+
+def publish(
+    lam: Any, steps: Steps, function: str, package: Package, description: str, tunables: Tunables
+) -> str:
+    """Publish $LATEST, but only if it still holds the package this run uploaded."""
+    with steps.step(PUBLISH) as step:
+        config = lam.get_function_configuration(FunctionName=function)
+        if config.get("CodeSha256") != package.code_sha256:
+            raise DeployError(
+                "The function's code is no longer the package this run uploaded (another deploy "
+                "ran meanwhile?); no version was published."
+            )
+        answer = aws.call(
+            lam.publish_version,
+            tunables,
+            FunctionName=function,
+            CodeSha256=package.code_sha256,
+            Description=description[:256],
+            **_revision(config),
+        )
+        version = str(answer["Version"])
+        steps.record(f"version {version} published")
+        step.note(f"version {version}")
+    with steps.step(WAIT_VERSION, wait=True) as step:
+        aws.wait(
+            lam, "published_version_active", tunables, FunctionName=function, Qualifier=version
+        )
+        step.note("Active")
+    return version
+
+
+def point_alias(
+    lam: Any, function: str, name: str, version: str, description: str, tunables: Tunables
+) -> None:
+    """Point an alias at a published version (creating the alias if needed); never $LATEST."""
+    if not version.isdigit():
+        raise DeployError(
+            f"Refusing to point alias {name} at {version!r}: aliases only ever name a published "
+            "version, never $LATEST."
+        )
+    fields = {
+        "FunctionName": function,
+        "Name": name,
+        "FunctionVersion": version,
+        "Description": description[:256],
+    }
+    try:
+        aws.call(lam.update_alias, tunables, **fields)
+    except ClientError as exc:
+        if aws.error_code(exc) != "ResourceNotFoundException":
+            raise
+        aws.call(lam.create_alias, tunables, **fields)
+
+
+def release(
+    lam: Any,
+    steps: Steps,
+    *,
+    function: str,
+    package: Package,
+    current: dict[str, Any],
+    changes: EnvChanges,
+    snapstart: bool | None,
+    description: str,
+    tunables: Tunables,
+) -> str:
+    """The Lambda steps of `staging`; returns the version now behind alias staging."""
+    update_code(lam, steps, function, package, current, tunables)
+    wait_updated(lam, steps, WAIT_CODE, function, tunables)
+    merge_environment(lam, steps, function, changes, snapstart, tunables)
+    wait_updated(lam, steps, WAIT_CONFIG, function, tunables)
+    version = publish(lam, steps, function, package, description, tunables)
+    with steps.step(POINT_ALIAS) as step:
+        point_alias(lam, function, "staging", version, f"staged {description}", tunables)
+        steps.record(f"alias staging → version {version}")
+        step.note(f"staging → {version}")
+    return version
+
+
+def live_history(alias: dict[str, Any] | None) -> list[str]:
+    """Earlier live versions, most recent first, as kept in alias live's description."""
+    match = HISTORY.search((alias or {}).get("Description") or "")
+    return match.group(1).split() if match else []
+
+
+def live_description(previous: list[str]) -> str:
+    kept = previous[:HISTORY_LENGTH]
+    return "scc live; previous:" + "".join(f" {v}" for v in kept)

@@ -1,0 +1,121 @@
+"""`promote` (live → the staging version) and `rollback` (live → the version before it).
+
+Alias live's description keeps the earlier live versions, most recent first, so rollback knows
+where to go even from another machine. The shell and static files of each staged version wait
+under _releases/<version>/ and are copied to the live keys with the alias.
+"""
+
+from __future__ import annotations
+
+from deploy import lambdafn, s3shell
+from deploy.config import LIVE, STAGING
+from deploy.output import DeployError, log
+from deploy.run import Run, invalidate
+
+READ_PROMOTE = "read aliases staging and live"
+POINT_LIVE = "point alias live at the staging version"
+COPY = "copy the shell and static files to the live paths"
+INVALIDATE = "invalidate /*"
+PROMOTE_STEPS = [READ_PROMOTE, POINT_LIVE, COPY, INVALIDATE]
+
+READ_ROLLBACK = "read alias live and its history"
+POINT_BACK = "point alias live back at the previous version"
+RESTORE = "restore that version's shell and static files"
+ROLLBACK_STEPS = [READ_ROLLBACK, POINT_BACK, RESTORE, INVALIDATE]
+
+
+def promote(run: Run) -> int:
+    options, lam, s3 = run.options, run.clients.lambda_, run.clients.s3
+    steps = run.start(PROMOTE_STEPS)
+    with steps.step(READ_PROMOTE) as step:
+        staging = lambdafn.read_alias(lam, options.function, STAGING)
+        if staging is None:
+            raise DeployError("There is no staging alias yet; run `python -m deploy staging`.")
+        version = str(staging["FunctionVersion"])
+        live = lambdafn.read_alias(lam, options.function, LIVE)
+        was = str(live["FunctionVersion"]) if live else None
+        bucket = run.bucket(run.version_environment(version))
+        distribution_id = run.distribution_id()
+        if not s3shell.release_keys(s3, bucket, version):
+            raise DeployError(
+                f"Version {version} has no staged shell in s3://{bucket}/; run staging again."
+            )
+        step.note(f"staging is {version}, live is {was or 'not set'}")
+    run.unchanged.append(f"Alias live was not moved (it is at {was or 'not set'}).")
+    run.confirm(f"Point live at version {version} (now {was or 'not set'})?")
+    with steps.step(POINT_LIVE) as step:
+        if was == version:
+            step.skip(f"live already is version {version}")
+        else:
+            history = [
+                v for v in ([was] if was else []) + lambdafn.live_history(live) if v != version
+            ]
+            lambdafn.point_alias(
+                lam,
+                options.function,
+                LIVE,
+                version,
+                lambdafn.live_description(history),
+                options.tunables,
+            )
+            run.unchanged.clear()
+            steps.record(f"alias live → version {version} (was {was or 'not set'})")
+            step.note(f"live {was or 'not set'} → {version}")
+    with steps.step(COPY) as step:
+        copied = s3shell.copy_release(s3, bucket, version)
+        steps.record(f"{copied} files of version {version} copied to the live paths")
+        step.note(f"{copied} files")
+    with steps.step(INVALIDATE) as step:
+        invalidation = invalidate(run.clients.cloudfront, distribution_id, ["/*"])
+        steps.record(f"invalidation {invalidation} started")
+        step.note(f"invalidation {invalidation}")
+    log.info("Live is version %s. To undo: python -m deploy rollback --yes", version)
+    return 0
+
+
+def rollback(run: Run) -> int:
+    options, lam, s3 = run.options, run.clients.lambda_, run.clients.s3
+    steps = run.start(ROLLBACK_STEPS)
+    with steps.step(READ_ROLLBACK) as step:
+        live = lambdafn.read_alias(lam, options.function, LIVE)
+        if live is None:
+            raise DeployError("There is no live alias, so there is nothing to roll back.")
+        now = str(live["FunctionVersion"])
+        history = lambdafn.live_history(live)
+        if not history:
+            raise DeployError(
+                f"Alias live (version {now}) records no earlier live version, so there is nothing "
+                "to roll back to. To point it by hand: aws lambda update-alias --function-name "
+                f"{options.function} --name live --function-version <N>"
+            )
+        target = history[0]
+        bucket = run.bucket(run.version_environment(target))
+        distribution_id = run.distribution_id()
+        step.note(f"live is {now}, goes back to {target}")
+    run.unchanged.append(f"Alias live was not moved (it is at {now}).")
+    run.confirm(f"Point live back at version {target} (now {now})?")
+    with steps.step(POINT_BACK) as step:
+        lambdafn.point_alias(
+            lam,
+            options.function,
+            LIVE,
+            target,
+            lambdafn.live_description(history[1:]),
+            options.tunables,
+        )
+        run.unchanged.clear()
+        steps.record(f"alias live → version {target} (was {now})")
+        step.note(f"live {now} → {target}")
+    with steps.step(RESTORE) as step:
+        if s3shell.release_keys(s3, bucket, target):
+            copied = s3shell.copy_release(s3, bucket, target)
+            steps.record(f"{copied} files of version {target} copied to the live paths")
+            step.note(f"{copied} files")
+        else:
+            step.skip(f"no stored shell for version {target}; the live files were left as they are")
+    with steps.step(INVALIDATE) as step:
+        invalidation = invalidate(run.clients.cloudfront, distribution_id, ["/*"])
+        steps.record(f"invalidation {invalidation} started")
+        step.note(f"invalidation {invalidation}")
+    log.info("Live is back at version %s (code and configuration of that version).", target)
+    return 0

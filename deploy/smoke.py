@@ -1,0 +1,103 @@
+"""The smoke test: health, the patron waiver route and the sign-in page answer as they should."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from email.message import Message
+from urllib.parse import urlsplit
+
+from deploy.config import SMOKE_EVENT_ID, Tunables
+from deploy.output import DeployError, log
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    content_type: str
+    body: bytes
+
+
+def _get(url: str, timeout: float) -> Answer:
+    # run() only lets http(s) URLs through.
+    request = urllib.request.Request(url, headers={"User-Agent": "scc-deploy-smoke-test"})  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return Answer(response.status, response.headers.get_content_type(), response.read())
+    except urllib.error.HTTPError as exc:
+        headers: Message = exc.headers
+        with exc:  # an HTTPError holds the open response
+            return Answer(exc.code, headers.get_content_type(), exc.read())
+
+
+def _fetch(url: str, tunables: Tunables) -> Answer:
+    """GET, trying again on a connection error or a 5xx (a cold start, a rolling edge)."""
+    delay = tunables.retry_delay
+    problem = ""
+    for attempt in range(1, tunables.smoke_attempts + 1):
+        try:
+            answer = _get(url, tunables.smoke_timeout)
+        except (urllib.error.URLError, OSError) as exc:
+            problem = f"could not connect ({getattr(exc, 'reason', exc)})"
+        else:
+            if answer.status < 500:
+                return answer
+            problem = f"answered {answer.status}"
+        if attempt < tunables.smoke_attempts:
+            log.info("    %s %s; trying again in %.0f s", url, problem, delay)
+            time.sleep(delay)
+            delay *= 2
+    raise DeployError(f"Smoke test: GET {url} {problem}.")
+
+
+def _health(answer: Answer, url: str) -> str:
+    try:
+        data = json.loads(answer.body)
+    except ValueError:
+        data = None
+    if answer.status != 200 or not isinstance(data, dict) or data.get("status") != "ok":
+        raise DeployError(
+            f"Smoke test: GET {url} answered {answer.status} {answer.content_type}, "
+            'not 200 with {"status": "ok"}.'
+        )
+    return f"health ok (version {data.get('version', '?')})"
+
+
+def _waiver(answer: Answer, url: str) -> str:
+    if answer.status not in (200, 404) or answer.content_type != "text/html":
+        raise DeployError(
+            f"Smoke test: GET {url} answered {answer.status} {answer.content_type}, "
+            "not the waiver page (200) or its HTML 'unknown event' page (404)."
+        )
+    return f"waiver route {answer.status}"
+
+
+def _shell(answer: Answer, url: str) -> str:
+    if answer.status != 200 or answer.content_type != "text/html" or b"htmx" not in answer.body:
+        raise DeployError(
+            f"Smoke test: GET {url} answered {answer.status} {answer.content_type}, "
+            "not the dispatch shell."
+        )
+    return "sign-in page 200"
+
+
+def run(base_url: str, shell_path: str, tunables: Tunables) -> list[str]:
+    """Run the three checks against base_url; returns what each found, raises on the first
+    failure."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise DeployError(f"--smoke-url must be an http(s) URL, not {base_url!r}.")
+    base = base_url.rstrip("/")
+    checks = (
+        ("/api/health", _health),
+        (f"/g/{SMOKE_EVENT_ID}/waiver", _waiver),
+        ("/" + shell_path.lstrip("/"), _shell),
+    )
+    results = []
+    for path, check in checks:
+        url = base + path
+        results.append(check(_fetch(url, tunables), url))
+    return results

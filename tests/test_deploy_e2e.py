@@ -1,0 +1,592 @@
+"""Every subcommand end to end against one moto server on loopback (AWS_ENDPOINT_URL), smoke-
+testing the real app served on loopback too.
+
+The moto server runs in its own process: an in-process server would share moto's global state
+with the app tests' mock_aws, and its reset would wipe their tables. Requests to 127.0.0.1 are
+not intercepted by mock_aws, so both coexist in one session.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+import threading
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from werkzeug.serving import make_server
+
+from deploy import build
+from deploy.cli import main
+from deploy.config import PROJECT_ROOT
+from scc import create_app
+from scc.store import Store
+
+FUNCTION = "shipcaptaincrew"
+BUCKET = "scc-dispatch-test"
+SMOKE_TABLE = "scc-deploy-smoke"
+SECRETS = {
+    "GMAIL_CLIENT_ID": "gmail-client-7f3a9c.apps.googleusercontent.com",
+    "GMAIL_CLIENT_SECRET": "GOCSPX-s3cr3t-Qw8rT5yU",
+    "GMAIL_REFRESH_TOKEN": "1//0refresh-Zx9Lk2Jh4Gf6Ds8Aq",
+    "SCC_SECRET_KEY": "signing-key-9b8c7d6e5f4a3b2c1d0e",
+    "SCC_ADMIN_PASS_HASH": "$2b$12$abcdefghijklmnopqrstuuvwxyzABCDEFGHIJKLMNOPQRSTUV",
+}
+INITIAL_ENV = {**SECRETS, "SCC_DISPATCH_BUCKET": BUCKET}
+
+# moto 5.0.28's CloudFront reads only one cache behaviour (it iterates the Items dict, so a list
+# of several crashes it); the server process gets this fix before it starts.
+MOTO_SERVER = r"""
+import sys
+from moto.cloudfront import models as cloudfront
+
+_init = cloudfront.DistributionConfig.__init__
+
+def _init_with_behaviours(self, config):
+    items = (config.get("CacheBehaviors") or {}).get("Items") or {}
+    behaviours = items.get("CacheBehavior") if isinstance(items, dict) else None
+    if isinstance(behaviours, list):
+        _init(self, {**config, "CacheBehaviors": {"Quantity": "0"}})
+        self.cache_behaviors = [cloudfront.CacheBehaviour(b) for b in behaviours]
+    else:
+        _init(self, config)
+
+cloudfront.DistributionConfig.__init__ = _init_with_behaviours
+
+from moto.server import ThreadedMotoServer
+
+server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+server.start()
+host, port = server.get_host_and_port()
+print(f"http://{host}:{port}", flush=True)
+sys.stdin.read()
+server.stop()
+"""
+
+
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    """One moto server for the session, stopped when its stdin closes."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
+    process = subprocess.Popen(
+        [sys.executable, "-c", MOTO_SERVER],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    assert process.stdout is not None and process.stdin is not None
+    url = process.stdout.readline().strip()
+    assert url.startswith("http://127.0.0.1:"), url
+    yield url
+    process.stdin.close()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    process.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def smoke_url(moto_url: str) -> Iterator[str]:
+    """The real app on loopback (its table on the moto server), for the smoke tests."""
+    app = create_app({"SECRET_KEY": "smoke", "TABLE": SMOKE_TABLE, "DYNAMODB_ENDPOINT": moto_url})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture(scope="session")
+def packages(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """Small packages of the real app (no dependencies), each with different code."""
+    directory = tmp_path_factory.mktemp("packages")
+
+    def make(marker: str) -> Path:
+        out = directory / f"{marker}.zip"
+        if not out.exists():
+            tree = directory / marker
+            build.copy_sources(tree)
+            (tree / "scc" / "_release.txt").write_text(marker)
+            build.write_zip(tree, out)
+        return out
+
+    return make
+
+
+@dataclass
+class Cloud:
+    """The moto server seen from the test: clients with an explicit endpoint, and helpers."""
+
+    url: str
+    distribution_id: str = ""
+    outputs: list[str] = field(default_factory=list)
+
+    def client(self, service: str) -> Any:
+        return boto3.client(service, endpoint_url=self.url, region_name="us-west-2")
+
+    def env(self, qualifier: str | None = None) -> dict[str, str]:
+        extra = {"Qualifier": qualifier} if qualifier else {}
+        config = self.client("lambda").get_function_configuration(FunctionName=FUNCTION, **extra)
+        variables: dict[str, str] = config.get("Environment", {}).get("Variables", {})
+        return variables
+
+    def alias(self, name: str) -> str | None:
+        try:
+            return str(
+                self.client("lambda").get_alias(FunctionName=FUNCTION, Name=name)["FunctionVersion"]
+            )
+        except self.client("lambda").exceptions.ResourceNotFoundException:
+            return None
+
+    def versions(self) -> list[str]:
+        answer = self.client("lambda").list_versions_by_function(FunctionName=FUNCTION)
+        return [v["Version"] for v in answer["Versions"] if v["Version"] != "$LATEST"]
+
+    def objects(self) -> dict[str, dict[str, Any]]:
+        s3 = self.client("s3")
+        found = {}
+        for item in s3.list_objects_v2(Bucket=BUCKET).get("Contents", []):
+            head = s3.head_object(Bucket=BUCKET, Key=item["Key"])
+            found[item["Key"]] = {
+                "etag": head["ETag"],
+                "cache": head.get("CacheControl"),
+                "type": head.get("ContentType"),
+                "meta": head.get("Metadata"),
+            }
+        return found
+
+    def body(self, key: str) -> str:
+        return str(self.client("s3").get_object(Bucket=BUCKET, Key=key)["Body"].read().decode())
+
+    def invalidations(self) -> list[list[str]]:
+        cf = self.client("cloudfront")
+        listed = cf.list_invalidations(DistributionId=self.distribution_id)["InvalidationList"]
+        return [
+            cf.get_invalidation(DistributionId=self.distribution_id, Id=item["Id"])["Invalidation"][
+                "InvalidationBatch"
+            ]["Paths"].get("Items", [])
+            for item in listed.get("Items", [])
+        ]
+
+    def state(self) -> dict[str, Any]:
+        config = self.client("lambda").get_function_configuration(FunctionName=FUNCTION)
+        return {
+            "code": config["CodeSha256"],
+            "env": self.env(),
+            "versions": self.versions(),
+            "staging": self.alias("staging"),
+            "live": self.alias("live"),
+            "objects": self.objects(),
+            "invalidations": self.invalidations(),
+            "distribution": self.client("cloudfront").get_distribution_config(
+                Id=self.distribution_id
+            )["DistributionConfig"],
+        }
+
+
+def _distribution(cloud: Cloud) -> str:
+    s3_origin = {
+        "Id": "shell",
+        "DomainName": f"{BUCKET}.s3.amazonaws.com",
+        "S3OriginConfig": {"OriginAccessIdentity": ""},
+    }
+    config = {
+        "CallerReference": "scc-test",
+        "Comment": "",
+        "Enabled": True,
+        "Origins": {"Quantity": 1, "Items": [s3_origin]},
+        "DefaultCacheBehavior": {
+            "TargetOriginId": "shell",
+            "ViewerProtocolPolicy": "redirect-to-https",
+            "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+        },
+    }
+    answer = cloud.client("cloudfront").create_distribution(DistributionConfig=config)
+    return str(answer["Distribution"]["Id"])
+
+
+@pytest.fixture
+def cloud(
+    moto_url: str, packages: Callable[[str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Cloud:
+    """A fresh account: the function (with its secrets), a bucket, a distribution, a URL."""
+    reset = urllib.request.Request(moto_url + "/moto-api/reset", method="POST")  # noqa: S310
+    urllib.request.urlopen(reset).close()  # noqa: S310 - the loopback moto server
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
+    monkeypatch.setenv("SCC_DEPLOY_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("SCC_DEPLOY_WAIT_DELAY", "0")
+    monkeypatch.setenv("SCC_DEPLOY_RETRY_DELAY", "0")
+    cloud = Cloud(moto_url)
+    role = cloud.client("iam").create_role(RoleName="scc", AssumeRolePolicyDocument="{}")
+    cloud.client("lambda").create_function(
+        FunctionName=FUNCTION,
+        Runtime="python3.12",
+        Role=role["Role"]["Arn"],
+        Handler="lambda_entry.handler",
+        Code={"ZipFile": packages("initial").read_bytes()},
+        Environment={"Variables": INITIAL_ENV},
+    )
+    cloud.client("lambda").create_function_url_config(FunctionName=FUNCTION, AuthType="NONE")
+    cloud.client("s3").create_bucket(
+        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "us-west-2"}
+    )
+    cloud.distribution_id = _distribution(cloud)
+    Store(SMOKE_TABLE, moto_url).create_table()
+    return cloud
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def deploy(
+    cloud: Cloud, smoke_url: str, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., Result]:
+    """Run `python -m deploy …` in this process (the clients go to AWS_ENDPOINT_URL)."""
+
+    def run(command: str, *args: str, smoke: str | None = None, yes: bool = True) -> Result:
+        argv = [
+            command,
+            "--distribution-id",
+            cloud.distribution_id,
+            "--smoke-url",
+            smoke or smoke_url + "/_staging",
+            "--smoke-shell-path",
+            "/",
+            *args,
+        ]
+        argv += ["--yes"] if yes else []
+        code = main(argv)
+        out, err = capsys.readouterr()
+        cloud.outputs.append(out + err)
+        return Result(code, out, err)
+
+    return run
+
+
+def assert_no_secrets(cloud: Cloud, *extra: str) -> None:
+    for output in cloud.outputs:
+        for value in [*SECRETS.values(), *extra]:
+            assert value not in output
+
+
+def test_three_staging_deploys_keep_every_key(
+    cloud: Cloud, deploy: Callable[..., Result], packages: Callable[[str], Path], tmp_path: Path
+) -> None:
+    env_file = tmp_path / "third.env"
+    env_file.write_text(
+        "# third deploy\nNEW_TOKEN='tok-3c2b1a-third'\nSCC_PAY_INSTRUCTIONS=Zelle\n"
+    )
+    runs = [
+        deploy("staging", "--package", str(packages("one")), "--set", "SCC_PAY_INSTRUCTIONS=Venmo"),
+        deploy("staging", "--package", str(packages("two")), "--set", "FEATURE_X=on"),
+        deploy("staging", "--package", str(packages("three")), "--env-file", str(env_file)),
+    ]
+
+    assert [r.code for r in runs] == [0, 0, 0], runs[-1].err
+    assert cloud.env() == {
+        **INITIAL_ENV,
+        "SCC_PAY_INSTRUCTIONS": "Zelle",
+        "FEATURE_X": "on",
+        "NEW_TOKEN": "tok-3c2b1a-third",
+    }
+    assert cloud.versions() == ["1", "2", "3"]
+    assert all(cloud.env(v).items() >= SECRETS.items() for v in cloud.versions())
+    assert cloud.alias("staging") == "3"
+    assert cloud.alias("live") is None
+    assert cloud.invalidations() == [["/_staging/*"]] * 3
+    assert_no_secrets(cloud, "tok-3c2b1a-third")
+
+
+def test_staging_logs_numbered_timed_steps_and_snapshots(
+    cloud: Cloud, deploy: Callable[..., Result], packages: Callable[[str], Path], tmp_path: Path
+) -> None:
+    result = deploy("staging", "--package", str(packages("one")))
+
+    assert result.code == 0, result.err
+    assert "[1/13] build the package and render the shell" in result.err
+    assert "[13/13] smoke test: health ok" in result.err
+    assert "waited" in result.err
+    (snapshot,) = (tmp_path / "state").iterdir()
+    assert stat.S_IMODE(snapshot.stat().st_mode) == 0o600
+    assert stat.S_IMODE(snapshot.parent.stat().st_mode) == 0o700
+    assert PROJECT_ROOT not in snapshot.resolve().parents
+    saved = json.loads(snapshot.read_text())
+    assert saved["configuration"]["Environment"]["Variables"] == INITIAL_ENV
+    assert saved["code"]["location"]
+    assert_no_secrets(cloud)
+
+
+def test_staging_uploads_both_shells_and_static_files(
+    cloud: Cloud, deploy: Callable[..., Result], packages: Callable[[str], Path]
+) -> None:
+    assert deploy("staging", "--package", str(packages("one"))).code == 0
+
+    objects = cloud.objects()
+    staging_shell = cloud.body("_staging/tools/shipcaptaincrew/index.html")
+    live_shell = cloud.body("_releases/1/tools/shipcaptaincrew/index.html")
+    assert 'href="/_staging/static/app.css?v=' in staging_shell
+    assert 'hx-get="/_staging/api/events' in staging_shell
+    assert 'href="/static/app.css?v=' in live_shell
+    assert objects["_staging/tools/shipcaptaincrew/index.html"]["cache"] == "no-cache"
+    assert objects["_staging/static/app.css"]["cache"] == "public, max-age=31536000, immutable"
+    assert objects["_staging/static/app.css"]["type"] == "text/css; charset=utf-8"
+    assert objects["_releases/1/static/app.js"]["meta"]["scc-version"] == "1"
+    assert not any(key.startswith(("static/", "tools/")) for key in objects)  # live untouched
+
+
+def test_unset_removes_only_what_it_names(
+    cloud: Cloud, deploy: Callable[..., Result], packages: Callable[[str], Path]
+) -> None:
+    result = deploy(
+        "staging",
+        "--package",
+        str(packages("one")),
+        "--unset",
+        "GMAIL_CLIENT_ID",
+        "--unset",
+        "NOT_THERE",
+    )
+
+    assert result.code == 0, result.err
+    expected = {k: v for k, v in INITIAL_ENV.items() if k != "GMAIL_CLIENT_ID"}
+    assert cloud.env() == expected
+    assert re.search(r"\? NOT_THERE +not set, nothing to unset", result.out)
+    assert_no_secrets(cloud)
+
+
+def test_plan_changes_nothing_and_shows_keys_only(
+    cloud: Cloud,
+    deploy: Callable[..., Result],
+    packages: Callable[[str], Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[str] = []
+    real_session = boto3.session.Session
+
+    def recording_session(**kwargs: Any) -> Any:
+        session = real_session(**kwargs)
+        session.events.register("before-call", lambda model, **_: calls.append(model.name))
+        return session
+
+    monkeypatch.setattr(boto3.session, "Session", recording_session)
+    before = cloud.state()
+    result = deploy(
+        "plan",
+        "--package",
+        str(packages("new")),
+        "--set",
+        "ADDED=new-value-1",
+        "--set",
+        "GMAIL_REFRESH_TOKEN=rotated-token-42",
+        "--unset",
+        "SCC_SECRET_KEY",
+    )
+
+    assert result.code == 0, result.err
+    assert cloud.state() == before
+    assert calls and all(name.startswith(("Get", "List", "Head")) for name in calls), calls
+    for line in (
+        "+ ADDED",
+        "~ GMAIL_REFRESH_TOKEN",
+        "= GMAIL_CLIENT_ID",
+        "- SCC_SECRET_KEY",
+        "code         changed",
+        "staging not set → the new version; live stays at not set",
+        f"s3://{BUCKET}/_staging/tools/shipcaptaincrew/index.html",
+        f"invalidate   /_staging/* on {cloud.distribution_id}",
+    ):
+        assert line in result.out
+    assert_no_secrets(cloud, "new-value-1", "rotated-token-42")
+
+
+def test_promote_and_rollback_move_live(
+    cloud: Cloud, deploy: Callable[..., Result], packages: Callable[[str], Path]
+) -> None:
+    assert deploy("staging", "--package", str(packages("one"))).code == 0
+    assert deploy("promote").code == 0
+    assert cloud.alias("live") == "1"
+    assert deploy("staging", "--package", str(packages("two")), "--set", "SECOND_KEY=2").code == 0
+    assert cloud.alias("live") == "1"
+    assert deploy("promote").code == 0
+    assert cloud.alias("live") == "2"
+    assert cloud.objects()["tools/shipcaptaincrew/index.html"]["meta"]["scc-version"] == "2"
+    assert 'href="/static/app.css?v=' in cloud.body("tools/shipcaptaincrew/index.html")
+
+    result = deploy("rollback")
+
+    assert result.code == 0, result.err
+    assert cloud.alias("live") == "1"
+    assert "SECOND_KEY" not in cloud.env("live")  # the configuration goes back with the code
+    assert cloud.objects()["tools/shipcaptaincrew/index.html"]["meta"]["scc-version"] == "1"
+    assert cloud.invalidations()[-1] == ["/*"]
+    again = deploy("rollback")
+    assert again.code == 1
+    assert "nothing to roll back to" in again.err
+    assert cloud.alias("live") == "1"
+    assert_no_secrets(cloud)
+
+
+def test_failed_smoke_test_exits_non_zero_and_leaves_live(
+    cloud: Cloud, deploy: Callable[..., Result], packages: Callable[[str], Path], smoke_url: str
+) -> None:
+    assert deploy("staging", "--package", str(packages("one"))).code == 0
+    assert deploy("promote").code == 0
+
+    result = deploy("staging", "--package", str(packages("two")), smoke=smoke_url + "/nowhere")
+
+    assert result.code == 1
+    assert "FAILED: Smoke test: GET " in result.err
+    assert "Alias live was not touched (it is at 1)." in result.err
+    assert cloud.alias("live") == "1"
+    assert cloud.alias("staging") == "2"
+    assert_no_secrets(cloud)
+
+
+def test_environment_over_4kb_is_refused_before_any_change(
+    cloud: Cloud, deploy: Callable[..., Result], packages: Callable[[str], Path]
+) -> None:
+    before = cloud.state()
+    big = "q" * 4100
+
+    result = deploy("staging", "--package", str(packages("one")), "--set", f"BIG={big}")
+
+    assert result.code == 1
+    assert "over Lambda's limit of 4096 bytes" in result.err
+    assert "Nothing was changed in AWS." in result.err
+    assert cloud.state() == before
+    assert big not in result.out + result.err
+
+
+def _behaviour(pattern: str, origin: str, cache_policy: str) -> dict[str, Any]:
+    return {
+        "PathPattern": pattern,
+        "TargetOriginId": origin,
+        "CachePolicyId": cache_policy,
+        "ViewerProtocolPolicy": "allow-all",
+        "AllowedMethods": {
+            "Quantity": 2,
+            "Items": ["GET", "HEAD"],
+            "CachedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"]},
+        },
+    }
+
+
+def test_routes_checks_then_fixes(cloud: Cloud, deploy: Callable[..., Result]) -> None:
+    cf = cloud.client("cloudfront")
+    current = cf.get_distribution_config(Id=cloud.distribution_id)
+    config = current["DistributionConfig"]
+    optimized = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+    config["CacheBehaviors"] = {
+        "Quantity": 2,
+        "Items": [
+            _behaviour("/images/*", "shell", optimized),
+            _behaviour("/api/*", "shell", optimized),
+        ],
+    }
+    cf.update_distribution(
+        Id=cloud.distribution_id, IfMatch=current["ETag"], DistributionConfig=config
+    )
+
+    check = deploy("routes", yes=False)
+
+    assert check.code == 1
+    assert "/g/*/waiver" in check.out and "missing" in check.out
+    assert "caching not disabled" in check.out
+    assert "[3/3] update the distribution: skipped, run again with --yes" in check.err
+
+    assert deploy("routes").code == 0
+
+    fixed = cf.get_distribution_config(Id=cloud.distribution_id)["DistributionConfig"]
+    behaviours = fixed["CacheBehaviors"]["Items"]
+    assert [b["PathPattern"] for b in behaviours] == [
+        "/_staging/api/*",
+        "/_staging/g/*/waiver",
+        "/_staging/g/*/payment",
+        "/api/*",
+        "/g/*/waiver",
+        "/g/*/payment",
+        "/images/*",
+    ]
+    url = cloud.client("lambda").get_function_url_config(FunctionName=FUNCTION)["FunctionUrl"]
+    origins = {o["Id"]: o["DomainName"] for o in fixed["Origins"]["Items"]}
+    for behaviour in behaviours[:6]:
+        assert url == f"https://{origins[behaviour['TargetOriginId']]}"
+        assert behaviour["CachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+        assert behaviour["OriginRequestPolicyId"] == "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+        assert len(behaviour["AllowedMethods"]["Items"]) == 7
+        assert behaviour["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert behaviours[6]["CachePolicyId"] == optimized  # not ours: left alone
+    again = deploy("routes", yes=False)
+    assert again.code == 0
+    assert again.out.count(" ok") == 6
+
+
+def test_snapshot_folder_inside_the_repo_is_refused(
+    cloud: Cloud,
+    deploy: Callable[..., Result],
+    packages: Callable[[str], Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SCC_DEPLOY_STATE_DIR", str(PROJECT_ROOT / "state"))
+    before = cloud.state()
+
+    result = deploy("staging", "--package", str(packages("one")))
+
+    assert result.code == 1
+    assert "is inside the repository" in result.err
+    assert cloud.state() == before
+    assert not (PROJECT_ROOT / "state").exists()
+
+
+def test_python_m_deploy_in_a_subprocess(
+    cloud: Cloud, packages: Callable[[str], Path], smoke_url: str
+) -> None:
+    """The real command line, as the operator runs it."""
+    args = [
+        "--package",
+        str(packages("one")),
+        "--distribution-id",
+        cloud.distribution_id,
+        "--smoke-url",
+        smoke_url + "/_staging",
+        "--smoke-shell-path",
+        "/",
+        "--yes",
+        "--set",
+        "SCC_PAY_INSTRUCTIONS=Venmo @scc",
+    ]
+    for command in ("staging", "promote"):
+        done = subprocess.run(
+            [sys.executable, "-m", "deploy", command, *args],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            env=dict(os.environ),
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        cloud.outputs.append(done.stdout + done.stderr)
+
+    assert cloud.alias("live") == "1"
+    assert cloud.env("live") == {**INITIAL_ENV, "SCC_PAY_INSTRUCTIONS": "Venmo @scc"}
+    assert_no_secrets(cloud)
