@@ -109,7 +109,6 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="bundle boto3/botocore instead of using the runtime's",
     )
-    p.add_argument("--verbose", "-v", action="store_true", help="more detail")
     return p
 
 
@@ -144,7 +143,7 @@ def _fail(run: Run, message: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    setup_logging(args.verbose)
+    setup_logging()
     options = Options(
         command=args.command,
         function=args.function,

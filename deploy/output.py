@@ -60,7 +60,7 @@ class _CurrentStderr(logging.Handler):
             self.handleError(record)
 
 
-def setup_logging(verbose: bool = False) -> None:
+def setup_logging() -> None:
     """Send the deploy log to stderr, one plain line per message, through the redactor."""
     for handler in list(log.handlers):
         log.removeHandler(handler)
@@ -68,7 +68,7 @@ def setup_logging(verbose: bool = False) -> None:
     handler.setFormatter(logging.Formatter("%(message)s"))
     handler.addFilter(redact)
     log.addHandler(handler)
-    log.setLevel(logging.DEBUG if verbose else logging.INFO)
+    log.setLevel(logging.INFO)
     log.propagate = False
 
 

@@ -1,0 +1,107 @@
+"""The Lambda zip: deterministic, the app and its .pyc files, dependencies for Lambda's platform."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from deploy import build
+from deploy.config import PROJECT_ROOT
+from deploy.output import DeployError
+
+ELF_MACHINE_X86_64 = 62
+
+
+def make_tree(root: Path, mtime: int) -> Path:
+    for name, text in {
+        "b.py": "B = 1\n",
+        "a/x.txt": "x",
+        "lambda_entry.py": "",
+        "scc/__init__.py": "",
+    }.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        os.utime(path, (mtime, mtime))
+    (root / "b.py").chmod(0o600)
+    return root
+
+
+def test_same_inputs_give_the_same_zip(tmp_path: Path) -> None:
+    build.write_zip(make_tree(tmp_path / "one", 1_000_000_000), tmp_path / "one.zip")
+    build.write_zip(make_tree(tmp_path / "two", 1_700_000_000), tmp_path / "two.zip")
+
+    assert (tmp_path / "one.zip").read_bytes() == (tmp_path / "two.zip").read_bytes()
+    with zipfile.ZipFile(tmp_path / "one.zip") as archive:
+        infos = archive.infolist()
+    assert [i.filename for i in infos] == ["a/x.txt", "b.py", "lambda_entry.py", "scc/__init__.py"]
+    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert {i.external_attr >> 16 for i in infos} == {0o100644}
+
+
+def test_package_info_reports_lambdas_code_sha256(tmp_path: Path) -> None:
+    build.write_zip(make_tree(tmp_path / "tree", 0), tmp_path / "p.zip")
+
+    package = build.package_info(tmp_path / "p.zip")
+
+    assert len(package.sha256) == 64 and len(package.code_sha256) == 44
+    assert package.files == 4
+
+
+def test_a_zip_that_is_not_the_app_is_refused(tmp_path: Path) -> None:
+    with zipfile.ZipFile(tmp_path / "other.zip", "w") as archive:
+        archive.writestr("handler.py", "")
+
+    with pytest.raises(DeployError, match="no lambda_entry.py, scc/__init__.py"):
+        build.package_info(tmp_path / "other.zip")
+
+
+def test_boto3_is_left_to_the_runtime_unless_asked() -> None:
+    names = [re.split(r"[<>=\[ ;]", r)[0].lower() for r in build.requirements()]
+
+    assert "boto3" not in names and {"flask", "bcrypt", "apig-wsgi"} <= set(names)
+    assert any(r.startswith("boto3") for r in build.requirements(with_boto3=True))
+
+
+def _elf_machine(data: bytes) -> int:
+    assert data[:4] == b"\x7fELF" and data[5] == 1  # little endian
+    return int.from_bytes(data[18:20], "little")
+
+
+def test_python_m_deploy_build_makes_a_lambda_package(tmp_path: Path) -> None:
+    """One real build (pip against the package index, cached by pip): bcrypt is the manylinux
+    x86_64 wheel, the app is there with Python 3.12 .pyc files, boto3 is not; and the same
+    inputs give the same SHA-256."""
+    out = tmp_path / "lambda.zip"
+    done = subprocess.run(
+        [sys.executable, "-m", "deploy", "build", "--output", str(out)],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"lambda\.zip: \d+\.\d MB zipped, \d+\.\d MB unzipped", done.stderr)
+    with zipfile.ZipFile(out) as archive:
+        names = set(archive.namelist())
+        wheel = next(n for n in names if re.fullmatch(r"bcrypt-[^/]+\.dist-info/WHEEL", n))
+        tags = re.findall(r"^Tag: (.+)$", archive.read(wheel).decode(), re.MULTILINE)
+        (extension,) = [n for n in names if re.fullmatch(r"bcrypt/_bcrypt\..*so", n)]
+        machine = _elf_machine(archive.read(extension))
+    assert tags and all(re.fullmatch(r"cp\d+-abi3-manylinux[_0-9a-z]*_x86_64", t) for t in tags)
+    assert machine == ELF_MACHINE_X86_64
+    assert {"lambda_entry.py", "scc/__init__.py", "scc/templates/dispatch/shell.html"} <= names
+    assert not any(n.startswith(("boto3/", "botocore/", "bin/")) for n in names)
+    assert not any(n.endswith(".cpython-311.pyc") for n in names)
+    if build.find_python() is not None:
+        assert "scc/__pycache__/store.cpython-312.pyc" in names
+        assert "flask/__pycache__/app.cpython-312.pyc" in names
+    else:  # pragma: no cover - a machine without Python 3.12 says so instead
+        assert "no Python 3.12 found" in done.stderr
+
+    again = build.build(tmp_path / "again.zip")
+    assert again.sha256 == build.package_info(out).sha256
