@@ -590,3 +590,16 @@ def test_python_m_deploy_in_a_subprocess(
     assert cloud.alias("live") == "1"
     assert cloud.env("live") == {**INITIAL_ENV, "SCC_PAY_INSTRUCTIONS": "Venmo @scc"}
     assert_no_secrets(cloud)
+
+
+def test_without_yes_and_without_a_terminal_nothing_changes(
+    cloud: Cloud, deploy: Callable[..., Result], packages: Callable[[str], Path]
+) -> None:
+    before = cloud.state()
+
+    staged = deploy("staging", "--package", str(packages("one")), yes=False)
+    promoted = deploy("promote")
+
+    assert staged.code == 1 and "pass --yes to go ahead" in staged.err
+    assert promoted.code == 1 and "There is no staging alias yet" in promoted.err
+    assert cloud.state() == before
