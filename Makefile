@@ -30,6 +30,7 @@ browser:
 
 test: $(VENV)/.test-installed browser
 	$(VENV)/bin/ruff check scc deploy tests lambda_entry.py
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 lint: $(VENV)/.test-installed
