@@ -29,14 +29,18 @@ browser:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 test: $(VENV)/.test-installed browser
-	$(VENV)/bin/ruff check scc deploy tests lambda_entry.py
+	$(VENV)/bin/ruff check scc deploy tests bench lambda_entry.py
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 lint: $(VENV)/.test-installed
-	$(VENV)/bin/ruff check scc deploy tests lambda_entry.py
+	$(VENV)/bin/ruff check scc deploy tests bench lambda_entry.py
 	$(VENV)/bin/ruff format --check scc deploy tests lambda_entry.py
 	$(VENV)/bin/mypy
+
+# Benchmarks and budgets (exit non-zero when one is missed); see docs/PERFORMANCE.md.
+bench: $(VENV)/.test-installed
+	$(PY) -m bench
 
 clean:
 	rm -rf $(VENV) build *.egg-info
