@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -176,19 +176,9 @@ def event_to_item(event: Event) -> dict[str, Any]:
 
 
 def payment_to_map(payment: Payment) -> dict[str, Any]:
-    return _clean(
-        {
-            "amount": to_cents(payment.amount),
-            "method": payment.method,
-            "timestamp": payment.timestamp,
-            "logged_by": payment.logged_by,
-            "notes": payment.notes,
-            "voided": payment.voided,
-            "voided_by": payment.voided_by,
-            "voided_at": payment.voided_at,
-            "void_reason": payment.void_reason,
-        }
-    )
+    """The stored form of a payment (its ids are the map keys above it)."""
+    data = {k: v for k, v in asdict(payment).items() if k not in ("payment_id", "patron_id")}
+    return _clean({**data, "amount": to_cents(payment.amount)})
 
 
 def payment_from_map(patron_id: str, payment_id: str, data: dict[str, Any]) -> Payment:
@@ -246,19 +236,7 @@ def event_from_item(item: dict[str, Any]) -> Event:
 
 
 def payment_json(payment: Payment) -> dict[str, Any]:
-    return {
-        "payment_id": payment.payment_id,
-        "patron_id": payment.patron_id,
-        "amount": fmt(payment.amount),
-        "method": payment.method,
-        "timestamp": payment.timestamp,
-        "logged_by": payment.logged_by,
-        "notes": payment.notes,
-        "voided": payment.voided,
-        "voided_by": payment.voided_by,
-        "voided_at": payment.voided_at,
-        "void_reason": payment.void_reason,
-    }
+    return {**asdict(payment), "amount": fmt(payment.amount)}
 
 
 def patron_json(event: Event, patron: Patron) -> dict[str, Any]:
