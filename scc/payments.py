@@ -120,6 +120,14 @@ def _cleared_json(event: Event, patron_id: str | None) -> dict[str, Any]:
     }
 
 
+@bp.get("/api/events/<eid>/pay-links")
+@login_required
+def pay_links(eid: str) -> Any:
+    """A dialog with each patron's personal payment link, to copy and text to them."""
+    event = get_store().get_event(event_id_from_url(eid))
+    return render_template("payments/_pay_links.html", event=event)
+
+
 @bp.get("/api/events/<eid>/payment-cleared")
 @login_required
 def payment_cleared(eid: str) -> Any:

@@ -87,9 +87,11 @@ def test_copied_pay_link_is_absolute_on_this_site(live_server, phone, store):
     seed(store)
     phone.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
     sign_in(phone, live_server)
-    button = phone.locator(".card .pay-link").first
-    button.click()
-    phone.locator(".card .pay-link", has_text="Copied").first.wait_for()
+    phone.locator(".card button", has_text="Pay links").first.click()
+    phone.wait_for_selector("dialog[open] .pay-link")
+    shot(phone, "pay-links-dialog")
+    phone.locator("dialog .pay-link").first.click()
+    phone.locator("dialog .pay-link", has_text="Copied").first.wait_for()
     link = phone.evaluate("navigator.clipboard.readText()")
     assert link.startswith(live_server + "/g/") and "/payment?p=" in link
     phone.goto(link)

@@ -294,3 +294,11 @@ def test_ledger_size_guard_is_a_clear_422(crew, event, pay, monkeypatch):
     response = pay(amount="1")
     assert response.status_code == 422 and "the most one event can hold" in response.json["error"]
     assert stored(crew, event)["paid_total"] == "2.00"
+
+
+def test_pay_links_dialog_lists_each_patron(crew, event):
+    html = crew.get(
+        f"/api/events/{event['event_id']}/pay-links", headers=HX, base_url=BASE_URL
+    ).get_data(as_text=True)
+    assert "<dialog" in html and html.count("Copy pay link") == 2
+    assert f'data-copy="/g/{event["event_id"]}/payment?p=' in html
