@@ -147,6 +147,12 @@ def _password_ok(password: str) -> bool:
         return False
 
 
+@bp.get("/api/admin/login")
+def login_form() -> Any:
+    """The sign-in form fragment (the shell asks for it when this browser holds no session)."""
+    return render_template("auth/_login.html")
+
+
 @bp.post("/api/admin/login")
 def login() -> Any:
     """Check the shared password once, then issue a session token and cookies."""

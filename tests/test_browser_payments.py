@@ -47,7 +47,7 @@ def test_log_payment_refreshes_the_card_in_place(live_server, phone, store):
     phone.wait_for_selector("dialog", state="detached")
     assert "$40.00" in phone.inner_text(f"{card} .totals")
     assert phone.evaluate("window.__marker") == "still here"
-    assert_clean(phone, statuses=(401, 422))
+    assert_clean(phone, statuses=(422,))
 
 
 def test_void_strikes_the_payment_through(live_server, phone, store):
@@ -73,4 +73,4 @@ def test_void_strikes_the_payment_through(live_server, phone, store):
     )
     assert "line-through" in decoration
     shot(phone, "payment-voided")
-    assert_clean(phone, statuses=(401,))
+    assert_clean(phone)

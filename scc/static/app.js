@@ -18,6 +18,18 @@
     if (token && evt.detail.verb !== "get") evt.detail.headers["X-CSRF-Token"] = token;
   });
 
+  // The shell: with a session cookie, load the board; without one, ask for sign-in straight away
+  // rather than letting the board answer 401. (An expired session still gets its 401 and form.)
+  document.addEventListener("DOMContentLoaded", function () {
+    var board = document.getElementById("board");
+    if (!board || !window.htmx) return;
+    if (cookie("scc_csrf")) {
+      window.htmx.trigger(board, "scc:load-board");
+    } else {
+      window.htmx.ajax("GET", board.getAttribute("data-login-url"), { target: board, swap: "innerHTML" });
+    }
+  });
+
   // A new request clears the last error message.
   document.addEventListener("htmx:beforeRequest", function () {
     var flash = document.getElementById("flash");
