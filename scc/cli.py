@@ -18,10 +18,15 @@ def _store() -> Store:
 
 
 def init_db(_: argparse.Namespace) -> int:
-    """Create the table and its index when missing (safe to run again)."""
+    """Create the table, its index and its stream when missing (safe to run again)."""
     store = _store()
     created = store.create_table()
     print(f"{'Created' if created else 'Table already exists:'} {store.table}")
+    try:
+        print(f"Stream: {store.ensure_stream()}")
+    except RuntimeError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     return 0
 
 

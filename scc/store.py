@@ -1,5 +1,5 @@
-"""DynamoDB access in one place: the table spec, the lazily created client, (de)serialization,
-and ClientError turned into the app's own exceptions."""
+"""DynamoDB access in one place: the lazily created client, (de)serialization, and ClientError
+turned into the app's own exceptions. The table's spec and creation live in scc.tables."""
 
 from __future__ import annotations
 
@@ -12,16 +12,17 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
+from scc import tables
 from scc.errors import Conflict, NotFound, StoreError
 from scc.models import (
     BOARD_PK,
     BY_DATE_INDEX,
     EVENT_SK,
-    TTL_ATTRIBUTE,
     Event,
     event_from_item,
     event_to_item,
 )
+from scc.tables import table_spec as table_spec  # re-exported: the spec's old home
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -33,35 +34,6 @@ BOARD_LIMIT = 200
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
-
-
-def table_spec(name: str) -> dict[str, Any]:
-    """The table: key eid/crew_id, plus a sparse index listing event records by date."""
-    return {
-        "TableName": name,
-        "BillingMode": "PAY_PER_REQUEST",
-        "AttributeDefinitions": [
-            {"AttributeName": "eid", "AttributeType": "S"},
-            {"AttributeName": "crew_id", "AttributeType": "S"},
-            {"AttributeName": "board", "AttributeType": "S"},
-            {"AttributeName": "board_sk", "AttributeType": "S"},
-        ],
-        "KeySchema": [
-            {"AttributeName": "eid", "KeyType": "HASH"},
-            {"AttributeName": "crew_id", "KeyType": "RANGE"},
-        ],
-        "GlobalSecondaryIndexes": [
-            {
-                "IndexName": BY_DATE_INDEX,
-                "KeySchema": [
-                    {"AttributeName": "board", "KeyType": "HASH"},
-                    {"AttributeName": "board_sk", "KeyType": "RANGE"},
-                ],
-                # The board is answered from the index alone, so it carries the whole record.
-                "Projection": {"ProjectionType": "ALL"},
-            }
-        ],
-    }
 
 
 @functools.cache
@@ -143,27 +115,12 @@ class Store:
     # --- table ----------------------------------------------------------------------------------
 
     def create_table(self) -> bool:
-        """Create the table and its index if missing; True when it was created."""
-        try:
-            self.client.describe_table(TableName=self.table)
-            return False
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
-                raise
-        try:
-            self.client.create_table(**table_spec(self.table))
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ResourceInUseException":
-                raise
-            return False
-        self.client.get_waiter("table_exists").wait(
-            TableName=self.table, WaiterConfig={"Delay": 1, "MaxAttempts": 60}
-        )
-        self.client.update_time_to_live(
-            TableName=self.table,
-            TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
-        )
-        return True
+        """Create the table, its index and its stream if missing; True when it was created."""
+        return tables.create(self.client, self.table)
+
+    def ensure_stream(self) -> str:
+        """Turn on the stream notifications read, on a table made before them."""
+        return tables.ensure_stream(self.client, self.table)
 
     # --- events ---------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ def test_init_db_is_idempotent(store, monkeypatch, capsys):
     assert cli.main(["init-db"]) == 0
     out = capsys.readouterr().out
     assert "Created scc-cli-table" in out and "already exists" in out
+    assert out.count("Stream: stream on (NEW_AND_OLD_IMAGES)") == 2
     store.client.delete_table(TableName="scc-cli-table")
 
 

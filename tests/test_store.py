@@ -60,6 +60,41 @@ def test_create_table_is_idempotent(store):
     assert store.client.describe_table(TableName=store.table)["Table"]["TableStatus"] == "ACTIVE"
 
 
+def test_new_tables_stream_new_and_old_images(store):
+    table = store.client.describe_table(TableName=store.table)["Table"]
+    assert table["StreamSpecification"] == {
+        "StreamEnabled": True,
+        "StreamViewType": "NEW_AND_OLD_IMAGES",
+    }
+    assert store.ensure_stream() == "stream on (NEW_AND_OLD_IMAGES)"
+
+
+def test_an_older_table_gets_its_stream_once(store):
+    spec = {k: v for k, v in table_spec("scc-old-table").items() if k != "StreamSpecification"}
+    store.client.create_table(**spec)
+    older = Store("scc-old-table")
+    try:
+        assert older.ensure_stream() == "stream turned on (NEW_AND_OLD_IMAGES)"
+        assert older.ensure_stream() == "stream on (NEW_AND_OLD_IMAGES)"
+        table = store.client.describe_table(TableName="scc-old-table")["Table"]
+        assert table["LatestStreamArn"]
+    finally:
+        store.client.delete_table(TableName="scc-old-table")
+
+
+def test_a_stream_of_another_view_type_is_refused_with_the_fix(store):
+    spec = {
+        **table_spec("scc-keys-only"),
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"},
+    }
+    store.client.create_table(**spec)
+    try:
+        with pytest.raises(RuntimeError, match="StreamEnabled=false"):
+            Store("scc-keys-only").ensure_stream()
+    finally:
+        store.client.delete_table(TableName="scc-keys-only")
+
+
 def test_create_writes_event_record_and_crew_items(store):
     store.create_event(make_event())
     items = store.client.query(
