@@ -64,12 +64,12 @@ def test_void_strikes_the_payment_through(live_server, phone, store):
     phone.wait_for_selector("dialog[open]")
     phone.fill("#void-reason", "logged on the wrong trip")
     phone.click("dialog button[type=submit]")
-    phone.wait_for_selector(f"{card} .history li.voided", state="attached")
+    phone.wait_for_selector(f"{card} .history li.voided s", state="attached")
     phone.click(f"{card} .history summary")
     assert "logged on the wrong trip" in phone.inner_text(f"{card} .history")
     assert "$0.00" in phone.inner_text(f"{card} .totals")
     decoration = phone.eval_on_selector(
-        f"{card} .history li.voided", "el => getComputedStyle(el).textDecorationLine"
+        f"{card} .history li.voided s", "el => getComputedStyle(el).textDecorationLine"
     )
     assert "line-through" in decoration
     shot(phone, "payment-voided")

@@ -182,9 +182,10 @@ def render(app: Flask, name: str, **context: Any) -> str:
 
 def test_the_card_button_loads_the_list_into_the_modal(app: Flask, store: Store) -> None:
     event = store.create_event(trip())
-    html = render(app, "patrons/_card_waivers.html", event=event)
-    assert f'hx-get="{LIST}"' in html and 'hx-target="#modal"' in html
-    assert "Waivers 0/2" in html
+    html = render(app, "dispatch/_card.html", event=event)
+    badges = html.split('<p class="badges"', 1)[1].split("</p>", 1)[0]
+    assert 'hx-target="#modal" hx-swap="innerHTML"' in badges  # inherited by the button
+    assert f'hx-get="{LIST}"' in badges and "Waivers 0/2" in badges
 
 
 def test_the_copied_pay_link_opens_that_patrons_balance(

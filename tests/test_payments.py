@@ -236,7 +236,9 @@ def test_void_keeps_the_entry_and_drops_totals(crew, auth, event, pay):
         url, json={"reason": "logged twice"}, headers=auth.headers(htmx=True), base_url=BASE_URL
     )
     assert response.status_code == 200
-    assert '<li class="voided">' in response.get_data(as_text=True)
+    assert '<li class="voided"><s>$30.00 cash · Dana Lee · cory</s>' in response.get_data(
+        as_text=True
+    )
     data = stored(crew, event)
     voided = data["payments"][0]
     assert voided["voided"] is True and voided["void_reason"] == "logged twice"
