@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+from flask import Flask, Request, Response
+from flask.sessions import SessionInterface, SessionMixin
 
 __version__ = "0.1.0"
 
@@ -30,6 +31,16 @@ class StagingPrefix:
         return self.app(environ, start_response)
 
 
+class NoFlaskSession(SessionInterface):
+    """Flask's `session` is unused here; every request gets the read-only null session."""
+
+    def open_session(self, app: Flask, request: Request) -> None:
+        return None
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        return None
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app from the environment (or test_config) and register its blueprints."""
     from scc import auth, config, dispatch, patrons, payments, security, store, web, web_errors
@@ -48,6 +59,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
         app.config["SECRET_KEY"] = secrets.token_urlsafe(48)
 
+    # SCC keeps no Flask cookie session (its own signed token is in scc.sessions): skip the
+    # per-request work of opening and saving one.
+    app.session_interface = NoFlaskSession()
     store.init_app(app)
     web.init_app(app)
     web_errors.init_app(app)

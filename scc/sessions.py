@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ class Session:
         return datetime.fromtimestamp(min(self.issued + idle, self.started + absolute), clock.UTC)
 
 
+@functools.lru_cache(maxsize=4)
 def _serializer(secret: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt=SALT, signer=_ClockSigner)
 
