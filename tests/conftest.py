@@ -30,8 +30,9 @@ from moto import mock_aws  # noqa: E402
 from scc import create_app  # noqa: E402
 from scc.store import Store, get_store  # noqa: E402
 
-# Browser fixtures (live_server, browser, phone) live in tests/browser.py, shared session-wide.
-pytest_plugins = ["tests.browser"]
+# Browser fixtures (live_server, browser, phone) live in tests/browser.py, the fake Google
+# (OAuth + Gmail) server in tests/fake_google.py; both shared session-wide.
+pytest_plugins = ["tests.browser", "tests.fake_google"]
 
 PASSWORD = "correct horse battery"  # noqa: S105
 PASSWORD_HASH = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()

@@ -1,0 +1,179 @@
+"""Sending email: one Mailer interface and its backends (Gmail API, SES, a log for `make dev`),
+chosen from the configuration. Nothing here ever logs a token, a secret or a message body that
+could hold one; failures carry a sentence fit for the log."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.utils import formataddr
+from typing import Any, Protocol
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from scc import validation
+from scc.errors import Invalid
+
+log = logging.getLogger("scc.notify")
+
+BACKENDS = ("gmail", "ses", "log")
+GMAIL_KEYS = ("GMAIL_CLIENT_ID", "GMAIL_CLIENT_SECRET", "GMAIL_REFRESH_TOKEN")
+TIMEOUT = 3.0  # seconds per HTTP attempt; a send makes at most two (scc.gmail, SES's client)
+# SES answers these when the message itself is at fault: sending it again cannot help.
+SES_PERMANENT = frozenset({"BadRequestException"})
+_ADDRESS = re.compile(r"(?P<name>[^<>]*?)\s*<(?P<angle>[^<>\s]+)>|(?P<bare>[^<>\s,;]+)")
+
+
+@dataclass(frozen=True)
+class Message:
+    """One email to one recipient, with a plain-text and an HTML body."""
+
+    to: str
+    subject: str
+    text: str
+    html: str
+
+
+class NotifyError(Exception):
+    """A send that failed. `permanent` when retrying the same message cannot succeed."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class Mailer(Protocol):
+    name: str
+
+    def send(self, message: Message) -> str:
+        """Send one message; return the provider's message id, or raise NotifyError."""
+        ...
+
+
+def address(value: Any, what: str) -> str:
+    """A checked address, `name@example.com` or `Name <name@example.com>`; NotifyError if not.
+
+    Stricter than email.utils.parseaddr, which reads `a@b.c, x@y.z` or `a@b.c\nBcc: …` as a@b.c.
+    """
+    found = _ADDRESS.fullmatch(value.strip()) if isinstance(value, str) else None
+    try:
+        if found is None:
+            raise Invalid("no address")
+        name = validation.text(found["name"] or "", "name", "The name", required=False)
+        checked = validation.email(found["angle"] or found["bare"], required=True)
+    except Invalid:
+        raise NotifyError(f"{what} is not a usable email address.", permanent=True) from None
+    name = name.strip('"').strip()
+    return formataddr((name, str(checked))) if name else str(checked)
+
+
+class LogMailer:
+    """`make dev` and unconfigured installs: write the message to the log instead of sending."""
+
+    name = "log"
+
+    def __init__(self) -> None:
+        self._ids = itertools.count(1)
+
+    def send(self, message: Message) -> str:
+        # Message bodies never hold credentials (they are rendered from records), so the dev log
+        # may show them whole.
+        log.info(
+            "mail (log backend, not sent) to %s: %s\n%s", message.to, message.subject, message.text
+        )
+        return f"log-{next(self._ids)}"
+
+
+class SesMailer:
+    """Amazon SES (v2 API) from a verified sender; the client is made on the first send."""
+
+    name = "ses"
+
+    def __init__(self, sender: str, *, timeout: float = TIMEOUT) -> None:
+        self.sender = sender
+        self.timeout = timeout
+
+    @functools.cached_property
+    def client(self) -> Any:
+        import boto3
+        from botocore.config import Config
+
+        region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+        config = Config(
+            connect_timeout=self.timeout,
+            read_timeout=self.timeout,
+            retries={"max_attempts": 2, "mode": "standard"},
+        )
+        return boto3.session.Session().client("sesv2", region_name=region, config=config)
+
+    def send(self, message: Message) -> str:
+        utf8 = "UTF-8"
+        try:
+            answer = self.client.send_email(
+                FromEmailAddress=self.sender,
+                Destination={"ToAddresses": [message.to]},
+                Content={
+                    "Simple": {
+                        "Subject": {"Data": message.subject, "Charset": utf8},
+                        "Body": {
+                            "Text": {"Data": message.text, "Charset": utf8},
+                            "Html": {"Data": message.html, "Charset": utf8},
+                        },
+                    }
+                },
+            )
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            code = str(error.get("Code", "?"))
+            raise NotifyError(
+                f"SES refused the message: {code}: {str(error.get('Message', ''))[:200]}",
+                permanent=code in SES_PERMANENT,
+            ) from None
+        except BotoCoreError as exc:
+            raise NotifyError(f"SES could not be reached: {type(exc).__name__}") from None
+        return str(answer.get("MessageId", ""))
+
+
+def backend_name(config: Mapping[str, Any]) -> str:
+    """gmail when its three credentials are set, else ses when a sender is set outside dev, else
+    log; SCC_MAIL_BACKEND overrides."""
+    chosen = str(config.get("MAIL_BACKEND") or "")
+    if chosen:
+        if chosen not in BACKENDS:
+            raise NotifyError(f"SCC_MAIL_BACKEND is {chosen!r}; use gmail, ses or log.")
+        return chosen
+    if all(config.get(key) for key in GMAIL_KEYS):
+        return "gmail"
+    if config.get("MAIL_FROM") and not config.get("DEV"):
+        return "ses"
+    return "log"
+
+
+def mailer_for(config: Mapping[str, Any]) -> Mailer:
+    """The configured backend; NotifyError (naming the missing settings, never their values)."""
+    name = backend_name(config)
+    if name == "log":
+        return LogMailer()
+    sender = address(config["MAIL_FROM"], "SCC_MAIL_FROM") if config.get("MAIL_FROM") else ""
+    if name == "ses":
+        if not sender:
+            raise NotifyError("SES needs a verified sender in SCC_MAIL_FROM.")
+        return SesMailer(sender)
+    missing = [key for key in GMAIL_KEYS if not config.get(key)]
+    if missing:
+        raise NotifyError(f"Gmail needs {', '.join(missing)} in the environment.")
+    from scc.gmail import GmailMailer
+
+    return GmailMailer(
+        client_id=config["GMAIL_CLIENT_ID"],
+        client_secret=config["GMAIL_CLIENT_SECRET"],
+        refresh_token=config["GMAIL_REFRESH_TOKEN"],
+        sender=sender,
+        token_url=config["GMAIL_TOKEN_URL"],
+        api_url=config["GMAIL_API_URL"],
+    )
