@@ -1,8 +1,11 @@
-"""AWS Lambda entry point: the Flask app behind a Function URL, through apig-wsgi."""
+"""AWS Lambda entry point: the Flask app behind a Function URL (apig-wsgi), and the table's
+DynamoDB stream (notifications). One function and one handler serve both, so they share one
+environment and one release; `handler` tells the two kinds of event apart (scc.notify)."""
 
 from apig_wsgi import make_lambda_handler
 
-from scc import create_app
+from scc import create_app, notify
 
 app = create_app()
-handler = make_lambda_handler(app)
+stream_handler = notify.make_stream_handler(app)
+handler = notify.dispatch(make_lambda_handler(app), stream_handler)
