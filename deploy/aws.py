@@ -24,7 +24,7 @@ def new_session(region: str | None) -> Any:
 
 
 class Clients:
-    """The Lambda, S3 and CloudFront clients of one run, each made on first use."""
+    """The Lambda, S3, CloudFront and DynamoDB clients of one run, each made on first use."""
 
     def __init__(self, region: str | None) -> None:
         self.session = new_session(region)
@@ -41,6 +41,10 @@ class Clients:
     @functools.cached_property
     def cloudfront(self) -> Any:
         return self.session.client("cloudfront", config=self.config)
+
+    @functools.cached_property
+    def dynamodb(self) -> Any:
+        return self.session.client("dynamodb", config=self.config)
 
 
 def error_code(exc: BaseException) -> str:

@@ -7,16 +7,17 @@ under _releases/<version>/ and are copied to the live keys with the alias.
 
 from __future__ import annotations
 
-from deploy import lambdafn, s3shell
+from deploy import lambdafn, s3shell, streams
 from deploy.config import LIVE, STAGING
-from deploy.output import DeployError, log
+from deploy.output import DeployError, Step, log
 from deploy.run import Run, invalidate
 
 READ_PROMOTE = "read aliases staging and live"
 POINT_LIVE = "point alias live at the staging version"
 COPY = "copy the shell and static files to the live paths"
 INVALIDATE = "invalidate /*"
-PROMOTE_STEPS = [READ_PROMOTE, POINT_LIVE, COPY, INVALIDATE]
+CONNECT = "connect the table's stream to alias live (notifications)"
+PROMOTE_STEPS = [READ_PROMOTE, POINT_LIVE, COPY, INVALIDATE, CONNECT]
 
 READ_ROLLBACK = "read alias live and its history"
 POINT_BACK = "point alias live back at the previous version"
@@ -34,7 +35,8 @@ def promote(run: Run) -> int:
         version = str(staging["FunctionVersion"])
         live = lambdafn.read_alias(lam, options.function, LIVE)
         was = str(live["FunctionVersion"]) if live else None
-        bucket = run.bucket(run.version_environment(version))
+        environment = run.version_environment(version)
+        bucket = run.bucket(environment)
         distribution_id = run.distribution_id()
         if not s3shell.release_keys(s3, bucket, version):
             raise DeployError(
@@ -69,8 +71,28 @@ def promote(run: Run) -> int:
         invalidation = invalidate(run.clients.cloudfront, distribution_id, ["/*"])
         steps.record(f"invalidation {invalidation} started")
         step.note(f"invalidation {invalidation}")
+    with steps.step(CONNECT) as step:
+        connect_stream(run, streams.table_name(environment), step)
     log.info("Live is version %s. To undo: python -m deploy rollback --yes", version)
     return 0
+
+
+def connect_stream(run: Run, table: str, step: Step) -> None:
+    """Create the mapping from the table's stream to alias live if it is missing (idempotent)."""
+    lam, steps = run.clients.lambda_, run.steps
+    live = lambdafn.read_alias(lam, run.options.function, LIVE)
+    if live is None or steps is None:  # pragma: no cover - promote has just pointed live
+        raise DeployError("Alias live vanished during the promote; run promote again.")
+    state = streams.read(lam, run.clients.dynamodb, table, str(live["AliasArn"]))
+    if state.problem:
+        log.warning("    WARNING: %s", state.line())
+        step.skip(state.line())
+    elif state.mapping:
+        step.skip(state.line())
+    else:
+        uuid = streams.create(lam, state, str(live["AliasArn"]), run.options.tunables)
+        steps.record(f"event source mapping {uuid} created (table {table} → alias live)")
+        step.note(f"mapping {uuid}: table {table} → alias live")
 
 
 def rollback(run: Run) -> int:

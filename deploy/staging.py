@@ -9,7 +9,7 @@ import subprocess
 from dataclasses import dataclass
 from typing import Any
 
-from deploy import build, lambdafn, s3shell, smoke, snapshot
+from deploy import build, lambdafn, s3shell, smoke, snapshot, streams
 from deploy.build import Package
 from deploy.config import (
     ARCHITECTURE,
@@ -56,6 +56,7 @@ class Plan:
     smoke_url: str
     static: dict[str, bytes]
     shells: tuple[bytes, bytes]
+    stream: streams.StreamState
 
     @property
     def current_sha(self) -> str:
@@ -89,6 +90,7 @@ class Plan:
             "promote)",
             f"  invalidate   /{STAGING_PREFIX}/* on {self.distribution_id}",
             f"  smoke test   {self.smoke_url}: /api/health, the waiver route, {shell_path}",
+            f"  stream       {self.stream.line()}",
         ]
         return lines
 
@@ -168,6 +170,12 @@ def prepare(run: Run) -> Plan:
             smoke_url=_smoke_url(run, distribution),
             static=static,
             shells=shells,
+            stream=streams.read(
+                lam,
+                run.clients.dynamodb,
+                streams.table_name(merged),
+                str(live["AliasArn"]) if live else None,
+            ),
         )
         step.note(f"live is {live['FunctionVersion'] if live else 'not set'}")
     for line in plan.lines(options.smoke_shell_path):

@@ -403,7 +403,7 @@ def test_plan_changes_nothing_and_shows_keys_only(
 
     assert result.code == 0, result.err
     assert cloud.state() == before
-    assert calls and all(name.startswith(("Get", "List", "Head")) for name in calls), calls
+    assert calls and all(name.startswith(("Get", "List", "Head", "Describe")) for name in calls)
     for line in (
         "+ ADDED",
         "~ GMAIL_REFRESH_TOKEN",
@@ -413,6 +413,8 @@ def test_plan_changes_nothing_and_shows_keys_only(
         "staging not set → the new version; live stays at not set",
         f"s3://{BUCKET}/_staging/tools/shipcaptaincrew/index.html",
         f"invalidate   /_staging/* on {cloud.distribution_id}",
+        "stream       no table shipcaptaincrew-events (SCC_TABLE) in this region; notifications "
+        "stay off",
     ):
         assert line in result.out
     assert_no_secrets(cloud, "new-value-1", "rotated-token-42")
@@ -442,6 +444,54 @@ def test_promote_and_rollback_move_live(
     assert again.code == 1
     assert "nothing to roll back to" in again.err
     assert cloud.alias("live") == "1"
+    assert_no_secrets(cloud)
+
+
+def test_promote_connects_the_tables_stream_to_live_once(
+    cloud: Cloud,
+    deploy: Callable[..., Result],
+    packages: Callable[[str], Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    table, lam = "shipcaptaincrew-events", cloud.client("lambda")
+    step = "[5/5] connect the table's stream to alias live (notifications):"
+    sent: list[dict[str, Any]] = []
+    real_session = boto3.session.Session
+
+    def recording_session(**kwargs: Any) -> Any:
+        session = real_session(**kwargs)
+        hook = "provide-client-params.lambda.CreateEventSourceMapping"
+        session.events.register(hook, lambda params, **_: sent.append(dict(params)))
+        return session
+
+    monkeypatch.setattr(boto3.session, "Session", recording_session)
+    assert deploy("staging", "--package", str(packages("one"))).code == 0
+    no_table = deploy("promote")
+    assert no_table.code == 0, no_table.err
+    assert f"{step} skipped, no table {table}" in no_table.err
+    Store(table, cloud.url).create_table()  # with its stream, as `scc init-db` makes it
+    planned = deploy("plan", "--package", str(packages("one")))
+    assert f"stream       table {table} → alias live: not connected yet; promote" in planned.out
+
+    first = deploy("promote")
+    again = deploy("promote")
+
+    assert (first.code, again.code) == (0, 0), first.err + again.err
+    described = cloud.client("dynamodb").describe_table(TableName=table)["Table"]
+    found = lam.list_event_source_mappings(EventSourceArn=described["LatestStreamArn"])
+    [mapping] = found["EventSourceMappings"]
+    uuid = mapping["UUID"]
+    assert mapping["State"] == "Enabled"
+    assert f"{step} mapping {uuid}: table {table} → alias live" in first.err
+    assert f"{step} skipped, table {table} → alias live: connected (mapping {uuid}" in again.err
+    [params] = sent
+    assert params["FunctionName"] == lam.get_alias(FunctionName=FUNCTION, Name="live")["AliasArn"]
+    assert params["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert params["StartingPosition"] == "LATEST" and params["MaximumRetryAttempts"] == 10
+    patterns = [json.loads(f["Pattern"]) for f in params["FilterCriteria"]["Filters"]]
+    assert [p["eventName"] for p in patterns] == [["MODIFY"], ["INSERT"]]
+    later = deploy("plan", "--package", str(packages("one")))
+    assert f"table {table} → alias live: connected (mapping {uuid}, Enabled)" in later.out
     assert_no_secrets(cloud)
 
 
