@@ -29,6 +29,8 @@ def run(port: int) -> int:
         ):
             os.environ.setdefault(name, value)
         mock_aws().start()
+        # Demo mail goes to the log (scc.devstream); give the admin's notes somewhere to go.
+        config["ADMIN_EMAIL"] = os.environ.get("SCC_ADMIN_EMAIL") or "admin@shipcaptaincrew.test"
     app = create_app(config)
     if embedded:
         from scc.store import get_store
@@ -37,6 +39,10 @@ def run(port: int) -> int:
             store = get_store()
             store.create_table()
             events = demo.seed(store, clock.today(app.config["TIMEZONE"]))
+        # Notifications as in AWS: the table's stream, read here instead of by Lambda.
+        from scc import devstream
+
+        devstream.start(app)
         where = f"the embedded DynamoDB emulator with {len(events)} demo events"
     else:
         where = f"table {app.config['TABLE']} (nothing seeded)"

@@ -318,3 +318,17 @@ def test_the_lambda_entry_handler_sends_stream_batches_to_notifications(
 
 def test_ledger_labels_cover_every_method() -> None:
     assert set(ledger.METHOD_LABELS) == set(ledger.METHODS)
+
+
+def test_the_dev_server_reads_the_stream_like_lambda(create_event, crew, auth, notify_app, mailer):
+    from scc import devstream
+
+    reader = devstream.StreamReader(notify_app)  # from now on (LATEST), as `make dev` starts
+    create_event()
+    pay(crew, auth, "40.00")
+
+    handler = notify.make_stream_handler(notify_app)
+    assert devstream.poll_once(reader, handler) >= 3
+    assert devstream.poll_once(reader, handler) == 1  # the sent marker, which sends nothing
+    assert devstream.poll_once(reader, handler) == 0
+    assert [m.subject[:22] for m in mailer.sent] == ["Payment logged: $40.00"]
