@@ -8,6 +8,9 @@ reported in `batchItemFailures` so Lambda retries from it; the other records are
 Delivery is at least once. Lambda retries a batch from its first failed record, so records after
 it come again: a marker item (`#notified#<key>`, expiring after a week) written after each send
 skips what was already sent. A crash between a send and its marker can still repeat that one.
+
+lambda_entry imports this module for every cold start, web requests' included, so scc.mail and
+scc.notices are imported on the first stream batch instead.
 """
 
 from __future__ import annotations
@@ -15,16 +18,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
 from scc import clock
 from scc.errors import StoreError
-from scc.mail import Mailer, NotifyError, address, mailer_for
 from scc.models import TTL_ATTRIBUTE
-from scc.notices import Notice, from_record, record_keys
 from scc.store import Store, get_store, serialize
+
+if TYPE_CHECKING:
+    from scc.mail import Mailer
+    from scc.notices import Notice
 
 log = logging.getLogger("scc.notify")
 
@@ -82,6 +87,8 @@ def _render(app: Flask) -> Callable[[str, Mapping[str, Any]], tuple[str, str]]:
 
 
 def _admin(app: Flask) -> str | None:
+    from scc.mail import NotifyError, address
+
     raw = app.config.get("ADMIN_EMAIL")
     if not raw:
         return None
@@ -94,6 +101,8 @@ def _admin(app: Flask) -> str | None:
 
 def mailer(app: Flask) -> Mailer:
     """The app's mailer, made on first use and kept for the process (it caches Gmail's token)."""
+    from scc.mail import mailer_for
+
     found: Mailer | None = app.extensions.get("scc.mailer")
     if found is None:
         found = mailer_for(app.config)
@@ -108,6 +117,8 @@ def _time_left_ms(context: Any) -> float:
 
 def process(app: Flask, records: list[dict[str, Any]], context: Any) -> list[str]:
     """Send what each record calls for; return the sequence numbers of records to retry."""
+    from scc.notices import from_record, record_keys
+
     store, admin, render = get_store(), _admin(app), _render(app)
     failed: list[str] = []
     for record in records:
@@ -132,6 +143,8 @@ def process(app: Flask, records: list[dict[str, Any]], context: Any) -> list[str
 
 def _deliver(app: Flask, store: Store, eid: str, notice: Notice, where: str) -> bool:
     """Send one notice unless it was sent before; False when it should be retried."""
+    from scc.mail import NotifyError
+
     message = notice.message
     if _already_sent(store, eid, notice):
         log.info("notify: %s to %s was already sent (%s)", notice.kind, message.to, where)
