@@ -10,10 +10,10 @@ from bench.common import set_env, table
 def main() -> int:
     set_env()
     sys.path.insert(0, ".")
-    from bench import cold_init, test_time, warm
+    from bench import cold_init, notify_latency, test_time, warm
 
     report, budgets = [], []
-    for module in (cold_init, warm, test_time):
+    for module in (cold_init, warm, notify_latency, test_time):
         if module is test_time and "--no-test-time" in sys.argv:
             continue
         text, found = module.run()

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
-from werkzeug.serving import make_server
 
 from tests.conftest import make_app
+from tests.servers import serve
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(os.environ.get("SCC_SHOTS", "/tmp/scc-shots"))
@@ -42,12 +41,8 @@ document.addEventListener("securitypolicyviolation", function (e) {
 def live_server(aws: None) -> Iterator[str]:
     """The real app (plain http on loopback, so cookies without Secure, as in dev)."""
     app = make_app(SECURE_COOKIES=False)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serve(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

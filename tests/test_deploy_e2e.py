@@ -14,7 +14,6 @@ import re
 import stat
 import subprocess
 import sys
-import threading
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -23,13 +22,13 @@ from typing import Any
 
 import boto3
 import pytest
-from werkzeug.serving import make_server
 
 from deploy import build
 from deploy.cli import main
 from deploy.config import PROJECT_ROOT
 from scc import create_app
 from scc.store import Store
+from tests.servers import serve
 
 FUNCTION = "shipcaptaincrew"
 BUCKET = "scc-dispatch-test"
@@ -102,12 +101,8 @@ def moto_url() -> Iterator[str]:
 def smoke_url(moto_url: str) -> Iterator[str]:
     """The real app on loopback (its table on the moto server), for the smoke tests."""
     app = create_app({"SECRET_KEY": "smoke", "TABLE": SMOKE_TABLE, "DYNAMODB_ENDPOINT": moto_url})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serve(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 
 import pytest
 from moto.server import DomainDispatcherApplication, create_backend_app
-from werkzeug.serving import make_server
 
 from tests.builders import event_body
 from tests.conftest import make_app
+from tests.servers import serve
 
 SERVED: list[str] = []
 
@@ -32,12 +32,8 @@ def counting(app):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def moto_server(aws: None) -> Iterator[str]:
     backend = DomainDispatcherApplication(create_backend_app)
-    server = make_server("127.0.0.1", 0, counting(backend), threaded=False)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+    with serve(counting(backend), threaded=False) as url:
+        yield url
 
 
 def test_concurrent_payments_never_overpay(moto_server: str) -> None:
