@@ -19,7 +19,7 @@ from flask import (
 )
 
 from scc import clock, counters, sessions
-from scc.errors import Forbidden, Throttled, Unauthorized
+from scc.errors import Forbidden, Invalid, Throttled, Unauthorized
 from scc.htmx import is_htmx, retarget, trigger
 from scc.store import get_store
 from scc.validation import crew_id as valid_crew_id
@@ -160,8 +160,6 @@ def login() -> Any:
     crew, password = data.get("crew_id"), data.get("password")
     missing = [f for f, v in (("crew_id", crew), ("password", password)) if v in (None, "")]
     if missing:
-        from scc.errors import Invalid
-
         label = "your crew id" if missing[0] == "crew_id" else "the password"
         raise Invalid(f"Please enter {label}.", missing[0])
     crew_key = crew.strip().lower()[:64] if isinstance(crew, str) else "?"
@@ -179,7 +177,7 @@ def login() -> Any:
         )
     try:
         crew_id = valid_crew_id(crew)
-    except Exception:
+    except Invalid:
         crew_id = None
     if crew_id is None or not isinstance(password, str) or not _password_ok(password):
         counters.hit(store, "login", f"crew:{crew_key}", FAILURE_WINDOW)

@@ -22,24 +22,20 @@ class Count:
         return max(1, self.resets_at - int(clock.now().timestamp()))
 
 
-def _key(scope: str, who: str) -> dict[str, str]:
+def key(scope: str, who: str) -> dict[str, str]:
+    """A counter's item key (also read in a BatchGetItem with other items, by scc.waivers)."""
     return {"eid": f"#counter#{scope}#{who}", "crew_id": COUNTER_SK}
 
 
 def peek(store: Store, scope: str, keys: list[str]) -> list[Count]:
     """Read the live counters for these keys in one call (missing or expired count as zero)."""
-    now = int(clock.now().timestamp())
-    wanted = [serialize(_key(scope, k)) for k in dict.fromkeys(keys)]
+    wanted = [serialize(key(scope, k)) for k in dict.fromkeys(keys)]
     result = store.call(
         "batch_get_item",
         RequestItems={store.table: {"Keys": wanted, "ConsistentRead": True}},
     )
-    counts = []
-    for raw in result.get("Responses", {}).get(store.table, []):
-        item = deserialize(raw)
-        if int(item.get("ttl", 0)) > now:
-            counts.append(Count(int(item.get("hits", 0)), int(item["ttl"])))
-    return counts
+    found = (live(deserialize(raw)) for raw in result.get("Responses", {}).get(store.table, []))
+    return [count for count in found if count is not None]
 
 
 def hit(store: Store, scope: str, who: str, window: int) -> Count:
@@ -49,7 +45,7 @@ def hit(store: Store, scope: str, who: str, window: int) -> Count:
         result = store.call(
             "update_item",
             TableName=store.table,
-            Key=serialize(_key(scope, who)),
+            Key=serialize(key(scope, who)),
             UpdateExpression="ADD hits :one SET #t = if_not_exists(#t, :end)",
             ConditionExpression="attribute_not_exists(#t) OR #t > :now",
             ExpressionAttributeNames={"#t": "ttl"},
@@ -60,22 +56,17 @@ def hit(store: Store, scope: str, who: str, window: int) -> Count:
         return Count(int(item["hits"]), int(item["ttl"]))
     except ConditionFailed:
         # The stored window has ended: start a fresh one.
-        item = {**_key(scope, who), "hits": 1, "ttl": now + window}
+        item = {**key(scope, who), "hits": 1, "ttl": now + window}
         store.call("put_item", TableName=store.table, Item=serialize(item))
         return Count(1, now + window)
 
 
 def clear(store: Store, scope: str, who: str) -> None:
     """Forget a counter (e.g. a crew member's failures after a good sign-in)."""
-    store.call("delete_item", TableName=store.table, Key=serialize(_key(scope, who)))
+    store.call("delete_item", TableName=store.table, Key=serialize(key(scope, who)))
 
 
 # --- folded into other calls (the waiver form: one read, one transaction) ----------------------
-
-
-def key(scope: str, who: str) -> dict[str, str]:
-    """The counter's item key, for reading it in a BatchGetItem with other items."""
-    return _key(scope, who)
 
 
 def live(item: dict[str, Any] | None) -> Count | None:
@@ -97,7 +88,7 @@ def hit_update(
     now = int(clock.now().timestamp())
     update: dict[str, Any] = {
         "TableName": table,
-        "Key": serialize(_key(scope, who)),
+        "Key": serialize(key(scope, who)),
         "ExpressionAttributeNames": {"#t": "ttl", "#h": "hits"},
     }
     if seen is None:

@@ -10,7 +10,7 @@ from flask import Blueprint, current_app, jsonify, make_response, render_templat
 
 from scc import __version__, clock, eventids, validation
 from scc.auth import login_required
-from scc.errors import Invalid
+from scc.errors import Invalid, NotFound
 from scc.htmx import is_htmx
 from scc.models import Event, event_json
 from scc.store import WHEN, get_store
@@ -111,8 +111,6 @@ def apply_changes(event: Event, data: dict[str, Any]) -> Event:
 
 def event_id_from_url(eid: str) -> str:
     """Check an id that came in a URL; an ill-formed one is a 404 that explains the convention."""
-    from scc.errors import NotFound
-
     message = eventids.problem(eid)
     if message is not None:
         raise NotFound(message)

@@ -25,7 +25,7 @@ SEND_PATH = "/gmail/v1/users/me/messages/send"
 ATTEMPTS = 2
 PERMANENT = frozenset({400, 413})
 BUDGET = 8.0  # seconds for one send, refreshes and retries included
-EXPIRY_MARGIN = 60.0  # refresh this long before Google says the token expires
+EXPIRY_MARGIN = 60  # refresh this long before Google says the token expires
 
 
 def mime(message: Message, sender: str = "") -> str:
@@ -115,9 +115,10 @@ class GmailMailer:
             # invalid_grant: the refresh token was revoked or has expired; the operator must
             # put a new GMAIL_REFRESH_TOKEN in the function's environment.
             raise NotifyError(f"Gmail token refresh failed: {self._reason(status, data)}")
-        lifetime = float(data.get("expires_in") or 0)
+        lifetime = data.get("expires_in")
+        seconds = lifetime if isinstance(lifetime, int) else 0  # OAuth: whole seconds
         self._token = token
-        self._expires = self._clock() + max(0.0, lifetime - EXPIRY_MARGIN)
+        self._expires = self._clock() + max(0, seconds - EXPIRY_MARGIN)
         return token
 
     def _post(

@@ -16,6 +16,7 @@ scc.notices are imported on the first stream batch instead.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -110,9 +111,9 @@ def mailer(app: Flask) -> Mailer:
     return found
 
 
-def _time_left_ms(context: Any) -> float:
+def _time_left_ms(context: Any) -> float:  # milliseconds; unbounded outside Lambda
     remaining = getattr(context, "get_remaining_time_in_millis", None)
-    return float(remaining()) if callable(remaining) else float("inf")
+    return remaining() if callable(remaining) else math.inf
 
 
 def process(app: Flask, records: list[dict[str, Any]], context: Any) -> list[str]:

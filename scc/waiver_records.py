@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from scc import clock, waiver_text
@@ -94,29 +94,18 @@ def build(event: Event, signer: Signer, *, ip: str, user_agent: str) -> Waiver:
 # --- item <-> record ----------------------------------------------------------------------------
 
 
+def _fields(w: Waiver) -> dict[str, Any]:
+    data = asdict(w)
+    data["minors"] = list(data["minors"])  # asdict keeps the tuple; items and JSON want a list
+    return data
+
+
 def to_item(w: Waiver) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "eid": w.event_id,
-        "crew_id": w.sort_key,
-        "waiver_id": w.waiver_id,
-        "signed_at": w.signed_at,
-        "full_name": w.full_name,
-        "email": w.email,
-        "date_of_birth": w.date_of_birth,
-        "emergency_contact_name": w.emergency_contact_name,
-        "emergency_contact_phone": w.emergency_contact_phone,
-        "minors": [{"name": m.name, "date_of_birth": m.date_of_birth} for m in w.minors],
-        "agreed": w.agreed,
-        "signature": w.signature,
-        "waiver_version": w.waiver_version,
-        "text_sha256": w.text_sha256,
-        "text_context": dict(w.text_context),
-        "ip": w.ip,
-        "user_agent": w.user_agent,
-    }
-    if w.phone:
-        item["phone"] = w.phone
-    return item
+    data = _fields(w)
+    del data["event_id"]
+    if not w.phone:
+        del data["phone"]
+    return {"eid": w.event_id, "crew_id": w.sort_key, **data}
 
 
 def from_item(item: Mapping[str, Any]) -> Waiver:
@@ -142,21 +131,6 @@ def from_item(item: Mapping[str, Any]) -> Waiver:
 
 
 def to_json(w: Waiver) -> dict[str, Any]:
-    return {
-        "waiver_id": w.waiver_id,
-        "event_id": w.event_id,
-        "signed_at": w.signed_at,
-        "full_name": w.full_name,
-        "email": w.email,
-        "phone": w.phone,
-        "date_of_birth": w.date_of_birth,
-        "emergency_contact_name": w.emergency_contact_name,
-        "emergency_contact_phone": w.emergency_contact_phone,
-        "minors": [{"name": m.name, "date_of_birth": m.date_of_birth} for m in w.minors],
-        "agreed": w.agreed,
-        "signature": w.signature,
-        "waiver_version": w.waiver_version,
-        "text_sha256": w.text_sha256,
-        "ip": w.ip,
-        "user_agent": w.user_agent,
-    }
+    data = _fields(w)
+    del data["text_context"]  # internal: the values the text was rendered from
+    return data
