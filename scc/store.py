@@ -77,8 +77,9 @@ class Store:
         self.table = table
         self.endpoint_url = endpoint_url
 
-    @property
+    @functools.cached_property
     def client(self) -> DynamoDBClient:
+        """The process's client for this endpoint (bench swaps in an in-memory responder)."""
         return dynamodb_client(self.endpoint_url)
 
     def call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
