@@ -43,7 +43,18 @@ class NoFlaskSession(SessionInterface):
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app from the environment (or test_config) and register its blueprints."""
-    from scc import auth, config, dispatch, patrons, payments, security, store, web, web_errors
+    from scc import (
+        auth,
+        config,
+        dispatch,
+        fragments,
+        patrons,
+        payments,
+        security,
+        store,
+        web,
+        web_errors,
+    )
 
     app = Flask(__name__)
     app.config.from_mapping(config.from_environ())
@@ -63,6 +74,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # per-request work of opening and saving one.
     app.session_interface = NoFlaskSession()
     store.init_app(app)
+    fragments.init_app(app)
     web.init_app(app)
     web_errors.init_app(app)
     security.init_app(app)

@@ -8,12 +8,12 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, make_response, render_template, request
 
-from scc import __version__, clock, eventids, validation
+from scc import __version__, clock, eventids, fragments, validation
 from scc.auth import login_required
 from scc.errors import Invalid, NotFound
 from scc.htmx import is_htmx
 from scc.models import Event, event_json
-from scc.store import WHEN, get_store
+from scc.store import WHEN, get_store, to_event
 from scc.web import payload
 
 bp = Blueprint("dispatch", __name__)
@@ -25,10 +25,11 @@ def today() -> date:
     return clock.today(current_app.config["TIMEZONE"])
 
 
-def render_card(event: Event, status: int = 200) -> Any:
-    """The event's card (HX) or its JSON."""
+def render_card(source: Event | dict[str, Any], status: int = 200) -> Any:
+    """The event's card (HX) or its JSON, from an Event or its typed record."""
     if is_htmx():
-        return make_response(render_template("dispatch/_card.html", event=event), status)
+        return make_response(fragments.card(source), status)
+    event = source if isinstance(source, Event) else to_event(source)
     response = jsonify(event_json(event))
     response.status_code = status
     return response
@@ -135,10 +136,15 @@ def list_events() -> Any:
     when = request.args.get("when", "upcoming")
     if when not in WHEN:
         raise Invalid("Choose upcoming, today, past or all.", "when")
-    events = get_store().list_events(when, today().isoformat())
+    items = get_store().board_items(when, today().isoformat())
     if is_htmx():
-        return render_template("dispatch/_board.html", events=events, when=when, whens=WHEN)
-    return jsonify({"when": when, "events": [event_json(e) for e in events]})
+        return render_template(
+            "dispatch/_board.html",
+            cards=fragments.cards(items),
+            tabs=fragments.tabs(when, WHEN),
+            when=when,
+        )
+    return jsonify({"when": when, "events": [event_json(to_event(item)) for item in items]})
 
 
 @bp.post("/api/events")
@@ -152,7 +158,7 @@ def create_event() -> Any:
 @bp.get("/api/events/<eid>")
 @login_required
 def get_event(eid: str) -> Any:
-    return render_card(get_store().get_event(event_id_from_url(eid)))
+    return render_card(get_store().get_event_item(event_id_from_url(eid)))
 
 
 @bp.patch("/api/events/<eid>")

@@ -1,4 +1,4 @@
-"""htmx helpers: tell htmx requests apart, merge HX-Trigger events, retarget, Vary."""
+"""htmx helpers: tell htmx requests apart, merge HX-Trigger events, retarget."""
 
 from __future__ import annotations
 
@@ -32,10 +32,4 @@ def retarget(response: Response, selector: str, swap: str = "innerHTML") -> Resp
     """Send the response somewhere other than the element that asked."""
     response.headers["HX-Retarget"] = selector
     response.headers["HX-Reswap"] = swap
-    return response
-
-
-def vary(response: Response) -> Response:
-    """One URL serves JSON and fragments, so caches must key on HX-Request."""
-    response.vary.add("HX-Request")
     return response

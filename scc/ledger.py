@@ -12,7 +12,7 @@ from typing import Any
 
 from scc import clock
 from scc.errors import Conflict, Invalid, NotFound
-from scc.models import EVENT_SK, Event, Payment, event_from_item, payment_to_map
+from scc.models import EVENT_SK, Event, Payment, event_from_item, new_etag, payment_to_map
 from scc.money import fmt
 from scc.store import ConditionFailed, Store, deserialize, serialize
 
@@ -70,6 +70,7 @@ def log_payment(store: Store, event_id: str, payment: Payment) -> Logged:
         ":by": payment.logged_by,
         ":one": 1,
         ":most": MAX_PAYMENTS,
+        ":tag": new_etag(),
     }
     try:
         result = store.call(
@@ -79,7 +80,7 @@ def log_payment(store: Store, event_id: str, payment: Payment) -> Logged:
             UpdateExpression=(
                 "SET #pay.#p.#k = :rec, #idx.#k = :pid, #pp.#p = #pp.#p + :a, "
                 "#pd.#p = #pd.#p - :a, #amt = #amt + :a, #bal = #bal - :a, "
-                "#ts = :now, #by = :by, #rev = #rev + :one"
+                "#ts = :now, #by = :by, #rev = #rev + :one, #tag = :tag"
             ),
             ConditionExpression=(
                 "attribute_exists(eid) AND attribute_not_exists(#idx.#k) "
@@ -96,6 +97,7 @@ def log_payment(store: Store, event_id: str, payment: Payment) -> Logged:
                 "#ts": "payment_timestamp",
                 "#by": "payment_logged_by",
                 "#rev": "rev",
+                "#tag": "etag",
                 "#p": payment.patron_id,
                 "#k": payment.payment_id,
             },
@@ -175,6 +177,7 @@ def void_payment(store: Store, event_id: str, payment_id: str, reason: str, by: 
         "#amt": "payment_amount",
         "#bal": "balance_due",
         "#rev": "rev",
+        "#tag": "etag",
         "#p": payment.patron_id,
         "#k": payment_id,
     }
@@ -186,6 +189,7 @@ def void_payment(store: Store, event_id: str, payment_id: str, reason: str, by: 
         ":why": reason,
         ":now": clock.iso(clock.now()),
         ":one": 1,
+        ":tag": new_etag(),
     }
     try:
         result = store.call(
@@ -196,7 +200,7 @@ def void_payment(store: Store, event_id: str, payment_id: str, reason: str, by: 
                 "SET #pay.#p.#k.voided = :t, #pay.#p.#k.voided_by = :by, "
                 "#pay.#p.#k.voided_at = :now, #pay.#p.#k.void_reason = :why, "
                 "#pp.#p = #pp.#p - :a, #pd.#p = #pd.#p + :a, #amt = #amt - :a, "
-                "#bal = #bal + :a, payment_cleared = :f, #rev = #rev + :one"
+                "#bal = #bal + :a, payment_cleared = :f, #rev = #rev + :one, #tag = :tag"
             ),
             ConditionExpression="#pay.#p.#k.voided = :f",
             ExpressionAttributeNames=names,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -65,6 +66,9 @@ class Event:
     waivers_signed: int = 0
     rev: int = 0
     created_at: str | None = None
+    # A fresh random tag on every write of the record: what rendered HTML is remembered by
+    # (scc.fragments). rev alone is not enough: an id can be created again from rev 0.
+    etag: str = ""
 
     @property
     def balance_due(self) -> Decimal:
@@ -101,6 +105,11 @@ class Event:
 
     def payments_of(self, patron_id: str | None) -> list[Payment]:
         return [p for p in self.payments if patron_id is None or p.patron_id == patron_id]
+
+
+def new_etag() -> str:
+    """A new version tag for an event record; every write of the record sets one."""
+    return secrets.token_hex(8)
 
 
 # --- item <-> dataclass -------------------------------------------------------------------------
@@ -171,6 +180,7 @@ def event_to_item(event: Event) -> dict[str, Any]:
         "waivers_signed": event.waivers_signed,
         "rev": event.rev,
         "created_at": event.created_at,
+        "etag": event.etag or None,
     }
     return _clean(item)
 
@@ -229,6 +239,7 @@ def event_from_item(item: dict[str, Any]) -> Event:
         waivers_signed=int(item.get("waivers_signed", 0)),
         rev=int(item.get("rev", 0)),
         created_at=item.get("created_at"),
+        etag=item.get("etag", ""),
     )
 
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+
+from flask import Flask
 
 from scc.auth import refresh_cookie
-from scc.htmx import vary
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -22,19 +28,47 @@ HEADERS = {
 }
 
 
-def add_headers(response: Response) -> Response:
-    """Set the baseline headers; nothing but fingerprinted static files may be cached."""
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    if request.endpoint == "static":
-        if request.args.get("v"):
-            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-    else:
-        response.headers["Cache-Control"] = "no-store"
-    if request.path.startswith("/api/"):
-        vary(response)
-    return refresh_cookie(response)
+IMMUTABLE = "public, max-age=31536000, immutable"
+_BASELINE = [(name, value, name.lower()) for name, value in HEADERS.items()]
+
+
+class SecurityHeaders:
+    """WSGI middleware: the baseline headers on every response (pages, fragments, JSON, errors,
+    static files), appended to the plain header list once rather than set one by one on a Flask
+    response. Nothing but fingerprinted static files may be cached; /api/ answers vary on
+    HX-Request because one URL serves JSON and fragments."""
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/static/"):
+            query = parse_qs(environ.get("QUERY_STRING", ""))
+            cache = IMMUTABLE if query.get("v", [""])[0] else None
+        else:
+            cache = "no-store"
+        api = path.startswith("/api/")
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            present = {name.lower() for name, _ in headers}
+            out = [
+                (name, value)
+                for name, value in headers
+                if not (cache and name.lower() == "cache-control")
+                and not (api and name.lower() == "vary")
+            ]
+            out += [(name, value) for name, value, lower in _BASELINE if lower not in present]
+            if cache:
+                out.append(("Cache-Control", cache))
+            if api:
+                varies = [v for name, v in headers if name.lower() == "vary"]
+                out.append(("Vary", ", ".join([*varies, "HX-Request"])))
+            return start_response(status, out, exc_info)
+
+        return self.app(environ, start)
 
 
 def init_app(app: Flask) -> None:
-    app.after_request(add_headers)
+    app.after_request(refresh_cookie)
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]

@@ -7,8 +7,9 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from itsdangerous.timed import TimestampSigner
 
 from scc import clock
@@ -47,23 +48,37 @@ def issue(secret: str, crew_id: str, *, started: int | None = None, csrf: str | 
     return token
 
 
+@functools.lru_cache(maxsize=512)
+def _verified(secret: str, token: str) -> tuple[dict[str, Any], int] | None:
+    """The token's body and signing time when its signature is good (lifetimes are checked by
+    the caller). Remembered per token: a warm process sees the same token request after request,
+    and the answer for the same secret and bytes never changes."""
+    try:
+        body, signed_at = _serializer(secret).loads(token, return_timestamp=True)
+    except BadSignature:
+        return None
+    if not isinstance(body, dict):
+        return None
+    return body, int(signed_at.timestamp())
+
+
 def read(secret: str, token: str, *, idle: int, absolute: int) -> Session | None:
     """Return the session in a token, or None when it is forged, tampered, idle or too old."""
     if not token or len(token) > 1024:
         return None
-    try:
-        body, signed_at = _serializer(secret).loads(token, max_age=idle, return_timestamp=True)
-    except (SignatureExpired, BadSignature):
+    verified = _verified(secret, token)
+    if verified is None:
         return None
-    if not isinstance(body, dict):
+    body, signed_at = verified
+    now = int(clock.now().timestamp())
+    if not 0 <= now - signed_at <= idle:
         return None
     crew_id, start, csrf = body.get("c"), body.get("s"), body.get("x")
     if not (isinstance(crew_id, str) and isinstance(start, int) and isinstance(csrf, str)):
         return None
-    now = int(clock.now().timestamp())
     if now - start > absolute or start > now + 60:
         return None
-    return Session(crew_id, csrf, start, int(signed_at.timestamp()))
+    return Session(crew_id, csrf, start, signed_at)
 
 
 def csrf_matches(session: Session, sent: str | None) -> bool:

@@ -21,6 +21,7 @@ from scc.models import (
     Event,
     event_from_item,
     event_to_item,
+    new_etag,
 )
 from scc.tables import table_spec as table_spec  # re-exported: the spec's old home
 
@@ -60,6 +61,18 @@ def serialize(item: dict[str, Any]) -> dict[str, Any]:
 
 def deserialize(item: dict[str, Any]) -> dict[str, Any]:
     return {k: _deserializer.deserialize(v) for k, v in item.items()}
+
+
+def to_event(item: dict[str, Any]) -> Event:
+    """An event from its record as DynamoDB typed it."""
+    return event_from_item(deserialize(item))
+
+
+def item_version(item: dict[str, Any]) -> tuple[str, str] | None:
+    """(event id, etag) of a typed event record, read without translating it; None for records
+    written before etags, which are then always rendered afresh."""
+    etag = item.get("etag", {}).get("S")
+    return (item["eid"]["S"], etag) if etag else None
 
 
 class ConditionFailed(Exception):
@@ -127,6 +140,7 @@ class Store:
 
     def create_event(self, event: Event) -> Event:
         """Store a new event and its crew assignments; Conflict when the id is taken."""
+        event = replace(event, etag=new_etag())
         puts: list[dict[str, Any]] = [
             {
                 "Put": {
@@ -151,6 +165,10 @@ class Store:
 
     def get_event(self, event_id: str) -> Event:
         """Read one event record; NotFound when there is none."""
+        return to_event(self.get_event_item(event_id))
+
+    def get_event_item(self, event_id: str) -> dict[str, Any]:
+        """One event record as DynamoDB typed it (see to_event); NotFound when there is none."""
         result = self.call(
             "get_item",
             TableName=self.table,
@@ -159,10 +177,16 @@ class Store:
         )
         if "Item" not in result:
             raise NotFound(f"There is no event {event_id}.")
-        return event_from_item(deserialize(result["Item"]))
+        item: dict[str, Any] = result["Item"]
+        return item
 
     def list_events(self, when: str, today: str) -> list[Event]:
-        """The board: one Query on the by-date index, never a Scan."""
+        """The board's events (see board_items)."""
+        return [to_event(item) for item in self.board_items(when, today)]
+
+    def board_items(self, when: str, today: str) -> list[dict[str, Any]]:
+        """The board: one Query on the by-date index, never a Scan. Items stay as DynamoDB typed
+        them, so a card already rendered for its version is not translated again."""
         names = {"#b": "board", "#s": "board_sk"}
         values: dict[str, Any] = {":b": BOARD_PK}
         forward = True
@@ -188,11 +212,12 @@ class Store:
             ScanIndexForward=forward,
             Limit=BOARD_LIMIT,
         )
-        return [event_from_item(deserialize(item)) for item in result.get("Items", [])]
+        items: list[dict[str, Any]] = result.get("Items", [])
+        return items
 
     def replace_event(self, old: Event, new: Event) -> Event:
         """Write an edited event if nobody changed it since it was read (rev guard)."""
-        new = replace(new, rev=old.rev + 1)
+        new = replace(new, rev=old.rev + 1, etag=new_etag())
         writes: list[dict[str, Any]] = [
             {
                 "Put": {

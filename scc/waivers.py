@@ -14,7 +14,7 @@ from typing import Any
 
 from scc import clock, counters, waiver_text
 from scc.errors import Invalid, NotFound, StoreError, Throttled
-from scc.models import EVENT_SK, WAIVER_SK_PREFIX, Event, event_from_item
+from scc.models import EVENT_SK, WAIVER_SK_PREFIX, Event, event_from_item, new_etag
 from scc.store import ConditionFailed, Store, deserialize, serialize
 from scc.waiver_form import Signer
 from scc.waiver_records import Waiver, build, from_item, sort_key, to_item
@@ -50,10 +50,10 @@ def writes(store: Store, w: Waiver) -> list[dict[str, Any]]:
             "Update": {
                 "TableName": store.table,
                 "Key": serialize({"eid": w.event_id, "crew_id": EVENT_SK}),
-                "UpdateExpression": "ADD waivers_signed :one, #r :one",
+                "UpdateExpression": "ADD waivers_signed :one, #r :one SET #tag = :tag",
                 "ConditionExpression": "attribute_exists(eid)",
-                "ExpressionAttributeNames": {"#r": "rev"},
-                "ExpressionAttributeValues": serialize({":one": 1}),
+                "ExpressionAttributeNames": {"#r": "rev", "#tag": "etag"},
+                "ExpressionAttributeValues": serialize({":one": 1, ":tag": new_etag()}),
             }
         },
     ]

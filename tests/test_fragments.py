@@ -1,0 +1,144 @@
+"""Cards drawn once per stored version of an event: every write shows up, nothing stale."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from markupsafe import Markup
+
+from scc.fragments import Fragments
+from scc.models import EVENT_SK
+from scc.store import Store, deserialize, serialize
+from tests.conftest import BASE_URL
+from tests.test_waivers import sign
+
+HX = {"HX-Request": "true"}
+EID = "2030-05-23-captain-cory-afternoon"
+
+
+def board(crew: Any) -> str:
+    response = crew.get("/api/events?when=all", headers=HX, base_url=BASE_URL)
+    assert response.status_code == 200
+    html: str = response.get_data(as_text=True)
+    return html
+
+
+def card_of(html: str, eid: str = EID) -> str:
+    match = re.search(rf'<article id="event-{eid}".*?</article>', html, re.S)
+    assert match, html[:500]
+    return match.group(0)
+
+
+def stored_etag(store: Store) -> str:
+    item = store.call(
+        "get_item", TableName=store.table, Key=serialize({"eid": EID, "crew_id": EVENT_SK})
+    )["Item"]
+    etag: str = deserialize(item)["etag"]
+    return etag
+
+
+@pytest.fixture
+def drawn(crew, auth, create_event, store):
+    """An event whose card the board has already drawn (so it sits in the app's cache)."""
+    create_event()
+    before = card_of(board(crew))
+    assert "Paid</dt><dd>$0.00" in before
+    assert card_of(board(crew)) == before  # drawn again from the cache: the same HTML
+    return before
+
+
+def test_a_payment_shows_on_the_board_drawn_before_it(crew, auth, drawn, store):
+    etag = stored_etag(store)
+    body = {"patron_id": "dana", "amount": "25.00", "method": "cash"}
+    url = f"/api/events/{EID}/payment-log"
+    assert crew.post(url, json=body, headers=auth.headers(), base_url=BASE_URL).status_code == 201
+    assert stored_etag(store) != etag
+    assert "Paid</dt><dd>$25.00" in card_of(board(crew))
+
+
+def test_a_void_shows_on_the_board(crew, auth, drawn, store):
+    body = {"patron_id": "dana", "amount": "25.00", "method": "cash"}
+    url = f"/api/events/{EID}/payment-log"
+    logged = crew.post(url, json=body, headers=auth.headers(), base_url=BASE_URL).json
+    assert "Paid</dt><dd>$25.00" in card_of(board(crew))
+    etag = stored_etag(store)
+    void = f"/api/events/{EID}/payments/{logged['payment']['payment_id']}/void"
+    answer = crew.post(void, json={"reason": "twice"}, headers=auth.headers(), base_url=BASE_URL)
+    assert answer.status_code == 200
+    assert stored_etag(store) != etag
+    card = card_of(board(crew))
+    assert "Paid</dt><dd>$0.00" in card and "voided by cory: twice" in card
+
+
+def test_a_signed_waiver_shows_on_the_board(crew, drawn, store):
+    assert "Waivers 0/2" in drawn
+    etag = stored_etag(store)
+    assert sign(store, EID).waiver is not None
+    assert stored_etag(store) != etag
+    assert "Waivers 1/2" in card_of(board(crew))
+
+
+def test_an_edit_shows_on_the_board(crew, auth, drawn, store):
+    etag = stored_etag(store)
+    answer = crew.patch(
+        f"/api/events/{EID}",
+        json={"title": "Sunset run"},
+        headers=auth.headers(),
+        base_url=BASE_URL,
+    )
+    assert answer.status_code == 200
+    assert stored_etag(store) != etag
+    assert "<h2>Sunset run</h2>" in card_of(board(crew))
+
+
+def test_an_id_created_again_from_rev_0_is_drawn_afresh(crew, create_event, drawn, store):
+    store.call(
+        "delete_item", TableName=store.table, Key=serialize({"eid": EID, "crew_id": EVENT_SK})
+    )
+    create_event(title="Second life")
+    assert "<h2>Second life</h2>" in card_of(board(crew))
+
+
+def test_a_record_without_an_etag_is_always_drawn_afresh(crew, drawn, store):
+    key = serialize({"eid": EID, "crew_id": EVENT_SK})
+    for title in ("Old record one", "Old record two"):
+        store.call(
+            "update_item",
+            TableName=store.table,
+            Key=key,
+            UpdateExpression="SET title = :t REMOVE etag",
+            ExpressionAttributeValues=serialize({":t": title}),
+        )
+        assert f"<h2>{title}</h2>" in card_of(board(crew))
+
+
+def test_the_single_card_and_the_board_agree(crew, drawn):
+    one = crew.get(f"/api/events/{EID}", headers=HX, base_url=BASE_URL).get_data(as_text=True)
+    assert one == drawn
+
+
+def test_staging_cards_keep_their_prefix(crew, drawn):
+    staged = crew.get(f"/_staging/api/events/{EID}", headers=HX, base_url=BASE_URL)
+    html = staged.get_data(as_text=True)
+    assert f'hx-get="/_staging/api/events/{EID}/payment-modal"' in html
+    assert f'hx-get="/api/events/{EID}/payment-modal"' in drawn
+
+
+def test_the_cache_is_bounded_and_drops_the_least_recently_used() -> None:
+    fragments = Fragments(size=2)
+    drawn: list[str] = []
+
+    def render(text: str) -> Any:
+        return lambda: drawn.append(text) or Markup(text)  # noqa: S704 - constant test text
+
+    fragments.get(("a",), render("A"))
+    fragments.get(("b",), render("B"))
+    fragments.get(("a",), render("A"))  # a is now the most recent
+    fragments.get(("c",), render("C"))  # b goes
+    assert len(fragments) == 2 and drawn == ["A", "B", "C"]
+    fragments.get(("a",), render("A"))
+    fragments.get(("b",), render("B"))
+    assert drawn == ["A", "B", "C", "B"]
+    assert fragments.get(None, render("D")) == "D" and len(fragments) == 2
