@@ -111,7 +111,7 @@ def test_board_fragment_has_cards_tabs_and_session(crew, auth):
     post_event(crew, auth)
     html = crew.get("/api/events", headers=HX, base_url=BASE_URL).get_data(as_text=True)
     assert 'id="event-2030-05-23-captain-cory-afternoon"' in html
-    assert 'hx-target="this"' in html and "Waivers 0/2" in html
+    assert 'class="card" hx-target="#modal">' in html and "Waivers 0/2" in html
     assert 'aria-current="page"' in html and 'id="session" hx-swap-oob="true"' in html
 
 
