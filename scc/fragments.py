@@ -9,7 +9,6 @@ first) and per app; records without an etag (written before etags) are always dr
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -27,27 +26,36 @@ Key = tuple[str, ...]
 
 
 class Fragments:
-    """A bounded map from (template, URL prefix, event id, etag) to rendered HTML."""
+    """A bounded map from (template, URL prefix, event id, etag) to rendered HTML. Lock-free:
+    each dict operation is atomic, and losing a race only means drawing a card twice."""
 
     def __init__(self, size: int = SIZE) -> None:
         self.size = size
         self._html: OrderedDict[Key, Markup] = OrderedDict()
-        self._lock = threading.Lock()
+
+    def lookup(self, key: Key) -> Markup | None:
+        html = self._html.get(key)
+        if html is not None:
+            try:
+                self._html.move_to_end(key)
+            except KeyError:  # noqa: SIM105 - dropped by another thread; suppress() costs more
+                return html
+        return html
+
+    def keep(self, key: Key, html: Markup) -> Markup:
+        self._html[key] = html
+        while len(self._html) > self.size:
+            try:
+                self._html.popitem(last=False)
+            except KeyError:
+                break
+        return html
 
     def get(self, key: Key | None, render: Callable[[], Markup]) -> Markup:
         if key is None:
             return render()
-        with self._lock:
-            html = self._html.get(key)
-            if html is not None:
-                self._html.move_to_end(key)
-                return html
-        html = render()
-        with self._lock:
-            self._html[key] = html
-            while len(self._html) > self.size:
-                self._html.popitem(last=False)
-        return html
+        html = self.lookup(key)
+        return html if html is not None else self.keep(key, render())
 
     def __len__(self) -> int:
         return len(self._html)
@@ -62,14 +70,38 @@ def _fragments() -> Fragments:
     return fragments
 
 
-def render_for(template: str, source: Event | dict[str, Any], **context: Any) -> Markup:
+Context = Callable[[Event], dict[str, Any]]
+
+
+def render_for(
+    template: str,
+    source: Event | dict[str, Any],
+    *,
+    context: Context | None = None,
+    fill: dict[str, str] | None = None,
+    vary: tuple[str, ...] = (),
+) -> Markup:
     """Render a template about one event, from an Event or its typed record, reusing the HTML
-    drawn for the same version of the record."""
-    return _render_all(template, [source], context)[0]
+    drawn for the same version of the record.
+
+    context: what else the template needs, worked out from the event only when drawing.
+    fill: values that differ on every request (a fresh form id, who is signed in): drawn as
+    slots, then put in, escaped, each time. vary: anything else the HTML depends on (the day).
+    """
+    fill = fill or {}
+    slots = {name: f"\x00{name}\x00" for name in fill}  # text fields refuse control characters
+    html = _render_all(template, [source], context, slots, vary)[0]
+    for name, value in fill.items():
+        html = html.replace(slots[name], value)  # Markup.replace escapes the value
+    return html
 
 
 def _render_all(
-    template: str, sources: list[Event | dict[str, Any]], context: dict[str, Any]
+    template: str,
+    sources: list[Event | dict[str, Any]],
+    context: Context | None = None,
+    slots: dict[str, str] | None = None,
+    vary: tuple[str, ...] = (),
 ) -> list[Markup]:
     fragments, prefix = _fragments(), request.script_root
     out = []
@@ -78,13 +110,16 @@ def _render_all(
             version = (source.event_id, source.etag) if source.etag else None
         else:
             version = item_version(source)
-
-        def render(source: Event | dict[str, Any] = source) -> Markup:
+        key = (template, prefix, *version, *vary) if version else None
+        html = fragments.lookup(key) if key else None
+        if html is None:
             event = source if isinstance(source, Event) else to_event(source)
+            extra = context(event) if context else {}
             # The output of an autoescaping template: already safe HTML.
-            return Markup(render_template(template, event=event, **context))  # noqa: S704
-
-        out.append(fragments.get((template, prefix, *version) if version else None, render))
+            html = Markup(render_template(template, event=event, **extra, **(slots or {})))  # noqa: S704
+            if key:
+                fragments.keep(key, html)
+        out.append(html)
     return out
 
 
@@ -95,7 +130,8 @@ def card(source: Event | dict[str, Any]) -> Markup:
 
 def cards(items: list[dict[str, Any]]) -> Markup:
     """The board's cards, one per typed record, in order."""
-    return Markup("\n").join(_render_all(CARD, list(items), {}))
+    # Each card is already safe HTML; joining them as strings spares escaping each again.
+    return Markup("\n".join(_render_all(CARD, list(items))))  # noqa: S704
 
 
 def tabs(when: str, whens: tuple[str, ...]) -> Markup:

@@ -18,12 +18,21 @@ from flask import (
     url_for,
 )
 
-from scc import clock, eventids, paylinks, waiver_form, waiver_records, waiver_text, waivers
+from scc import (
+    clock,
+    eventids,
+    fragments,
+    paylinks,
+    waiver_form,
+    waiver_records,
+    waiver_text,
+    waivers,
+)
 from scc.auth import client_ip, login_required
 from scc.errors import NotFound
 from scc.htmx import is_htmx
 from scc.models import Event
-from scc.store import get_store
+from scc.store import get_store, to_event
 
 bp = Blueprint("patrons", __name__)
 HONEYPOT = "website"
@@ -76,9 +85,13 @@ def _event_id(eid: str) -> str:
 
 
 def _event(eid: str) -> Event:
+    return to_event(_event_item(eid))
+
+
+def _event_item(eid: str) -> dict[str, Any]:
     event_id = _event_id(eid)
     try:
-        return get_store().get_event(event_id)
+        return get_store().get_event_item(event_id)
     except NotFound:
         raise BadLink(f"We couldn't find a trip with the id {eid}.") from None
 
@@ -93,24 +106,36 @@ def _form(
     status: int = 200,
 ) -> Response:
     """The waiver page: the text for this event and the form (again, with messages, on 422)."""
+    body = render_template(
+        "patrons/waiver.html",
+        event=event,
+        **_form_context(event, values=values, minors=minors, errors=errors),
+        nonce=nonce or secrets.token_urlsafe(16),
+        today=_today().isoformat(),
+    )
+    return make_response(body, status)
+
+
+def _form_context(
+    event: Event,
+    *,
+    values: Any = None,
+    minors: list[tuple[str, str]] | None = None,
+    errors: dict[str, str] | None = None,
+) -> dict[str, Any]:
     text = waiver_text.render(waiver_text.CURRENT, waiver_text.context_for(event))
     rows = list(minors or [])
     slots = rows + [("", "")] * max(0, min(MINOR_SLOTS, waiver_form.MAX_MINORS) - len(rows))
     errors = errors or {}
-    body = render_template(
-        "patrons/waiver.html",
-        event=event,
-        paragraphs=waiver_text.paragraphs(text),
-        text_sha256=waiver_text.sha256(text),
-        values=values or {},
-        minor_slots=slots,
-        minors_open=bool(rows) or any(f.startswith("minor") for f in errors),
-        errors=errors,
-        nonce=nonce or secrets.token_urlsafe(16),
-        today=_today().isoformat(),
-        max_minors=waiver_form.MAX_MINORS,
-    )
-    return make_response(body, status)
+    return {
+        "paragraphs": waiver_text.paragraphs(text),
+        "text_sha256": waiver_text.sha256(text),
+        "values": values or {},
+        "minor_slots": slots,
+        "minors_open": bool(rows) or any(f.startswith("minor") for f in errors),
+        "errors": errors,
+        "max_minors": waiver_form.MAX_MINORS,
+    }
 
 
 def _today() -> date:
@@ -119,8 +144,17 @@ def _today() -> date:
 
 @bp.get("/g/<eid>/waiver")
 def waiver(eid: str) -> Response:
-    """The waiver for this trip and the form to sign it (one read)."""
-    return _form(_event(eid))
+    """The waiver for this trip and the form to sign it (one read). The blank form is drawn once
+    per version of the event and day; only its one-time form id is new each time."""
+    today = _today().isoformat()
+    page = fragments.render_for(
+        "patrons/waiver.html",
+        _event_item(eid),
+        context=lambda event: {**_form_context(event), "today": today},
+        fill={"nonce": secrets.token_urlsafe(16)},
+        vary=(today,),
+    )
+    return make_response(page)
 
 
 @bp.post("/g/<eid>/waiver")

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, g, jsonify, render_template, request
 
-from scc import eventids, ledger, validation
+from scc import eventids, fragments, ledger, validation
 from scc.auth import login_required, signed_in_crew
 from scc.dispatch import event_id_from_url, render_card
 from scc.errors import Invalid, NotFound
@@ -23,13 +23,11 @@ bp = Blueprint("payments", __name__)
 @login_required
 def payment_modal(eid: str) -> Any:
     """The Log Payment dialog, with a fresh idempotency key each time it opens."""
-    event = get_store().get_event(event_id_from_url(eid))
-    return render_template(
+    return fragments.render_for(
         "payments/_modal.html",
-        event=event,
-        key=ledger.new_key(),
-        crew_id=signed_in_crew(),
-        methods=ledger.METHOD_LABELS,
+        get_store().get_event_item(event_id_from_url(eid)),
+        context=lambda _: {"methods": ledger.METHOD_LABELS},
+        fill={"key": ledger.new_key(), "crew_id": signed_in_crew()},
     )
 
 

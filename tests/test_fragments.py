@@ -142,3 +142,55 @@ def test_the_cache_is_bounded_and_drops_the_least_recently_used() -> None:
     fragments.get(("b",), render("B"))
     assert drawn == ["A", "B", "C", "B"]
     assert fragments.get(None, render("D")) == "D" and len(fragments) == 2
+
+
+def modal(crew: Any) -> str:
+    url = f"/api/events/{EID}/payment-modal"
+    html: str = crew.get(url, headers=HX, base_url=BASE_URL).get_data(as_text=True)
+    return html
+
+
+def test_the_payment_modal_follows_payments_and_is_filled_per_request(crew, auth, drawn):
+    first, second = modal(crew), modal(crew)
+    assert "Dana Lee · $200.00 due" in first and "Logged by <strong>cory</strong>" in first
+    keys = [
+        re.search(r'name="idempotency_key" value="([^"]+)"', h).group(1) for h in (first, second)
+    ]
+    assert keys[0] != keys[1] and "\x00" not in first
+    body = {"patron_id": "dana", "amount": "25.00", "method": "cash"}
+    url = f"/api/events/{EID}/payment-log"
+    assert crew.post(url, json=body, headers=auth.headers(), base_url=BASE_URL).status_code == 201
+    assert "Dana Lee · $175.00 due" in modal(crew)
+
+
+def test_the_waiver_page_has_a_new_form_id_each_time_and_follows_edits(crew, auth, drawn, app):
+    def page() -> str:
+        html: str = crew.get(f"/g/{EID}/waiver", base_url=BASE_URL).get_data(as_text=True)
+        return html
+
+    first, second = page(), page()
+    ids = [re.search(r'name="form_id" value="([^"]+)"', h).group(1) for h in (first, second)]
+    assert ids[0] != ids[1] and "\x00" not in first
+    crew.patch(
+        f"/api/events/{EID}",
+        json={"title": "Sunset run"},
+        headers=auth.headers(),
+        base_url=BASE_URL,
+    )
+    assert "Sunset run" in page() and "Sunset run" not in first
+
+
+def test_the_waiver_page_follows_the_day(crew, drawn, monkeypatch):
+    from datetime import UTC, datetime
+
+    from scc import clock
+
+    def page_on(day: str) -> str:
+        monkeypatch.setattr(
+            clock, "now", lambda: datetime.fromisoformat(f"{day}T18:00:00").replace(tzinfo=UTC)
+        )
+        html: str = crew.get(f"/g/{EID}/waiver", base_url=BASE_URL).get_data(as_text=True)
+        return html
+
+    assert 'max="2030-01-02"' in page_on("2030-01-02")
+    assert 'max="2030-01-03"' in page_on("2030-01-03")
