@@ -54,19 +54,20 @@ def _lifetimes() -> tuple[int, int]:
 
 def current_session() -> sessions.Session | None:
     """The request's session from `Authorization: Bearer` or the cookie; no bcrypt, no database."""
-    if "scc_session" in g:
-        return cast(sessions.Session | None, g.scc_session)
-    idle, absolute = _lifetimes()
-    secret = current_app.config["SECRET_KEY"]
-    header = request.headers.get("Authorization", "")
-    found = None
-    g.scc_via_cookie = False
+    ctx = g._get_current_object()  # one context lookup for the reads and writes below
+    if "scc_session" in ctx.__dict__:
+        return cast(sessions.Session | None, ctx.scc_session)
+    config = current_app.config
+    secret, idle = config["SECRET_KEY"], config["SESSION_IDLE_SECONDS"]
+    absolute = config["SESSION_MAX_SECONDS"]
+    header = request.environ.get("HTTP_AUTHORIZATION", "")
+    found, via_cookie = None, False
     if header.startswith("Bearer "):
         found = sessions.read(secret, header[7:].strip(), idle=idle, absolute=absolute)
     elif SESSION_COOKIE in request.cookies:
         found = sessions.read(secret, request.cookies[SESSION_COOKIE], idle=idle, absolute=absolute)
-        g.scc_via_cookie = found is not None
-    g.scc_session = found
+        via_cookie = found is not None
+    ctx.scc_via_cookie, ctx.scc_session = via_cookie, found
     return found
 
 

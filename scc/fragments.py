@@ -17,12 +17,12 @@ from flask import current_app, render_template, request
 from markupsafe import Markup
 
 from scc.models import Event
-from scc.store import item_version, to_event
+from scc.store import to_event
 
 SIZE = 512
 CARD = "dispatch/_card.html"
 
-Key = tuple[str, ...]
+Key = tuple[tuple[str, ...], str, str]
 
 
 class Fragments:
@@ -103,14 +103,15 @@ def _render_all(
     slots: dict[str, str] | None = None,
     vary: tuple[str, ...] = (),
 ) -> list[Markup]:
-    fragments, prefix = _fragments(), request.script_root
+    fragments = _fragments()
+    scope = (template, request.script_root, *vary)
     out = []
-    for source in sources:
+    for source in sources:  # the board's loop: kept to a few dict reads per card
         if isinstance(source, Event):
-            version = (source.event_id, source.etag) if source.etag else None
+            key = (scope, source.event_id, source.etag) if source.etag else None
         else:
-            version = item_version(source)
-        key = (template, prefix, *version, *vary) if version else None
+            tag = source.get("etag")  # a typed record: {"etag": {"S": "..."}}
+            key = (scope, source["eid"]["S"], tag["S"]) if tag else None
         html = fragments.lookup(key) if key else None
         if html is None:
             event = source if isinstance(source, Event) else to_event(source)
@@ -136,7 +137,7 @@ def cards(items: list[dict[str, Any]]) -> Markup:
 
 def tabs(when: str, whens: tuple[str, ...]) -> Markup:
     """The board's filter tabs (the same for everyone, so drawn once per choice)."""
-    key = ("dispatch/_tabs.html", request.script_root, when)
+    key = (("dispatch/_tabs.html", request.script_root), "", when)
 
     def render() -> Markup:
         html = render_template("dispatch/_tabs.html", when=when, whens=whens)

@@ -10,7 +10,7 @@ from flask import Response, request
 
 def is_htmx() -> bool:
     """Tell whether the request came from htmx (and wants a fragment)."""
-    return request.headers.get("HX-Request") == "true"
+    return request.environ.get("HTTP_HX_REQUEST") == "true"
 
 
 def trigger(response: Response, name: str, detail: Any = None) -> Response:

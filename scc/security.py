@@ -51,18 +51,20 @@ class SecurityHeaders:
         api = path.startswith("/api/")
 
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            present = {name.lower() for name, _ in headers}
-            out = [
-                (name, value)
-                for name, value in headers
-                if not (cache and name.lower() == "cache-control")
-                and not (api and name.lower() == "vary")
-            ]
+            out, present, varies = [], set(), []
+            for name, value in headers:
+                lower = name.lower()
+                present.add(lower)
+                if cache and lower == "cache-control":
+                    continue
+                if api and lower == "vary":
+                    varies.append(value)
+                    continue
+                out.append((name, value))
             out += [(name, value) for name, value, lower in _BASELINE if lower not in present]
             if cache:
                 out.append(("Cache-Control", cache))
             if api:
-                varies = [v for name, v in headers if name.lower() == "vary"]
                 out.append(("Vary", ", ".join([*varies, "HX-Request"])))
             return start_response(status, out, exc_info)
 

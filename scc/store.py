@@ -68,13 +68,6 @@ def to_event(item: dict[str, Any]) -> Event:
     return event_from_item(deserialize(item))
 
 
-def item_version(item: dict[str, Any]) -> tuple[str, str] | None:
-    """(event id, etag) of a typed event record, read without translating it; None for records
-    written before etags, which are then always rendered afresh."""
-    etag = item.get("etag", {}).get("S")
-    return (item["eid"]["S"], etag) if etag else None
-
-
 class ConditionFailed(Exception):
     """A conditional write did not apply; carries the item as it was, when DynamoDB returned it."""
 
@@ -172,7 +165,7 @@ class Store:
         result = self.call(
             "get_item",
             TableName=self.table,
-            Key=serialize({"eid": event_id, "crew_id": EVENT_SK}),
+            Key={"eid": {"S": event_id}, "crew_id": {"S": EVENT_SK}},
             ConsistentRead=True,
         )
         if "Item" not in result:

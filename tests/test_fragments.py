@@ -133,13 +133,14 @@ def test_the_cache_is_bounded_and_drops_the_least_recently_used() -> None:
     def render(text: str) -> Any:
         return lambda: drawn.append(text) or Markup(text)  # noqa: S704 - constant test text
 
-    fragments.get(("a",), render("A"))
-    fragments.get(("b",), render("B"))
-    fragments.get(("a",), render("A"))  # a is now the most recent
-    fragments.get(("c",), render("C"))  # b goes
+    a, b, c = ((("t",), "a", "1"), (("t",), "b", "1"), (("t",), "c", "1"))
+    fragments.get(a, render("A"))
+    fragments.get(b, render("B"))
+    fragments.get(a, render("A"))  # a is now the most recent
+    fragments.get(c, render("C"))  # b goes
     assert len(fragments) == 2 and drawn == ["A", "B", "C"]
-    fragments.get(("a",), render("A"))
-    fragments.get(("b",), render("B"))
+    fragments.get(a, render("A"))
+    fragments.get(b, render("B"))
     assert drawn == ["A", "B", "C", "B"]
     assert fragments.get(None, render("D")) == "D" and len(fragments) == 2
 
