@@ -23,9 +23,11 @@ os.environ.update(
 for _name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
     os.environ.pop(_name, None)
 
+import boto3  # noqa: E402
 from flask import Flask  # noqa: E402
 from flask.testing import FlaskClient  # noqa: E402
 from moto import mock_aws  # noqa: E402
+from moto.ses.models import ses_backends  # noqa: E402
 
 from scc import create_app  # noqa: E402
 from scc.store import Store, get_store  # noqa: E402
@@ -37,6 +39,7 @@ pytest_plugins = ["tests.browser", "tests.fake_google"]
 PASSWORD = "correct horse battery"  # noqa: S105
 PASSWORD_HASH = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
 BASE_URL = "https://localhost"
+SENDER = "office@scc.example"  # the verified SES sender of the mail tests
 
 
 @pytest.fixture(scope="session")
@@ -154,3 +157,13 @@ def create_event(crew: FlaskClient, auth: Auth) -> Callable[..., dict[str, Any]]
         return data
 
     return create
+
+
+@pytest.fixture
+def ses(aws: None) -> Iterator[list[Any]]:
+    """moto's SES with the sender verified; yields the list of messages it accepted."""
+    boto3.client("ses", region_name="us-west-2").verify_email_identity(EmailAddress=SENDER)
+    backend = ses_backends["123456789012"]["us-west-2"]
+    backend.sent_messages.clear()
+    yield backend.sent_messages
+    backend.sent_messages.clear()

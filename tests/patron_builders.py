@@ -11,6 +11,18 @@ XSS = '<script>alert("x")</script>'
 QUOTEY = 'O\'Brien & "Sons"'
 
 
+# The waiver form's text inputs (the checkbox "agree" and the minors' rows aside).
+TEXT_FIELDS = (
+    "full_name",
+    "email",
+    "phone",
+    "date_of_birth",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "signature",
+)
+
+
 def waiver_form(**overrides: Any) -> dict[str, Any]:
     """A valid POST /g/<eid>/waiver body; a None override leaves that field out."""
     form: dict[str, Any] = {

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from moto.ses.models import ses_backends
 
 from scc.gmail import GmailMailer
 from scc.mail import LogMailer, Message, NotifyError, SesMailer, address, backend_name, mailer_for
+from tests.conftest import SENDER
 
 GMAIL = {"GMAIL_CLIENT_ID": "id", "GMAIL_CLIENT_SECRET": "secret", "GMAIL_REFRESH_TOKEN": "r"}
-SENDER = "office@scc.example"
 MESSAGE = Message(
     to="admin@scc.example",
     subject="Waiver signed: Dana Lee – Whales, 2030-05-23",
@@ -103,16 +100,6 @@ def test_the_log_backend_writes_the_message(caplog: pytest.LogCaptureFixture) ->
         assert LogMailer().send(MESSAGE) == "log-1"
     assert "to admin@scc.example: Waiver signed: Dana Lee" in caplog.text
     assert "Signed by: Dana Lee" in caplog.text
-
-
-@pytest.fixture
-def ses(aws: None) -> Iterator[list[Any]]:
-    """moto's SES with the sender verified; yields the list of messages it accepted."""
-    boto3.client("ses", region_name="us-west-2").verify_email_identity(EmailAddress=SENDER)
-    backend = ses_backends["123456789012"]["us-west-2"]
-    backend.sent_messages.clear()
-    yield backend.sent_messages
-    backend.sent_messages.clear()
 
 
 def test_ses_sends_subject_text_and_html(ses: list[Any]) -> None:

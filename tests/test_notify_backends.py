@@ -4,25 +4,20 @@ or Gmail (the fake Google server); and the crew's request never waits on any of 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from moto.ses.models import ses_backends
 
 from scc import mail, notify
 from scc.gmail import GmailMailer
 from scc.store import Store
 from tests.builders import event_body
-from tests.conftest import BASE_URL, Auth, make_app
+from tests.conftest import BASE_URL, SENDER, Auth, make_app
 from tests.fake_google import CLIENT_SECRET, REFRESH_TOKEN, FakeGoogle, parts
 from tests.patron_builders import waiver_form
 from tests.test_notify import ADMIN, EID, Stream, pay, seq_of
-
-SENDER = "office@scc.example"
 
 
 @pytest.fixture
@@ -46,15 +41,6 @@ def trip_with_a_payment_and_a_waiver(app: Flask, *, amount: str = "40.00") -> tu
     signed = crew.post(f"/g/{EID}/waiver", data=waiver_form(email="dana@example.com"))
     assert signed.status_code == 201
     return payment, signed
-
-
-@pytest.fixture
-def ses(aws: None) -> Iterator[list[Any]]:
-    boto3.client("ses", region_name="us-west-2").verify_email_identity(EmailAddress=SENDER)
-    backend = ses_backends["123456789012"]["us-west-2"]
-    backend.sent_messages.clear()
-    yield backend.sent_messages
-    backend.sent_messages.clear()
 
 
 def test_ses_delivers_the_payment_note_the_waiver_note_and_the_copy(

@@ -10,20 +10,12 @@ from flask.testing import FlaskClient
 
 from scc import clock, waivers
 from scc.store import Store
-from tests.patron_builders import QUOTEY, XSS, trip, waiver_form
+from tests.patron_builders import QUOTEY, TEXT_FIELDS, XSS, trip, waiver_form
 from tests.test_waivers import stored_waivers
 
 EID = "2030-05-23-captain-cory-afternoon"
 URL = f"/g/{EID}/waiver"
-FIELDS = [
-    "full_name",
-    "email",
-    "phone",
-    "date_of_birth",
-    "emergency_contact_name",
-    "emergency_contact_phone",
-    "signature",
-]
+FIELDS = TEXT_FIELDS
 
 
 @pytest.fixture

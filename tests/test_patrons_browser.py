@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page
 
 from scc.store import Store
 from tests.browser import assert_clean, shot, sign_in
-from tests.patron_builders import trip, waiver_form
+from tests.patron_builders import TEXT_FIELDS, trip, waiver_form
 from tests.test_waivers import stored_waivers
 
 EID = "2030-05-23-captain-cory-afternoon"
@@ -35,15 +35,7 @@ BESIDE = """
 
 def fill_form(page: Page, **overrides: str) -> None:
     data = waiver_form(**overrides)
-    for field in (
-        "full_name",
-        "email",
-        "phone",
-        "date_of_birth",
-        "emergency_contact_name",
-        "emergency_contact_phone",
-        "signature",
-    ):
+    for field in TEXT_FIELDS:
         page.fill(f"#{field}", data.get(field, ""))
 
 

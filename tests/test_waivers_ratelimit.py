@@ -62,20 +62,25 @@ def test_a_new_window_starts_when_the_old_one_ends(store: Store, now: Any) -> No
     assert counters.peek(store, waivers.RATE_SCOPE, ["203.0.113.9"])[0].hits == 1
 
 
-def test_the_limit_holds_when_others_reach_it_meanwhile(
-    store: Store, now: Any, monkeypatch: Any
-) -> None:
-    store.create_event(trip())
+def others_sign_meanwhile(store: Store, monkeypatch: Any, times: int) -> None:
+    """Between the next signature's read and its write, this IP signs `times` times elsewhere."""
     real = waivers._read
 
     def read_then_others_sign(*args: Any) -> Any:
         found = real(*args)
-        for _ in range(waivers.SIGN_LIMIT):
+        for _ in range(times):
             counters.hit(store, waivers.RATE_SCOPE, "203.0.113.9", waivers.SIGN_WINDOW)
         monkeypatch.setattr(waivers, "_read", real)
         return found
 
     monkeypatch.setattr(waivers, "_read", read_then_others_sign)
+
+
+def test_the_limit_holds_when_others_reach_it_meanwhile(
+    store: Store, now: Any, monkeypatch: Any
+) -> None:
+    store.create_event(trip())
+    others_sign_meanwhile(store, monkeypatch, waivers.SIGN_LIMIT)
     with pytest.raises(Throttled):
         sign(store)
     assert stored_waivers(store) == []
@@ -85,15 +90,7 @@ def test_a_window_started_meanwhile_is_counted_not_reset(
     store: Store, now: Any, monkeypatch: Any
 ) -> None:
     store.create_event(trip())
-    real = waivers._read
-
-    def read_then_another_signs(*args: Any) -> Any:
-        found = real(*args)
-        counters.hit(store, waivers.RATE_SCOPE, "203.0.113.9", waivers.SIGN_WINDOW)
-        monkeypatch.setattr(waivers, "_read", real)
-        return found
-
-    monkeypatch.setattr(waivers, "_read", read_then_another_signs)
+    others_sign_meanwhile(store, monkeypatch, 1)
     assert sign(store).waiver is not None
     assert counters.peek(store, waivers.RATE_SCOPE, ["203.0.113.9"])[0].hits == 2
 
