@@ -60,6 +60,30 @@ def _key(event_id: str) -> dict[str, Any]:
     return serialize({"eid": event_id, "crew_id": EVENT_SK})
 
 
+# Both ledger writes make a new version of the event record: rev + 1 and a fresh etag (what
+# scc.fragments remembers rendered HTML by).
+NEW_VERSION = "#rev = #rev + :one, #tag = :tag"
+
+
+def _new_version() -> dict[str, Any]:
+    return {":one": 1, ":tag": new_etag()}
+
+
+def _names(patron_id: str, payment_id: str) -> dict[str, str]:
+    """The attribute names both ledger writes use; the patron and payment ids are map keys."""
+    return {
+        "#pay": "payments",
+        "#pp": "patron_paid",
+        "#pd": "patron_due",
+        "#amt": "payment_amount",
+        "#bal": "balance_due",
+        "#rev": "rev",
+        "#tag": "etag",
+        "#p": patron_id,
+        "#k": payment_id,
+    }
+
+
 def log_payment(store: Store, event_id: str, payment: Payment) -> Logged:
     """Record a payment once; refuse overpaying the event or the patron's share, atomically."""
     values = {
@@ -68,9 +92,8 @@ def log_payment(store: Store, event_id: str, payment: Payment) -> Logged:
         ":a": payment.amount,
         ":now": payment.timestamp,
         ":by": payment.logged_by,
-        ":one": 1,
         ":most": MAX_PAYMENTS,
-        ":tag": new_etag(),
+        **_new_version(),
     }
     try:
         result = store.call(
@@ -80,7 +103,7 @@ def log_payment(store: Store, event_id: str, payment: Payment) -> Logged:
             UpdateExpression=(
                 "SET #pay.#p.#k = :rec, #idx.#k = :pid, #pp.#p = #pp.#p + :a, "
                 "#pd.#p = #pd.#p - :a, #amt = #amt + :a, #bal = #bal - :a, "
-                "#ts = :now, #by = :by, #rev = #rev + :one, #tag = :tag"
+                f"#ts = :now, #by = :by, {NEW_VERSION}"
             ),
             ConditionExpression=(
                 "attribute_exists(eid) AND attribute_not_exists(#idx.#k) "
@@ -88,18 +111,10 @@ def log_payment(store: Store, event_id: str, payment: Payment) -> Logged:
                 "AND size(#idx) < :most"
             ),
             ExpressionAttributeNames={
-                "#pay": "payments",
+                **_names(payment.patron_id, payment.payment_id),
                 "#idx": "payment_index",
-                "#pp": "patron_paid",
-                "#pd": "patron_due",
-                "#amt": "payment_amount",
-                "#bal": "balance_due",
                 "#ts": "payment_timestamp",
                 "#by": "payment_logged_by",
-                "#rev": "rev",
-                "#tag": "etag",
-                "#p": payment.patron_id,
-                "#k": payment.payment_id,
             },
             ExpressionAttributeValues=serialize(values),
             ReturnValues="ALL_NEW",
@@ -170,17 +185,6 @@ def void_payment(store: Store, event_id: str, payment_id: str, reason: str, by: 
         raise NotFound(f"There is no payment {payment_id} on this event.")
     if payment.voided:
         raise Conflict("That payment was already voided.")
-    names = {
-        "#pay": "payments",
-        "#pp": "patron_paid",
-        "#pd": "patron_due",
-        "#amt": "payment_amount",
-        "#bal": "balance_due",
-        "#rev": "rev",
-        "#tag": "etag",
-        "#p": payment.patron_id,
-        "#k": payment_id,
-    }
     values = {
         ":a": payment.amount,
         ":t": True,
@@ -188,8 +192,7 @@ def void_payment(store: Store, event_id: str, payment_id: str, reason: str, by: 
         ":by": by,
         ":why": reason,
         ":now": clock.iso(clock.now()),
-        ":one": 1,
-        ":tag": new_etag(),
+        **_new_version(),
     }
     try:
         result = store.call(
@@ -200,10 +203,10 @@ def void_payment(store: Store, event_id: str, payment_id: str, reason: str, by: 
                 "SET #pay.#p.#k.voided = :t, #pay.#p.#k.voided_by = :by, "
                 "#pay.#p.#k.voided_at = :now, #pay.#p.#k.void_reason = :why, "
                 "#pp.#p = #pp.#p - :a, #pd.#p = #pd.#p + :a, #amt = #amt - :a, "
-                "#bal = #bal + :a, payment_cleared = :f, #rev = #rev + :one, #tag = :tag"
+                f"#bal = #bal + :a, payment_cleared = :f, {NEW_VERSION}"
             ),
             ConditionExpression="#pay.#p.#k.voided = :f",
-            ExpressionAttributeNames=names,
+            ExpressionAttributeNames=_names(payment.patron_id, payment_id),
             ExpressionAttributeValues=serialize(values),
             ReturnValues="ALL_NEW",
         )
