@@ -71,6 +71,10 @@ def current_session() -> sessions.Session | None:
     return found
 
 
+def init_app(app: Any) -> None:
+    app.after_request(refresh_cookie)
+
+
 def login_required(view: F) -> F:
     """Refuse the view without a valid session; cookie sessions need the CSRF header to write."""
 
@@ -97,9 +101,14 @@ def signed_in_crew() -> str:
     return session.crew_id
 
 
+def _cookie_path() -> str:
+    """Cookies belong to the app's prefix (/ or /_staging/)."""
+    return request.script_root + "/" if request.script_root else "/"
+
+
 def _set_cookies(response: Response, token: str, csrf: str) -> None:
     secure = current_app.config["SECURE_COOKIES"]
-    path = request.script_root + "/" if request.script_root else "/"
+    path = _cookie_path()
     idle, _ = _lifetimes()
     response.set_cookie(
         SESSION_COOKIE,
@@ -217,7 +226,7 @@ def logout() -> Any:
         trigger(response, "scc:toast", "Signed out.")
     else:
         response = jsonify({"status": "signed out"})
-    path = request.script_root + "/" if request.script_root else "/"
+    path = _cookie_path()
     response.delete_cookie(
         SESSION_COOKIE,
         path=path,

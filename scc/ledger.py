@@ -12,11 +12,10 @@ from typing import Any
 
 from scc import clock
 from scc.errors import Conflict, Invalid, NotFound
-from scc.models import EVENT_SK, Event, Payment, event_from_item, new_etag, payment_to_map
+from scc.models import Event, Payment, event_from_item, new_etag, payment_to_map
 from scc.money import fmt
-from scc.store import ConditionFailed, Store, deserialize, serialize
+from scc.store import ConditionFailed, Store, event_key, serialize, to_event
 
-METHODS = ("cash", "venmo", "zelle", "card", "check", "other")
 METHOD_LABELS = {
     "cash": "Cash",
     "venmo": "Venmo",
@@ -25,6 +24,7 @@ METHOD_LABELS = {
     "check": "Check",
     "other": "Other",
 }
+METHODS = tuple(METHOD_LABELS)
 # 300 payments of at most ~450 bytes keep the event record far below DynamoDB's 400 KB item limit.
 MAX_PAYMENTS = 300
 _KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
@@ -54,10 +54,6 @@ def check_method(value: Any) -> str:
     if method not in METHODS:
         raise Invalid("Choose how they paid: cash, Venmo, Zelle, card, check or other.", "method")
     return method
-
-
-def _key(event_id: str) -> dict[str, Any]:
-    return serialize({"eid": event_id, "crew_id": EVENT_SK})
 
 
 # Both ledger writes make a new version of the event record: rev + 1 and a fresh etag (what
@@ -99,7 +95,7 @@ def log_payment(store: Store, event_id: str, payment: Payment) -> Logged:
         result = store.call(
             "update_item",
             TableName=store.table,
-            Key=_key(event_id),
+            Key=event_key(event_id),
             UpdateExpression=(
                 "SET #pay.#p.#k = :rec, #idx.#k = :pid, #pp.#p = #pp.#p + :a, "
                 "#pd.#p = #pd.#p - :a, #amt = #amt + :a, #bal = #bal - :a, "
@@ -122,7 +118,7 @@ def log_payment(store: Store, event_id: str, payment: Payment) -> Logged:
         )
     except ConditionFailed as failed:
         return _explain_refusal(event_id, payment, failed.item)
-    event = event_from_item(deserialize(result["Attributes"]))
+    event = to_event(result["Attributes"])
     if event.payment_cleared:
         _mark_cleared(store, event_id)
     return Logged(event, payment)
@@ -135,7 +131,7 @@ def _mark_cleared(store: Store, event_id: str) -> None:
         store.call(
             "update_item",
             TableName=store.table,
-            Key=_key(event_id),
+            Key=event_key(event_id),
             UpdateExpression="SET payment_cleared = :t",
             ConditionExpression="balance_due = :zero",
             ExpressionAttributeValues=serialize({":t": True, ":zero": Decimal("0")}),
@@ -147,7 +143,7 @@ def _explain_refusal(event_id: str, payment: Payment, item: dict[str, Any] | Non
     if item is None:
         raise NotFound(f"There is no event {event_id}.")
     event = event_from_item(item)
-    original = next((p for p in event.payments if p.payment_id == payment.payment_id), None)
+    original = event.payment(payment.payment_id)
     if original is not None:
         same = (original.patron_id, original.amount, original.method) == (
             payment.patron_id,
@@ -177,12 +173,18 @@ def _explain_refusal(event_id: str, payment: Payment, item: dict[str, Any] | Non
     )
 
 
+def find_payment(event: Event, payment_id: str) -> Payment:
+    """The event's payment with this id; NotFound when there is none."""
+    payment = event.payment(payment_id)
+    if payment is None:
+        raise NotFound(f"There is no payment {payment_id} on this event.")
+    return payment
+
+
 def void_payment(store: Store, event_id: str, payment_id: str, reason: str, by: str) -> Event:
     """Mark a payment voided (who, when, why); it stays in the ledger and the totals drop."""
     event = store.get_event(event_id)
-    payment = next((p for p in event.payments if p.payment_id == payment_id), None)
-    if payment is None:
-        raise NotFound(f"There is no payment {payment_id} on this event.")
+    payment = find_payment(event, payment_id)
     if payment.voided:
         raise Conflict("That payment was already voided.")
     values = {
@@ -198,7 +200,7 @@ def void_payment(store: Store, event_id: str, payment_id: str, reason: str, by: 
         result = store.call(
             "update_item",
             TableName=store.table,
-            Key=_key(event_id),
+            Key=event_key(event_id),
             UpdateExpression=(
                 "SET #pay.#p.#k.voided = :t, #pay.#p.#k.voided_by = :by, "
                 "#pay.#p.#k.voided_at = :now, #pay.#p.#k.void_reason = :why, "
@@ -212,7 +214,7 @@ def void_payment(store: Store, event_id: str, payment_id: str, reason: str, by: 
         )
     except ConditionFailed:
         raise Conflict("That payment was already voided.") from None
-    return event_from_item(deserialize(result["Attributes"]))
+    return to_event(result["Attributes"])
 
 
 def new_payment(

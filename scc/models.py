@@ -78,12 +78,11 @@ class Event:
     def payment_cleared(self) -> bool:
         return self.paid_total >= self.total
 
-    @property
-    def captain(self) -> CrewMember | None:
-        return next((c for c in self.crew if c.role.lower() == "captain"), None)
-
     def patron(self, patron_id: str) -> Patron | None:
         return next((p for p in self.patrons if p.patron_id == patron_id), None)
+
+    def payment(self, payment_id: str) -> Payment | None:
+        return next((p for p in self.payments if p.payment_id == payment_id), None)
 
     def name_of(self, patron_id: str) -> str:
         patron = self.patron(patron_id)

@@ -11,7 +11,7 @@ from scc.auth import login_required, signed_in_crew
 from scc.dispatch import event_id_from_url, render_card
 from scc.errors import Invalid, NotFound
 from scc.htmx import is_htmx, trigger
-from scc.models import Event, payment_json
+from scc.models import Event, patron_json, payment_json
 from scc.money import fmt, parse_amount
 from scc.store import get_store
 from scc.web import payload
@@ -53,8 +53,7 @@ def _log(event_id: str, data: dict[str, Any]) -> Any:
     logged = ledger.log_payment(get_store(), event_id, payment)
     event, pay = logged.event, logged.payment
     if is_htmx():
-        patron = event.patron(pay.patron_id)
-        name = patron.name if patron else pay.patron_id
+        name = event.name_of(pay.patron_id)
         verb = "Already recorded" if logged.replayed else "Recorded"
         response = render_card(event)
         trigger(
@@ -106,14 +105,11 @@ def _cleared_json(event: Event, patron_id: str | None) -> dict[str, Any]:
     patron = event.patron(patron_id)
     if patron is None:
         raise NotFound(f"There is no patron {patron_id} on this event.")
-    due = event.due_from(patron_id)
+    balance = patron_json(event, patron)
     return {
         "event_id": event.event_id,
         "patron_id": patron_id,
-        "cleared": event.patron_cleared(patron_id),
-        "amount_due": None if patron.amount_due is None else fmt(patron.amount_due),
-        "amount_paid": fmt(event.paid_by(patron_id)),
-        "balance_due": None if due is None else fmt(due),
+        **{k: balance[k] for k in ("cleared", "amount_due", "amount_paid", "balance_due")},
         "payments": [payment_json(p) for p in event.payments_of(patron_id)],
     }
 
@@ -143,11 +139,11 @@ def payment_cleared(eid: str) -> Any:
 def void_modal(eid: str, payment_id: str) -> Any:
     """The dialog asking why a payment is being voided."""
     event = get_store().get_event(event_id_from_url(eid))
-    payment = next((p for p in event.payments if p.payment_id == payment_id), None)
-    if payment is None:
-        raise NotFound(f"There is no payment {payment_id} on this event.")
     return render_template(
-        "payments/_void_modal.html", event=event, payment=payment, methods=ledger.METHOD_LABELS
+        "payments/_void_modal.html",
+        event=event,
+        payment=ledger.find_payment(event, payment_id),
+        methods=ledger.METHOD_LABELS,
     )
 
 

@@ -8,8 +8,6 @@ from urllib.parse import parse_qs
 
 from flask import Flask
 
-from scc.auth import refresh_cookie
-
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
@@ -72,5 +70,4 @@ class SecurityHeaders:
 
 
 def init_app(app: Flask) -> None:
-    app.after_request(refresh_cookie)
     app.wsgi_app = SecurityHeaders(app.wsgi_app)  # type: ignore[method-assign]

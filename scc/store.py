@@ -38,12 +38,12 @@ _deserializer = TypeDeserializer()
 
 
 @functools.cache
-def dynamodb_client(endpoint_url: str | None = None, region: str | None = None) -> DynamoDBClient:
+def dynamodb_client(endpoint_url: str | None = None) -> DynamoDBClient:
     """Create the DynamoDB client once per process (never at import: cold start, and moto)."""
     import boto3
     from botocore.config import Config
 
-    region = region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     config = Config(
         connect_timeout=2, read_timeout=5, retries={"max_attempts": 3, "mode": "standard"}
     )
@@ -61,6 +61,11 @@ def serialize(item: dict[str, Any]) -> dict[str, Any]:
 
 def deserialize(item: dict[str, Any]) -> dict[str, Any]:
     return {k: _deserializer.deserialize(v) for k, v in item.items()}
+
+
+def event_key(event_id: str) -> dict[str, Any]:
+    """The typed key of an event's record."""
+    return {"eid": {"S": event_id}, "crew_id": {"S": EVENT_SK}}
 
 
 def to_event(item: dict[str, Any]) -> Event:
@@ -165,7 +170,7 @@ class Store:
         result = self.call(
             "get_item",
             TableName=self.table,
-            Key={"eid": {"S": event_id}, "crew_id": {"S": EVENT_SK}},
+            Key=event_key(event_id),
             ConsistentRead=True,
         )
         if "Item" not in result:

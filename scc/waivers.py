@@ -15,7 +15,7 @@ from typing import Any
 from scc import clock, counters, waiver_text
 from scc.errors import Invalid, NotFound, StoreError, Throttled
 from scc.models import EVENT_SK, WAIVER_SK_PREFIX, Event, event_from_item, new_etag
-from scc.store import ConditionFailed, Store, deserialize, serialize
+from scc.store import ConditionFailed, Store, deserialize, event_key, serialize
 from scc.waiver_form import Signer
 from scc.waiver_records import Waiver, build, from_item, sort_key, to_item
 
@@ -49,7 +49,7 @@ def writes(store: Store, w: Waiver) -> list[dict[str, Any]]:
         {
             "Update": {
                 "TableName": store.table,
-                "Key": serialize({"eid": w.event_id, "crew_id": EVENT_SK}),
+                "Key": event_key(w.event_id),
                 "UpdateExpression": "ADD waivers_signed :one, #r :one SET #tag = :tag",
                 "ConditionExpression": "attribute_exists(eid)",
                 "ExpressionAttributeNames": {"#r": "rev", "#tag": "etag"},

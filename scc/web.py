@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, current_app, request, url_for
 from werkzeug.exceptions import BadRequest
 
-from scc.errors import Invalid
+from scc.errors import Invalid, SCCError
 from scc.money import fmt
 
 
@@ -22,7 +22,7 @@ def payload() -> dict[str, Any]:
         try:
             data = request.get_json(force=True)
         except BadRequest:
-            raise BadRequest("The request body is not valid JSON.") from None
+            raise SCCError("The request body is not valid JSON.") from None
         if not isinstance(data, dict):
             raise Invalid("The request body must be a JSON object with named fields.")
         return data

@@ -57,8 +57,6 @@ def handle_scc_error(exc: SCCError) -> Response:
 def handle_http_error(exc: HTTPException) -> Response:
     status = exc.code or 500
     message = MESSAGES.get(status, exc.name)
-    if status == 400 and exc.description and exc.description.endswith("not valid JSON."):
-        message = exc.description
     if status == 405:
         message = f"This address does not accept {request.method} requests."
     response = respond(status, message)
