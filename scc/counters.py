@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scc import clock
+from scc.models import TTL_ATTRIBUTE
 from scc.store import ConditionFailed, Store, deserialize, serialize
 
 COUNTER_SK = "#counter"
@@ -48,15 +49,15 @@ def hit(store: Store, scope: str, who: str, window: int) -> Count:
             Key=serialize(key(scope, who)),
             UpdateExpression="ADD hits :one SET #t = if_not_exists(#t, :end)",
             ConditionExpression="attribute_not_exists(#t) OR #t > :now",
-            ExpressionAttributeNames={"#t": "ttl"},
+            ExpressionAttributeNames={"#t": TTL_ATTRIBUTE},
             ExpressionAttributeValues=serialize({":one": 1, ":end": now + window, ":now": now}),
             ReturnValues="ALL_NEW",
         )
         item = deserialize(result["Attributes"])
-        return Count(int(item["hits"]), int(item["ttl"]))
+        return Count(int(item["hits"]), int(item[TTL_ATTRIBUTE]))
     except ConditionFailed:
         # The stored window has ended: start a fresh one.
-        item = {**key(scope, who), "hits": 1, "ttl": now + window}
+        item = {**key(scope, who), "hits": 1, TTL_ATTRIBUTE: now + window}
         store.call("put_item", TableName=store.table, Item=serialize(item))
         return Count(1, now + window)
 
@@ -71,9 +72,9 @@ def clear(store: Store, scope: str, who: str) -> None:
 
 def live(item: dict[str, Any] | None) -> Count | None:
     """The count in a counter item read elsewhere; None when missing or its window has ended."""
-    if not item or int(item.get("ttl", 0)) <= int(clock.now().timestamp()):
+    if not item or int(item.get(TTL_ATTRIBUTE, 0)) <= int(clock.now().timestamp()):
         return None
-    return Count(int(item.get("hits", 0)), int(item["ttl"]))
+    return Count(int(item.get("hits", 0)), int(item[TTL_ATTRIBUTE]))
 
 
 def hit_update(
@@ -89,7 +90,7 @@ def hit_update(
     update: dict[str, Any] = {
         "TableName": table,
         "Key": serialize(key(scope, who)),
-        "ExpressionAttributeNames": {"#t": "ttl", "#h": "hits"},
+        "ExpressionAttributeNames": {"#t": TTL_ATTRIBUTE, "#h": "hits"},
     }
     if seen is None:
         update["UpdateExpression"] = "SET #h = :one, #t = :end"

@@ -51,8 +51,6 @@ def _json(raw: bytes) -> dict[str, Any]:
 class GmailMailer:
     """Send through the Gmail API as the account that granted the refresh token."""
 
-    name = "gmail"
-
     def __init__(
         self,
         *,

@@ -48,8 +48,6 @@ class NotifyError(Exception):
 
 
 class Mailer(Protocol):
-    name: str
-
     def send(self, message: Message) -> str:
         """Send one message; return the provider's message id, or raise NotifyError."""
         ...
@@ -75,8 +73,6 @@ def address(value: Any, what: str) -> str:
 class LogMailer:
     """`make dev` and unconfigured installs: write the message to the log instead of sending."""
 
-    name = "log"
-
     def __init__(self) -> None:
         self._ids = itertools.count(1)
 
@@ -91,8 +87,6 @@ class LogMailer:
 
 class SesMailer:
     """Amazon SES (v2 API) from a verified sender; the client is made on the first send."""
-
-    name = "ses"
 
     def __init__(self, sender: str, *, timeout: float = TIMEOUT) -> None:
         self.sender = sender

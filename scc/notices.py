@@ -105,7 +105,7 @@ def waiver_notices(data: Mapping[str, Any], *, admin: str | None, render: Render
     where = f"{waiver.event_id}/{waiver.waiver_id}"
     trip = waiver.text_context
     title = _title(trip.get("event_title", ""), waiver.event_id, trip.get("event_date", ""))
-    text_ok = waiver.text_matches()
+    signed_text, text_ok = waiver.checked_text()
     if not text_ok:
         log.error(
             "notify: waiver %s: the re-rendered text does not match its stored SHA-256; "
@@ -122,20 +122,22 @@ def waiver_notices(data: Mapping[str, Any], *, admin: str | None, render: Render
     else:
         log.warning("notify: SCC_ADMIN_EMAIL is not set; waiver note of %s not sent", where)
     if text_ok:
-        copy = _copy(waiver, trip, where, render)
+        copy = _copy(waiver, signed_text, trip, where, render)
         if copy is not None:
             notices.append(copy)
     return notices
 
 
-def _copy(waiver: Waiver, trip: Mapping[str, str], where: str, render: Render) -> Notice | None:
+def _copy(
+    waiver: Waiver, signed_text: str, trip: Mapping[str, str], where: str, render: Render
+) -> Notice | None:
     """The signer's copy: the exact text they signed, and what they filled in."""
     try:
         to = address(waiver.email, "The signer's email")
     except NotifyError as exc:
         log.warning("notify: waiver %s: %s No copy sent.", where, exc)
         return None
-    context = {"waiver": waiver, "trip": trip, "waiver_text": waiver.text()}
+    context = {"waiver": waiver, "trip": trip, "waiver_text": signed_text}
     text, html = render("waiver_copy", context)
     day = trip.get("event_day") or trip.get("event_date", "")
     subject = f"Your signed waiver – {trip.get('event_title') or waiver.event_id}, {day}"

@@ -153,27 +153,18 @@ def _deliver(app: Flask, store: Store, eid: str, notice: Notice, where: str) -> 
     try:
         sent_as = mailer(app).send(message)
     except NotifyError as exc:
-        if exc.permanent:
-            log.error(
-                "notify: %s to %s (%r) failed and will not be retried: %s (%s, key %s)",
-                notice.kind,
-                message.to,
-                message.subject,
-                exc,
-                where,
-                notice.key,
-            )
-            return True
+        outcome = " and will not be retried" if exc.permanent else ", to be retried"
         log.error(
-            "notify: %s to %s (%r) failed, to be retried: %s (%s, key %s)",
+            "notify: %s to %s (%r) failed%s: %s (%s, key %s)",
             notice.kind,
             message.to,
             message.subject,
+            outcome,
             exc,
             where,
             notice.key,
         )
-        return False
+        return exc.permanent  # a permanent failure is done with; a passing one comes back
     except Exception:  # a bug must not stop the other records either
         log.exception(
             "notify: %s to %s failed, to be retried (%s, key %s)",

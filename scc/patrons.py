@@ -29,6 +29,7 @@ from scc import (
     waivers,
 )
 from scc.auth import client_ip, login_required
+from scc.dispatch import event_id_from_url
 from scc.errors import NotFound
 from scc.htmx import is_htmx
 from scc.models import Event
@@ -96,22 +97,37 @@ def _event_item(eid: str) -> dict[str, Any]:
         raise BadLink(f"We couldn't find a trip with the id {eid}.") from None
 
 
-def _form(
+def _form_again(
     event: Event,
     *,
-    values: Any = None,
-    minors: list[tuple[str, str]] | None = None,
-    errors: dict[str, str] | None = None,
-    nonce: str | None = None,
-    status: int = 200,
+    values: Any,
+    minors: list[tuple[str, str]],
+    errors: dict[str, str],
+    nonce: str,
+    today: date,
 ) -> Response:
-    """The waiver page: the text for this event and the form (again, with messages, on 422)."""
+    """The waiver page again after a refused signature: what was typed, each message beside
+    its field, the same one-time form id (422)."""
     body = render_template(
         "patrons/waiver.html",
         event=event,
         **_form_context(event, values=values, minors=minors, errors=errors),
-        nonce=nonce or secrets.token_urlsafe(16),
-        today=_today().isoformat(),
+        nonce=nonce,
+        today=today.isoformat(),
+    )
+    return make_response(body, 422)
+
+
+def _signed_page(
+    event: Event,
+    name: str,
+    waiver: waiver_records.Waiver | None = None,
+    duplicate_of: str | None = None,
+    status: int = 201,
+) -> Response:
+    """The confirmation after signing (or after a repeat of the same form, or a bot's try)."""
+    body = render_template(
+        "patrons/signed.html", event=event, name=name, waiver=waiver, duplicate_of=duplicate_of
     )
     return make_response(body, status)
 
@@ -164,17 +180,7 @@ def sign(eid: str) -> Response:
     if form.get(HONEYPOT, "").strip():
         # Only a bot fills the field people can't see. Answer as if it worked so it learns
         # nothing, but store nothing and count nothing.
-        event = _event(eid)
-        return make_response(
-            render_template(
-                "patrons/signed.html",
-                event=event,
-                name=form.get("full_name", ""),
-                waiver=None,
-                duplicate_of=None,
-            ),
-            201,
-        )
+        return _signed_page(_event(eid), form.get("full_name", ""))
     rows = waiver_form.minor_rows(form.getlist("minor_name"), form.getlist("minor_dob"))
     nonce = waiver_form.nonce(form.get("form_id")) or secrets.token_urlsafe(16)
     today = _today()
@@ -197,18 +203,15 @@ def sign(eid: str) -> Response:
     except NotFound:
         raise BadLink(f"We couldn't find a trip with the id {eid}.") from None
     if outcome.errors:
-        return _form(
-            outcome.event, values=form, minors=rows, errors=outcome.errors, nonce=nonce, status=422
+        return _form_again(
+            outcome.event, values=form, minors=rows, errors=outcome.errors, nonce=nonce, today=today
         )
     name = outcome.waiver.full_name if outcome.waiver else form.get("full_name", "")
-    return make_response(
-        render_template(
-            "patrons/signed.html",
-            event=outcome.event,
-            name=name,
-            waiver=outcome.waiver,
-            duplicate_of=outcome.duplicate_of,
-        ),
+    return _signed_page(
+        outcome.event,
+        name,
+        outcome.waiver,
+        outcome.duplicate_of,
         201 if outcome.waiver else 200,
     )
 
@@ -234,10 +237,7 @@ def payment(eid: str) -> Response:
 
 
 def _admin_event(eid: str) -> Event:
-    problem = eventids.problem(eid)
-    if problem is not None:
-        raise NotFound(problem)
-    return get_store().get_event(eid)
+    return get_store().get_event(event_id_from_url(eid))
 
 
 @bp.get("/api/events/<eid>/waivers")
@@ -272,11 +272,7 @@ def print_waiver(eid: str, waiver_id: str) -> Any:
     if eventids.problem(eid) is not None:
         raise NotFound("There is no such waiver.")
     record = waivers.get(get_store(), eid, waiver_id)
-    try:
-        text = record.text()
-    except Exception:  # an unknown version or missing values: show the record, flag the text
-        text = ""
-    matches = bool(text) and waiver_text.sha256(text) == record.text_sha256
+    text, matches = record.checked_text()  # unknown version: show the record, flag the text
     return render_template(
         "patrons/waiver_print.html",
         waiver=record,

@@ -18,15 +18,6 @@ ADULT_AGE = 18
 EARLIEST_BIRTH = date(1900, 1, 1)
 NAME_MAX = 80
 AGREED = {"on", "yes", "true", "1"}
-REQUIRED = (
-    "full_name",
-    "email",
-    "date_of_birth",
-    "emergency_contact_name",
-    "emergency_contact_phone",
-    "agree",
-    "signature",
-)
 
 
 @dataclass(frozen=True)

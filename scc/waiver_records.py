@@ -45,11 +45,17 @@ class Waiver:
         """Re-render the exact text that was signed, from the stored version and values."""
         return waiver_text.render(self.waiver_version, self.text_context)
 
-    def text_matches(self) -> bool:
+    def checked_text(self) -> tuple[str, bool]:
+        """The re-rendered text and whether it hashes to what was stored ("" and False when the
+        version or its values are unknown)."""
         try:
-            return waiver_text.sha256(self.text()) == self.text_sha256
+            text = self.text()
         except Exception:  # unknown version or missing values: it does not match
-            return False
+            return "", False
+        return text, waiver_text.sha256(text) == self.text_sha256
+
+    def text_matches(self) -> bool:
+        return self.checked_text()[1]
 
 
 def sort_key(waiver_id: str) -> str:
@@ -65,26 +71,32 @@ def new_waiver_id(signed_at: str) -> str:
     return f"{compact}-{secrets.token_hex(6)}"
 
 
-def build(event: Event, signer: Signer, *, ip: str, user_agent: str) -> Waiver:
-    """The record of a signature now: the signer's fields and the text's version and hash."""
-    signed_at = clock.iso(clock.now(), millis=True)
+def current_text(event: Event) -> tuple[dict[str, str], str]:
+    """The current waiver text's values for this event, and the SHA-256 of the text."""
     context = waiver_text.context_for(event)
-    text = waiver_text.render(waiver_text.CURRENT, context)
+    return context, waiver_text.sha256(waiver_text.render(waiver_text.CURRENT, context))
+
+
+def build(
+    event: Event,
+    signer: Signer,
+    *,
+    ip: str,
+    user_agent: str,
+    text: tuple[dict[str, str], str] | None = None,
+) -> Waiver:
+    """The record of a signature now: the signer's fields and the text's version and hash
+    (`text`: current_text(event), when the caller has it already)."""
+    signed_at = clock.iso(clock.now(), millis=True)
+    context, text_sha256 = text or current_text(event)
     return Waiver(
+        **vars(signer),  # shallow: the minors stay Minor records
         event_id=event.event_id,
         waiver_id=new_waiver_id(signed_at),
         signed_at=signed_at,
-        full_name=signer.full_name,
-        email=signer.email,
-        phone=signer.phone,
-        date_of_birth=signer.date_of_birth,
-        emergency_contact_name=signer.emergency_contact_name,
-        emergency_contact_phone=signer.emergency_contact_phone,
-        minors=signer.minors,
         agreed=True,
-        signature=signer.signature,
         waiver_version=waiver_text.CURRENT,
-        text_sha256=waiver_text.sha256(text),
+        text_sha256=text_sha256,
         text_context=context,
         ip=ip,
         user_agent=user_agent[:400],

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from scc import clock, counters, waiver_text
+from scc import clock, counters
 from scc.errors import Invalid, NotFound, StoreError, Throttled
-from scc.models import EVENT_SK, WAIVER_SK_PREFIX, Event, event_from_item, new_etag
+from scc.models import EVENT_SK, TTL_ATTRIBUTE, WAIVER_SK_PREFIX, Event, event_from_item, new_etag
 from scc.store import ConditionFailed, Store, deserialize, event_key, serialize
 from scc.waiver_form import Signer
-from scc.waiver_records import Waiver, build, from_item, sort_key, to_item
+from scc.waiver_records import Waiver, build, current_text, from_item, sort_key, to_item
 
 SIGN_LIMIT = 10  # signatures per client IP per window
 SIGN_WINDOW = 60 * 60
@@ -70,7 +70,7 @@ def _submission_key(event_id: str, nonce: str) -> dict[str, str]:
 
 def _submission_put(store: Store, w: Waiver, nonce: str) -> dict[str, Any]:
     expires = int((clock.now() + timedelta(seconds=SUBMISSION_TTL)).timestamp())
-    item = {**_submission_key(w.event_id, nonce), "waiver_id": w.waiver_id, "ttl": expires}
+    item = {**_submission_key(w.event_id, nonce), "waiver_id": w.waiver_id, TTL_ATTRIBUTE: expires}
     return {
         "Put": {
             "TableName": store.table,
@@ -152,14 +152,12 @@ def submit(
             signer = check(event)
         except Invalid as exc:
             errors = dict(exc.errors)
-        current = waiver_text.sha256(
-            waiver_text.render(waiver_text.CURRENT, waiver_text.context_for(event))
-        )
-        if shown_sha256 is not None and shown_sha256 != current:
+        text = current_text(event)
+        if shown_sha256 is not None and shown_sha256 != text[1]:
             errors = {"waiver_text": TEXT_CHANGED, **errors}
         if errors:
             return Outcome(event, errors=errors)
-        waiver = build(event, signer, ip=ip, user_agent=user_agent)
+        waiver = build(event, signer, ip=ip, user_agent=user_agent, text=text)
         extra = [
             counters.hit_update(
                 store.table, RATE_SCOPE, ip, window=SIGN_WINDOW, limit=SIGN_LIMIT, seen=count
