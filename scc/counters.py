@@ -30,13 +30,8 @@ def key(scope: str, who: str) -> dict[str, str]:
 
 def peek(store: Store, scope: str, keys: list[str]) -> list[Count]:
     """Read the live counters for these keys in one call (missing or expired count as zero)."""
-    wanted = [serialize(key(scope, k)) for k in dict.fromkeys(keys)]
-    result = store.call(
-        "batch_get_item",
-        RequestItems={store.table: {"Keys": wanted, "ConsistentRead": True}},
-    )
-    found = (live(deserialize(raw)) for raw in result.get("Responses", {}).get(store.table, []))
-    return [count for count in found if count is not None]
+    found = store.get_many([key(scope, k) for k in keys])
+    return [count for count in map(live, found.values()) if count is not None]
 
 
 def hit(store: Store, scope: str, who: str, window: int) -> Count:

@@ -178,6 +178,21 @@ class Store:
         item: dict[str, Any] = result["Item"]
         return item
 
+    def get_many(
+        self, keys: list[dict[str, str]], *, complete: bool = False
+    ) -> dict[tuple[str, str], dict[str, Any]]:
+        """Read these items in one consistent BatchGetItem (at most 100 keys), by (eid, crew_id).
+        complete: refuse (StoreError) when DynamoDB leaves some keys unread under load."""
+        wanted = [serialize(k) for k in {(k["eid"], k["crew_id"]): k for k in keys}.values()]
+        result = self.call(
+            "batch_get_item",
+            RequestItems={self.table: {"Keys": wanted, "ConsistentRead": True}},
+        )
+        if complete and result.get("UnprocessedKeys"):
+            raise StoreError("The database is busy right now; please try again.")
+        items = map(deserialize, result.get("Responses", {}).get(self.table, []))
+        return {(i["eid"], i["crew_id"]): i for i in items}
+
     def list_events(self, when: str, today: str) -> list[Event]:
         """The board's events (see board_items)."""
         return [to_event(item) for item in self.board_items(when, today)]

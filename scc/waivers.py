@@ -92,31 +92,16 @@ class Outcome:
 
 def _read(store: Store, event_id: str, ip: str, nonce: str) -> tuple[Event, Any, str | None]:
     """One BatchGetItem: the event, this IP's counter and this form's submission marker."""
-
-    def _at(key: dict[str, str]) -> tuple[str, str]:
-        return key["eid"], key["crew_id"]
-
     keys = [
         {"eid": event_id, "crew_id": EVENT_SK},
         counters.key(RATE_SCOPE, ip),
         _submission_key(event_id, nonce),
     ]
-    result = store.call(
-        "batch_get_item",
-        RequestItems={store.table: {"Keys": [serialize(k) for k in keys], "ConsistentRead": True}},
-    )
-    if result.get("UnprocessedKeys"):
-        raise StoreError("The database is busy right now; please try again.")
-    found = {
-        (i["eid"], i["crew_id"]): i
-        for i in map(deserialize, result.get("Responses", {}).get(store.table, []))
-    }
-    event = found.get((event_id, EVENT_SK))
+    found = store.get_many(keys, complete=True)
+    event, counter, marker = (found.get((k["eid"], k["crew_id"])) for k in keys)
     if event is None:
         raise NotFound(f"There is no trip {event_id}.")
-    count = counters.live(found.get(_at(counters.key(RATE_SCOPE, ip))))
-    marker = found.get(_at(_submission_key(event_id, nonce)))
-    return event_from_item(event), count, marker["waiver_id"] if marker else None
+    return event_from_item(event), counters.live(counter), marker["waiver_id"] if marker else None
 
 
 def submit(
