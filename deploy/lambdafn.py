@@ -176,8 +176,9 @@ def publish(
 
 def point_alias(
     lam: Any, function: str, name: str, version: str, description: str, tunables: Tunables
-) -> None:
-    """Point an alias at a published version (creating the alias if needed); never $LATEST."""
+) -> str:
+    """Point an alias at a published version (creating the alias if needed); never $LATEST.
+    Returns the alias's ARN."""
     if not version.isdigit():
         raise DeployError(
             f"Refusing to point alias {name} at {version!r}: aliases only ever name a published "
@@ -190,11 +191,12 @@ def point_alias(
         "Description": description[:256],
     }
     try:
-        aws.call(lam.update_alias, tunables, **fields)
+        answer = aws.call(lam.update_alias, tunables, **fields)
     except ClientError as exc:
         if aws.error_code(exc) != "ResourceNotFoundException":
             raise
-        aws.call(lam.create_alias, tunables, **fields)
+        answer = aws.call(lam.create_alias, tunables, **fields)
+    return str(answer["AliasArn"])
 
 
 def release(

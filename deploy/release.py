@@ -10,7 +10,7 @@ from __future__ import annotations
 from deploy import lambdafn, s3shell, streams
 from deploy.config import LIVE, STAGING
 from deploy.output import DeployError, Step, log
-from deploy.run import Run, invalidate
+from deploy.run import Run, invalidate_step
 
 READ_PROMOTE = "read aliases staging and live"
 POINT_LIVE = "point alias live at the staging version"
@@ -38,7 +38,8 @@ def promote(run: Run) -> int:
         environment = run.version_environment(version)
         bucket = run.bucket(environment)
         distribution_id = run.distribution_id()
-        if not s3shell.release_keys(s3, bucket, version):
+        keys = s3shell.release_keys(s3, bucket, version)
+        if not keys:
             raise DeployError(
                 f"Version {version} has no staged shell in s3://{bucket}/; run staging again."
             )
@@ -46,51 +47,61 @@ def promote(run: Run) -> int:
     run.unchanged.append(f"Alias live was not moved (it is at {was or 'not set'}).")
     run.confirm(f"Point live at version {version} (now {was or 'not set'})?")
     with steps.step(POINT_LIVE) as step:
-        if was == version:
+        if live is not None and was == version:
+            live_arn = str(live["AliasArn"])
             step.skip(f"live already is version {version}")
         else:
             history = [
                 v for v in ([was] if was else []) + lambdafn.live_history(live) if v != version
             ]
-            lambdafn.point_alias(
-                lam,
-                options.function,
-                LIVE,
-                version,
-                lambdafn.live_description(history),
-                options.tunables,
-            )
-            run.unchanged.clear()
-            steps.record(f"alias live → version {version} (was {was or 'not set'})")
-            step.note(f"live {was or 'not set'} → {version}")
+            live_arn = _move_live(run, step, version, was, history)
     with steps.step(COPY) as step:
-        copied = s3shell.copy_release(s3, bucket, version)
-        steps.record(f"{copied} files of version {version} copied to the live paths")
-        step.note(f"{copied} files")
+        _copy(run, step, bucket, version, keys)
     with steps.step(INVALIDATE) as step:
-        invalidation = invalidate(run.clients.cloudfront, distribution_id, ["/*"])
-        steps.record(f"invalidation {invalidation} started")
-        step.note(f"invalidation {invalidation}")
+        invalidate_step(steps, step, run.clients.cloudfront, distribution_id, ["/*"])
     with steps.step(CONNECT) as step:
-        connect_stream(run, streams.table_name(environment), step)
+        connect_stream(run, streams.table_name(environment), live_arn, step)
     log.info("Live is version %s. To undo: python -m deploy rollback --yes", version)
     return 0
 
 
-def connect_stream(run: Run, table: str, step: Step) -> None:
+def _move_live(run: Run, step: Step, version: str, was: str | None, history: list[str]) -> str:
+    """Point alias live at `version`, keeping `history` (earlier live versions) in its
+    description; returns the alias's ARN."""
+    arn = lambdafn.point_alias(
+        run.clients.lambda_,
+        run.options.function,
+        LIVE,
+        version,
+        lambdafn.live_description(history),
+        run.options.tunables,
+    )
+    run.unchanged.clear()
+    assert run.steps is not None  # noqa: S101 - run.start made them
+    run.steps.record(f"alias live → version {version} (was {was or 'not set'})")
+    step.note(f"live {was or 'not set'} → {version}")
+    return arn
+
+
+def _copy(run: Run, step: Step, bucket: str, version: str, keys: list[str]) -> None:
+    copied = s3shell.copy_release(run.clients.s3, bucket, version, keys)
+    assert run.steps is not None  # noqa: S101 - run.start made them
+    run.steps.record(f"{copied} files of version {version} copied to the live paths")
+    step.note(f"{copied} files")
+
+
+def connect_stream(run: Run, table: str, live_arn: str, step: Step) -> None:
     """Create the mapping from the table's stream to alias live if it is missing (idempotent)."""
     lam, steps = run.clients.lambda_, run.steps
-    live = lambdafn.read_alias(lam, run.options.function, LIVE)
-    if live is None or steps is None:  # pragma: no cover - promote has just pointed live
-        raise DeployError("Alias live vanished during the promote; run promote again.")
-    state = streams.read(lam, run.clients.dynamodb, table, str(live["AliasArn"]))
+    assert steps is not None  # noqa: S101 - run.start made them
+    state = streams.read(lam, run.clients.dynamodb, table, live_arn)
     if state.problem:
         log.warning("    WARNING: %s", state.line())
         step.skip(state.line())
     elif state.mapping:
         step.skip(state.line())
     else:
-        uuid = streams.create(lam, state, str(live["AliasArn"]), run.options.tunables)
+        uuid = streams.create(lam, state, live_arn, run.options.tunables)
         steps.record(f"event source mapping {uuid} created (table {table} → alias live)")
         step.note(f"mapping {uuid}: table {table} → alias live")
 
@@ -113,31 +124,18 @@ def rollback(run: Run) -> int:
         target = history[0]
         bucket = run.bucket(run.version_environment(target))
         distribution_id = run.distribution_id()
+        keys = s3shell.release_keys(s3, bucket, target)
         step.note(f"live is {now}, goes back to {target}")
     run.unchanged.append(f"Alias live was not moved (it is at {now}).")
     run.confirm(f"Point live back at version {target} (now {now})?")
     with steps.step(POINT_BACK) as step:
-        lambdafn.point_alias(
-            lam,
-            options.function,
-            LIVE,
-            target,
-            lambdafn.live_description(history[1:]),
-            options.tunables,
-        )
-        run.unchanged.clear()
-        steps.record(f"alias live → version {target} (was {now})")
-        step.note(f"live {now} → {target}")
+        _move_live(run, step, target, now, history[1:])
     with steps.step(RESTORE) as step:
-        if s3shell.release_keys(s3, bucket, target):
-            copied = s3shell.copy_release(s3, bucket, target)
-            steps.record(f"{copied} files of version {target} copied to the live paths")
-            step.note(f"{copied} files")
+        if keys:
+            _copy(run, step, bucket, target, keys)
         else:
             step.skip(f"no stored shell for version {target}; the live files were left as they are")
     with steps.step(INVALIDATE) as step:
-        invalidation = invalidate(run.clients.cloudfront, distribution_id, ["/*"])
-        steps.record(f"invalidation {invalidation} started")
-        step.note(f"invalidation {invalidation}")
+        invalidate_step(steps, step, run.clients.cloudfront, distribution_id, ["/*"])
     log.info("Live is back at version %s (code and configuration of that version).", target)
     return 0

@@ -13,7 +13,7 @@ from deploy import aws
 from deploy.aws import Clients
 from deploy.config import Options
 from deploy.envmerge import current_variables
-from deploy.output import DeployError, Steps, redact
+from deploy.output import DeployError, Step, Steps, redact
 
 
 @dataclass
@@ -71,6 +71,15 @@ class Run:
         variables = current_variables(config)
         redact.add_env(variables)
         return variables
+
+
+def invalidate_step(
+    steps: Steps, step: Step, cloudfront: Any, distribution_id: str, paths: list[str]
+) -> None:
+    """The invalidation step of staging, promote and rollback: start it, record it, note it."""
+    invalidation = invalidate(cloudfront, distribution_id, paths)
+    steps.record(f"invalidation {invalidation} started")
+    step.note(f"invalidation {invalidation}")
 
 
 def invalidate(cloudfront: Any, distribution_id: str, paths: list[str]) -> str:

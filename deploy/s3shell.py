@@ -161,11 +161,10 @@ def release_keys(s3: Any, bucket: str, version: str) -> list[str]:
     return keys
 
 
-def copy_release(s3: Any, bucket: str, version: str) -> int:
-    """Copy a staged release to the live keys (static first, shell last); returns the count.
-    Refuses a release that has no shell."""
+def copy_release(s3: Any, bucket: str, version: str, keys: list[str]) -> int:
+    """Copy a staged release (its keys, from release_keys) to the live keys, static first and
+    shell last; returns the count. Refuses a release that has no shell."""
     prefix = release_prefix(version)
-    keys = release_keys(s3, bucket, version)
     shell = prefix + SHELL_KEY
     if shell not in keys:
         raise DeployError(

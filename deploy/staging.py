@@ -24,7 +24,7 @@ from deploy.config import (
 )
 from deploy.envmerge import EnvChanges, EnvDiff, current_variables, merge, parse_changes
 from deploy.output import DeployError, echo, log, redact
-from deploy.run import Run, invalidate
+from deploy.run import Run, invalidate_step
 
 BUILD = "build the package and render the shell"
 READ = "read the function, aliases, bucket and distribution"
@@ -241,9 +241,7 @@ def staging(run: Run) -> int:
         step.note(f"{len(uploads)} files")
     with steps.step(INVALIDATE) as step:
         paths = [f"/{STAGING_PREFIX}/*"]
-        invalidation = invalidate(clients.cloudfront, plan.distribution_id, paths)
-        steps.record(f"invalidation {invalidation} started")
-        step.note(f"invalidation {invalidation}")
+        invalidate_step(steps, step, clients.cloudfront, plan.distribution_id, paths)
     with steps.step(SMOKE) as step:
         for result in smoke.run(plan.smoke_url, options.smoke_shell_path, options.tunables):
             step.note(result)

@@ -83,7 +83,11 @@ def test_release_calls_in_order_with_the_revision_id_read(
     stub.add_response("get_function_configuration", {"State": "Active"}, {**name, "Qualifier": "7"})
     stub.add_response(
         "update_alias",
-        {"Name": "staging", "FunctionVersion": "7"},
+        {
+            "AliasArn": f"arn:aws:lambda:us-west-2:123456789012:function:{FUNCTION}:staging",
+            "Name": "staging",
+            "FunctionVersion": "7",
+        },
         {**name, "Name": "staging", "FunctionVersion": "7", "Description": ANY},
     )
     steps = Steps(list(lambdafn.RELEASE_STEPS))
