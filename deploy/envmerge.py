@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deploy.output import DeployError
+from deploy.output import DeployError, redact
 
 ENV_LIMIT_BYTES = 4096  # Lambda measures the JSON of the variables map against 4 KB
 KEY_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]+")
@@ -48,10 +48,6 @@ class EnvChanges:
 
     set: Mapping[str, str] = field(default_factory=dict)
     unset: frozenset[str] = frozenset()
-
-    @property
-    def empty(self) -> bool:
-        return not self.set and not self.unset
 
 
 @dataclass(frozen=True)
@@ -187,3 +183,10 @@ def current_variables(configuration: Mapping[str, object]) -> dict[str, str]:
         )
     variables = environment.get("Variables") or {}
     return {str(k): str(v) for k, v in variables.items()}
+
+
+def known_variables(configuration: Mapping[str, object]) -> dict[str, str]:
+    """current_variables, each value registered with the redactor before anyone can print it."""
+    variables = current_variables(configuration)
+    redact.add_env(variables)
+    return variables

@@ -9,9 +9,9 @@ from botocore.exceptions import ClientError
 
 from deploy import aws
 from deploy.build import Package
-from deploy.config import Tunables
-from deploy.envmerge import EnvChanges, EnvDiff, current_variables, merge
-from deploy.output import DeployError, Steps, log, redact
+from deploy.config import STAGING, Tunables
+from deploy.envmerge import EnvChanges, EnvDiff, known_variables, merge
+from deploy.output import DeployError, Steps, log
 
 UPDATE_CODE = "update code"
 WAIT_CODE = "wait for LastUpdateStatus Successful (code)"
@@ -112,11 +112,8 @@ def merge_environment(
     with steps.step(MERGE_ENV) as step:
         for _ in range(MERGE_ATTEMPTS):
             config = lam.get_function_configuration(FunctionName=function)
-            current = current_variables(config)
-            redact.add_env(current)
-            merged, diff = merge(current, changes)
-            applies = (config.get("SnapStart") or {}).get("ApplyOn", "None")
-            wanted = None if snapstart is None else ("PublishedVersions" if snapstart else "None")
+            merged, diff = merge(known_variables(config), changes)
+            applies, wanted = snapstart_now(config), snapstart_wanted(snapstart)
             if diff.unchanged and wanted in (None, applies):
                 step.skip(f"environment unchanged ({len(merged)} keys)")
                 return diff
@@ -174,6 +171,16 @@ def publish(
     return version
 
 
+def snapstart_now(configuration: dict[str, Any]) -> str:
+    """SnapStart's ApplyOn as the function has it ("None" when off)."""
+    return str((configuration.get("SnapStart") or {}).get("ApplyOn", "None"))
+
+
+def snapstart_wanted(flag: bool | None) -> str | None:
+    """What --snapstart/--no-snapstart asks for; None leaves it as it is."""
+    return None if flag is None else ("PublishedVersions" if flag else "None")
+
+
 def point_alias(
     lam: Any, function: str, name: str, version: str, description: str, tunables: Tunables
 ) -> str:
@@ -218,7 +225,7 @@ def release(
     wait_updated(lam, steps, WAIT_CONFIG, function, tunables)
     version = publish(lam, steps, function, package, description, tunables)
     with steps.step(POINT_ALIAS) as step:
-        point_alias(lam, function, "staging", version, f"staged {description}", tunables)
+        point_alias(lam, function, STAGING, version, f"staged {description}", tunables)
         steps.record(f"alias staging → version {version}")
         step.note(f"staging → {version}")
     return version

@@ -12,8 +12,8 @@ from botocore.exceptions import ClientError
 from deploy import aws
 from deploy.aws import Clients
 from deploy.config import Options
-from deploy.envmerge import current_variables
-from deploy.output import DeployError, Step, Steps, redact
+from deploy.envmerge import known_variables
+from deploy.output import DeployError, Step, Steps
 
 
 @dataclass
@@ -68,9 +68,7 @@ class Run:
                     f"Version {version} of {self.options.function} does not exist."
                 ) from None
             raise
-        variables = current_variables(config)
-        redact.add_env(variables)
-        return variables
+        return known_variables(config)
 
 
 def invalidate_step(

@@ -13,6 +13,7 @@ from deploy import build, lambdafn, s3shell, smoke, snapshot, streams
 from deploy.build import Package
 from deploy.config import (
     ARCHITECTURE,
+    DEFAULT_FUNCTION,
     DEFAULT_PACKAGE,
     HANDLER,
     LIVE,
@@ -21,8 +22,9 @@ from deploy.config import (
     SHELL_KEY,
     STAGING,
     STAGING_PREFIX,
+    STATIC_PREFIX,
 )
-from deploy.envmerge import EnvChanges, EnvDiff, current_variables, merge, parse_changes
+from deploy.envmerge import EnvChanges, EnvDiff, known_variables, merge, parse_changes
 from deploy.output import DeployError, echo, log, redact
 from deploy.run import Run, invalidate_step
 
@@ -85,7 +87,8 @@ class Plan:
             f"  version      publish a new one (latest published: {self.latest or 'none'})",
             f"  aliases      staging {staging} → the new version; live stays at {live}",
             f"  s3           s3://{self.bucket}/{STAGING_PREFIX}/{SHELL_KEY} (no-cache)",
-            f"               s3://{self.bucket}/{STAGING_PREFIX}/static/… ({n} files, cached long)",
+            f"               s3://{self.bucket}/{STAGING_PREFIX}/{STATIC_PREFIX}/… ({n} files, "
+            "cached long)",
             f"               s3://{self.bucket}/_releases/<new version>/… ({n + 1} files, for "
             "promote)",
             f"  invalidate   /{STAGING_PREFIX}/* on {self.distribution_id}",
@@ -142,9 +145,7 @@ def prepare(run: Run) -> Plan:
         answer = lambdafn.read_function(lam, options.function)
         configuration = answer["Configuration"]
         _check_function(configuration)
-        current = current_variables(configuration)
-        redact.add_env(current)
-        merged, diff = merge(current, changes)
+        merged, diff = merge(known_variables(configuration), changes)
         staging = lambdafn.read_alias(lam, options.function, STAGING)
         live = lambdafn.read_alias(lam, options.function, LIVE)
         bucket = run.bucket(merged)
@@ -158,10 +159,8 @@ def prepare(run: Run) -> Plan:
             function_answer=answer,
             changes=changes,
             diff=diff,
-            snapstart_now=(configuration.get("SnapStart") or {}).get("ApplyOn", "None"),
-            snapstart_wanted=None
-            if options.snapstart is None
-            else ("PublishedVersions" if options.snapstart else "None"),
+            snapstart_now=lambdafn.snapstart_now(configuration),
+            snapstart_wanted=lambdafn.snapstart_wanted(options.snapstart),
             staging=staging,
             live=live,
             latest=lambdafn.latest_published(lam, options.function),
@@ -256,6 +255,6 @@ def staging(run: Run) -> int:
 
 def _flag(name: str, options: Any) -> str:
     value = getattr(options, name.lstrip("-").replace("-", "_"))
-    if name == "--function" and value == "shipcaptaincrew":
+    if name == "--function" and value == DEFAULT_FUNCTION:
         return ""
     return f" {name} {value}" if value else ""
