@@ -72,13 +72,14 @@ class Crew:
 
     def new_event(self) -> str:
         self.events += 1
-        body = {
-            "date": "2030-05-23",
-            "name": f"{self.name}-{self.events}",
-            "total": "100000.00",
-            "patrons": [{"patron_id": "dana", "name": "Dana Lee"}],
-            "crew": [{"crew_id": "cory", "role": "captain"}],
-        }
+        from tests.builders import event_body
+
+        body = event_body(
+            name=f"{self.name}-{self.events}",
+            total="100000.00",
+            period=None,
+            patrons=[{"patron_id": "dana", "name": "Dana Lee"}],
+        )
         answer = self.client.post(
             "/api/events", json=body, headers=self.headers, base_url="https://localhost"
         )
@@ -106,24 +107,13 @@ class Crew:
 
 def _stream_cost(app: Any, table_name: str) -> tuple[int, float]:
     """Records in the stream, and the handler's ms per record with the log backend."""
-    import boto3
-
     from scc import notify
-    from scc.store import dynamodb_client
+    from scc.devstream import StreamReader
+    from scc.store import Store
 
-    streams = boto3.client(
-        "dynamodbstreams",
-        region_name="us-west-2",
-        endpoint_url="https://streams.dynamodb.us-west-2.amazonaws.com",  # moto's, see tests
-    )
-    arn = dynamodb_client().describe_table(TableName=table_name)["Table"]["LatestStreamArn"]
-    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
-    iterator = streams.get_shard_iterator(
-        StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON"
-    )["ShardIterator"]
-    records = streams.get_records(ShardIterator=iterator, Limit=1000)["Records"]
+    records = StreamReader(Store(table_name), start="TRIM_HORIZON").take()
     handler = notify.make_stream_handler(app)
-    batch = {"Records": [{**r, "eventSourceARN": arn} for r in records[:200]]}
+    batch = {"Records": records[:200]}
     start = time.perf_counter()
     answer = handler(batch, None)
     elapsed = (time.perf_counter() - start) * 1e3

@@ -12,19 +12,18 @@ from typing import Any
 from flask import Flask
 
 from scc import notify
-from scc.store import get_store
+from scc.store import Store, get_store
 
 POLL_SECONDS = 1.0
 
 
 class StreamReader:
-    """One shard iterator over the table's stream (moto's stream has a single shard)."""
+    """One shard iterator over the table's stream (moto's stream has a single shard), from now
+    on (LATEST, as `make dev` starts) or from its first record (TRIM_HORIZON)."""
 
-    def __init__(self, app: Flask) -> None:
+    def __init__(self, store: Store, start: str = "LATEST") -> None:
         import boto3
 
-        with app.app_context():
-            store = get_store()
         region = store.client.meta.region_name
         # moto serves the streams API on its classic host only, not on the account-based host
         # botocore picks for calls that name a stream ARN.
@@ -36,7 +35,7 @@ class StreamReader:
         self.arn = store.client.describe_table(TableName=store.table)["Table"]["LatestStreamArn"]
         shard = self.client.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"][0]
         self.iterator = self.client.get_shard_iterator(
-            StreamArn=self.arn, ShardId=shard["ShardId"], ShardIteratorType="LATEST"
+            StreamArn=self.arn, ShardId=shard["ShardId"], ShardIteratorType=start
         )["ShardIterator"]
 
     def take(self) -> list[dict[str, Any]]:
@@ -60,7 +59,9 @@ def start(app: Flask) -> threading.Event:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("  %(message)s"))
         log.addHandler(handler)
-    reader, stream_handler = StreamReader(app), notify.make_stream_handler(app)
+    with app.app_context():
+        store = get_store()
+    reader, stream_handler = StreamReader(store), notify.make_stream_handler(app)
     stop = threading.Event()
 
     def loop() -> None:

@@ -7,14 +7,13 @@ import copy
 import logging
 from typing import Any
 
-import boto3
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from scc import ledger, notify
+from scc import devstream, ledger, notify
 from scc.mail import Message, NotifyError
-from scc.store import Store
+from scc.store import Store, get_store
 from tests.conftest import BASE_URL, make_app
 from tests.patron_builders import trip
 from tests.test_waivers import sign
@@ -27,24 +26,11 @@ class Stream:
     """The test table's stream, read as Lambda's event source mapping would deliver it."""
 
     def __init__(self, store: Store) -> None:
-        # An explicit endpoint: botocore sends ARN calls to <account>.streams-ddb…, which moto
-        # 5.0.28 does not serve.
-        self.client = boto3.client(
-            "dynamodbstreams",
-            region_name="us-west-2",
-            endpoint_url="https://streams.dynamodb.us-west-2.amazonaws.com",
-        )
-        self.arn = store.client.describe_table(TableName=store.table)["Table"]["LatestStreamArn"]
-        shards = self.client.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"]
-        self.iterator = self.client.get_shard_iterator(
-            StreamArn=self.arn, ShardId=shards[0]["ShardId"], ShardIteratorType="TRIM_HORIZON"
-        )["ShardIterator"]
+        self.reader = devstream.StreamReader(store, start="TRIM_HORIZON")
 
     def take(self) -> dict[str, Any]:
         """The records written since the last take, as one Lambda event."""
-        answer = self.client.get_records(ShardIterator=self.iterator)
-        self.iterator = answer["NextShardIterator"]
-        return {"Records": [{**r, "eventSourceARN": self.arn} for r in answer["Records"]]}
+        return {"Records": self.reader.take()}
 
 
 class Recorder:
@@ -321,9 +307,8 @@ def test_ledger_labels_cover_every_method() -> None:
 
 
 def test_the_dev_server_reads_the_stream_like_lambda(create_event, crew, auth, notify_app, mailer):
-    from scc import devstream
-
-    reader = devstream.StreamReader(notify_app)  # from now on (LATEST), as `make dev` starts
+    with notify_app.app_context():
+        reader = devstream.StreamReader(get_store())  # from now on (LATEST), as `make dev` starts
     create_event()
     pay(crew, auth, "40.00")
 
