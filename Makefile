@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SOURCES := scc deploy tests bench lambda_entry.py
 
 .PHONY: dev test lint bench browser clean
 
@@ -29,13 +30,13 @@ browser:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 test: $(VENV)/.test-installed browser
-	$(VENV)/bin/ruff check scc deploy tests bench lambda_entry.py
+	$(VENV)/bin/ruff check $(SOURCES)
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 lint: $(VENV)/.test-installed
-	$(VENV)/bin/ruff check scc deploy tests bench lambda_entry.py
-	$(VENV)/bin/ruff format --check scc deploy tests lambda_entry.py
+	$(VENV)/bin/ruff check $(SOURCES)
+	$(VENV)/bin/ruff format --check $(SOURCES)
 	$(VENV)/bin/mypy
 
 # Benchmarks and budgets (exit non-zero when one is missed); see docs/PERFORMANCE.md.
