@@ -10,7 +10,7 @@ first) and per app; records without an etag (written before etags) are always dr
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import current_app, render_template, request
@@ -98,7 +98,7 @@ def render_for(
 
 def _render_all(
     template: str,
-    sources: list[Event | dict[str, Any]],
+    sources: Sequence[Event | dict[str, Any]],
     context: Context | None = None,
     slots: dict[str, str] | None = None,
     vary: tuple[str, ...] = (),
@@ -132,7 +132,7 @@ def card(source: Event | dict[str, Any]) -> Markup:
 def cards(items: list[dict[str, Any]]) -> Markup:
     """The board's cards, one per typed record, in order."""
     # Each card is already safe HTML; joining them as strings spares escaping each again.
-    return Markup("\n".join(_render_all(CARD, list(items))))  # noqa: S704
+    return Markup("\n".join(_render_all(CARD, items)))  # noqa: S704
 
 
 def tabs(when: str, whens: tuple[str, ...]) -> Markup:
