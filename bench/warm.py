@@ -227,12 +227,9 @@ DRAWN = {"board, 50 events (HX)", "one card (HX)", "payment modal (HX)", "waiver
 
 def _forgetter() -> Callable[[], None]:
     import lambda_entry
-    from scc.fragments import Fragments
+    from scc import fragments
 
-    def forget() -> None:
-        lambda_entry.app.extensions["scc.fragments"] = Fragments()
-
-    return forget
+    return lambda: fragments.init_app(lambda_entry.app)  # nothing drawn: fresh, empty caches
 
 
 def _card_key(actions: dict[str, dict[str, Any]]) -> dict[str, Any]:

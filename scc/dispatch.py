@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, make_response, render_template, request
 
 from scc import __version__, clock, eventids, fragments, validation
-from scc.auth import login_required
+from scc.auth import login_required, signed_in_crew
 from scc.errors import Invalid, NotFound
 from scc.htmx import is_htmx
 from scc.models import Event, event_json
@@ -138,12 +138,7 @@ def list_events() -> Any:
         raise Invalid("Choose upcoming, today, past or all.", "when")
     items = get_store().board_items(when, today().isoformat())
     if is_htmx():
-        return render_template(
-            "dispatch/_board.html",
-            cards=fragments.cards(items),
-            tabs=fragments.tabs(when, WHEN),
-            when=when,
-        )
+        return fragments.board(items, when, WHEN, signed_in_crew())
     return jsonify({"when": when, "events": [event_json(to_event(item)) for item in items]})
 
 

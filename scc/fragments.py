@@ -3,15 +3,16 @@
 A card is a function of the event record alone (and of the URL prefix its links carry), and
 every write of the record gives it a fresh etag. So a card drawn once for an etag is reused until
 the record changes: a warm process redraws only the cards that changed since it last drew them,
-and the 50-card board costs one Query and fifty lookups. Bounded (least recently used goes
-first) and per app; records without an etag (written before etags) are always drawn afresh.
+and the 50-card board costs one Query and fifty lookups. The whole board is remembered too, per
+set of card versions, already encoded. Bounded (least recently used goes first) and per app;
+records without an etag (written before etags) are always drawn afresh.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, Generic, TypeVar
 
 from flask import current_app, render_template, request
 from markupsafe import Markup
@@ -20,20 +21,23 @@ from scc.models import Event
 from scc.store import to_event
 
 SIZE = 512
+BOARDS = 16  # a board is ~60 KB: a few per prefix, choice and crew member, not hundreds
 CARD = "dispatch/_card.html"
+BOARD = "dispatch/_board.html"
 
-Key = tuple[tuple[str, ...], str, str]
+Key = tuple[tuple[str | None, ...], str, Hashable]
+V = TypeVar("V", Markup, bytes)
 
 
-class Fragments:
+class Fragments(Generic[V]):
     """A bounded map from (template, URL prefix, event id, etag) to rendered HTML. Lock-free:
     each dict operation is atomic, and losing a race only means drawing a card twice."""
 
     def __init__(self, size: int = SIZE) -> None:
         self.size = size
-        self._html: OrderedDict[Key, Markup] = OrderedDict()
+        self._html: OrderedDict[Key, V] = OrderedDict()
 
-    def lookup(self, key: Key) -> Markup | None:
+    def lookup(self, key: Key) -> V | None:
         html = self._html.get(key)
         if html is not None:
             try:
@@ -42,7 +46,7 @@ class Fragments:
                 return html
         return html
 
-    def keep(self, key: Key, html: Markup) -> Markup:
+    def keep(self, key: Key, html: V) -> V:
         self._html[key] = html
         while len(self._html) > self.size:
             try:
@@ -51,7 +55,7 @@ class Fragments:
                 break
         return html
 
-    def get(self, key: Key | None, render: Callable[[], Markup]) -> Markup:
+    def get(self, key: Key | None, render: Callable[[], V]) -> V:
         if key is None:
             return render()
         html = self.lookup(key)
@@ -62,11 +66,12 @@ class Fragments:
 
 
 def init_app(app: Any) -> None:
-    app.extensions["scc.fragments"] = Fragments()
+    app.extensions["scc.fragments"] = Fragments[Markup]()
+    app.extensions["scc.boards"] = Fragments[bytes](BOARDS)
 
 
-def _fragments() -> Fragments:
-    fragments: Fragments = current_app.extensions["scc.fragments"]
+def _fragments() -> Fragments[Markup]:
+    fragments: Fragments[Markup] = current_app.extensions["scc.fragments"]
     return fragments
 
 
@@ -144,3 +149,22 @@ def tabs(when: str, whens: tuple[str, ...]) -> Markup:
         return Markup(html)  # noqa: S704 - the output of an autoescaping template
 
     return _fragments().get(key, render)
+
+
+def board(items: list[dict[str, Any]], when: str, whens: tuple[str, ...], crew: str) -> bytes:
+    """The whole board (tabs, cards, who is signed in) as UTF-8, remembered per URL prefix,
+    choice, crew member and the version of every card on it: a warm board with nothing changed
+    is one lookup. Kept encoded, because encoding ~60 KB that is not all ASCII costs more than
+    the lookup. Any record without an etag means drawing it afresh."""
+    try:  # each card's (event id, etag)
+        versions = tuple([(item["eid"]["S"], item["etag"]["S"]) for item in items])
+    except KeyError:
+        versions = None
+    key = None if versions is None else ((BOARD, request.script_root, when, crew), "", versions)
+
+    def render() -> bytes:
+        html = render_template(BOARD, cards=cards(items), tabs=tabs(when, whens), when=when)
+        return html.encode()
+
+    boards: Fragments[bytes] = current_app.extensions["scc.boards"]
+    return boards.get(key, render)

@@ -35,9 +35,16 @@ def _fingerprint(path: str) -> str:
 
 
 def asset_url(filename: str) -> str:
-    """URL of a static file with a content fingerprint, so it can be cached for a year."""
-    static = current_app.static_folder or ""
-    return url_for("static", filename=filename, v=_fingerprint(str(Path(static, filename))))
+    """URL of a static file with a content fingerprint, so it can be cached for a year; worked
+    out once per URL prefix (staging has its own) and file, as every full page links four."""
+    urls: dict[tuple[str, str], str] = current_app.extensions["scc.asset_urls"]
+    key = (request.script_root, filename)
+    url = urls.get(key)
+    if url is None:
+        static = current_app.static_folder or ""
+        fingerprint = _fingerprint(str(Path(static, filename)))
+        url = urls[key] = url_for("static", filename=filename, v=fingerprint)
+    return url
 
 
 # htmx settings (CSP-safe: no eval, no injected indicator styles, no history cache). Error
@@ -74,6 +81,7 @@ def current_crew() -> str | None:
 
 
 def init_app(app: Flask) -> None:
+    app.extensions["scc.asset_urls"] = {}
     app.jinja_env.filters["money"] = fmt
     app.jinja_env.filters["day_label"] = day_label
     app.jinja_env.globals["htmx_config"] = json.dumps(HTMX_CONFIG, separators=(",", ":"))

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from scc.fragments import Fragments
 from scc.models import EVENT_SK
 from scc.store import Store, deserialize, serialize
-from tests.conftest import BASE_URL
+from tests.conftest import BASE_URL, Auth
 from tests.test_waivers import sign
 
 HX = {"HX-Request": "true"}
@@ -124,6 +124,41 @@ def test_staging_cards_keep_their_prefix(crew, drawn):
     html = staged.get_data(as_text=True)
     assert f'hx-get="/_staging/api/events/{EID}/payment-modal"' in html
     assert f'hx-get="/api/events/{EID}/payment-modal"' in drawn
+
+
+def test_an_event_added_or_deleted_after_the_board_was_drawn_shows(
+    crew, create_event, drawn, store
+):
+    other = "2030-05-24-captain-cory-morning"
+    create_event(event_id=other, title="Added later")
+    assert "<h2>Added later</h2>" in card_of(board(crew), other)
+    assert card_of(board(crew)) == drawn
+    key = serialize({"eid": other, "crew_id": EVENT_SK})
+    store.call("delete_item", TableName=store.table, Key=key)
+    assert f'id="event-{other}"' not in board(crew)
+
+
+def test_each_crew_member_sees_their_own_name_on_the_board(app, crew, drawn):
+    assert '<span class="who">cory</span>' in board(crew)
+    other = app.test_client()
+    assert Auth(other).login("maria").status_code == 200
+    html = board(other)
+    assert '<span class="who">maria</span>' in html and ">cory</span>" not in html
+    assert card_of(html) == drawn
+    assert '<span class="who">cory</span>' in board(crew)
+
+
+def test_each_choice_and_prefix_has_its_own_board(crew, drawn):
+    everything = board(crew)
+    upcoming = crew.get("/api/events?when=upcoming", headers=HX, base_url=BASE_URL)
+    past = crew.get("/api/events?when=past", headers=HX, base_url=BASE_URL).get_data(as_text=True)
+    assert card_of(upcoming.get_data(as_text=True)) == drawn  # the same cards as "all"
+    assert 'aria-current="page"' in everything.split(">All<")[0].rsplit("<button", 1)[1]
+    assert 'aria-current="page"' in upcoming.get_data(as_text=True).split(">Upcoming<")[0]
+    assert EID not in past and "No past events." in past
+    staged = crew.get("/_staging/api/events?when=all", headers=HX, base_url=BASE_URL)
+    assert f'hx-get="/_staging/api/events/{EID}/payment-modal"' in staged.get_data(as_text=True)
+    assert board(crew) == everything
 
 
 def test_the_cache_is_bounded_and_drops_the_least_recently_used() -> None:

@@ -61,6 +61,15 @@ def test_fingerprinted_static_is_cached_long(client):
         assert_baseline(response)
 
 
+def test_asset_urls_keep_each_prefix(client):
+    """Asset URLs are worked out once per prefix: live and staging each link their own."""
+    for _ in range(2):
+        live = client.get("/").get_data(as_text=True)
+        staging = client.get("/_staging/").get_data(as_text=True)
+        assert 'href="/static/app.css?v=' in live and "/_staging/" not in live
+        assert 'href="/_staging/static/app.css?v=' in staging
+
+
 def test_htmx_config_is_csp_safe(client):
     import html
     import json
