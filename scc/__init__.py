@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 STAGING_PREFIX = "/_staging"
+HTML = "text/html; charset=utf-8"
 
 
 class StagingPrefix:
@@ -29,6 +30,25 @@ class StagingPrefix:
             environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + STAGING_PREFIX
             environ["PATH_INFO"] = path[len(STAGING_PREFIX) :] or "/"
         return self.app(environ, start_response)
+
+
+class AppResponse(Response):
+    """Flask's response, told its content type when made without one or any headers: a new
+    response has no Content-Type to look for, and werkzeug's look raises and catches a KeyError
+    on every HTML answer. The type it gets is the one werkzeug would have given it."""
+
+    def __init__(
+        self,
+        response: Any = None,
+        status: Any = None,
+        headers: Any = None,
+        mimetype: str | None = None,
+        content_type: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if content_type is None and mimetype is None and not headers:
+            content_type = HTML
+        super().__init__(response, status, headers, mimetype, content_type, **kwargs)
 
 
 class NoFlaskSession(SessionInterface):
@@ -73,6 +93,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     # SCC keeps no Flask cookie session (its own signed token is in scc.sessions): skip the
     # per-request work of opening and saving one.
     app.session_interface = NoFlaskSession()
+    app.response_class = AppResponse
     store.init_app(app)
     fragments.init_app(app)
     web.init_app(app)

@@ -132,8 +132,9 @@ def _set_cookies(response: Response, token: str, csrf: str) -> None:
 
 def refresh_cookie(response: Response) -> Response:
     """Slide a cookie session's idle lifetime forward while it is used (absolute stays fixed)."""
-    session = g.get("scc_session")
-    if session is None or not g.get("scc_via_cookie") or response.status_code >= 400:
+    state = g._get_current_object().__dict__  # one context lookup, as in current_session
+    session = state.get("scc_session")
+    if session is None or not state.get("scc_via_cookie") or response.status_code >= 400:
         return response
     if int(clock.now().timestamp()) - session.issued < REFRESH_AFTER:
         return response

@@ -28,6 +28,10 @@ HEADERS = {
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 _BASELINE = [(name, value, name.lower()) for name, value in HEADERS.items()]
+_BASELINE_PAIRS = list(HEADERS.items())
+# The names this middleware writes: a response that sets none of them (most do) gets the
+# baseline appended as it is, with no per-header filtering.
+_OURS = frozenset([*(lower for _, _, lower in _BASELINE), "cache-control", "vary"])
 
 
 class SecurityHeaders:
@@ -47,8 +51,13 @@ class SecurityHeaders:
         else:
             cache = "no-store"
         api = path.startswith("/api/")
+        tail = [("Cache-Control", cache)] if cache else []
+        if api:
+            tail.append(("Vary", "HX-Request"))
 
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            if _OURS.isdisjoint([name.lower() for name, _ in headers]):
+                return start_response(status, headers + _BASELINE_PAIRS + tail, exc_info)
             out, present, varies = [], set(), []
             for name, value in headers:
                 lower = name.lower()

@@ -7,7 +7,6 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from itsdangerous.timed import TimestampSigner
@@ -49,36 +48,35 @@ def issue(secret: str, crew_id: str, *, started: int | None = None, csrf: str | 
 
 
 @functools.lru_cache(maxsize=512)
-def _verified(secret: str, token: str) -> tuple[dict[str, Any], int] | None:
-    """The token's body and signing time when its signature is good (lifetimes are checked by
-    the caller). Remembered per token: a warm process sees the same token request after request,
-    and the answer for the same secret and bytes never changes."""
+def _verified(secret: str, token: str) -> Session | None:
+    """The session a token holds when its signature and fields are good (lifetimes are checked
+    by the caller). Remembered per token: a warm process sees the same token request after
+    request, and the answer for the same secret and bytes never changes."""
     try:
         body, signed_at = _serializer(secret).loads(token, return_timestamp=True)
     except BadSignature:
         return None
     if not isinstance(body, dict):
         return None
-    return body, int(signed_at.timestamp())
+    crew_id, start, csrf = body.get("c"), body.get("s"), body.get("x")
+    if not (isinstance(crew_id, str) and isinstance(start, int) and isinstance(csrf, str)):
+        return None
+    return Session(crew_id, csrf, start, int(signed_at.timestamp()))
 
 
 def read(secret: str, token: str, *, idle: int, absolute: int) -> Session | None:
     """Return the session in a token, or None when it is forged, tampered, idle or too old."""
     if not token or len(token) > 1024:
         return None
-    verified = _verified(secret, token)
-    if verified is None:
+    session = _verified(secret, token)
+    if session is None:
         return None
-    body, signed_at = verified
     now = int(clock.now().timestamp())
-    if not 0 <= now - signed_at <= idle:
+    if not 0 <= now - session.issued <= idle:
         return None
-    crew_id, start, csrf = body.get("c"), body.get("s"), body.get("x")
-    if not (isinstance(crew_id, str) and isinstance(start, int) and isinstance(csrf, str)):
+    if now - session.started > absolute or session.started > now + 60:
         return None
-    if now - start > absolute or start > now + 60:
-        return None
-    return Session(crew_id, csrf, start, signed_at)
+    return session
 
 
 def csrf_matches(session: Session, sent: str | None) -> bool:

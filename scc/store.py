@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
+from flask import current_app
 
 from scc import tables
 from scc.errors import Conflict, NotFound, StoreError
@@ -293,7 +294,5 @@ def init_app(app: Any) -> None:
 
 def get_store() -> Store:
     """The current app's Store."""
-    from flask import current_app
-
     store: Store = current_app.extensions["scc.store"]
     return store

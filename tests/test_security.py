@@ -79,3 +79,43 @@ def test_htmx_config_is_csp_safe(client):
     config = json.loads(html.unescape(raw))
     assert config["allowEval"] is False and config["includeIndicatorStyles"] is False
     assert config["historyCacheSize"] == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "own", "cache", "vary"),
+    [
+        ("/api/x", [], "no-store", "HX-Request"),
+        ("/x", [], "no-store", None),
+        (
+            "/api/x",
+            [("Vary", "Accept-Encoding"), ("Cache-Control", "max-age=60")],
+            "no-store",
+            "Accept-Encoding, HX-Request",
+        ),
+        ("/api/x", [("Vary", "Accept-Encoding")], "no-store", "Accept-Encoding, HX-Request"),
+        ("/x", [("X-Frame-Options", "SAMEORIGIN")], "no-store", None),
+        ("/static/a.css?v=1", [("Cache-Control", "no-cache")], "public, max-age", None),
+        ("/static/a.css", [("Cache-Control", "no-cache")], "no-cache", None),
+    ],
+)
+def test_middleware_headers_once_each(path, own, cache, vary):
+    """Every baseline header exactly once; one Cache-Control; Vary merged on /api/; a header
+    the app set itself is kept."""
+    from werkzeug.test import Client
+    from werkzeug.wrappers import Response
+
+    from scc.security import HEADERS, SecurityHeaders
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/plain"), *own])
+        return [b"ok"]
+
+    response = Client(SecurityHeaders(app), Response).get(path)
+    names = [name.lower() for name, _ in response.headers]
+    for name in [*HEADERS, "Cache-Control", "Content-Type"]:
+        assert names.count(name.lower()) == 1, (name, response.headers)
+    assert response.headers["Cache-Control"].startswith(cache)
+    assert response.headers.get("Vary") == vary
+    for name, value in own:
+        if name not in ("Vary", "Cache-Control"):
+            assert response.headers[name] == value
