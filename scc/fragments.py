@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from flask import current_app, render_template, request
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from scc.models import Event
 from scc.store import to_event
@@ -26,18 +26,18 @@ CARD = "dispatch/_card.html"
 BOARD = "dispatch/_board.html"
 
 Key = tuple[tuple[str | None, ...], str, Hashable]
-V = TypeVar("V", Markup, bytes)
 
 
-class Fragments(Generic[V]):
-    """A bounded map from (template, URL prefix, event id, etag) to rendered HTML. Lock-free:
-    each dict operation is atomic, and losing a race only means drawing a card twice."""
+class Fragments:
+    """A bounded map from (template, URL prefix, event id, etag) to rendered HTML, kept as UTF-8
+    (what the response sends: encoding HTML that is not all ASCII costs more than a lookup).
+    Lock-free: each dict operation is atomic, and losing a race only means drawing twice."""
 
     def __init__(self, size: int = SIZE) -> None:
         self.size = size
-        self._html: OrderedDict[Key, V] = OrderedDict()
+        self._html: OrderedDict[Key, bytes] = OrderedDict()
 
-    def lookup(self, key: Key) -> V | None:
+    def lookup(self, key: Key) -> bytes | None:
         html = self._html.get(key)
         if html is not None:
             try:
@@ -46,7 +46,7 @@ class Fragments(Generic[V]):
                 return html
         return html
 
-    def keep(self, key: Key, html: V) -> V:
+    def keep(self, key: Key, html: bytes) -> bytes:
         self._html[key] = html
         while len(self._html) > self.size:
             try:
@@ -55,7 +55,7 @@ class Fragments(Generic[V]):
                 break
         return html
 
-    def get(self, key: Key | None, render: Callable[[], V]) -> V:
+    def get(self, key: Key | None, render: Callable[[], bytes]) -> bytes:
         if key is None:
             return render()
         html = self.lookup(key)
@@ -66,12 +66,12 @@ class Fragments(Generic[V]):
 
 
 def init_app(app: Any) -> None:
-    app.extensions["scc.fragments"] = Fragments[Markup]()
-    app.extensions["scc.boards"] = Fragments[bytes](BOARDS)
+    app.extensions["scc.fragments"] = Fragments()
+    app.extensions["scc.boards"] = Fragments(BOARDS)
 
 
-def _fragments() -> Fragments[Markup]:
-    fragments: Fragments[Markup] = current_app.extensions["scc.fragments"]
+def _fragments(name: str = "scc.fragments") -> Fragments:
+    fragments: Fragments = current_app.extensions[name]
     return fragments
 
 
@@ -85,9 +85,9 @@ def render_for(
     context: Context | None = None,
     fill: dict[str, str] | None = None,
     vary: tuple[str, ...] = (),
-) -> Markup:
+) -> bytes:
     """Render a template about one event, from an Event or its typed record, reusing the HTML
-    drawn for the same version of the record.
+    drawn for the same version of the record; UTF-8, ready to send.
 
     context: what else the template needs, worked out from the event only when drawing.
     fill: values that differ on every request (a fresh form id, who is signed in): drawn as
@@ -97,7 +97,7 @@ def render_for(
     slots = {name: f"\x00{name}\x00" for name in fill}  # text fields refuse control characters
     html = _render_all(template, [source], context, slots, vary)[0]
     for name, value in fill.items():
-        html = html.replace(slots[name], value)  # Markup.replace escapes the value
+        html = html.replace(slots[name].encode(), str(escape(value)).encode())
     return html
 
 
@@ -107,7 +107,7 @@ def _render_all(
     context: Context | None = None,
     slots: dict[str, str] | None = None,
     vary: tuple[str, ...] = (),
-) -> list[Markup]:
+) -> list[bytes]:
     fragments = _fragments()
     scope = (template, request.script_root, *vary)
     out = []
@@ -121,34 +121,33 @@ def _render_all(
         if html is None:
             event = source if isinstance(source, Event) else to_event(source)
             extra = context(event) if context else {}
-            # The output of an autoescaping template: already safe HTML.
-            html = Markup(render_template(template, event=event, **extra, **(slots or {})))  # noqa: S704
+            html = render_template(template, event=event, **extra, **(slots or {})).encode()
             if key:
                 fragments.keep(key, html)
         out.append(html)
     return out
 
 
-def card(source: Event | dict[str, Any]) -> Markup:
+def card(source: Event | dict[str, Any]) -> bytes:
     """One event's card."""
     return render_for(CARD, source)
 
 
 def cards(items: list[dict[str, Any]]) -> Markup:
     """The board's cards, one per typed record, in order."""
-    # Each card is already safe HTML; joining them as strings spares escaping each again.
-    return Markup("\n".join(_render_all(CARD, items)))  # noqa: S704
+    # Each card is the output of an autoescaping template: already safe HTML.
+    return Markup(b"\n".join(_render_all(CARD, items)).decode())  # noqa: S704
 
 
 def tabs(when: str, whens: tuple[str, ...]) -> Markup:
     """The board's filter tabs (the same for everyone, so drawn once per choice)."""
     key = (("dispatch/_tabs.html", request.script_root), "", when)
 
-    def render() -> Markup:
-        html = render_template("dispatch/_tabs.html", when=when, whens=whens)
-        return Markup(html)  # noqa: S704 - the output of an autoescaping template
+    def render() -> bytes:
+        return render_template("dispatch/_tabs.html", when=when, whens=whens).encode()
 
-    return _fragments().get(key, render)
+    # The output of an autoescaping template: already safe HTML.
+    return Markup(_fragments().get(key, render).decode())  # noqa: S704
 
 
 def board(items: list[dict[str, Any]], when: str, whens: tuple[str, ...], crew: str) -> bytes:
@@ -166,5 +165,4 @@ def board(items: list[dict[str, Any]], when: str, whens: tuple[str, ...], crew: 
         html = render_template(BOARD, cards=cards(items), tabs=tabs(when, whens), when=when)
         return html.encode()
 
-    boards: Fragments[bytes] = current_app.extensions["scc.boards"]
-    return boards.get(key, render)
+    return _fragments("scc.boards").get(key, render)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-import uuid
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -40,7 +40,8 @@ class Logged:
 
 
 def new_key() -> str:
-    return uuid.uuid4().hex
+    """A fresh idempotency key: 32 random hex digits (what uuid4().hex gave, made faster)."""
+    return secrets.token_hex(16)
 
 
 def check_key(value: Any, field: str = "idempotency_key") -> str:

@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 import pytest
-from markupsafe import Markup
 
 from scc.fragments import Fragments
 from scc.models import EVENT_SK
@@ -166,7 +165,7 @@ def test_the_cache_is_bounded_and_drops_the_least_recently_used() -> None:
     drawn: list[str] = []
 
     def render(text: str) -> Any:
-        return lambda: drawn.append(text) or Markup(text)  # noqa: S704 - constant test text
+        return lambda: drawn.append(text) or text.encode()
 
     a, b, c = ((("t",), "a", "1"), (("t",), "b", "1"), (("t",), "c", "1"))
     fragments.get(a, render("A"))
@@ -177,7 +176,7 @@ def test_the_cache_is_bounded_and_drops_the_least_recently_used() -> None:
     fragments.get(a, render("A"))
     fragments.get(b, render("B"))
     assert drawn == ["A", "B", "C", "B"]
-    assert fragments.get(None, render("D")) == "D" and len(fragments) == 2
+    assert fragments.get(None, render("D")) == b"D" and len(fragments) == 2
 
 
 def modal(crew: Any) -> str:
@@ -230,3 +229,19 @@ def test_the_waiver_page_follows_the_day(crew, drawn, monkeypatch):
 
     assert 'max="2030-01-02"' in page_on("2030-01-02")
     assert 'max="2030-01-03"' in page_on("2030-01-03")
+
+
+def test_per_request_values_are_escaped_into_their_slots(app, crew, drawn, store):
+    from scc.fragments import render_for
+
+    item = store.get_event_item(EID)
+    with app.test_request_context("/"):
+        for _ in range(2):  # drawn, then from the cache
+            html = render_for(
+                "payments/_modal.html",
+                item,
+                context=lambda _: {"methods": {"cash": "Cash"}},
+                fill={"key": '"><script>x</script>', "crew_id": "a&b"},
+            ).decode()
+            assert "<script>x" not in html and "&#34;&gt;&lt;script&gt;x" in html
+            assert "<strong>a&amp;b</strong>" in html and "\x00" not in html
