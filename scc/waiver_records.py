@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from scc import clock, waiver_text
@@ -107,9 +107,9 @@ def build(
 
 
 def _fields(w: Waiver) -> dict[str, Any]:
-    data = asdict(w)
-    data["minors"] = list(data["minors"])  # asdict keeps the tuple; items and JSON want a list
-    return data
+    """The waiver's fields as plain values (a shallow copy: all but these two are immutable)."""
+    minors = [dict(vars(minor)) for minor in w.minors]  # items and JSON want a list of maps
+    return {**vars(w), "minors": minors, "text_context": dict(w.text_context)}
 
 
 def to_item(w: Waiver) -> dict[str, Any]:
