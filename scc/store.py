@@ -57,7 +57,25 @@ def dynamodb_client(endpoint_url: str | None = None) -> DynamoDBClient:
 
 
 def serialize(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _serializer.serialize(v) for k, v in item.items()}
+    return {k: _typed(v) for k, v in item.items()}
+
+
+def _typed(value: Any) -> Any:
+    """One value as DynamoDB types it, as boto3's TypeSerializer does (tests hold the two equal):
+    strings, flags, nothing, maps and lists here; numbers, sets and bytes go to boto3, which
+    checks them (no floats, no inexact numbers)."""
+    kind = type(value)
+    if kind is str:
+        return {"S": value}
+    if kind is dict:
+        return {"M": {k: _typed(v) for k, v in value.items()}}
+    if kind is list or kind is tuple:
+        return {"L": [_typed(v) for v in value]}
+    if kind is bool:
+        return {"BOOL": value}
+    if value is None:
+        return {"NULL": True}
+    return _serializer.serialize(value)
 
 
 def deserialize(item: dict[str, Any]) -> dict[str, Any]:

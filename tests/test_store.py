@@ -141,17 +141,20 @@ def test_throttling_becomes_a_busy_message(store):
             store.get_event("2030-01-01-x")
 
 
-def test_items_read_back_exactly_as_boto3_reads_them():
-    """scc.store.deserialize translates the kinds SCC stores itself; it must agree with boto3's
-    TypeDeserializer on every kind, nested, sets and binary included."""
+def test_items_are_typed_and_read_back_exactly_as_boto3_does():
+    """scc.store.serialize and deserialize do the common kinds themselves; they must agree with
+    boto3's TypeSerializer and TypeDeserializer on every kind, nested, sets and binary included."""
     from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from scc.store import deserialize
+    from scc.store import deserialize, serialize
 
-    numbers = st.decimals(allow_nan=False, allow_infinity=False, places=2).filter(
-        lambda d: abs(d) < Decimal("1e30")
+    numbers = st.one_of(
+        st.decimals(allow_nan=False, allow_infinity=False, places=2).filter(
+            lambda d: abs(d) < Decimal("1e30")
+        ),
+        st.integers(-(10**12), 10**12),
     )
     scalars = st.one_of(
         st.text(max_size=20), numbers, st.booleans(), st.none(), st.binary(min_size=1, max_size=8)
@@ -166,18 +169,24 @@ def test_items_read_back_exactly_as_boto3_reads_them():
     values = st.recursive(
         st.one_of(scalars, sets),
         lambda inner: st.one_of(
-            st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=5), inner, max_size=4)
+            st.lists(inner, max_size=4),
+            st.lists(inner, max_size=3).map(tuple),
+            st.dictionaries(st.text(max_size=5), inner, max_size=4),
         ),
         max_leaves=15,
     )
-    serializer, boto3_reads = TypeSerializer(), TypeDeserializer()
+    boto3_types, boto3_reads = TypeSerializer(), TypeDeserializer()
 
     @settings(max_examples=200, deadline=None)
     @given(st.dictionaries(st.text(min_size=1, max_size=8), values, max_size=5))
     def same(item):
-        typed = {k: serializer.serialize(v) for k, v in item.items()}
+        typed = serialize(item)
+        assert typed == {k: boto3_types.serialize(v) for k, v in item.items()}
         ours = deserialize(typed)
         theirs = {k: boto3_reads.deserialize(v) for k, v in typed.items()}
         assert ours == theirs and repr(ours) == repr(theirs)
 
     same()
+    for refused in (1.5, {"a": [0.1]}, Decimal("NaN")):
+        with pytest.raises(TypeError):
+            serialize({"x": refused})
