@@ -98,7 +98,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     fragments.init_app(app)
     web.init_app(app)
     web_errors.init_app(app)
-    auth.init_app(app)
     security.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(dispatch.bp)

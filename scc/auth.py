@@ -71,10 +71,6 @@ def current_session() -> sessions.Session | None:
     return found
 
 
-def init_app(app: Any) -> None:
-    app.after_request(refresh_cookie)
-
-
 def login_required(view: F) -> F:
     """Refuse the view without a valid session; cookie sessions need the CSRF header to write."""
 
@@ -83,13 +79,17 @@ def login_required(view: F) -> F:
         session = current_session()
         if session is None:
             raise Unauthorized("Please sign in to continue.")
+        via_cookie = g.scc_via_cookie
         if (
-            g.scc_via_cookie
+            via_cookie
             and request.method in UNSAFE
             and not sessions.csrf_matches(session, request.headers.get(CSRF_HEADER))
         ):
             raise Forbidden("This request is missing its security token; reload the page.")
-        return view(*args, **kwargs)
+        answer = view(*args, **kwargs)
+        if not via_cookie:  # bearer tokens are not re-signed
+            return answer
+        return refresh_cookie(current_app.make_response(answer))
 
     return cast(F, wrapped)
 
@@ -131,10 +131,10 @@ def _set_cookies(response: Response, token: str, csrf: str) -> None:
 
 
 def refresh_cookie(response: Response) -> Response:
-    """Slide a cookie session's idle lifetime forward while it is used (absolute stays fixed)."""
-    state = g._get_current_object().__dict__  # one context lookup, as in current_session
-    session = state.get("scc_session")
-    if session is None or not state.get("scc_via_cookie") or response.status_code >= 400:
+    """Slide a cookie session's idle lifetime forward while it is used (absolute stays fixed):
+    after each signed-in view (login_required), unless the view ended the session."""
+    session = g.get("scc_session")
+    if session is None or response.status_code >= 400:
         return response
     if int(clock.now().timestamp()) - session.issued < REFRESH_AFTER:
         return response

@@ -159,18 +159,17 @@ def _today() -> date:
 
 
 @bp.get("/g/<eid>/waiver")
-def waiver(eid: str) -> Response:
+def waiver(eid: str) -> bytes:
     """The waiver for this trip and the form to sign it (one read). The blank form is drawn once
     per version of the event and day; only its one-time form id is new each time."""
     today = _today().isoformat()
-    page = fragments.render_for(
+    return fragments.render_for(
         "patrons/waiver.html",
         _event_item(eid),
         context=lambda event: {**_form_context(event), "today": today},
         fill={"nonce": secrets.token_urlsafe(16)},
         vary=(today,),
     )
-    return make_response(page)
 
 
 @bp.post("/g/<eid>/waiver")

@@ -112,6 +112,29 @@ def test_cookie_session_slides_but_never_passes_12_hours(client, frozen):
     assert client.get("/api/events", base_url=BASE_URL).status_code == 401
 
 
+def test_signing_out_late_in_a_session_stays_signed_out(client, frozen):
+    """Signing out when the cookie is due to be re-signed must not re-sign it."""
+    csrf = login(client).json["csrf_token"]
+    frozen(minutes=30)
+    out = client.post("/api/admin/logout", headers={"X-CSRF-Token": csrf}, base_url=BASE_URL)
+    assert out.status_code == 200
+    cookies = out.headers.getlist("Set-Cookie")
+    assert [c for c in cookies if c.startswith("scc_session=")] == [
+        c for c in cookies if c.startswith("scc_session=;")
+    ]
+    assert client.get("/api/events", base_url=BASE_URL).status_code == 401
+
+
+def test_a_used_cookie_is_re_signed_and_a_refused_request_is_not(client, frozen):
+    csrf = login(client).json["csrf_token"]
+    frozen(minutes=30)
+    used = client.get("/api/events", base_url=BASE_URL)
+    assert used.status_code == 200 and "scc_session=" in used.headers.get("Set-Cookie", "")
+    frozen(minutes=30)
+    refused = client.post("/api/events", json={}, headers={"X-CSRF-Token": csrf}, base_url=BASE_URL)
+    assert refused.status_code == 422 and "Set-Cookie" not in refused.headers
+
+
 def test_csrf_required_for_cookie_writes(client):
     csrf = login(client).json["csrf_token"]
     url = "/api/events"
