@@ -29,7 +29,7 @@ HEADERS = {
 IMMUTABLE = "public, max-age=31536000, immutable"
 _BASELINE = [(name, value, name.lower()) for name, value in HEADERS.items()]
 _BASELINE_PAIRS = list(HEADERS.items())
-# The names this middleware writes: a response that sets none of them (most do) gets the
+# The names this middleware writes. A response that sets none of them (most responses) gets the
 # baseline appended as it is, with no per-header filtering.
 _OURS = frozenset([*(lower for _, _, lower in _BASELINE), "cache-control", "vary"])
 
