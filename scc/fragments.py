@@ -25,7 +25,7 @@ BOARDS = 16  # a board is ~60 KB: a few per prefix, choice and crew member, not 
 CARD = "dispatch/_card.html"
 BOARD = "dispatch/_board.html"
 
-Key = tuple[tuple[str | None, ...], str, Hashable]
+Key = tuple[tuple[str, ...], str, Hashable]
 
 
 class Fragments:

@@ -12,9 +12,18 @@ from typing import Any
 
 from scc import clock
 from scc.errors import Conflict, Invalid, NotFound
-from scc.models import Event, Payment, event_from_item, new_etag, payment_to_map
+from scc.models import Event, Payment, event_from_item, payment_to_map
 from scc.money import fmt
-from scc.store import ConditionFailed, Store, event_key, serialize, to_event
+from scc.store import (
+    NEW_VERSION,
+    VERSION_NAMES,
+    ConditionFailed,
+    Store,
+    event_key,
+    new_version_values,
+    serialize,
+    to_event,
+)
 
 METHOD_LABELS = {
     "cash": "Cash",
@@ -57,15 +66,6 @@ def check_method(value: Any) -> str:
     return method
 
 
-# Both ledger writes make a new version of the event record: rev + 1 and a fresh etag (what
-# scc.fragments remembers rendered HTML by).
-NEW_VERSION = "#rev = #rev + :one, #tag = :tag"
-
-
-def _new_version() -> dict[str, Any]:
-    return {":one": 1, ":tag": new_etag()}
-
-
 def _names(patron_id: str, payment_id: str) -> dict[str, str]:
     """The attribute names both ledger writes use; the patron and payment ids are map keys."""
     return {
@@ -74,8 +74,7 @@ def _names(patron_id: str, payment_id: str) -> dict[str, str]:
         "#pd": "patron_due",
         "#amt": "payment_amount",
         "#bal": "balance_due",
-        "#rev": "rev",
-        "#tag": "etag",
+        **VERSION_NAMES,
         "#p": patron_id,
         "#k": payment_id,
     }
@@ -90,7 +89,7 @@ def log_payment(store: Store, event_id: str, payment: Payment) -> Logged:
         ":now": payment.timestamp,
         ":by": payment.logged_by,
         ":most": MAX_PAYMENTS,
-        **_new_version(),
+        **new_version_values(),
     }
     try:
         result = store.call(
@@ -195,7 +194,7 @@ def void_payment(store: Store, event_id: str, payment_id: str, reason: str, by: 
         ":by": by,
         ":why": reason,
         ":now": clock.iso(clock.now()),
-        **_new_version(),
+        **new_version_values(),
     }
     try:
         result = store.call(

@@ -27,11 +27,10 @@ HEADERS = {
 
 
 IMMUTABLE = "public, max-age=31536000, immutable"
-_BASELINE = [(name, value, name.lower()) for name, value in HEADERS.items()]
-_BASELINE_PAIRS = list(HEADERS.items())
+_BASELINE = list(HEADERS.items())
 # The names this middleware writes. A response that sets none of them (most responses) gets the
 # baseline appended as it is, with no per-header filtering.
-_OURS = frozenset([*(lower for _, _, lower in _BASELINE), "cache-control", "vary"])
+_OURS = frozenset([*(name.lower() for name in HEADERS), "cache-control", "vary"])
 
 
 class SecurityHeaders:
@@ -57,7 +56,7 @@ class SecurityHeaders:
 
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             if _OURS.isdisjoint([name.lower() for name, _ in headers]):
-                return start_response(status, headers + _BASELINE_PAIRS + tail, exc_info)
+                return start_response(status, headers + _BASELINE + tail, exc_info)
             out, present, varies = [], set(), []
             for name, value in headers:
                 lower = name.lower()
@@ -68,7 +67,7 @@ class SecurityHeaders:
                     varies.append(value)
                     continue
                 out.append((name, value))
-            out += [(name, value) for name, value, lower in _BASELINE if lower not in present]
+            out += [(name, value) for name, value in _BASELINE if name.lower() not in present]
             if cache:
                 out.append(("Cache-Control", cache))
             if api:

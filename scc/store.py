@@ -105,6 +105,16 @@ def event_key(event_id: str) -> dict[str, Any]:
     return {"eid": {"S": event_id}, "crew_id": {"S": EVENT_SK}}
 
 
+# Every write of an event record makes a new version of it: rev + 1 and a fresh etag (what
+# scc.fragments remembers rendered HTML by). Updates SET this clause with these names and values.
+NEW_VERSION = "#rev = #rev + :one, #tag = :tag"
+VERSION_NAMES = {"#rev": "rev", "#tag": "etag"}
+
+
+def new_version_values() -> dict[str, Any]:
+    return {":one": 1, ":tag": new_etag()}
+
+
 def to_event(item: dict[str, Any]) -> Event:
     """An event from its record as DynamoDB typed it."""
     return event_from_item(deserialize(item))

@@ -14,8 +14,17 @@ from typing import Any
 
 from scc import clock, counters
 from scc.errors import Invalid, NotFound, StoreError, Throttled
-from scc.models import EVENT_SK, TTL_ATTRIBUTE, WAIVER_SK_PREFIX, Event, event_from_item, new_etag
-from scc.store import ConditionFailed, Store, deserialize, event_key, serialize
+from scc.models import EVENT_SK, TTL_ATTRIBUTE, WAIVER_SK_PREFIX, Event, event_from_item
+from scc.store import (
+    NEW_VERSION,
+    VERSION_NAMES,
+    ConditionFailed,
+    Store,
+    deserialize,
+    event_key,
+    new_version_values,
+    serialize,
+)
 from scc.waiver_form import Signer
 from scc.waiver_records import Waiver, build, current_text, from_item, sort_key, to_item
 
@@ -50,10 +59,10 @@ def writes(store: Store, w: Waiver) -> list[dict[str, Any]]:
             "Update": {
                 "TableName": store.table,
                 "Key": event_key(w.event_id),
-                "UpdateExpression": "ADD waivers_signed :one, #r :one SET #tag = :tag",
+                "UpdateExpression": f"ADD waivers_signed :one SET {NEW_VERSION}",
                 "ConditionExpression": "attribute_exists(eid)",
-                "ExpressionAttributeNames": {"#r": "rev", "#tag": "etag"},
-                "ExpressionAttributeValues": serialize({":one": 1, ":tag": new_etag()}),
+                "ExpressionAttributeNames": VERSION_NAMES,
+                "ExpressionAttributeValues": serialize(new_version_values()),
             }
         },
     ]
