@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
 import bcrypt
@@ -48,8 +48,9 @@ def client_ip() -> str:
     return (request.remote_addr or "unknown")[:64]
 
 
-def _lifetimes() -> tuple[int, int]:
-    return current_app.config["SESSION_IDLE_SECONDS"], current_app.config["SESSION_MAX_SECONDS"]
+def _lifetimes(config: Mapping[str, Any]) -> tuple[int, int]:
+    """The session's idle and absolute lifetimes, in seconds."""
+    return config["SESSION_IDLE_SECONDS"], config["SESSION_MAX_SECONDS"]
 
 
 def current_session() -> sessions.Session | None:
@@ -58,8 +59,7 @@ def current_session() -> sessions.Session | None:
     if "scc_session" in ctx.__dict__:
         return cast(sessions.Session | None, ctx.scc_session)
     config = current_app.config
-    secret, idle = config["SECRET_KEY"], config["SESSION_IDLE_SECONDS"]
-    absolute = config["SESSION_MAX_SECONDS"]
+    secret, (idle, absolute) = config["SECRET_KEY"], _lifetimes(config)
     header = request.environ.get("HTTP_AUTHORIZATION", "")
     found, via_cookie = None, False
     if header.startswith("Bearer "):
@@ -109,7 +109,7 @@ def _cookie_path() -> str:
 def _set_cookies(response: Response, token: str, csrf: str) -> None:
     secure = current_app.config["SECURE_COOKIES"]
     path = _cookie_path()
-    idle, _ = _lifetimes()
+    idle, _ = _lifetimes(current_app.config)
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -198,7 +198,7 @@ def login() -> Any:
 
     secret = current_app.config["SECRET_KEY"]
     token = sessions.issue(secret, crew_id)
-    idle, absolute = _lifetimes()
+    idle, absolute = _lifetimes(current_app.config)
     session = sessions.read(secret, token, idle=idle, absolute=absolute)
     assert session is not None  # noqa: S101 - we just signed it
     body = {
@@ -208,7 +208,7 @@ def login() -> Any:
         "csrf_token": session.csrf_token,
     }
     if is_htmx():
-        g.scc_session, g.scc_via_cookie = session, True
+        g.scc_session = session  # for the session line the fragment shows
         response = make_response(render_template("auth/_signed_in.html", crew_id=crew_id))
         trigger(response, "scc:toast", f"Signed in as {crew_id}.")
     else:

@@ -139,17 +139,6 @@ def cards(items: list[dict[str, Any]]) -> Markup:
     return Markup(b"\n".join(_render_all(CARD, items)).decode())  # noqa: S704
 
 
-def tabs(when: str, whens: tuple[str, ...]) -> Markup:
-    """The board's filter tabs (the same for everyone, so drawn once per choice)."""
-    key = (("dispatch/_tabs.html", request.script_root), "", when)
-
-    def render() -> bytes:
-        return render_template("dispatch/_tabs.html", when=when, whens=whens).encode()
-
-    # The output of an autoescaping template: already safe HTML.
-    return Markup(_fragments().get(key, render).decode())  # noqa: S704
-
-
 def board(items: list[dict[str, Any]], when: str, whens: tuple[str, ...], crew: str) -> bytes:
     """The whole board (tabs, cards, who is signed in) as UTF-8, remembered per URL prefix,
     choice, crew member and the version of every card on it: a warm board with nothing changed
@@ -162,7 +151,7 @@ def board(items: list[dict[str, Any]], when: str, whens: tuple[str, ...], crew: 
     key = None if versions is None else ((BOARD, request.script_root, when, crew), "", versions)
 
     def render() -> bytes:
-        html = render_template(BOARD, cards=cards(items), tabs=tabs(when, whens), when=when)
+        html = render_template(BOARD, cards=cards(items), when=when, whens=whens)
         return html.encode()
 
     return _fragments("scc.boards").get(key, render)

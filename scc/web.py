@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from datetime import date
@@ -29,7 +28,6 @@ def payload() -> dict[str, Any]:
     return request.form.to_dict(flat=True)
 
 
-@functools.cache
 def _fingerprint(path: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
 
