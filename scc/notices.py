@@ -56,17 +56,26 @@ def _title(title: str, event_id: str, date: str) -> str:
     return f"{title or event_id}, {date}"
 
 
-def new_payments(data: Mapping[str, Any]) -> tuple[Event, list[Payment]]:
-    """The event after the write, and the payments it has that it did not have before."""
-    new = deserialize(data.get("NewImage") or {})
-    old = deserialize(data.get("OldImage") or {})
-    added = set(new.get("payment_index", {})) - set(old.get("payment_index", {}))
-    event = event_from_item(new)
+def _payment_ids(image: Mapping[str, Any] | None) -> set[str]:
+    """The payment ids in a typed image's payment index, read without translating the image."""
+    return set((image or {}).get("payment_index", {}).get("M", {}))
+
+
+def new_payments(data: Mapping[str, Any]) -> tuple[Event, list[Payment]] | None:
+    """The event after the write, and the payments it has that it did not have before; None when
+    the write added none (most writes of the record: edits, voids, waiver counts)."""
+    added = _payment_ids(data.get("NewImage")) - _payment_ids(data.get("OldImage"))
+    if not added:
+        return None
+    event = event_from_item(deserialize(data["NewImage"]))
     return event, [p for p in event.payments if p.payment_id in added]
 
 
 def payment_notices(data: Mapping[str, Any], *, admin: str | None, render: Render) -> list[Notice]:
-    event, payments = new_payments(data)
+    found = new_payments(data)
+    if found is None:
+        return []
+    event, payments = found
     if payments and not admin:
         log.warning(
             "notify: SCC_ADMIN_EMAIL is not set; %d payment note(s) of %s not sent",

@@ -139,7 +139,7 @@ def _form_context(
     minors: list[tuple[str, str]] | None = None,
     errors: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    text = waiver_text.render(waiver_text.CURRENT, waiver_text.context_for(event))
+    _, text = waiver_text.current(event)
     rows = list(minors or [])
     slots = rows + [("", "")] * max(0, min(MINOR_SLOTS, waiver_form.MAX_MINORS) - len(rows))
     errors = errors or {}

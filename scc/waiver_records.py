@@ -73,8 +73,8 @@ def new_waiver_id(signed_at: str) -> str:
 
 def current_text(event: Event) -> tuple[dict[str, str], str]:
     """The current waiver text's values for this event, and the SHA-256 of the text."""
-    context = waiver_text.context_for(event)
-    return context, waiver_text.sha256(waiver_text.render(waiver_text.CURRENT, context))
+    context, text = waiver_text.current(event)
+    return context, waiver_text.sha256(text)
 
 
 def build(

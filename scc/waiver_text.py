@@ -66,6 +66,12 @@ def render(version: str, context: dict[str, str]) -> str:
     return _env().get_template(VERSIONS[version]).render(**context)
 
 
+def current(event: Event) -> tuple[dict[str, str], str]:
+    """The current version's values for this event and its exact text."""
+    context = context_for(event)
+    return context, render(CURRENT, context)
+
+
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
