@@ -6,13 +6,17 @@ import argparse
 import getpass
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from scc import eventids
-from scc.store import Store
+
+if TYPE_CHECKING:
+    from scc.store import Store
 
 
 def _store() -> Store:
     from scc.config import from_environ
+    from scc.store import Store
 
     return Store(from_environ()["TABLE"])
 
