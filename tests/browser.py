@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.conftest import make_app
+from tests.conftest import PASSWORD, make_app
 from tests.servers import serve
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -100,9 +100,7 @@ def shot(page: Page, name: str) -> Path:
     return path
 
 
-def sign_in(
-    page: Page, base: str, crew_id: str = "cory", password: str = "correct horse battery"
-) -> None:
+def sign_in(page: Page, base: str, crew_id: str = "cory", password: str = PASSWORD) -> None:
     """Open the shell, meet the sign-in form (the board answers 401), sign in."""
     page.goto(base + "/")
     page.wait_for_selector("form.login")

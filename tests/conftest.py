@@ -29,7 +29,7 @@ from flask.testing import FlaskClient  # noqa: E402
 from moto import mock_aws  # noqa: E402
 from moto.ses.models import ses_backends  # noqa: E402
 
-from scc import create_app  # noqa: E402
+from scc import create_app, devstream  # noqa: E402
 from scc.store import Store, get_store  # noqa: E402
 
 # Browser fixtures (live_server, browser, phone) live in tests/browser.py, the fake Google
@@ -39,6 +39,7 @@ pytest_plugins = ["tests.browser", "tests.fake_google"]
 PASSWORD = "correct horse battery"  # noqa: S105
 PASSWORD_HASH = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
 BASE_URL = "https://localhost"
+TRIP_ID = "2030-05-23-captain-cory-afternoon"  # the event tests.builders.event_body describes
 SENDER = "office@scc.example"  # the verified SES sender of the mail tests
 
 
@@ -157,6 +158,32 @@ def create_event(crew: FlaskClient, auth: Auth) -> Callable[..., dict[str, Any]]
         return data
 
     return create
+
+
+def pay(crew: FlaskClient, auth: Auth, amount: str, patron_id: str = "dana", **extra: Any) -> Any:
+    """Log a cash payment on TRIP_ID as signed-in crew; returns the payment's JSON."""
+    body = {"patron_id": patron_id, "amount": amount, "method": "cash", **extra}
+    response = crew.post(
+        f"/api/events/{TRIP_ID}/payment-log", json=body, headers=auth.headers(), base_url=BASE_URL
+    )
+    assert response.status_code == 201, response.json
+    return response.json["payment"]
+
+
+class Stream:
+    """The test table's stream, read as Lambda's event source mapping would deliver it."""
+
+    def __init__(self, store: Store) -> None:
+        self.reader = devstream.StreamReader(store, start="TRIM_HORIZON")
+
+    def take(self) -> dict[str, Any]:
+        """The records written since the last take, as one Lambda event."""
+        return {"Records": self.reader.take()}
+
+
+@pytest.fixture
+def stream(store: Store) -> Stream:
+    return Stream(store)
 
 
 @pytest.fixture

@@ -10,11 +10,11 @@ import pytest
 from scc.fragments import Fragments
 from scc.models import EVENT_SK
 from scc.store import Store, deserialize, serialize
-from tests.conftest import BASE_URL, Auth
+from tests.conftest import BASE_URL, TRIP_ID, Auth, pay
 from tests.test_waivers import sign
 
 HX = {"HX-Request": "true"}
-EID = "2030-05-23-captain-cory-afternoon"
+EID = TRIP_ID
 
 
 def board(crew: Any) -> str:
@@ -50,20 +50,16 @@ def drawn(crew, auth, create_event, store):
 
 def test_a_payment_shows_on_the_board_drawn_before_it(crew, auth, drawn, store):
     etag = stored_etag(store)
-    body = {"patron_id": "dana", "amount": "25.00", "method": "cash"}
-    url = f"/api/events/{EID}/payment-log"
-    assert crew.post(url, json=body, headers=auth.headers(), base_url=BASE_URL).status_code == 201
+    pay(crew, auth, "25.00")  # answers 201
     assert stored_etag(store) != etag
     assert "Paid</dt><dd>$25.00" in card_of(board(crew))
 
 
 def test_a_void_shows_on_the_board(crew, auth, drawn, store):
-    body = {"patron_id": "dana", "amount": "25.00", "method": "cash"}
-    url = f"/api/events/{EID}/payment-log"
-    logged = crew.post(url, json=body, headers=auth.headers(), base_url=BASE_URL).json
+    logged = pay(crew, auth, "25.00")
     assert "Paid</dt><dd>$25.00" in card_of(board(crew))
     etag = stored_etag(store)
-    void = f"/api/events/{EID}/payments/{logged['payment']['payment_id']}/void"
+    void = f"/api/events/{EID}/payments/{logged['payment_id']}/void"
     answer = crew.post(void, json={"reason": "twice"}, headers=auth.headers(), base_url=BASE_URL)
     assert answer.status_code == 200
     assert stored_etag(store) != etag
@@ -192,9 +188,7 @@ def test_the_payment_modal_follows_payments_and_is_filled_per_request(crew, auth
         re.search(r'name="idempotency_key" value="([^"]+)"', h).group(1) for h in (first, second)
     ]
     assert keys[0] != keys[1] and "\x00" not in first
-    body = {"patron_id": "dana", "amount": "25.00", "method": "cash"}
-    url = f"/api/events/{EID}/payment-log"
-    assert crew.post(url, json=body, headers=auth.headers(), base_url=BASE_URL).status_code == 201
+    pay(crew, auth, "25.00")  # answers 201
     assert "Dana Lee · $175.00 due" in modal(crew)
 
 

@@ -13,7 +13,7 @@ import pytest
 from moto.server import DomainDispatcherApplication, create_backend_app
 
 from tests.builders import event_body
-from tests.conftest import make_app
+from tests.conftest import Auth, make_app
 from tests.servers import serve
 
 SERVED: list[str] = []
@@ -44,10 +44,9 @@ def test_concurrent_payments_never_overpay(moto_server: str) -> None:
         store = get_store()
         store.create_table()
     client = app.test_client()
-    token = client.post(
-        "/api/admin/login", json={"crew_id": "cory", "password": "correct horse battery"}
-    ).json["token"]
-    bearer = {"Authorization": f"Bearer {token}"}
+    auth = Auth(client)
+    assert auth.login().status_code == 200
+    bearer = auth.bearer()
     body = event_body(total="500.00", patrons=[{"patron_id": "group", "name": "Group"}])
     event_id = client.post("/api/events", json=body, headers=bearer).json["event_id"]
     results: list[int] = []

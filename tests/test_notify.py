@@ -9,28 +9,16 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from scc import devstream, ledger, notify
 from scc.mail import Message, NotifyError
-from scc.store import Store, get_store
-from tests.conftest import BASE_URL, make_app
+from scc.store import get_store
+from tests.conftest import BASE_URL, TRIP_ID, make_app, pay
 from tests.patron_builders import trip
 from tests.test_waivers import sign
 
 ADMIN = "admin@scc.example"
-EID = "2030-05-23-captain-cory-afternoon"
-
-
-class Stream:
-    """The test table's stream, read as Lambda's event source mapping would deliver it."""
-
-    def __init__(self, store: Store) -> None:
-        self.reader = devstream.StreamReader(store, start="TRIM_HORIZON")
-
-    def take(self) -> dict[str, Any]:
-        """The records written since the last take, as one Lambda event."""
-        return {"Records": self.reader.take()}
+EID = TRIP_ID
 
 
 class Recorder:
@@ -58,11 +46,6 @@ class Context:
         return self.ms
 
 
-@pytest.fixture
-def stream(store: Store) -> Stream:
-    return Stream(store)
-
-
 @pytest.fixture(scope="module")
 def notify_app(aws: None) -> Flask:
     return make_app(ADMIN_EMAIL=ADMIN)
@@ -78,15 +61,6 @@ def mailer(notify_app: Flask) -> Recorder:
 @pytest.fixture
 def handle(notify_app: Flask, mailer: Recorder) -> Any:
     return notify.make_stream_handler(notify_app)
-
-
-def pay(crew: FlaskClient, auth: Any, amount: str, patron_id: str = "dana", **extra: Any) -> Any:
-    body = {"patron_id": patron_id, "amount": amount, "method": "cash", **extra}
-    response = crew.post(
-        f"/api/events/{EID}/payment-log", json=body, headers=auth.headers(), base_url=BASE_URL
-    )
-    assert response.status_code == 201, response.json
-    return response.json["payment"]
 
 
 def seq_of(event: dict[str, Any], payment_id: str) -> str:

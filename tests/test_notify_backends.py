@@ -14,15 +14,10 @@ from scc import mail, notify
 from scc.gmail import GmailMailer
 from scc.store import Store
 from tests.builders import event_body
-from tests.conftest import BASE_URL, SENDER, Auth, make_app
+from tests.conftest import BASE_URL, SENDER, Auth, Stream, make_app, pay
 from tests.fake_google import CLIENT_SECRET, REFRESH_TOKEN, FakeGoogle, parts
 from tests.patron_builders import waiver_form
-from tests.test_notify import ADMIN, EID, Stream, pay, seq_of
-
-
-@pytest.fixture
-def stream(store: Store) -> Stream:
-    return Stream(store)
+from tests.test_notify import ADMIN, EID, seq_of
 
 
 def crew_of(app: Flask) -> tuple[FlaskClient, Auth]:
