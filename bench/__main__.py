@@ -9,7 +9,6 @@ from bench.common import set_env, table
 
 def main() -> int:
     set_env()
-    sys.path.insert(0, ".")
     from bench import cold_init, notify_latency, test_time, warm
 
     report, budgets = [], []

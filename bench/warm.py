@@ -128,6 +128,7 @@ def setup() -> tuple[Any, dict[str, dict[str, Any]], Any]:
     from scc import clock, demo
     from scc.models import CrewMember, Event, Patron
     from scc.store import get_store
+    from tests.patron_builders import waiver_form
 
     app = lambda_entry.app
     app.config["ADMIN_PASS_HASH"] = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(4)).decode()
@@ -169,19 +170,7 @@ def setup() -> tuple[Any, dict[str, dict[str, Any]], Any]:
     hx = {**auth, "hx-request": "true"}
     waiver_page = _body(handler(_event("GET", f"/g/{eid}/waiver"), None)).decode()
     hidden = dict(re.findall(r'name="(form_id|text_sha256)" value="([^"]*)"', waiver_page))
-    sign_form = urlencode(
-        {
-            **hidden,
-            "full_name": "Bench Signer",
-            "email": "b@example.com",
-            "date_of_birth": "1980-01-01",
-            "emergency_contact_name": "Kim",
-            "emergency_contact_phone": "619-555-0100",
-            "agree": "yes",
-            "signature": "Bench Signer",
-            "website": "",
-        }
-    )
+    sign_form = urlencode(waiver_form(**hidden, phone=None, website=""))
     actions: dict[str, dict[str, Any]] = {
         "board, 50 events (HX)": _event("GET", "/api/events", headers=hx, query="when=all"),
         "one card (HX)": _event("GET", f"/api/events/{eid}", headers=hx),

@@ -27,6 +27,7 @@ ROLLBACK_STEPS = [READ_ROLLBACK, POINT_BACK, RESTORE, INVALIDATE]
 
 def promote(run: Run) -> int:
     options, lam, s3 = run.options, run.clients.lambda_, run.clients.s3
+    distribution_id = run.distribution_id()  # a missing option is said before any call
     steps = run.start(PROMOTE_STEPS)
     with steps.step(READ_PROMOTE) as step:
         staging = lambdafn.read_alias(lam, options.function, STAGING)
@@ -37,7 +38,6 @@ def promote(run: Run) -> int:
         was = str(live["FunctionVersion"]) if live else None
         environment = run.version_environment(version)
         bucket = run.bucket(environment)
-        distribution_id = run.distribution_id()
         keys = s3shell.release_keys(s3, bucket, version)
         if not keys:
             raise DeployError(
@@ -108,6 +108,7 @@ def connect_stream(run: Run, table: str, live_arn: str, step: Step) -> None:
 
 def rollback(run: Run) -> int:
     options, lam, s3 = run.options, run.clients.lambda_, run.clients.s3
+    distribution_id = run.distribution_id()  # a missing option is said before any call
     steps = run.start(ROLLBACK_STEPS)
     with steps.step(READ_ROLLBACK) as step:
         live = lambdafn.read_alias(lam, options.function, LIVE)
@@ -123,7 +124,6 @@ def rollback(run: Run) -> int:
             )
         target = history[0]
         bucket = run.bucket(run.version_environment(target))
-        distribution_id = run.distribution_id()
         keys = s3shell.release_keys(s3, bucket, target)
         step.note(f"live is {now}, goes back to {target}")
     run.unchanged.append(f"Alias live was not moved (it is at {now}).")

@@ -18,6 +18,7 @@ from deploy.config import (
     HANDLER,
     LIVE,
     PROJECT_ROOT,
+    RELEASES_PREFIX,
     RUNTIME,
     SHELL_KEY,
     STAGING,
@@ -89,8 +90,8 @@ class Plan:
             f"  s3           s3://{self.bucket}/{STAGING_PREFIX}/{SHELL_KEY} (no-cache)",
             f"               s3://{self.bucket}/{STAGING_PREFIX}/{STATIC_PREFIX}/… ({n} files, "
             "cached long)",
-            f"               s3://{self.bucket}/_releases/<new version>/… ({n + 1} files, for "
-            "promote)",
+            f"               s3://{self.bucket}/{RELEASES_PREFIX}/<new version>/… "
+            f"({n + 1} files, for promote)",
             f"  invalidate   /{STAGING_PREFIX}/* on {self.distribution_id}",
             f"  smoke test   {self.smoke_url}: /api/health, the waiver route, {shell_path}",
             f"  stream       {self.stream.line()}",
@@ -136,6 +137,7 @@ def prepare(run: Run) -> Plan:
         raise RuntimeError("prepare() needs the run's steps")
     changes = parse_changes(options.sets, options.unsets, options.env_file)
     redact.add_env(changes.set)
+    distribution_id = run.distribution_id()  # a missing option is said before any work
     with steps.step(BUILD) as step:
         package = _package(run)
         static = s3shell.check_package_matches_checkout(package.path)
@@ -150,7 +152,6 @@ def prepare(run: Run) -> Plan:
         live = lambdafn.read_alias(lam, options.function, LIVE)
         bucket = run.bucket(merged)
         s3shell.check_bucket(run.clients.s3, bucket)
-        distribution_id = run.distribution_id()
         distribution = run.clients.cloudfront.get_distribution(Id=distribution_id)["Distribution"]
         plan = Plan(
             function=options.function,
