@@ -31,7 +31,10 @@ from deploy.config import (
 )
 from deploy.output import DeployError
 
-CHECKED = ("scc/templates/", "scc/static/")
+
+def _checked(name: str) -> bool:
+    """What the shell is made of: every template folder in scc/, and the static files."""
+    return name.startswith("scc/") and ("/templates/" in name or name.startswith("scc/static/"))
 
 
 @dataclass(frozen=True)
@@ -43,12 +46,11 @@ class Upload:
 
 
 def _local_files(root: Path = PROJECT_ROOT) -> dict[str, bytes]:
-    files = {}
-    for prefix in CHECKED:
-        for path in (root / prefix).rglob("*"):
-            if path.is_file() and "__pycache__" not in path.parts:
-                files[path.relative_to(root).as_posix()] = path.read_bytes()
-    return files
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted((root / "scc").rglob("*"))
+        if path.is_file() and _checked(path.relative_to(root).as_posix())
+    }
 
 
 def package_files(package: Path) -> dict[str, bytes]:
@@ -56,7 +58,7 @@ def package_files(package: Path) -> dict[str, bytes]:
         return {
             name: archive.read(name)
             for name in archive.namelist()
-            if name.startswith(CHECKED) and not name.endswith("/")
+            if _checked(name) and not name.endswith("/")
         }
 
 
@@ -114,8 +116,17 @@ def _content_type(name: str, body: bytes) -> str:
 
 
 def static_uploads(prefix: str, static: dict[str, bytes]) -> list[Upload]:
+    """Each static file under its content-hashed name, the one the shell links (scc.web.assets):
+    a new release adds new names and never changes what an old page loads."""
+    from scc.web.assets import hashed_name
+
     return [
-        Upload(f"{prefix}{STATIC_PREFIX}/{name}", body, _content_type(name, body), STATIC_CACHE)
+        Upload(
+            f"{prefix}{STATIC_PREFIX}/{hashed_name(name, body)}",
+            body,
+            _content_type(name, body),
+            STATIC_CACHE,
+        )
         for name, body in sorted(static.items())
     ]
 

@@ -22,7 +22,7 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "ADMIN_PASS_HASH": env.get("SCC_ADMIN_PASS_HASH", ""),
         "ADMIN_EMAIL": env.get("SCC_ADMIN_EMAIL", ""),
         "MAIL_FROM": env.get("SCC_MAIL_FROM", ""),
-        # Notifications (scc.mail): gmail, ses or log; empty means chosen from what is set.
+        # Notifications (scc.notify.mail): gmail, ses or log; empty means chosen from what is set.
         "MAIL_BACKEND": env.get("SCC_MAIL_BACKEND", "").strip().lower(),
         "GMAIL_CLIENT_ID": env.get("GMAIL_CLIENT_ID", ""),
         "GMAIL_CLIENT_SECRET": env.get("GMAIL_CLIENT_SECRET", ""),
@@ -31,6 +31,8 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "GMAIL_API_URL": "https://gmail.googleapis.com",
         "DISPATCH_BUCKET": env.get("SCC_DISPATCH_BUCKET", ""),
         "PAY_INSTRUCTIONS": env.get("SCC_PAY_INSTRUCTIONS", ""),
+        # The public https origin (links in mail, passkeys); pages otherwise link relatively.
+        "SITE_URL": (env.get("SCC_SITE_URL") or "").rstrip("/"),
         "TIMEZONE": env.get("SCC_TIMEZONE") or "America/Los_Angeles",
         "DYNAMODB_ENDPOINT": None,  # boto3 reads AWS_ENDPOINT_URL_DYNAMODB itself
         "DEV": False,

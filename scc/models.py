@@ -1,23 +1,22 @@
-"""Dataclasses for what SCC stores, and the one translator between them and DynamoDB items."""
+"""What SCC keeps, as dataclasses: a trip (Event) with its manifest, crew and ledger, and a signed
+waiver. The store translates them to and from DynamoDB items (scc.store.items)."""
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
-from scc.money import ZERO, fmt, to_cents
+from scc.money import ZERO, to_cents
 
-# Reserved sort keys start with "#", which crew ids cannot contain.
-EVENT_SK = "#event"
-WAIVER_SK_PREFIX = "#waiver#"
-BOARD_PK = "events"
-BY_DATE_INDEX = "by-date"
-TTL_ATTRIBUTE = "ttl"
-# patron_due holds each patron's headroom for the conditional payment write; a patron without a
-# share gets this sentinel, so the same condition (headroom >= amount) works for everyone.
-NO_SHARE_HEADROOM = Decimal("1000000000000.00")
+METHOD_LABELS = {
+    "cash": "Cash",
+    "venmo": "Venmo",
+    "zelle": "Zelle",
+    "card": "Card",
+    "check": "Check",
+    "other": "Other",
+}
+METHODS = tuple(METHOD_LABELS)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,6 +51,8 @@ class Payment:
 
 @dataclass(kw_only=True)
 class Event:
+    """A trip: its record holds the manifest, the crew and the ledger."""
+
     event_id: str
     date: str
     title: str
@@ -66,9 +67,6 @@ class Event:
     waivers_signed: int = 0
     rev: int = 0
     created_at: str | None = None
-    # A fresh random tag on every write of the record: what rendered HTML is remembered by
-    # (scc.fragments). rev alone is not enough: an id can be created again from rev 0.
-    etag: str = ""
 
     @property
     def balance_due(self) -> Decimal:
@@ -106,179 +104,44 @@ class Event:
         return [p for p in self.payments if patron_id is None or p.patron_id == patron_id]
 
 
-def new_etag() -> str:
-    """A new version tag for an event record; every write of the record sets one."""
-    return secrets.token_hex(8)
+@dataclass(frozen=True)
+class Minor:
+    name: str
+    date_of_birth: str  # YYYY-MM-DD
 
 
-# --- item <-> dataclass -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Signer:
+    """What a patron typed into the waiver form, checked (scc.waivers.form)."""
+
+    full_name: str
+    email: str
+    phone: str | None
+    date_of_birth: str
+    emergency_contact_name: str
+    emergency_contact_phone: str
+    minors: tuple[Minor, ...]
+    signature: str
 
 
-def _clean(value: dict[str, Any]) -> dict[str, Any]:
-    """Drop None values (recursively) so DynamoDB never stores NULLs we did not mean."""
-    cleaned: dict[str, Any] = _drop_none(value)
-    return cleaned
+@dataclass(frozen=True, kw_only=True)
+class Waiver:
+    """A signed waiver: the signer's fields, and the version, values and hash of the text."""
 
-
-def _drop_none(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_none(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_drop_none(v) for v in value]
-    return value
-
-
-def board_sort_key(event_date: str, event_id: str) -> str:
-    return f"{event_date}#{event_id}"
-
-
-def event_to_item(event: Event) -> dict[str, Any]:
-    """Translate a new event into its DynamoDB record (python values; serialized by the store)."""
-    shares = {p.patron_id: p.amount_due for p in event.patrons if p.amount_due is not None}
-    item = {
-        "eid": event.event_id,
-        "crew_id": EVENT_SK,
-        "board": BOARD_PK,
-        "board_sk": board_sort_key(event.date, event.event_id),
-        "date": event.date,
-        "title": event.title,
-        "total": to_cents(event.total),
-        "patrons": [
-            {
-                "patron_id": p.patron_id,
-                "name": p.name,
-                "email": p.email,
-                "phone": p.phone,
-                "amount_due": None if p.amount_due is None else to_cents(p.amount_due),
-            }
-            for p in event.patrons
-        ],
-        "crew": [{"crew_id": c.crew_id, "role": c.role} for c in event.crew],
-        # The ledger: payments by patron, then payment id. payment_index maps a payment id to its
-        # patron so the idempotency key is unique across the event; patron_due is each patron's
-        # headroom, so one conditional UpdateItem can refuse an overpayment (see scc.ledger).
-        "payments": {
-            p.patron_id: {
-                pay.payment_id: payment_to_map(pay) for pay in event.payments_of(p.patron_id)
-            }
-            for p in event.patrons
-        },
-        "payment_index": {pay.payment_id: pay.patron_id for pay in event.payments},
-        "patron_paid": {p.patron_id: event.paid_by(p.patron_id) for p in event.patrons},
-        "patron_due": {
-            p.patron_id: to_cents(shares[p.patron_id] - event.paid_by(p.patron_id))
-            if p.patron_id in shares
-            else NO_SHARE_HEADROOM
-            for p in event.patrons
-        },
-        "payment_amount": to_cents(event.paid_total),
-        "balance_due": event.balance_due,
-        "payment_cleared": event.payment_cleared,
-        "payment_timestamp": event.payment_timestamp,
-        "payment_logged_by": event.payment_logged_by,
-        "waivers_signed": event.waivers_signed,
-        "rev": event.rev,
-        "created_at": event.created_at,
-        "etag": event.etag or None,
-    }
-    return _clean(item)
-
-
-def payment_to_map(payment: Payment) -> dict[str, Any]:
-    """The stored form of a payment (its ids are the map keys above it)."""
-    # vars, not asdict: every field is flat and immutable, so no deep copy is needed
-    data = {k: v for k, v in vars(payment).items() if k not in ("payment_id", "patron_id")}
-    return _clean({**data, "amount": to_cents(payment.amount)})
-
-
-def payment_from_map(patron_id: str, payment_id: str, data: dict[str, Any]) -> Payment:
-    return Payment(
-        payment_id=payment_id,
-        patron_id=patron_id,
-        amount=to_cents(data["amount"]),
-        method=data["method"],
-        timestamp=data["timestamp"],
-        logged_by=data["logged_by"],
-        notes=data.get("notes", ""),
-        voided=bool(data.get("voided", False)),
-        voided_by=data.get("voided_by"),
-        voided_at=data.get("voided_at"),
-        void_reason=data.get("void_reason"),
-    )
-
-
-def event_from_item(item: dict[str, Any]) -> Event:
-    """Translate a stored event record back into an Event."""
-    payments = [
-        payment_from_map(patron_id, payment_id, data)
-        for patron_id, entries in item.get("payments", {}).items()
-        for payment_id, data in entries.items()
-    ]
-    payments.sort(key=lambda p: (p.timestamp, p.payment_id))
-    return Event(
-        event_id=item["eid"],
-        date=item["date"],
-        title=item.get("title", ""),
-        total=to_cents(item.get("total", ZERO)),
-        patrons=[
-            Patron(
-                patron_id=p["patron_id"],
-                name=p["name"],
-                email=p.get("email"),
-                phone=p.get("phone"),
-                amount_due=None if p.get("amount_due") is None else to_cents(p["amount_due"]),
-            )
-            for p in item.get("patrons", [])
-        ],
-        crew=[CrewMember(crew_id=c["crew_id"], role=c["role"]) for c in item.get("crew", [])],
-        payments=payments,
-        paid_total=to_cents(item.get("payment_amount", ZERO)),
-        patron_paid={k: to_cents(v) for k, v in item.get("patron_paid", {}).items()},
-        payment_timestamp=item.get("payment_timestamp"),
-        payment_logged_by=item.get("payment_logged_by"),
-        waivers_signed=int(item.get("waivers_signed", 0)),
-        rev=int(item.get("rev", 0)),
-        created_at=item.get("created_at"),
-        etag=item.get("etag", ""),
-    )
-
-
-# --- JSON ---------------------------------------------------------------------------------------
-
-
-def payment_json(payment: Payment) -> dict[str, Any]:
-    return {**vars(payment), "amount": fmt(payment.amount)}
-
-
-def patron_json(event: Event, patron: Patron) -> dict[str, Any]:
-    due = event.due_from(patron.patron_id)
-    return {
-        "patron_id": patron.patron_id,
-        "name": patron.name,
-        "email": patron.email,
-        "phone": patron.phone,
-        "amount_due": None if patron.amount_due is None else fmt(patron.amount_due),
-        "amount_paid": fmt(event.paid_by(patron.patron_id)),
-        "balance_due": None if due is None else fmt(due),
-        "cleared": event.patron_cleared(patron.patron_id),
-    }
-
-
-def event_json(event: Event) -> dict[str, Any]:
-    """The event as API clients see it (money as strings with two decimals)."""
-    return {
-        "event_id": event.event_id,
-        "date": event.date,
-        "title": event.title,
-        "total": fmt(event.total),
-        "paid_total": fmt(event.paid_total),
-        "balance_due": fmt(event.balance_due),
-        "payment_cleared": event.payment_cleared,
-        "payment_amount": fmt(event.paid_total),
-        "payment_timestamp": event.payment_timestamp,
-        "payment_logged_by": event.payment_logged_by,
-        "patrons": [patron_json(event, p) for p in event.patrons],
-        "crew": [{"crew_id": c.crew_id, "role": c.role} for c in event.crew],
-        "payments": [payment_json(p) for p in event.payments],
-        "waivers_signed": event.waivers_signed,
-    }
+    event_id: str
+    waiver_id: str
+    signed_at: str  # ISO 8601 UTC with milliseconds
+    full_name: str
+    email: str
+    phone: str | None
+    date_of_birth: str
+    emergency_contact_name: str
+    emergency_contact_phone: str
+    minors: tuple[Minor, ...]
+    agreed: bool
+    signature: str
+    waiver_version: str
+    text_sha256: str
+    text_context: dict[str, str] = field(default_factory=dict)
+    ip: str
+    user_agent: str

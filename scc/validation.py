@@ -15,7 +15,9 @@ from scc.money import parse_amount
 
 T = TypeVar("T")
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (C0 but tab and newlines, DEL, C1), the Unicode line and paragraph
+# separators (mail headers break on them) and lone surrogates (not text at all).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _CREW_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")
 _PATRON_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 _EMAIL = re.compile(r"[^@\s<>]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")

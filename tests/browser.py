@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.conftest import PASSWORD, make_app
+from tests.builders import PASSWORD
 from tests.servers import serve
+from tests.support import make_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(os.environ.get("SCC_SHOTS", "/tmp/scc-shots"))

@@ -1,10 +1,35 @@
-"""Test-data builders with keyword-only arguments."""
+"""Test data: constants and builders with keyword-only arguments (override what a test is
+about). The one place tests get their data from."""
 
 from __future__ import annotations
 
 import base64
-import json
+from decimal import Decimal
 from typing import Any
+
+import bcrypt
+
+from scc.models import CrewMember, Event, Patron
+
+PASSWORD = "correct horse battery"  # noqa: S105
+PASSWORD_HASH = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
+BASE_URL = "https://localhost"
+TRIP_ID = "2030-05-23-captain-cory-afternoon"  # the trip event_body describes
+SENDER = "office@scc.example"  # the verified SES sender of the mail tests
+ADMIN = "admin@scc.example"  # where the admin's notices go in the notify tests
+XSS = '<script>alert("x")</script>'
+QUOTEY = 'O\'Brien & "Sons"'
+
+# The waiver form's text inputs (the checkbox "agree" and the minors' rows aside).
+TEXT_FIELDS = (
+    "full_name",
+    "email",
+    "phone",
+    "date_of_birth",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "signature",
+)
 
 
 def event_body(
@@ -17,7 +42,7 @@ def event_body(
     crew: list[dict[str, Any]] | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
-    """A valid POST /api/events body; override what a test is about."""
+    """A valid POST /api/events body."""
     body: dict[str, Any] = {
         "date": date,
         "name": name,
@@ -34,6 +59,48 @@ def event_body(
     if period is not None:
         body["period"] = period
     return {k: v for k, v in body.items() if v is not None}
+
+
+def trip(
+    *,
+    event_id: str = TRIP_ID,
+    title: str = "Whale watching",
+    total: str = "400.00",
+    patrons: list[Patron] | None = None,
+    crew: list[CrewMember] | None = None,
+    **fields: Any,
+) -> Event:
+    """A trip as the store takes it (Store.create_event)."""
+    return Event(
+        event_id=event_id,
+        date=event_id[:10],
+        title=title,
+        total=Decimal(total),
+        patrons=patrons
+        if patrons is not None
+        else [
+            Patron(patron_id="dana", name="Dana Lee", amount_due=Decimal("200.00")),
+            Patron(patron_id="sam", name="Sam Ortiz", amount_due=Decimal("200.00")),
+        ],
+        crew=crew if crew is not None else [CrewMember(crew_id="cory", role="captain")],
+        **fields,
+    )
+
+
+def waiver_form(**overrides: Any) -> dict[str, Any]:
+    """A valid POST /g/<eid>/waiver body; a None override leaves that field out."""
+    form: dict[str, Any] = {
+        "full_name": "Dana Lee",
+        "email": "dana@example.com",
+        "phone": "619-555-0134",
+        "date_of_birth": "1990-04-12",
+        "emergency_contact_name": "Sam Lee",
+        "emergency_contact_phone": "619-555-0199",
+        "agree": "yes",
+        "signature": "Dana Lee",
+        **overrides,
+    }
+    return {k: v for k, v in form.items() if v is not None}
 
 
 def make_v2_event(
@@ -82,9 +149,5 @@ def make_v2_event(
     if cookies:
         event["cookies"] = cookies
     if raw:
-        event["body"] = base64.b64encode(raw).decode() if base64_body else raw.decode()
+        event["body"] = base64.b64encode(raw).decode() if base64_body else raw.decode("latin-1")
     return event
-
-
-def json_body(data: Any) -> str:
-    return json.dumps(data)

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import bcrypt
 import pytest
 
 # Before anything imports boto3: fake credentials, a region, and a key for lambda_entry.
@@ -29,36 +28,19 @@ from flask.testing import FlaskClient  # noqa: E402
 from moto import mock_aws  # noqa: E402
 from moto.ses.models import ses_backends  # noqa: E402
 
-from scc import create_app, devstream  # noqa: E402
 from scc.store import Store, get_store  # noqa: E402
+from tests.builders import BASE_URL, SENDER, event_body  # noqa: E402
+from tests.support import Auth, Stream, make_app  # noqa: E402
 
 # Browser fixtures (live_server, browser, phone) live in tests/browser.py, the fake Google
 # (OAuth + Gmail) server in tests/fake_google.py; both shared session-wide.
 pytest_plugins = ["tests.browser", "tests.fake_google"]
-
-PASSWORD = "correct horse battery"  # noqa: S105
-PASSWORD_HASH = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
-BASE_URL = "https://localhost"
-TRIP_ID = "2030-05-23-captain-cory-afternoon"  # the event tests.builders.event_body describes
-SENDER = "office@scc.example"  # the verified SES sender of the mail tests
 
 
 @pytest.fixture(scope="session")
 def aws() -> Iterator[None]:
     with mock_aws():
         yield
-
-
-def make_app(**overrides: Any) -> Flask:
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        "ADMIN_PASS_HASH": PASSWORD_HASH,
-        "TABLE": "scc-test",
-        "PAY_INSTRUCTIONS": "Venmo @scc-charters",
-        **overrides,
-    }
-    return create_app(config)
 
 
 @pytest.fixture(scope="session")
@@ -80,34 +62,6 @@ def store(app: Flask) -> Iterator[Store]:
 @pytest.fixture
 def client(app: Flask, store: Store) -> FlaskClient:
     return app.test_client()
-
-
-@dataclass
-class Auth:
-    client: FlaskClient
-    csrf: str = ""
-    token: str = ""
-
-    def login(self, crew_id: str = "cory", password: str = PASSWORD) -> Any:
-        response = self.client.post(
-            "/api/admin/login",
-            json={"crew_id": crew_id, "password": password},
-            base_url=BASE_URL,
-        )
-        if response.status_code == 200:
-            self.csrf = response.json["csrf_token"]
-            self.token = response.json["token"]
-        return response
-
-    def headers(self, *, htmx: bool = False) -> dict[str, str]:
-        """Headers for a cookie-session write: the CSRF token, and HX-Request when asked."""
-        headers = {"X-CSRF-Token": self.csrf}
-        if htmx:
-            headers["HX-Request"] = "true"
-        return headers
-
-    def bearer(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token}"}
 
 
 @pytest.fixture
@@ -146,8 +100,7 @@ def ddb_calls(store: Store) -> Iterator[CallLog]:
 
 @pytest.fixture
 def create_event(crew: FlaskClient, auth: Auth) -> Callable[..., dict[str, Any]]:
-    """POST an event as signed-in crew; returns its JSON."""
-    from tests.builders import event_body
+    """POST a trip as signed-in crew; returns its JSON."""
 
     def create(**kwargs: Any) -> dict[str, Any]:
         response = crew.post(
@@ -158,27 +111,6 @@ def create_event(crew: FlaskClient, auth: Auth) -> Callable[..., dict[str, Any]]
         return data
 
     return create
-
-
-def pay(crew: FlaskClient, auth: Auth, amount: str, patron_id: str = "dana", **extra: Any) -> Any:
-    """Log a cash payment on TRIP_ID as signed-in crew; returns the payment's JSON."""
-    body = {"patron_id": patron_id, "amount": amount, "method": "cash", **extra}
-    response = crew.post(
-        f"/api/events/{TRIP_ID}/payment-log", json=body, headers=auth.headers(), base_url=BASE_URL
-    )
-    assert response.status_code == 201, response.json
-    return response.json["payment"]
-
-
-class Stream:
-    """The test table's stream, read as Lambda's event source mapping would deliver it."""
-
-    def __init__(self, store: Store) -> None:
-        self.reader = devstream.StreamReader(store, start="TRIM_HORIZON")
-
-    def take(self) -> dict[str, Any]:
-        """The records written since the last take, as one Lambda event."""
-        return {"Records": self.reader.take()}
 
 
 @pytest.fixture

@@ -94,11 +94,16 @@ def test_python_m_deploy_build_makes_a_lambda_package(tmp_path: Path) -> None:
         machine = _elf_machine(archive.read(extension))
     assert tags and all(re.fullmatch(r"cp\d+-abi3-manylinux[_0-9a-z]*_x86_64", t) for t in tags)
     assert machine == ELF_MACHINE_X86_64
-    assert {"lambda_entry.py", "scc/__init__.py", "scc/templates/dispatch/shell.html"} <= names
+    assert {
+        "lambda_entry.py",
+        "scc/__init__.py",
+        "scc/trips/templates/trips/shell.html",
+        "scc/waivers/texts/waiver_text_v1.txt",
+    } <= names
     assert not any(n.startswith(("boto3/", "botocore/", "bin/")) for n in names)
     assert not any(n.endswith(".cpython-311.pyc") for n in names)
     if build.find_python() is not None:
-        assert "scc/__pycache__/store.cpython-312.pyc" in names
+        assert "scc/store/__pycache__/__init__.cpython-312.pyc" in names
         assert "flask/__pycache__/app.cpython-312.pyc" in names
     else:  # pragma: no cover - a machine without Python 3.12 says so instead
         assert "no Python 3.12 found" in done.stderr

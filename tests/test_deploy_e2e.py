@@ -71,6 +71,8 @@ sys.stdin.read()
 server.stop()
 """
 
+SHELL = "tools/shipcaptaincrew/index.html"
+
 
 @pytest.fixture(scope="session")
 def moto_url() -> Iterator[str]:
@@ -338,13 +340,14 @@ def test_staging_uploads_both_shells_and_static_files(
     objects = cloud.objects()
     staging_shell = cloud.body("_staging/tools/shipcaptaincrew/index.html")
     live_shell = cloud.body("_releases/1/tools/shipcaptaincrew/index.html")
-    assert 'href="/_staging/static/app.css?v=' in staging_shell
+    css = re.search(r'href="/_staging/static/(app\.[0-9a-f]{8}\.css)"', staging_shell)
+    assert css is not None and f'href="/static/{css[1]}"' in live_shell  # the same bytes
     assert 'hx-get="/_staging/api/events' in staging_shell
-    assert 'href="/static/app.css?v=' in live_shell
+    js = re.search(r'src="/static/(app\.[0-9a-f]{8}\.js)"', live_shell)
     assert objects["_staging/tools/shipcaptaincrew/index.html"]["cache"] == "no-cache"
-    assert objects["_staging/static/app.css"]["cache"] == "public, max-age=31536000, immutable"
-    assert objects["_staging/static/app.css"]["type"] == "text/css; charset=utf-8"
-    assert objects["_releases/1/static/app.js"]["meta"]["scc-version"] == "1"
+    assert objects[f"_staging/static/{css[1]}"]["cache"] == "public, max-age=31536000, immutable"
+    assert objects[f"_staging/static/{css[1]}"]["type"] == "text/css; charset=utf-8"
+    assert js is not None and objects[f"_releases/1/static/{js[1]}"]["meta"]["scc-version"] == "1"
     assert not any(key.startswith(("static/", "tools/")) for key in objects)  # live untouched
 
 
@@ -426,7 +429,8 @@ def test_promote_and_rollback_move_live(
     assert deploy("promote").code == 0
     assert cloud.alias("live") == "2"
     assert cloud.objects()["tools/shipcaptaincrew/index.html"]["meta"]["scc-version"] == "2"
-    assert 'href="/static/app.css?v=' in cloud.body("tools/shipcaptaincrew/index.html")
+    css = re.search(r'href="/static/(app\.[0-9a-f]{8}\.css)"', cloud.body(SHELL))
+    assert css is not None and f"static/{css[1]}" in cloud.objects()
 
     result = deploy("rollback")
 

@@ -1,0 +1,1 @@
+"""Sign-in and sessions: who is asking, and whether they may."""

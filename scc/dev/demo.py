@@ -1,0 +1,190 @@
+"""Demo events for `make dev`'s embedded default: past, today and upcoming; unpaid, part-paid and
+paid; dated relative to today so the board always has something in each view."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+from scc import clock, eventids
+from scc.models import CrewMember, Event, Minor, Patron, Payment, Signer
+from scc.store import Store
+from scc.waivers import records, signing
+
+DEMO_CREW_ID = "cory"
+DEMO_PASSWORD = "ahoy-crew"  # noqa: S105 - the embedded dev default only, printed at start
+
+
+def _patrons(*people: tuple[str, str | None]) -> list[Patron]:
+    return [
+        Patron(
+            patron_id=eventids.slug(name),
+            name=name,
+            email=f"{eventids.slug(name)}@example.com",
+            amount_due=None if share is None else Decimal(share),
+        )
+        for name, share in people
+    ]
+
+
+def _paid(event: Event, *entries: tuple[str, str, str, str]) -> Event:
+    payments = [
+        Payment(
+            payment_id=f"demo-{event.event_id[-12:]}-{n}",
+            patron_id=pid,
+            amount=Decimal(amount),
+            method=method,
+            timestamp=f"{event.date}T15:0{n}:00Z",
+            logged_by=who,
+        )
+        for n, (pid, amount, method, who) in enumerate(entries, start=1)
+    ]
+    event.payments = payments
+    event.paid_total = sum((p.amount for p in payments), Decimal("0.00"))
+    event.patron_paid = {p.patron_id: Decimal("0.00") for p in event.patrons}
+    for p in payments:
+        event.patron_paid[p.patron_id] += p.amount
+    if payments:
+        event.payment_timestamp = payments[-1].timestamp
+        event.payment_logged_by = payments[-1].logged_by
+    return event
+
+
+def demo_events(today: date) -> list[Event]:
+    def make(
+        days: int,
+        name: str,
+        period: str | None,
+        title: str,
+        total: str,
+        crew: list[tuple[str, str]],
+        patrons: list[Patron],
+        waivers: int,
+    ) -> Event:
+        day = today + timedelta(days=days)
+        return Event(
+            event_id=eventids.make(day, name, period),
+            date=day.isoformat(),
+            title=title,
+            total=Decimal(total),
+            patrons=patrons,
+            crew=[CrewMember(crew_id=c, role=r) for c, r in crew],
+            waivers_signed=waivers,
+            created_at=clock.iso(clock.now()),
+        )
+
+    sunset = make(
+        -6,
+        "captain-cory",
+        "sunset",
+        "Sunset cruise, Mission Bay",
+        "480.00",
+        [("cory", "captain"), ("jess", "deckhand")],
+        _patrons(("Dana Lee", "240.00"), ("Sam Ortiz", "240.00")),
+        2,
+    )
+    kelp = make(
+        -2,
+        "captain-maya",
+        "morning",
+        "Kelp bed snorkel",
+        "600.00",
+        [("maya", "captain"), ("leo", "deckhand")],
+        _patrons(("Priya Nair", "200.00"), ("Tom Becker", "200.00"), ("Ana Ruiz", "200.00")),
+        3,
+    )
+    today_trip = make(
+        0,
+        "captain-cory",
+        "afternoon",
+        "Whale watching off Point Loma",
+        "900.00",
+        [("cory", "captain"), ("jess", "deckhand"), ("leo", "mate")],
+        _patrons(
+            ("Chris Wong", "300.00"),
+            ("Maria Silva", "300.00"),
+            ("Ben Carter", "150.00"),
+            ("Ivy Carter", "150.00"),
+        ),
+        2,
+    )
+    tomorrow = make(
+        1,
+        "captain-maya",
+        "morning",
+        "Rockfish half day",
+        "750.00",
+        [("maya", "captain"), ("jess", "deckhand")],
+        _patrons(("Omar Haddad", None), ("Lena Park", None), ("Gus Miller", None)),
+        0,
+    )
+    weekend = make(
+        5,
+        "captain-cory",
+        None,
+        "Harbor tour and lunch",
+        "360.00",
+        [("cory", "captain")],
+        _patrons(("Rosa Diaz", "180.00"), ("Eli Brooks", "180.00")),
+        1,
+    )
+    charter = make(
+        12,
+        "captain-maya",
+        "overnight",
+        "Coronado Islands overnight",
+        "2400.00",
+        [("maya", "captain"), ("cory", "mate"), ("leo", "deckhand")],
+        _patrons(("Harbor Yacht Club", "2400.00")),
+        1,
+    )
+    return [
+        _paid(
+            sunset, ("dana-lee", "240.00", "venmo", "jess"), ("sam-ortiz", "240.00", "cash", "cory")
+        ),
+        _paid(
+            kelp, ("priya-nair", "200.00", "zelle", "maya"), ("tom-becker", "100.00", "cash", "leo")
+        ),
+        _paid(
+            today_trip,
+            ("chris-wong", "300.00", "card", "cory"),
+            ("maria-silva", "150.00", "venmo", "jess"),
+        ),
+        _paid(tomorrow),
+        _paid(weekend, ("rosa-diaz", "180.00", "cash", "cory")),
+        _paid(charter, ("harbor-yacht-club", "2400.00", "check", "maya")),
+    ]
+
+
+def _signer(patron: Patron, n: int, trip: date) -> Signer:
+    """A made-up adult signer; the second one on each trip brings a child."""
+    born = date(1970 + 7 * n, 1 + n, 10 + n)
+    kids = (Minor("Mia " + patron.name.split()[-1], date(trip.year - 9, 6, 1).isoformat()),)
+    return Signer(
+        full_name=patron.name,
+        email=patron.email or f"{patron.patron_id}@example.com",
+        phone=f"619-555-01{10 + n}",
+        date_of_birth=born.isoformat(),
+        emergency_contact_name="Alex Shore",
+        emergency_contact_phone="858-555-0199",
+        minors=kids if n == 1 else (),
+        signature=patron.name,
+    )
+
+
+def seed(store: Store, today: date) -> list[Event]:
+    """Store the demo events and, for the first patrons of each, real signed waivers (the table
+    must exist). Each waiver is stored the way a patron's is, so `waivers_signed` is its count."""
+    stored = []
+    for event in demo_events(today):
+        signed = event.waivers_signed
+        created = store.create_event(replace(event, waivers_signed=0))
+        trip = date.fromisoformat(event.date)
+        for n, patron in enumerate(event.patrons[:signed]):
+            waiver = records.build(
+                created, _signer(patron, n, trip), ip=f"198.51.100.{20 + n}", user_agent="demo seed"
+            )
+            signing.save(store, waiver)
+        stored.append(replace(created, waivers_signed=signed))
+    return stored

@@ -1,0 +1,54 @@
+"""`make dev`: the app on an in-process DynamoDB emulator (moto) seeded with demo events, or on a
+configured table (AWS_ENDPOINT_URL_DYNAMODB or SCC_TABLE) with nothing seeded."""
+
+from __future__ import annotations
+
+import os
+
+
+def run(port: int) -> int:
+    import bcrypt
+
+    from scc import clock, create_app
+    from scc.dev import demo
+
+    embedded = not (os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or os.environ.get("SCC_TABLE"))
+    config: dict[str, object] = {"DEV": True, "SECURE_COOKIES": False}
+    password_note = "your admin password (SCC_ADMIN_PASS_HASH)"  # noqa: S105 - a hint, no secret
+    if not os.environ.get("SCC_ADMIN_PASS_HASH"):
+        config["ADMIN_PASS_HASH"] = bcrypt.hashpw(
+            demo.DEMO_PASSWORD.encode(), bcrypt.gensalt(rounds=4)
+        ).decode()
+        password_note = f"password {demo.DEMO_PASSWORD}"
+    if embedded:
+        from moto import mock_aws
+
+        for name, value in (
+            ("AWS_ACCESS_KEY_ID", "dev"),
+            ("AWS_SECRET_ACCESS_KEY", "dev"),
+            ("AWS_DEFAULT_REGION", "us-west-2"),
+        ):
+            os.environ.setdefault(name, value)
+        mock_aws().start()
+        # Demo mail goes to the log (scc.dev.stream); give the admin's notes somewhere to go.
+        config["ADMIN_EMAIL"] = os.environ.get("SCC_ADMIN_EMAIL") or "admin@shipcaptaincrew.test"
+    app = create_app(config)
+    if embedded:
+        from scc.store import get_store
+
+        with app.app_context():
+            store = get_store()
+            store.create_table()
+            events = demo.seed(store, clock.today(app.config["TIMEZONE"]))
+        # Notifications as in AWS: the table's stream, read here instead of by Lambda.
+        from scc.dev import stream
+
+        stream.start(app)
+        where = f"the embedded DynamoDB emulator with {len(events)} demo events"
+    else:
+        where = f"table {app.config['TABLE']} (nothing seeded)"
+    print(f"\n  ShipCaptainCrew on {where}")
+    print(f"  Open http://127.0.0.1:{port}")
+    print(f"  Sign in with crew id {demo.DEMO_CREW_ID} and {password_note}\n", flush=True)
+    app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False, threaded=True)
+    return 0

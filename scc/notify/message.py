@@ -1,0 +1,56 @@
+"""A message and what can go wrong sending it: shared by the backends (scc.notify.mail,
+scc.notify.gmail) and the notices that make messages (scc.notify.notices)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from email.utils import formataddr
+from typing import Any, Protocol
+
+from scc import validation
+from scc.errors import Invalid
+
+TIMEOUT = 3.0  # seconds per HTTP attempt; a send makes at most two (scc.notify.gmail, SES's client)
+_ADDRESS = re.compile(r"(?P<name>[^<>]*?)\s*<(?P<angle>[^<>\s]+)>|(?P<bare>[^<>\s,;]+)")
+
+
+@dataclass(frozen=True)
+class Message:
+    """One email to one recipient, with a plain-text and an HTML body."""
+
+    to: str
+    subject: str
+    text: str
+    html: str
+
+
+class NotifyError(Exception):
+    """A send that failed. `permanent` when retrying the same message cannot succeed."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class Mailer(Protocol):
+    def send(self, message: Message) -> str:
+        """Send one message; return the provider's message id, or raise NotifyError."""
+        ...
+
+
+def address(value: Any, what: str) -> str:
+    """A checked address, `name@example.com` or `Name <name@example.com>`; NotifyError if not.
+
+    Stricter than email.utils.parseaddr, which reads `a@b.c, x@y.z` or `a@b.c\nBcc: …` as a@b.c.
+    """
+    found = _ADDRESS.fullmatch(value.strip()) if isinstance(value, str) else None
+    try:
+        if found is None:
+            raise Invalid("no address")
+        name = validation.text(found["name"] or "", "name", "The name", required=False)
+        checked = validation.email(found["angle"] or found["bare"], required=True)
+    except Invalid:
+        raise NotifyError(f"{what} is not a usable email address.", permanent=True) from None
+    name = name.strip('"').strip()
+    return formataddr((name, str(checked))) if name else str(checked)

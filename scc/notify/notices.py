@@ -1,0 +1,159 @@
+"""What the table's stream means in email: a new payment on an event record is a note to the
+admin; a new waiver is a note to the admin and, to the signer, a copy of the exact text signed.
+
+Records come as DynamoDB Streams delivers them (typed JSON, old and new images). Nothing here
+sends or reads the table: it turns one record into its messages, rendered from mail/ templates.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from scc.models import METHOD_LABELS, Event, Payment, Waiver
+from scc.money import fmt
+from scc.notify.message import Message, NotifyError, address
+from scc.store.items import (
+    EVENT_SK,
+    WAIVER_SK_PREFIX,
+    deserialize,
+    event_from_item,
+    waiver_from_item,
+)
+from scc.waivers import text as waiver_text
+
+log = logging.getLogger("scc.notify")
+
+# (template name, context) -> (plain text, HTML)
+Render = Callable[[str, Mapping[str, Any]], tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message a record calls for; `key` is unique to it (de-duplication, the log)."""
+
+    key: str
+    kind: str
+    message: Message
+
+
+def record_keys(record: Mapping[str, Any]) -> tuple[str, str]:
+    """The record's (eid, crew_id), for routing and for the log."""
+    keys = (record.get("dynamodb") or {}).get("Keys") or {}
+    return (keys.get("eid") or {}).get("S", ""), (keys.get("crew_id") or {}).get("S", "")
+
+
+def from_record(record: Mapping[str, Any], *, admin: str | None, render: Render) -> list[Notice]:
+    """The messages one stream record calls for (none for most records)."""
+    _, crew_id = record_keys(record)
+    name = record.get("eventName")
+    data = record.get("dynamodb") or {}
+    if name == "MODIFY" and crew_id == EVENT_SK:
+        return payment_notices(data, admin=admin, render=render)
+    if name == "INSERT" and crew_id.startswith(WAIVER_SK_PREFIX):
+        return waiver_notices(data, admin=admin, render=render)
+    return []  # counters, form markers, crew items, edits, removals: nothing to say
+
+
+def _title(title: str, event_id: str, date: str) -> str:
+    return f"{title or event_id}, {date}"
+
+
+def _payment_ids(image: Mapping[str, Any] | None) -> set[str]:
+    """The payment ids in a typed image's payment index, read without translating the image."""
+    return set((image or {}).get("payment_index", {}).get("M", {}))
+
+
+def new_payments(data: Mapping[str, Any]) -> tuple[Event, list[Payment]] | None:
+    """The event after the write, and the payments it has that it did not have before; None when
+    the write added none (most writes of the record: edits, voids, waiver counts)."""
+    added = _payment_ids(data.get("NewImage")) - _payment_ids(data.get("OldImage"))
+    if not added:
+        return None
+    event = event_from_item(deserialize(data["NewImage"]))
+    return event, [p for p in event.payments if p.payment_id in added]
+
+
+def payment_notices(data: Mapping[str, Any], *, admin: str | None, render: Render) -> list[Notice]:
+    found = new_payments(data)
+    if found is None:
+        return []
+    event, payments = found
+    if payments and not admin:
+        log.warning(
+            "notify: SCC_ADMIN_EMAIL is not set; %d payment note(s) of %s not sent",
+            len(payments),
+            event.event_id,
+        )
+        return []
+    notices = []
+    for payment in payments:
+        name = event.name_of(payment.patron_id)
+        method = METHOD_LABELS.get(payment.method, payment.method)
+        due = event.due_from(payment.patron_id)
+        context = {
+            "event": event,
+            "payment": payment,
+            "patron_name": name,
+            "method": method,
+            "amount": f"${fmt(payment.amount)}",
+            "paid_total": f"${fmt(event.paid_total)}",
+            "total": f"${fmt(event.total)}",
+            "balance_due": f"${fmt(event.balance_due)}",
+            "patron_due": None if due is None else f"${fmt(due)}",
+        }
+        text, html = render("payment_logged", context)
+        subject = (
+            f"Payment logged: ${fmt(payment.amount)} from {name} ({method}) – "
+            f"{_title(event.title, event.event_id, event.date)}"
+        )
+        message = Message(to=str(admin), subject=subject, text=text, html=html)
+        notices.append(Notice(f"payment#{payment.payment_id}", "payment_logged", message))
+    return notices
+
+
+def waiver_notices(data: Mapping[str, Any], *, admin: str | None, render: Render) -> list[Notice]:
+    waiver = waiver_from_item(deserialize(data.get("NewImage") or {}))
+    where = f"{waiver.event_id}/{waiver.waiver_id}"
+    trip = waiver.text_context
+    title = _title(trip.get("event_title", ""), waiver.event_id, trip.get("event_date", ""))
+    signed_text, text_ok = waiver_text.checked(waiver)
+    if not text_ok:
+        log.error(
+            "notify: waiver %s: the re-rendered text does not match its stored SHA-256; "
+            "no copy is sent to the signer",
+            where,
+        )
+    notices = []
+    if admin:
+        context = {"waiver": waiver, "trip": trip, "text_ok": text_ok}
+        text, html = render("waiver_signed_admin", context)
+        subject = f"Waiver signed: {waiver.full_name} – {title}"
+        message = Message(to=admin, subject=subject, text=text, html=html)
+        notices.append(Notice(f"waiver#{waiver.waiver_id}#admin", "waiver_signed_admin", message))
+    else:
+        log.warning("notify: SCC_ADMIN_EMAIL is not set; waiver note of %s not sent", where)
+    if text_ok:
+        copy = _copy(waiver, signed_text, trip, where, render)
+        if copy is not None:
+            notices.append(copy)
+    return notices
+
+
+def _copy(
+    waiver: Waiver, signed_text: str, trip: Mapping[str, str], where: str, render: Render
+) -> Notice | None:
+    """The signer's copy: the exact text they signed, and what they filled in."""
+    try:
+        to = address(waiver.email, "The signer's email")
+    except NotifyError as exc:
+        log.warning("notify: waiver %s: %s No copy sent.", where, exc)
+        return None
+    context = {"waiver": waiver, "trip": trip, "waiver_text": signed_text}
+    text, html = render("waiver_copy", context)
+    day = trip.get("event_day") or trip.get("event_date", "")
+    subject = f"Your signed waiver – {trip.get('event_title') or waiver.event_id}, {day}"
+    message = Message(to=to, subject=subject, text=text, html=html)
+    return Notice(f"waiver#{waiver.waiver_id}#copy", "waiver_copy", message)

@@ -1,0 +1,213 @@
+"""Notifications, sent from the table's DynamoDB stream, never from the crew's request.
+
+The stream invokes the same Lambda function (alias live) with batches of records; each record
+becomes zero or more messages (scc.notify.notices) sent through the configured backend
+(scc.notify.mail).
+A send that fails is logged with the record's keys and sequence number, and the record is
+reported in `batchItemFailures` so Lambda retries from it; the other records are still sent.
+
+Delivery is at least once. Lambda retries a batch from its first failed record, so records after
+it come again: a marker item (`#notified#<key>`, expiring after a week) written after each send
+skips what was already sent. A crash between a send and its marker can still repeat that one.
+
+lambda_entry imports this module for every cold start, web requests' included, so the mail
+backends and the notices are imported on the first stream batch instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from flask import Blueprint, Flask
+
+from scc import clock
+from scc.errors import StoreError
+from scc.store import Store, get_store
+from scc.store.items import TTL_ATTRIBUTE
+
+if TYPE_CHECKING:
+    from scc.notify.message import Mailer
+    from scc.notify.notices import Notice
+
+log = logging.getLogger("scc.notify")
+# No routes: it carries the mail templates (templates/mail/) into the app's template loader.
+bp = Blueprint("notify", __name__, template_folder="templates")
+
+Handler = Callable[[dict[str, Any], Any], Any]
+MARKER_PREFIX = "#notified#"
+MARKER_TTL = timedelta(days=7)
+# Start no new record with less time left than one bounded send needs (scc.gmail.BUDGET plus
+# room for the marker writes); what is left over goes back to Lambda to retry.
+RESERVE_MS = 10_000
+
+
+def is_stream_event(event: Any) -> bool:
+    """True for a batch from a DynamoDB stream (Lambda's event source mapping)."""
+    records = event.get("Records") if isinstance(event, dict) else None
+    return bool(records) and isinstance(records, list) and _source(records[0]) == "aws:dynamodb"
+
+
+def _source(record: Any) -> str:
+    return str(record.get("eventSource", "")) if isinstance(record, dict) else ""
+
+
+def dispatch(http_handler: Handler, stream_handler: Handler) -> Handler:
+    """One Lambda handler for both event sources: stream batches go to notifications, every
+    other event (Function URL requests) to the web app. One function keeps one environment."""
+
+    def handler(event: dict[str, Any], context: Any) -> Any:
+        if is_stream_event(event):
+            return stream_handler(event, context)
+        return http_handler(event, context)
+
+    return handler
+
+
+def make_stream_handler(app: Flask) -> Handler:
+    """The handler for the table's stream: send what each record calls for."""
+    if log.level == logging.NOTSET:
+        log.setLevel(logging.INFO)  # Lambda's root logger shows only warnings by default
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        with app.app_context():
+            failed = process(app, event.get("Records") or [], context)
+        return {"batchItemFailures": [{"itemIdentifier": seq} for seq in failed]}
+
+    return handler
+
+
+def _render(app: Flask) -> Callable[[str, Mapping[str, Any]], tuple[str, str]]:
+    def render(name: str, context: Mapping[str, Any]) -> tuple[str, str]:
+        env = app.jinja_env  # .html templates are autoescaped, .txt are not
+        text = env.get_template(f"mail/{name}.txt").render(context)
+        html = env.get_template(f"mail/{name}.html").render(context)
+        return text, html
+
+    return render
+
+
+def _admin(app: Flask) -> str | None:
+    from scc.notify.message import NotifyError, address
+
+    raw = app.config.get("ADMIN_EMAIL")
+    if not raw:
+        return None
+    try:
+        return address(raw, "SCC_ADMIN_EMAIL")
+    except NotifyError as exc:
+        log.error("notify: %s Admin notes are not sent.", exc)
+        return None
+
+
+def mailer(app: Flask) -> Mailer:
+    """The app's mailer, made on first use and kept for the process (it caches Gmail's token)."""
+    from scc.notify.mail import mailer_for
+
+    found: Mailer | None = app.extensions.get("scc.mailer")
+    if found is None:
+        found = mailer_for(app.config)
+        app.extensions["scc.mailer"] = found
+    return found
+
+
+def _time_left_ms(context: Any) -> float:  # milliseconds; unbounded outside Lambda
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    return remaining() if callable(remaining) else math.inf
+
+
+def process(app: Flask, records: list[dict[str, Any]], context: Any) -> list[str]:
+    """Send what each record calls for; return the sequence numbers of records to retry."""
+    from scc.notify.notices import from_record, record_keys
+
+    store, admin, render = get_store(), _admin(app), _render(app)
+    failed: list[str] = []
+    for record in records:
+        seq = str((record.get("dynamodb") or {}).get("SequenceNumber", ""))
+        eid, crew_id = record_keys(record)
+        where = f"eid={eid} crew_id={crew_id} seq={seq}"
+        if _time_left_ms(context) < RESERVE_MS:
+            log.warning("notify: out of time before %s; left for Lambda to retry", where)
+            failed.append(seq)
+            continue
+        try:
+            notices = from_record(record, admin=admin, render=render)
+        except Exception:
+            log.exception("notify: could not read the record %s; it will be retried", where)
+            failed.append(seq)
+            continue
+        results = [_deliver(app, store, eid, notice, where) for notice in notices]
+        if not all(results):
+            failed.append(seq)
+    return failed
+
+
+def _deliver(app: Flask, store: Store, eid: str, notice: Notice, where: str) -> bool:
+    """Send one notice unless it was sent before; False when it should be retried."""
+    from scc.notify.message import NotifyError
+
+    message = notice.message
+    if _already_sent(store, eid, notice):
+        log.info("notify: %s to %s was already sent (%s)", notice.kind, message.to, where)
+        return True
+    try:
+        sent_as = mailer(app).send(message)
+    except NotifyError as exc:
+        outcome = " and will not be retried" if exc.permanent else ", to be retried"
+        log.error(
+            "notify: %s to %s (%r) failed%s: %s (%s, key %s)",
+            notice.kind,
+            message.to,
+            message.subject,
+            outcome,
+            exc,
+            where,
+            notice.key,
+        )
+        return exc.permanent  # a permanent failure is done with; a passing one comes back
+    except Exception:  # a bug must not stop the other records either
+        log.exception(
+            "notify: %s to %s failed, to be retried (%s, key %s)",
+            notice.kind,
+            message.to,
+            where,
+            notice.key,
+        )
+        return False
+    log.info(
+        "notify: sent %s to %s: %r (%s, id %s)",
+        notice.kind,
+        message.to,
+        message.subject,
+        where,
+        sent_as,
+    )
+    _mark_sent(store, eid, notice)
+    return True
+
+
+def _marker_key(eid: str, notice: Notice) -> dict[str, str]:
+    return {"eid": eid, "crew_id": MARKER_PREFIX + notice.key}
+
+
+def _already_sent(store: Store, eid: str, notice: Notice) -> bool:
+    try:
+        return store.get(_marker_key(eid, notice)) is not None
+    except StoreError as exc:  # unsure: sending twice beats not sending
+        log.warning("notify: could not check whether %s was sent: %s", notice.key, exc)
+        return False
+
+
+def _mark_sent(store: Store, eid: str, notice: Notice) -> None:
+    expires = int((clock.now() + MARKER_TTL).timestamp())
+    try:
+        store.put({**_marker_key(eid, notice), TTL_ATTRIBUTE: expires})
+    except StoreError as exc:
+        log.warning(
+            "notify: sent %s but could not record it (a retry may send it again): %s",
+            notice.key,
+            exc,
+        )

@@ -1,0 +1,187 @@
+"""Log Payment: the modal, the ledger writes, the history, voids, and payment-cleared answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
+
+from scc import eventids, paylinks, validation
+from scc.auth.guard import login_required, signed_in_crew
+from scc.errors import Invalid, NotFound
+from scc.models import METHOD_LABELS, Event
+from scc.money import fmt, parse_amount
+from scc.payments import ledger
+from scc.store import get_store
+from scc.web.cards import event_id_from_url, patron_json, payment_json, render_card
+from scc.web.forms import payload
+from scc.web.htmx import is_htmx, trigger
+
+bp = Blueprint("payments", __name__, template_folder="templates")
+
+
+@bp.app_template_global()
+def pay_link(event_id: str, patron_id: str) -> str:
+    """The personal payment link crew copy from the card and send to a patron.
+
+    It is a path: behind CloudFront the Lambda sees its own host, not the public one, so the
+    browser (app.js, [data-copy]) makes it absolute against the page's own address."""
+    token = paylinks.issue(current_app.config["SECRET_KEY"], event_id, patron_id)
+    return url_for("waivers.payment", eid=event_id, p=token)
+
+
+def _event(eid: str) -> Event:
+    return get_store().get_event(event_id_from_url(eid))
+
+
+@bp.get("/api/events/<eid>/payment-modal")
+@login_required
+def payment_modal(eid: str) -> Any:
+    """The Log Payment dialog, with a fresh idempotency key each time it opens."""
+    return render_template(
+        "payments/_modal.html",
+        event=_event(eid),
+        methods=METHOD_LABELS,
+        key=ledger.new_key(),
+        crew_id=signed_in_crew(),
+    )
+
+
+def _log(event_id: str, data: dict[str, Any]) -> Any:
+    g.error_target = "#payment-error"  # 422s show inside the modal, where the crew member is
+    patron_id = data.get("patron_id")
+    if not isinstance(patron_id, str) or not patron_id.strip():
+        raise Invalid("Choose the patron who paid.", "patron_id")
+    amount = parse_amount(data.get("amount"))
+    method = ledger.check_method(data.get("method"))
+    notes = validation.text(
+        data.get("notes"), "notes", "The note", max_len=280, required=False, multiline=True
+    )
+    key = request.headers.get("Idempotency-Key") or data.get("idempotency_key")
+    payment = ledger.new_payment(
+        patron_id=patron_id.strip(),
+        amount=amount,
+        method=method,
+        notes=notes,
+        logged_by=signed_in_crew(),
+        payment_id=None if key in (None, "") else ledger.check_key(key),
+    )
+    logged = ledger.log_payment(get_store(), event_id, payment)
+    event, pay = logged.event, logged.payment
+    if is_htmx():
+        verb = "Already recorded" if logged.replayed else "Recorded"
+        response = render_card(event)
+        trigger(
+            response,
+            "scc:toast",
+            f"{verb} ${fmt(pay.amount)} {METHOD_LABELS[pay.method]} from "
+            f"{event.name_of(pay.patron_id)}.",
+        )
+        return trigger(response, "scc:close-modal")
+    response = jsonify(
+        {
+            "event_id": event.event_id,
+            "payment": payment_json(pay),
+            "paid_total": fmt(event.paid_total),
+            "balance_due": fmt(event.balance_due),
+            "payment_cleared": event.payment_cleared,
+            "replayed": logged.replayed,
+        }
+    )
+    response.status_code = 201
+    return response
+
+
+@bp.post("/api/events/<eid>/payment-log")
+@login_required
+def log_for_event(eid: str) -> Any:
+    """Log a payment on the trip in the URL."""
+    return _log(event_id_from_url(eid), payload())
+
+
+@bp.post("/api/payment/log")
+@login_required
+def log_with_event_in_body() -> Any:
+    """Log a payment; the trip's id comes in the body."""
+    data = payload()
+    return _log(eventids.check(str(data.get("event_id") or ""), field="event_id"), data)
+
+
+def _cleared_json(event: Event, patron_id: str | None) -> dict[str, Any]:
+    if patron_id is None:
+        return {
+            "event_id": event.event_id,
+            "patron_id": None,
+            "cleared": event.payment_cleared,
+            "amount_due": fmt(event.total),
+            "amount_paid": fmt(event.paid_total),
+            "balance_due": fmt(event.balance_due),
+            "payments": [payment_json(p) for p in event.payments],
+        }
+    patron = event.patron(patron_id)
+    if patron is None:
+        raise NotFound(f"There is no patron {patron_id} on this event.")
+    balance = patron_json(event, patron)
+    return {
+        "event_id": event.event_id,
+        "patron_id": patron_id,
+        **{k: balance[k] for k in ("cleared", "amount_due", "amount_paid", "balance_due")},
+        "payments": [payment_json(p) for p in event.payments_of(patron_id)],
+    }
+
+
+@bp.get("/api/events/<eid>/pay-links")
+@login_required
+def pay_links(eid: str) -> Any:
+    """A dialog with each patron's personal payment link, to copy and text to them."""
+    return render_template("payments/_pay_links.html", event=_event(eid))
+
+
+@bp.get("/api/events/<eid>/payments")
+@login_required
+def history(eid: str) -> Any:
+    """The trip's payments, oldest first, voided ones struck through: a dialog or JSON."""
+    event = _event(eid)
+    if is_htmx():
+        return render_template("payments/_history.html", event=event, methods=METHOD_LABELS)
+    return jsonify(
+        {"event_id": event.event_id, "payments": [payment_json(p) for p in event.payments]}
+    )
+
+
+@bp.get("/api/events/<eid>/payment-cleared")
+@login_required
+def payment_cleared(eid: str) -> Any:
+    """Whether one patron (patron_id=...) or the whole trip has paid in full."""
+    data = _cleared_json(_event(eid), request.args.get("patron_id") or None)
+    if is_htmx():
+        return render_template("payments/_cleared.html", data=data)
+    return jsonify(data)
+
+
+@bp.get("/api/events/<eid>/payments/<payment_id>/void")
+@login_required
+def void_modal(eid: str, payment_id: str) -> Any:
+    """The dialog asking why a payment is being voided."""
+    event = _event(eid)
+    return render_template(
+        "payments/_void_modal.html",
+        event=event,
+        payment=ledger.find_payment(event, payment_id),
+        methods=METHOD_LABELS,
+    )
+
+
+@bp.post("/api/events/<eid>/payments/<payment_id>/void")
+@login_required
+def void(eid: str, payment_id: str) -> Any:
+    """Void a payment with a reason; it stays on record, struck through, and totals drop."""
+    g.error_target = "#void-error"
+    event_id = event_id_from_url(eid)
+    reason = validation.text(payload().get("reason"), "reason", "The reason", max_len=200)
+    event = ledger.void_payment(get_store(), event_id, payment_id, reason, signed_in_crew())
+    response = render_card(event)
+    if is_htmx():
+        trigger(response, "scc:toast", "Payment voided.")
+        trigger(response, "scc:close-modal")
+    return response

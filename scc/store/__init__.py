@@ -1,0 +1,301 @@
+"""DynamoDB in one place: the lazily created client, every request the app makes, and
+ClientError turned into the app's own exceptions. Items are translated in scc.store.items; the
+table's spec is in scc.store.tables; the writes' expressions in scc.store.changes."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+from flask import Flask, current_app
+
+from scc.errors import Conflict, NotFound, StoreError
+from scc.models import Event
+from scc.store import changes, tables
+from scc.store.changes import Change
+from scc.store.items import (
+    BOARD_PK,
+    BY_DATE_INDEX,
+    CARD_ATTRIBUTES,
+    crew_item,
+    deserialize,
+    event_from_item,
+    event_key,
+    event_to_item,
+    serialize,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+DEFAULT_TABLE = "shipcaptaincrew-events"
+DEFAULT_REGION = "us-west-2"
+WHEN = ("upcoming", "today", "past", "all")
+BOARD_LIMIT = 200
+BUSY_CODES = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "TransactionConflictException",
+}
+
+
+@functools.cache
+def dynamodb_client(endpoint_url: str | None = None) -> DynamoDBClient:
+    """Create the DynamoDB client once per process (never at import: cold start, and moto)."""
+    import boto3
+    from botocore.config import Config
+
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    config = Config(
+        connect_timeout=2, read_timeout=5, retries={"max_attempts": 3, "mode": "standard"}
+    )
+    return boto3.session.Session().client(
+        "dynamodb", region_name=region or DEFAULT_REGION, endpoint_url=endpoint_url, config=config
+    )
+
+
+class ConditionFailed(Exception):
+    """A conditional write did not apply; carries the item as it was, when DynamoDB returned it."""
+
+    def __init__(self, item: dict[str, Any] | None) -> None:
+        super().__init__("condition failed")
+        self.item = item
+
+    @property
+    def event(self) -> Event | None:
+        """The trip as it was, for a refused write of a trip's record (None: there is none)."""
+        return event_from_item(self.item) if self.item else None
+
+
+class Store:
+    """The events table, reached through one boto3 client."""
+
+    def __init__(self, table: str, endpoint_url: str | None = None) -> None:
+        self.table = table
+        self.endpoint_url = endpoint_url
+
+    @functools.cached_property
+    def client(self) -> DynamoDBClient:
+        return dynamodb_client(self.endpoint_url)
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Turn DynamoDB's failures into the app's exceptions."""
+        try:
+            yield
+        except ClientError as exc:
+            error = exc.response.get("Error", {})
+            code = error.get("Code", "")
+            if code == "ConditionalCheckFailedException":
+                raw: Any = exc.response.get("Item")
+                raise ConditionFailed(deserialize(raw) if raw else None) from None
+            if code == "TransactionCanceledException":
+                reasons = exc.response.get("CancellationReasons", [])
+                if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons):
+                    raw = next((r.get("Item") for r in reasons if r.get("Item")), None)
+                    raise ConditionFailed(deserialize(raw) if raw else None) from None
+            if code == "ResourceNotFoundException":
+                raise StoreError(
+                    f"The table {self.table} does not exist yet; run `scc init-db`."
+                ) from None
+            if code in BUSY_CODES:
+                raise StoreError("The database is busy right now; please try again.") from None
+            raise StoreError("The database could not do that just now; please try again.") from exc
+        except BotoCoreError as exc:
+            raise StoreError("The database could not be reached; please try again.") from exc
+
+    def call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
+        """Run one DynamoDB operation on this table's client."""
+        with self._errors():
+            result: dict[str, Any] = getattr(self.client, operation)(**kwargs)
+        return result
+
+    def _pages(self, operation: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        """Every item of a Query or Scan, page by page, with boto3's paginator."""
+        paginator = self.client.get_paginator(operation)  # type: ignore[call-overload]
+        with self._errors():
+            for page in paginator.paginate(TableName=self.table, **kwargs):
+                yield from map(deserialize, page.get("Items", []))
+
+    # --- the table -------------------------------------------------------------------------------
+
+    def create_table(self) -> bool:
+        """Create the table, its index and its stream if missing; True when it was created."""
+        return tables.create(self.client, self.table)
+
+    def ensure_stream(self) -> str:
+        """Turn on the stream notifications read, on a table made before them."""
+        return tables.ensure_stream(self.client, self.table)
+
+    # --- items -----------------------------------------------------------------------------------
+
+    def get(self, key: Mapping[str, str]) -> dict[str, Any] | None:
+        """One item by key (consistent), or None."""
+        result = self.call(
+            "get_item", TableName=self.table, Key=serialize(key), ConsistentRead=True
+        )
+        return deserialize(result["Item"]) if "Item" in result else None
+
+    def get_many(
+        self, keys: Iterable[Mapping[str, str]], *, complete: bool = False
+    ) -> dict[tuple[str, str], dict[str, Any]]:
+        """These items in one consistent BatchGetItem (at most 100 keys), by (eid, crew_id).
+        complete: refuse (StoreError) when DynamoDB leaves some keys unread under load."""
+        wanted = [serialize(k) for k in {(k["eid"], k["crew_id"]): k for k in keys}.values()]
+        result = self.call(
+            "batch_get_item", RequestItems={self.table: {"Keys": wanted, "ConsistentRead": True}}
+        )
+        if complete and result.get("UnprocessedKeys"):
+            raise StoreError("The database is busy right now; please try again.")
+        items = map(deserialize, result.get("Responses", {}).get(self.table, []))
+        return {(i["eid"], i["crew_id"]): i for i in items}
+
+    def put(self, item: Mapping[str, Any], *, new: bool = False) -> None:
+        """Write an item whole; new: only if no item has its key (else ConditionFailed)."""
+        condition = {"ConditionExpression": "attribute_not_exists(eid)"} if new else {}
+        self.call("put_item", TableName=self.table, Item=serialize(item), **condition)
+
+    def delete(self, key: Mapping[str, str]) -> None:
+        self.call("delete_item", TableName=self.table, Key=serialize(key))
+
+    def collection(self, eid: str, prefix: str) -> Iterator[dict[str, Any]]:
+        """The items of one partition whose sort key starts with prefix, in order."""
+        yield from self._pages(
+            "query",
+            KeyConditionExpression="eid = :e AND begins_with(crew_id, :p)",
+            ExpressionAttributeValues=serialize({":e": eid, ":p": prefix}),
+            ConsistentRead=True,
+        )
+
+    def partition_keys(self) -> Iterator[str]:
+        """Every partition key in the table (a keys-only Scan; for admin tools only)."""
+        yield from (item["eid"] for item in self._pages("scan", ProjectionExpression="eid"))
+
+    # --- writes in several parts ------------------------------------------------------------------
+
+    def put_request(self, item: Mapping[str, Any], *, new: bool = False) -> dict[str, Any]:
+        """A Put for transact(); new: only if no item has its key."""
+        put: dict[str, Any] = {"TableName": self.table, "Item": serialize(item)}
+        if new:
+            put["ConditionExpression"] = "attribute_not_exists(eid)"
+        return {"Put": put}
+
+    def delete_request(self, key: Mapping[str, str]) -> dict[str, Any]:
+        return {"Delete": {"TableName": self.table, "Key": serialize(key)}}
+
+    def update_request(self, key: Mapping[str, str], change: Change) -> dict[str, Any]:
+        """An Update of any item (a counter, …) for transact() or update()."""
+        return {"Update": {"TableName": self.table, "Key": serialize(key), **change.request()}}
+
+    def update(self, key: Mapping[str, str], change: Change) -> dict[str, Any]:
+        """Apply a change to an item; the item as it is after."""
+        params = self.update_request(key, change)["Update"]
+        result = self.call("update_item", **params, ReturnValues="ALL_NEW")
+        return deserialize(result["Attributes"])
+
+    def transact(self, writes: list[dict[str, Any]]) -> None:
+        """All of these writes, or none (ConditionFailed when one's condition fails)."""
+        self.call("transact_write_items", TransactItems=writes)
+
+    # --- trips -----------------------------------------------------------------------------------
+
+    def get_event(self, event_id: str) -> Event:
+        """Read one trip's record; NotFound when there is none."""
+        item = self.get(event_key(event_id))
+        if item is None:
+            raise NotFound(f"There is no event {event_id}.")
+        return event_from_item(item)
+
+    def event_update(self, event_id: str, change: Change) -> dict[str, Any]:
+        """The Update of a trip's record that `change` makes, with what every such write adds: the
+        record must exist, and its version (rev) goes up by one. For update_event or transact."""
+        return self.update_request(event_key(event_id), change.on_trip())
+
+    def update_event(self, event_id: str, change: Change) -> Event:
+        """Apply one change to a trip's record: one conditional UpdateItem that also bumps the
+        version. Answers the trip as it is now; ConditionFailed carries it as it was."""
+        params = self.event_update(event_id, change)["Update"]
+        result = self.call(
+            "update_item",
+            **params,
+            ReturnValues="ALL_NEW",
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
+        )
+        return event_from_item(deserialize(result["Attributes"]))
+
+    def create_event(self, event: Event) -> Event:
+        """Store a new trip and its crew assignments in one transaction; Conflict when the id is
+        taken."""
+        writes = [self.put_request(event_to_item(event), new=True)]
+        writes += [self.put_request(crew_item(event, c)) for c in event.crew]
+        try:
+            self.transact(writes)
+        except ConditionFailed:
+            raise Conflict(
+                f"An event with id {event.event_id} already exists.", "event_id"
+            ) from None
+        return event
+
+    def replace_event(self, old: Event, new: Event) -> Event:
+        """Write an edited trip if nobody changed it since `old` was read (its rev), with its crew
+        assignments, in one transaction."""
+        writes = [self.event_update(old.event_id, changes.edit(old, new))]
+        kept = {c.crew_id: c for c in new.crew}
+        writes += [
+            self.delete_request({"eid": old.event_id, "crew_id": c.crew_id})
+            for c in old.crew
+            if c.crew_id not in kept
+        ]
+        writes += [self.put_request(crew_item(new, c)) for c in new.crew if c not in old.crew]
+        try:
+            self.transact(writes)
+        except ConditionFailed:
+            raise Conflict(
+                "Someone changed this event meanwhile; reload it and try again."
+            ) from None
+        return replace(new, rev=old.rev + 1)
+
+    def board(self, when: str, today: str) -> list[Event]:
+        """The board: one Query on the by-date index (never a Scan), reading what cards show."""
+        names = {"#b": "board", "#s": "board_sk"}
+        values: dict[str, Any] = {":b": BOARD_PK}
+        condition = "#b = :b"
+        if when == "upcoming":
+            condition += " AND #s >= :d"
+            values[":d"] = today
+        elif when == "today":
+            condition += " AND begins_with(#s, :d)"
+            values[":d"] = today + "#"
+        elif when == "past":
+            condition += " AND #s < :d"
+            values[":d"] = today
+        shown = {f"#a{n}": name for n, name in enumerate(CARD_ATTRIBUTES)}
+        result = self.call(
+            "query",
+            TableName=self.table,
+            IndexName=BY_DATE_INDEX,
+            KeyConditionExpression=condition,
+            ProjectionExpression=", ".join(shown),
+            ExpressionAttributeNames={**names, **shown},
+            ExpressionAttributeValues=serialize(values),
+            ScanIndexForward=when != "past",
+            Limit=BOARD_LIMIT,
+        )
+        return [event_from_item(deserialize(item)) for item in result.get("Items", [])]
+
+
+def init_app(app: Flask) -> None:
+    """Give the app its Store (the client itself is made on first use)."""
+    app.extensions["scc.store"] = Store(app.config["TABLE"], app.config.get("DYNAMODB_ENDPOINT"))
+
+
+def get_store() -> Store:
+    """The current app's Store."""
+    store: Store = current_app.extensions["scc.store"]
+    return store

@@ -1,0 +1,241 @@
+"""Key formats, and the one translator between DynamoDB items and SCC's dataclasses.
+
+Items are typed with boto3's own TypeSerializer and read back with its TypeDeserializer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import asdict
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from scc.errors import NotFound
+from scc.models import CrewMember, Event, Minor, Patron, Payment, Waiver
+from scc.money import ZERO, to_cents
+
+# Reserved sort keys start with "#", which crew ids cannot contain.
+EVENT_SK = "#event"
+WAIVER_SK_PREFIX = "#waiver#"
+BOARD_PK = "events"
+BY_DATE_INDEX = "by-date"
+TTL_ATTRIBUTE = "ttl"
+# patron_due holds each patron's headroom for the conditional payment write; a patron without a
+# share gets this sentinel, so the same condition (headroom >= amount) works for everyone.
+NO_SHARE_HEADROOM = Decimal("1000000000000.00")
+# What a card shows: the board's Query reads only these (payments, their index and the
+# headroom map stay behind).
+CARD_ATTRIBUTES = (
+    "eid",
+    "date",
+    "title",
+    "total",
+    "patrons",
+    "crew",
+    "patron_paid",
+    "payment_amount",
+    "payment_timestamp",
+    "payment_logged_by",
+    "waivers_signed",
+    "rev",
+)
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+_WAIVER_ID = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z-([0-9a-f]{12})")
+
+
+def serialize(item: Mapping[str, Any]) -> dict[str, Any]:
+    """Python values as DynamoDB types them (Decimal for numbers; floats are refused)."""
+    return {k: _serializer.serialize(v) for k, v in item.items()}
+
+
+def deserialize(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _deserializer.deserialize(v) for k, v in item.items()}
+
+
+def event_key(event_id: str) -> dict[str, str]:
+    return {"eid": event_id, "crew_id": EVENT_SK}
+
+
+def board_sort_key(event_date: str, event_id: str) -> str:
+    return f"{event_date}#{event_id}"
+
+
+def _drop_none(value: Any) -> Any:
+    """Leave out None values (recursively), so DynamoDB never stores NULLs we did not mean."""
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value]
+    return value
+
+
+# --- trips -------------------------------------------------------------------------------------
+
+
+def event_to_item(event: Event) -> dict[str, Any]:
+    """A new trip's record (python values; the store types them)."""
+    shares = {p.patron_id: p.amount_due for p in event.patrons if p.amount_due is not None}
+    item = {
+        **event_key(event.event_id),
+        "board": BOARD_PK,
+        "board_sk": board_sort_key(event.date, event.event_id),
+        "date": event.date,
+        "title": event.title,
+        "total": to_cents(event.total),
+        "patrons": [patron_to_map(p) for p in event.patrons],
+        "crew": [asdict(c) for c in event.crew],
+        # The ledger: payments by patron, then payment id. payment_index maps a payment id to its
+        # patron so the idempotency key is unique across the trip; patron_due is each patron's
+        # headroom, so one conditional UpdateItem can refuse an overpayment (scc.store.trips).
+        "payments": {
+            p.patron_id: {
+                pay.payment_id: payment_to_map(pay) for pay in event.payments_of(p.patron_id)
+            }
+            for p in event.patrons
+        },
+        "payment_index": {pay.payment_id: pay.patron_id for pay in event.payments},
+        "patron_paid": {p.patron_id: event.paid_by(p.patron_id) for p in event.patrons},
+        "patron_due": {
+            p.patron_id: to_cents(shares[p.patron_id] - event.paid_by(p.patron_id))
+            if p.patron_id in shares
+            else NO_SHARE_HEADROOM
+            for p in event.patrons
+        },
+        "payment_amount": to_cents(event.paid_total),
+        "balance_due": event.balance_due,
+        # Stored for readers of the table other than this app (reports, exports, the old
+        # Events table's consumers), which read it rather than compare amounts themselves.
+        "payment_cleared": event.payment_cleared,
+        "payment_timestamp": event.payment_timestamp,
+        "payment_logged_by": event.payment_logged_by,
+        "waivers_signed": event.waivers_signed,
+        "rev": event.rev,
+        "created_at": event.created_at,
+    }
+    result: dict[str, Any] = _drop_none(item)
+    return result
+
+
+def crew_item(event: Event, member: CrewMember) -> dict[str, Any]:
+    """A crew member's assignment to a trip: an item in the trip's collection, keyed by crew id."""
+    return {
+        "eid": event.event_id,
+        "crew_id": member.crew_id,
+        "role": member.role,
+        "date": event.date,
+    }
+
+
+def patron_to_map(patron: Patron) -> dict[str, Any]:
+    """A manifest entry as stored (money in cents, nothing for what is unknown)."""
+    due = None if patron.amount_due is None else to_cents(patron.amount_due)
+    result: dict[str, Any] = _drop_none({**asdict(patron), "amount_due": due})
+    return result
+
+
+def payment_to_map(payment: Payment) -> dict[str, Any]:
+    """The stored form of a payment (its ids are the map keys above it)."""
+    data = {k: v for k, v in asdict(payment).items() if k not in ("payment_id", "patron_id")}
+    result: dict[str, Any] = _drop_none({**data, "amount": to_cents(payment.amount)})
+    return result
+
+
+def payment_from_map(patron_id: str, payment_id: str, data: Mapping[str, Any]) -> Payment:
+    return Payment(
+        payment_id=payment_id,
+        patron_id=patron_id,
+        amount=to_cents(data["amount"]),
+        method=data["method"],
+        timestamp=data["timestamp"],
+        logged_by=data["logged_by"],
+        notes=data.get("notes", ""),
+        voided=bool(data.get("voided", False)),
+        voided_by=data.get("voided_by"),
+        voided_at=data.get("voided_at"),
+        void_reason=data.get("void_reason"),
+    )
+
+
+def event_from_item(item: Mapping[str, Any]) -> Event:
+    """A trip from its stored record (whole, or the board's projection of it)."""
+    payments = [
+        payment_from_map(patron_id, payment_id, data)
+        for patron_id, entries in item.get("payments", {}).items()
+        for payment_id, data in entries.items()
+    ]
+    payments.sort(key=lambda p: (p.timestamp, p.payment_id))
+    return Event(
+        event_id=item["eid"],
+        date=item["date"],
+        title=item.get("title", ""),
+        total=to_cents(item.get("total", ZERO)),
+        patrons=[
+            Patron(
+                patron_id=p["patron_id"],
+                name=p["name"],
+                email=p.get("email"),
+                phone=p.get("phone"),
+                amount_due=None if p.get("amount_due") is None else to_cents(p["amount_due"]),
+            )
+            for p in item.get("patrons", [])
+        ],
+        crew=[CrewMember(crew_id=c["crew_id"], role=c["role"]) for c in item.get("crew", [])],
+        payments=payments,
+        paid_total=to_cents(item.get("payment_amount", ZERO)),
+        patron_paid={k: to_cents(v) for k, v in item.get("patron_paid", {}).items()},
+        payment_timestamp=item.get("payment_timestamp"),
+        payment_logged_by=item.get("payment_logged_by"),
+        waivers_signed=int(item.get("waivers_signed", 0)),
+        rev=int(item.get("rev", 0)),
+        created_at=item.get("created_at"),
+    )
+
+
+# --- signed waivers ----------------------------------------------------------------------------
+
+
+def waiver_sort_key(waiver_id: str) -> str:
+    """`20261121T223714123Z-a1b2c3d4e5f6` -> `#waiver#2026-11-21T22:37:14.123Z#a1b2c3d4e5f6`."""
+    m = _WAIVER_ID.fullmatch(waiver_id)
+    if m is None:
+        raise NotFound("There is no such waiver.")
+    return f"{WAIVER_SK_PREFIX}{m[1]}-{m[2]}-{m[3]}T{m[4]}:{m[5]}:{m[6]}.{m[7]}Z#{m[8]}"
+
+
+def waiver_fields(w: Waiver) -> dict[str, Any]:
+    """A waiver's fields as plain values (minors as a list of maps), for items and JSON."""
+    return asdict(w) | {"minors": [asdict(m) for m in w.minors]}
+
+
+def waiver_to_item(w: Waiver) -> dict[str, Any]:
+    data = waiver_fields(w)
+    del data["event_id"]
+    if not w.phone:
+        del data["phone"]
+    return {"eid": w.event_id, "crew_id": waiver_sort_key(w.waiver_id), **data}
+
+
+def waiver_from_item(item: Mapping[str, Any]) -> Waiver:
+    return Waiver(
+        event_id=item["eid"],
+        waiver_id=item["waiver_id"],
+        signed_at=item["signed_at"],
+        full_name=item["full_name"],
+        email=item.get("email", ""),
+        phone=item.get("phone"),
+        date_of_birth=item.get("date_of_birth", ""),
+        emergency_contact_name=item.get("emergency_contact_name", ""),
+        emergency_contact_phone=item.get("emergency_contact_phone", ""),
+        minors=tuple(Minor(m["name"], m["date_of_birth"]) for m in item.get("minors", [])),
+        agreed=bool(item.get("agreed", False)),
+        signature=item.get("signature", ""),
+        waiver_version=item.get("waiver_version", ""),
+        text_sha256=item.get("text_sha256", ""),
+        text_context={str(k): str(v) for k, v in item.get("text_context", {}).items()},
+        ip=item.get("ip", ""),
+        user_agent=item.get("user_agent", ""),
+    )

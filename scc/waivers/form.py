@@ -1,0 +1,157 @@
+"""The waiver form's rules, as plain functions: raw form values in, a clean Signer or every
+field's message out (Invalid.errors). No Flask here; the view passes the values in."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from scc import validation
+from scc.errors import Invalid
+from scc.models import Minor, Signer
+from scc.validation import FieldErrors
+
+MAX_MINORS = 10
+ADULT_AGE = 18
+EARLIEST_BIRTH = date(1900, 1, 1)
+NAME_MAX = 80
+AGREED = {"on", "yes", "true", "1"}
+
+
+def age_on(born: date, day: date) -> int:
+    """Whole years between a birth date and a day (a Feb 29 birthday counts from Mar 1)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def birth_date(value: Any, field: str, label: str, today: date) -> date:
+    """A real, plausible date of birth: not in the future, not before 1900."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise Invalid(f"{label} is required.", field)
+    born = validation.day(value, field, label)
+    if born > today:
+        raise Invalid(f"{label} can't be in the future.", field)
+    if born < EARLIEST_BIRTH:
+        raise Invalid(f"{label} must be after 1900; please check the year.", field)
+    return born
+
+
+def phone_number(value: Any, field: str, label: str) -> str:
+    """A required phone number, with a message that names which one is missing."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise Invalid(f"{label} is required.", field)
+    number = validation.phone(value, field, required=True)
+    assert number is not None  # noqa: S101 - required=True never returns None
+    return number
+
+
+def same_name(a: str, b: str) -> bool:
+    """Compare a typed signature with the name, ignoring case and spacing."""
+
+    def norm(s: str) -> str:
+        return " ".join(s.split()).casefold()
+
+    return norm(a) == norm(b)
+
+
+def minor_rows(names: list[str], dobs: list[str]) -> list[tuple[str, str]]:
+    """Pair the repeated minor_name / minor_dob fields; rows left wholly blank are dropped."""
+    width = max(len(names), len(dobs))
+    names = names + [""] * (width - len(names))
+    dobs = dobs + [""] * (width - len(dobs))
+    return [(n, d) for n, d in zip(names, dobs, strict=True) if n.strip() or d.strip()]
+
+
+def _minor(
+    row: int, name: str, dob: str, trip: date, today: date, errors: FieldErrors
+) -> Minor | None:
+    label = f"Child {row}"
+    clean = errors.take(
+        f"minor_name_{row}",
+        lambda: validation.text(name, f"minor_name_{row}", f"{label}'s name", max_len=NAME_MAX),
+    )
+    born = errors.take(
+        f"minor_dob_{row}",
+        lambda: birth_date(dob, f"minor_dob_{row}", f"{label}'s date of birth", today),
+    )
+    if born is not None and age_on(born, trip) >= ADULT_AGE:
+        errors.messages.setdefault(
+            f"minor_dob_{row}",
+            f"{clean or label} is 18 or older on the trip date and must sign their own waiver.",
+        )
+        return None
+    if clean is None or born is None:
+        return None
+    return Minor(clean, born.isoformat())
+
+
+def signer(
+    form: Mapping[str, Any], minors: list[tuple[str, str]], *, trip: date, today: date
+) -> Signer:
+    """Check the whole form at once; Invalid carries a message for every field at fault."""
+    errors = FieldErrors()
+
+    def text(field: str, label: str) -> str | None:
+        return errors.take(
+            field, lambda: validation.text(form.get(field), field, label, max_len=NAME_MAX)
+        )
+
+    full_name = text("full_name", "Your full name")
+    email = errors.take(
+        "email", lambda: validation.email(form.get("email"), "email", required=True)
+    )
+    phone = errors.take("phone", lambda: validation.phone(form.get("phone"), "phone"))
+    born = errors.take(
+        "date_of_birth",
+        lambda: birth_date(form.get("date_of_birth"), "date_of_birth", "Your date of birth", today),
+    )
+    if born is not None and age_on(born, trip) < ADULT_AGE:
+        errors.messages["date_of_birth"] = (
+            "You must be 18 or older on the trip date to sign. A parent or guardian signs "
+            "for anyone younger, naming them under Children."
+        )
+    contact = text("emergency_contact_name", "The emergency contact's name")
+    contact_phone = errors.take(
+        "emergency_contact_phone",
+        lambda: phone_number(
+            form.get("emergency_contact_phone"),
+            "emergency_contact_phone",
+            "The emergency contact's phone number",
+        ),
+    )
+    if str(form.get("agree") or "").strip().lower() not in AGREED:
+        errors.messages["agree"] = "Please tick the box to agree to the waiver."
+    signature = text("signature", "Your signature")
+    if signature and full_name and not same_name(signature, full_name):
+        errors.messages["signature"] = "Type your full name exactly as you entered it above."
+    kids: list[Minor] = []
+    if len(minors) > MAX_MINORS:
+        errors.messages["minors"] = (
+            f"One waiver can name at most {MAX_MINORS} children; sign again for the others."
+        )
+    else:
+        for row, (name, dob) in enumerate(minors, start=1):
+            kid = _minor(row, name, dob, trip, today, errors)
+            if kid is not None:
+                kids.append(kid)
+    errors.raise_if_any()
+    assert full_name and email and born and contact and contact_phone and signature  # noqa: S101
+    return Signer(
+        full_name,
+        email,
+        phone,
+        born.isoformat(),
+        contact,
+        contact_phone,
+        tuple(kids),
+        " ".join(signature.split()),
+    )
+
+
+_NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def nonce(value: Any) -> str | None:
+    """The form's one-time id (guards against double submits), when well formed."""
+    return value if isinstance(value, str) and _NONCE.fullmatch(value) else None

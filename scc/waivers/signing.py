@@ -1,0 +1,148 @@
+"""Signing a waiver, and reading signed waivers back.
+
+A waiver lives in its trip's item collection (partition eid) under the sort key
+`#waiver#<signed_at>#<random>`. It is written once, with a conditional put, in the same
+transaction that counts it on the trip's record; there is no update path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from scc import clock
+from scc.errors import Invalid, NotFound, StoreError, Throttled
+from scc.models import Event, Signer, Waiver
+from scc.store import ConditionFailed, Store, changes, counters
+from scc.store.items import (
+    TTL_ATTRIBUTE,
+    WAIVER_SK_PREFIX,
+    event_from_item,
+    event_key,
+    waiver_from_item,
+    waiver_sort_key,
+    waiver_to_item,
+)
+from scc.waivers.records import build, current_text
+
+SIGN_LIMIT = 10  # signatures per client IP per window
+SIGN_WINDOW = 60 * 60
+RATE_SCOPE = "waiver-ip"
+# One item per submitted form (its one-time id), so a double tap or a resubmit after "back"
+# stores nothing new. Expires through the table's TTL.
+SUBMISSION_PREFIX = "#submission#"
+SUBMISSION_TTL = 2 * 24 * 60 * 60
+TEXT_CHANGED = (
+    "The waiver has been updated since you opened this page. Please read it again before you sign."
+)
+
+
+def writes(store: Store, w: Waiver) -> list[dict[str, Any]]:
+    """The write-once put and the trip's count (which moves its version, so an edit based on an
+    older read fails instead of writing back a stale count)."""
+    return [
+        store.put_request(waiver_to_item(w), new=True),
+        store.event_update(w.event_id, changes.waiver_signed()),
+    ]
+
+
+def save(store: Store, w: Waiver, extra: list[dict[str, Any]] | None = None) -> None:
+    """Store a waiver and count it on its trip: one TransactWriteItems (ConditionFailed)."""
+    store.transact(writes(store, w) + (extra or []))
+
+
+def _submission_key(event_id: str, nonce: str) -> dict[str, str]:
+    return {"eid": event_id, "crew_id": SUBMISSION_PREFIX + nonce}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a submitted form came to: stored, already stored, or refused field by field."""
+
+    event: Event
+    waiver: Waiver | None = None
+    duplicate_of: str | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _read(store: Store, event_id: str, ip: str, nonce: str) -> tuple[Event, Any, str | None]:
+    """One BatchGetItem: the trip, this IP's counter and this form's submission marker."""
+    keys = [event_key(event_id), counters.key(RATE_SCOPE, ip), _submission_key(event_id, nonce)]
+    found = store.get_many(keys, complete=True)
+    event, counter, marker = (found.get((k["eid"], k["crew_id"])) for k in keys)
+    if event is None:
+        raise NotFound(f"There is no trip {event_id}.")
+    return event_from_item(event), counters.live(counter), marker["waiver_id"] if marker else None
+
+
+def submit(
+    store: Store,
+    event_id: str,
+    *,
+    ip: str,
+    nonce: str,
+    check: Callable[[Event], Signer],
+    user_agent: str,
+    shown_sha256: str | None = None,
+) -> Outcome:
+    """Sign: one read (trip, IP counter, form marker), then one transaction. A race that cancels
+    the transaction (another signature from this IP, the trip deleted) is re-read once.
+
+    `shown_sha256` is the hash of the text the form showed; if the text has changed since (the
+    trip was renamed, a new version went live) the patron is asked to read it again.
+    """
+    for _ in range(2):
+        event, count, earlier = _read(store, event_id, ip, nonce)
+        if count is not None and count.hits >= SIGN_LIMIT:
+            minutes = (count.retry_after() + 59) // 60
+            wait = "1 minute" if minutes == 1 else f"{minutes} minutes"
+            raise Throttled(
+                "Too many waivers have been signed from this connection in the last "
+                f"hour. Please try again in {wait}.",
+                count.retry_after(),
+            )
+        if earlier is not None:
+            return Outcome(event, duplicate_of=earlier)
+        errors: dict[str, str] = {}
+        try:
+            signer = check(event)
+        except Invalid as exc:
+            errors = dict(exc.errors)
+        text = current_text(event)
+        if shown_sha256 is not None and shown_sha256 != text[1]:
+            errors = {"waiver_text": TEXT_CHANGED, **errors}
+        if errors:
+            return Outcome(event, errors=errors)
+        waiver = build(event, signer, ip=ip, user_agent=user_agent, text=text)
+        expires = int((clock.now() + timedelta(seconds=SUBMISSION_TTL)).timestamp())
+        marker = {
+            **_submission_key(event_id, nonce),
+            "waiver_id": waiver.waiver_id,
+            TTL_ATTRIBUTE: expires,
+        }
+        extra = [
+            counters.hit_request(
+                store, RATE_SCOPE, ip, window=SIGN_WINDOW, limit=SIGN_LIMIT, seen=count
+            ),
+            store.put_request(marker, new=True),
+        ]
+        try:
+            save(store, waiver, extra)
+        except ConditionFailed:
+            continue
+        return Outcome(event, waiver=waiver)
+    raise StoreError("The waiver could not be saved just now; please try again.")
+
+
+def list_for(store: Store, event_id: str) -> list[Waiver]:
+    """The trip's signed waivers, oldest first (one Query, paged by boto3 if it ever must be)."""
+    return [waiver_from_item(i) for i in store.collection(event_id, WAIVER_SK_PREFIX)]
+
+
+def get(store: Store, event_id: str, waiver_id: str) -> Waiver:
+    item = store.get({"eid": event_id, "crew_id": waiver_sort_key(waiver_id)})
+    if item is None:
+        raise NotFound("There is no such waiver for this trip.")
+    return waiver_from_item(item)

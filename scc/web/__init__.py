@@ -1,0 +1,61 @@
+"""What every blueprint's pages share: template filters and globals, error answers, security
+headers, compression and static files. Request helpers live beside it (forms, htmx, cards)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+
+from scc.money import fmt
+from scc.web import assets, compress, errors, security
+
+# htmx settings (CSP-safe: no eval, no injected indicator styles, no history cache). Error
+# statuses are swapped too: each error response says where it goes (HX-Retarget).
+HTMX_CONFIG = {
+    "allowEval": False,
+    "allowScriptTags": False,
+    "includeIndicatorStyles": False,
+    "historyCacheSize": 0,
+    "selfRequestsOnly": True,
+    "responseHandling": [
+        {"code": "204", "swap": False},
+        {"code": "[23]..", "swap": True},
+        {"code": "[45]..", "swap": True, "error": False},
+        {"code": "...", "swap": False},
+    ],
+}
+
+
+def day_label(value: str) -> str:
+    """ "2026-05-23" -> "Sat, May 23, 2026"."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return value
+    return f"{day:%a, %b} {day.day}, {day.year}"
+
+
+def local_time(moment: str) -> str:
+    """ "2026-05-23T14:23:45.123Z" -> "May 23, 2026, 7:23 AM PDT" where the boats are."""
+    try:
+        when = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    except (TypeError, ValueError):
+        return str(moment)
+    local = when.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+    return f"{local:%b} {local.day}, {local.year}, {local:%I:%M %p %Z}".replace(" 0", " ")
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters.update(money=fmt, day_label=day_label, local_time=local_time)
+    app.jinja_env.globals.update(
+        htmx_config=json.dumps(HTMX_CONFIG, separators=(",", ":")), asset_url=assets.asset_url
+    )
+    app.register_blueprint(assets.bp)
+    errors.init_app(app)
+    security.init_app(app)
+    compress.init_app(app)

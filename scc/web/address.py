@@ -1,0 +1,15 @@
+"""The client's address, for throttling and for the record of a signature."""
+
+from __future__ import annotations
+
+from flask import request
+
+
+def client_ip() -> str:
+    """The viewer's IP: CloudFront's viewer address when present, else the source IP."""
+    viewer = request.headers.get("CloudFront-Viewer-Address", "").strip()
+    if viewer:
+        # "198.51.100.10:46532" or "2001:db8::1:46532": the address, then the viewer's port.
+        host, sep, port = viewer.rpartition(":")
+        return (host if sep and port.isdigit() else viewer).strip("[]")[:64]
+    return (request.remote_addr or "unknown")[:64]

@@ -1,0 +1,83 @@
+"""A trip as crew see it: its card (HX) or its JSON. Every action on a card answers with it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, make_response, render_template
+
+from scc import eventids
+from scc.errors import NotFound
+from scc.models import Event, Patron, Payment
+from scc.money import fmt
+from scc.web.htmx import is_htmx
+
+CARD = "cards/_card.html"
+
+
+def event_id_from_url(eid: str) -> str:
+    """Check an id that came in a URL; an ill-formed one is a 404 that explains the convention."""
+    message = eventids.problem(eid)
+    if message is not None:
+        raise NotFound(message)
+    return eid
+
+
+def render_card(event: Event, status: int = 200) -> Response:
+    """The trip's card (HX) or its JSON."""
+    if is_htmx():
+        return make_response(render_template(CARD, event=event), status)
+    response = jsonify(event_json(event))
+    response.status_code = status
+    return response
+
+
+def payment_json(payment: Payment) -> dict[str, Any]:
+    return {
+        "payment_id": payment.payment_id,
+        "patron_id": payment.patron_id,
+        "amount": fmt(payment.amount),
+        "method": payment.method,
+        "timestamp": payment.timestamp,
+        "logged_by": payment.logged_by,
+        "notes": payment.notes,
+        "voided": payment.voided,
+        "voided_by": payment.voided_by,
+        "voided_at": payment.voided_at,
+        "void_reason": payment.void_reason,
+    }
+
+
+def patron_json(event: Event, patron: Patron) -> dict[str, Any]:
+    due = event.due_from(patron.patron_id)
+    return {
+        "patron_id": patron.patron_id,
+        "name": patron.name,
+        "email": patron.email,
+        "phone": patron.phone,
+        "amount_due": None if patron.amount_due is None else fmt(patron.amount_due),
+        "amount_paid": fmt(event.paid_by(patron.patron_id)),
+        "balance_due": None if due is None else fmt(due),
+        "cleared": event.patron_cleared(patron.patron_id),
+    }
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    """The trip as API clients see it (money as strings with two decimals)."""
+    return {
+        "event_id": event.event_id,
+        "date": event.date,
+        "title": event.title,
+        "total": fmt(event.total),
+        "paid_total": fmt(event.paid_total),
+        "balance_due": fmt(event.balance_due),
+        "payment_cleared": event.payment_cleared,
+        "payment_amount": fmt(event.paid_total),
+        "payment_timestamp": event.payment_timestamp,
+        "payment_logged_by": event.payment_logged_by,
+        "patrons": [patron_json(event, p) for p in event.patrons],
+        "crew": [{"crew_id": c.crew_id, "role": c.role} for c in event.crew],
+        "payments": [payment_json(p) for p in event.payments],
+        "waivers_signed": event.waivers_signed,
+        "rev": event.rev,
+    }

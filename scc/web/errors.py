@@ -1,0 +1,76 @@
+"""Turn every error into a response of the right kind: JSON under /api/, a fragment for htmx,
+a page elsewhere. Bad input is never a 500."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, g, jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from scc.errors import SCCError, Throttled, Unauthorized
+from scc.web.htmx import is_htmx, retarget
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: "The request could not be read.",
+    404: "There is nothing at this address.",
+    405: "This address does not accept that kind of request.",
+    413: "That request is too large (the limit is 64 KB).",
+    500: "Something went wrong on our side. Nothing was changed; please try again.",
+}
+
+
+def respond(status: int, message: str, field: str | None = None) -> Response:
+    """One error response, shaped by who asked."""
+    if is_htmx():
+        if status == 401:
+            # Only a failed sign-in is an error to show; a board asking for sign-in is not.
+            failed = message if request.endpoint == "auth.login" else None
+            response = make_response(render_template("auth/_login.html", message=failed), status)
+            return retarget(response, "#board", "innerHTML")
+        response = make_response(
+            render_template("errors/_message.html", message=message, status=status), status
+        )
+        # A view may say where its errors belong (e.g. inside the open modal); else the flash.
+        return retarget(response, g.get("error_target", "#flash"), "innerHTML")
+    if request.path.startswith("/api/"):
+        response = jsonify({"error": message, "field": field})
+        response.status_code = status
+        return response
+    return make_response(
+        render_template("errors/page.html", message=message, status=status), status
+    )
+
+
+def handle_scc_error(exc: SCCError) -> Response:
+    response = respond(exc.status, exc.message, exc.field)
+    if isinstance(exc, Throttled):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, Unauthorized) and not is_htmx():
+        response.headers["WWW-Authenticate"] = 'Bearer realm="scc"'
+    return response
+
+
+def handle_http_error(exc: HTTPException) -> Response:
+    status = exc.code or 500
+    message = MESSAGES.get(status, exc.name)
+    if status == 405:
+        message = f"This address does not accept {request.method} requests."
+    response = respond(status, message)
+    if status == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response
+
+
+def handle_unexpected(exc: Exception) -> Any:
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return respond(500, MESSAGES[500])
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(SCCError, handle_scc_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,72 @@
+import subprocess
+import sys
+
+import bcrypt
+
+from scc.dev import cli
+from tests.builders import trip
+
+
+def test_init_db_is_idempotent(store, monkeypatch, capsys):
+    monkeypatch.setenv("SCC_TABLE", "scc-cli-table")
+    assert cli.main(["init-db"]) == 0
+    assert cli.main(["init-db"]) == 0
+    out = capsys.readouterr().out
+    assert "Created scc-cli-table" in out and "already exists" in out
+    assert out.count("Stream: stream on (NEW_AND_OLD_IMAGES)") == 2
+    store.client.delete_table(TableName="scc-cli-table")
+
+
+def test_lint_events_lists_bad_ids_with_a_fix(store, monkeypatch, capsys):
+    monkeypatch.setenv("SCC_TABLE", store.table)
+    store.create_event(trip())
+    for bad in ("2026-05-23", "Cory-2026-05-23"):
+        store.client.put_item(
+            TableName=store.table, Item={"eid": {"S": bad}, "crew_id": {"S": "cory"}}
+        )
+    assert cli.main(["lint-events"]) == 1
+    out = capsys.readouterr().out
+    assert "2026-05-23\t" in out and "only a date" in out
+    assert "rename to 2026-05-23-cory" in out
+    assert "2 event id(s) break the convention" in out
+
+
+def test_lint_events_clean_table_exits_zero(store, monkeypatch, capsys):
+    monkeypatch.setenv("SCC_TABLE", store.table)
+    store.create_event(trip())
+    assert cli.main(["lint-events"]) == 0
+
+
+def test_hash_password_reads_stdin():
+    result = subprocess.run(
+        [sys.executable, "-m", "scc.dev.cli", "hash-password"],
+        input="a long enough secret\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    hashed = result.stdout.strip()
+    assert hashed.startswith("$2b$12$")
+    assert bcrypt.checkpw(b"a long enough secret", hashed.encode())
+    assert "a long enough secret" not in result.stdout.replace(hashed, "")
+
+
+def test_hash_password_refuses_over_72_bytes():
+    result = subprocess.run(
+        [sys.executable, "-m", "scc.dev.cli", "hash-password"],
+        input="x" * 73 + "\n",
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1 and "72 bytes" in result.stderr
+
+
+def test_missing_secret_key_outside_dev_is_a_clear_error(monkeypatch):
+    import pytest
+
+    from scc import create_app
+
+    monkeypatch.delenv("SCC_SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SCC_SECRET_KEY is not set"):
+        create_app()
+    assert create_app({"DEV": True}).config["SECRET_KEY"]

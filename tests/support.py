@@ -1,0 +1,133 @@
+"""Helpers the tests share (the app, a signed-in client, the stream, a payment, a signature);
+fixtures that use them are in conftest.py, test data in builders.py."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from scc import create_app
+from scc.dev.stream import StreamReader
+from scc.models import Event
+from scc.store import Store
+from scc.store.items import WAIVER_SK_PREFIX
+from scc.waivers import signing
+from scc.waivers.form import signer
+from tests.builders import BASE_URL, PASSWORD, PASSWORD_HASH, TRIP_ID, waiver_form
+
+TODAY = date(2026, 11, 21)  # "today" for the waiver form's rules in the signing tests
+
+
+def make_app(**overrides: Any) -> Flask:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "ADMIN_PASS_HASH": PASSWORD_HASH,
+        "TABLE": "scc-test",
+        "PAY_INSTRUCTIONS": "Venmo @scc-charters",
+        **overrides,
+    }
+    return create_app(config)
+
+
+@dataclass
+class Auth:
+    """Sign a test client in, and the headers its writes need."""
+
+    client: FlaskClient
+    csrf: str = ""
+    token: str = ""
+
+    def login(self, crew_id: str = "cory", password: str = PASSWORD) -> Any:
+        response = self.client.post(
+            "/api/admin/login",
+            json={"crew_id": crew_id, "password": password},
+            base_url=BASE_URL,
+        )
+        if response.status_code == 200:
+            self.csrf = response.json["csrf_token"]
+            self.token = response.json["token"]
+        return response
+
+    def headers(self, *, htmx: bool = False) -> dict[str, str]:
+        """Headers for a cookie-session write: the CSRF token, and HX-Request when asked."""
+        headers = {"X-CSRF-Token": self.csrf}
+        if htmx:
+            headers["HX-Request"] = "true"
+        return headers
+
+    def bearer(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def pay(crew: FlaskClient, auth: Auth, amount: str, patron_id: str = "dana", **extra: Any) -> Any:
+    """Log a cash payment on TRIP_ID as signed-in crew; returns the payment's JSON."""
+    body = {"patron_id": patron_id, "amount": amount, "method": "cash", **extra}
+    response = crew.post(
+        f"/api/events/{TRIP_ID}/payment-log", json=body, headers=auth.headers(), base_url=BASE_URL
+    )
+    assert response.status_code == 201, response.json
+    return response.json["payment"]
+
+
+class Stream:
+    """The test table's stream, read as Lambda's event source mapping would deliver it."""
+
+    def __init__(self, store: Store) -> None:
+        self.reader = StreamReader(store, start="TRIM_HORIZON")
+
+    def take(self) -> dict[str, Any]:
+        """The records written since the last take, as one Lambda event."""
+        return {"Records": self.reader.take()}
+
+
+def check(**fields: Any) -> Any:
+    """The waiver form's check for a form built from these fields (minors: (name, dob) rows)."""
+    rows = fields.pop("minors", [])
+
+    def run(event: Event) -> Any:
+        return signer(waiver_form(**fields), rows, trip=date.fromisoformat(event.date), today=TODAY)
+
+    return run
+
+
+def sign(
+    store: Store, eid: str = TRIP_ID, *, ip: str = "203.0.113.9", nonce: str = "", **fields: Any
+) -> signing.Outcome:
+    """Sign a waiver through the domain (no HTTP)."""
+    return signing.submit(
+        store,
+        eid,
+        ip=ip,
+        nonce=nonce or secrets.token_urlsafe(16),
+        check=check(**fields),
+        user_agent="pytest-phone",
+    )
+
+
+def stored_waivers(store: Store) -> list[dict[str, Any]]:
+    """Every signed waiver item in the table."""
+    return [
+        item
+        for eid in set(store.partition_keys())
+        for item in store.collection(eid, WAIVER_SK_PREFIX)
+    ]
+
+
+def seq_of(event: dict[str, Any], payment_id: str) -> str:
+    """The sequence number of the stream record that added this payment."""
+
+    def index(record: dict[str, Any], image: str) -> str:
+        return str(record["dynamodb"].get(image, {}).get("payment_index", ""))
+
+    [seq] = [
+        r["dynamodb"]["SequenceNumber"]
+        for r in event["Records"]
+        if payment_id in index(r, "NewImage") and payment_id not in index(r, "OldImage")
+    ]
+    return str(seq)

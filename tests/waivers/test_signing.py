@@ -1,0 +1,208 @@
+"""Signed waivers in DynamoDB: one read and one transaction per signature, write-once records."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import pytest
+
+from scc.errors import Conflict, NotFound
+from scc.models import Event
+from scc.store import ConditionFailed, Store
+from scc.store.items import WAIVER_SK_PREFIX, deserialize, waiver_from_item, waiver_sort_key
+from scc.waivers import signing as waivers
+from scc.waivers import text as waiver_text
+from scc.waivers.form import signer
+from tests.builders import trip, waiver_form
+
+TODAY = date(2026, 11, 21)
+
+
+def check(**fields: Any) -> Any:
+    rows = fields.pop("minors", [])
+
+    def run(event: Event) -> Any:
+        return signer(waiver_form(**fields), rows, trip=date.fromisoformat(event.date), today=TODAY)
+
+    return run
+
+
+def sign(
+    store: Store,
+    eid: str = "2030-05-23-captain-cory-afternoon",
+    *,
+    ip: str = "203.0.113.9",
+    nonce: str = "",
+    **fields: Any,
+) -> waivers.Outcome:
+    return waivers.submit(
+        store,
+        eid,
+        ip=ip,
+        nonce=nonce or secrets.token_urlsafe(16),
+        check=check(**fields),
+        user_agent="pytest-phone",
+    )
+
+
+def stored_waivers(store: Store) -> list[dict[str, Any]]:
+    items = [deserialize(i) for i in store.call("scan", TableName=store.table)["Items"]]
+    return [i for i in items if i["crew_id"].startswith(WAIVER_SK_PREFIX)]
+
+
+def test_a_signature_is_stored_with_everything_that_makes_it_stand_up(store: Store) -> None:
+    store.create_event(trip())
+    outcome = sign(store, minors=[("Kid Lee", "2020-01-02")])
+    [item] = stored_waivers(store)
+    assert item["full_name"] == "Dana Lee" and item["signature"] == "Dana Lee"
+    assert item["minors"] == [{"name": "Kid Lee", "date_of_birth": "2020-01-02"}]
+    assert item["agreed"] is True and item["ip"] == "203.0.113.9"
+    assert item["user_agent"] == "pytest-phone" and item["waiver_version"] == "2026-11-v1"
+    assert item["crew_id"] == f"{WAIVER_SK_PREFIX}{item['signed_at']}#{item['waiver_id'][-12:]}"
+    assert outcome.waiver is not None and outcome.waiver.waiver_id == item["waiver_id"]
+
+
+def test_signed_at_is_utc_with_milliseconds(store: Store) -> None:
+    store.create_event(trip())
+    stamp = sign(store).waiver.signed_at  # type: ignore[union-attr]
+    assert len(stamp) == 24 and stamp.endswith("Z") and stamp[19] == "."
+
+
+def test_signing_counts_the_waiver_on_the_event(store: Store) -> None:
+    store.create_event(trip())
+    sign(store)
+    sign(store, full_name="Sam Ortiz", signature="Sam Ortiz")
+    assert store.get_event("2030-05-23-captain-cory-afternoon").waivers_signed == 2
+
+
+def test_signing_is_one_read_and_one_transaction(store: Store, ddb_calls: Any) -> None:
+    store.create_event(trip())
+    ddb_calls.clear()
+    sign(store)
+    assert ddb_calls.calls == ["BatchGetItem", "TransactWriteItems"]
+
+
+def test_invalid_input_stores_nothing_and_writes_nothing(store: Store, ddb_calls: Any) -> None:
+    store.create_event(trip())
+    ddb_calls.clear()
+    outcome = sign(store, email="nope")
+    assert "email" in outcome.errors and outcome.waiver is None
+    assert ddb_calls.calls == ["BatchGetItem"]
+    assert stored_waivers(store) == []
+
+
+def test_a_waiver_is_written_once(store: Store) -> None:
+    event = store.create_event(trip())
+    waiver = sign(store).waiver
+    assert waiver is not None
+    with pytest.raises(ConditionFailed):
+        waivers.save(store, replace(waiver, full_name="Someone Else"))
+    assert [w["full_name"] for w in stored_waivers(store)] == ["Dana Lee"]
+    assert store.get_event(event.event_id).waivers_signed == 1
+
+
+def test_an_unknown_event_is_not_found(store: Store) -> None:
+    with pytest.raises(NotFound):
+        sign(store)
+    assert stored_waivers(store) == []
+
+
+def test_an_event_deleted_meanwhile_stores_no_orphan(store: Store, monkeypatch: Any) -> None:
+    store.create_event(trip())
+    real = waivers._read
+
+    def read_then_delete(*args: Any) -> Any:
+        found = real(*args)
+        store.call(
+            "delete_item",
+            TableName=store.table,
+            Key={"eid": {"S": args[1]}, "crew_id": {"S": "#event"}},
+        )
+        return found
+
+    monkeypatch.setattr(waivers, "_read", read_then_delete)
+    with pytest.raises(NotFound):
+        sign(store)
+    assert stored_waivers(store) == []
+
+
+def test_the_same_form_sent_twice_is_stored_once(store: Store) -> None:
+    store.create_event(trip())
+    first = sign(store, nonce="same-form-id-0123456789")
+    again = sign(store, nonce="same-form-id-0123456789")
+    assert first.waiver is not None and again.duplicate_of == first.waiver.waiver_id
+    assert len(stored_waivers(store)) == 1
+    assert store.get_event("2030-05-23-captain-cory-afternoon").waivers_signed == 1
+
+
+def test_a_changed_text_asks_to_read_again(store: Store) -> None:
+    store.create_event(trip())
+    outcome = waivers.submit(
+        store,
+        "2030-05-23-captain-cory-afternoon",
+        ip="203.0.113.9",
+        nonce="n" * 22,
+        check=check(),
+        user_agent="x",
+        shown_sha256="0" * 64,
+    )
+    assert outcome.errors == {"waiver_text": waivers.TEXT_CHANGED}
+    assert stored_waivers(store) == []
+
+
+def test_a_stale_edit_of_the_event_cannot_overwrite_the_count(store: Store) -> None:
+    before = store.create_event(trip())
+    sign(store)
+    with pytest.raises(Conflict):
+        store.replace_event(before, replace(before, title="Renamed"))
+    assert store.get_event(before.event_id).waivers_signed == 1
+
+
+def test_list_returns_only_waivers_oldest_first(store: Store) -> None:
+    store.create_event(trip())
+    names = ["Ann Bee", "Cy Dee", "Eve Eff"]
+    for name in names:
+        sign(store, full_name=name, signature=name)
+    listed = waivers.list_for(store, "2030-05-23-captain-cory-afternoon")
+    assert [w.full_name for w in listed] == names
+
+
+def test_get_reads_one_waiver_by_its_id(store: Store) -> None:
+    store.create_event(trip())
+    waiver = sign(store).waiver
+    assert waiver is not None
+    assert waivers.get(store, waiver.event_id, waiver.waiver_id) == waiver
+
+
+@pytest.mark.parametrize(
+    "waiver_id", ["nope", "20261121T223714123Z-zzzzzzzzzzzz", "20261121T223714123Z-a1b2c3d4e5f6"]
+)
+def test_get_of_a_malformed_or_unknown_id_is_not_found(store: Store, waiver_id: str) -> None:
+    store.create_event(trip())
+    with pytest.raises(NotFound):
+        waivers.get(store, "2030-05-23-captain-cory-afternoon", waiver_id)
+
+
+def test_the_sort_key_comes_back_from_the_waiver_id() -> None:
+    assert waiver_sort_key("20261121T223714123Z-a1b2c3d4e5f6") == (
+        "#waiver#2026-11-21T22:37:14.123Z#a1b2c3d4e5f6"
+    )
+
+
+def test_every_stored_waiver_re_renders_to_its_stored_hash(store: Store) -> None:
+    first = store.create_event(trip(title='Bob\'s "R&R" cruise'))
+    store.create_event(trip(event_id="2030-06-01-captain-maya", title="Kelp"))
+    sign(store, minors=[("Kid Lee", "2020-01-02")])
+    sign(store, "2030-06-01-captain-maya", full_name="Sam Ortiz", signature="sam ortiz")
+    current = store.get_event(first.event_id)
+    store.replace_event(current, replace(current, title="Renamed later"))
+    sign(store, full_name="Ann Bee", signature="Ann Bee")
+    records = stored_waivers(store)
+    assert len(records) == 3
+    for item in records:
+        text = waiver_text.render(item["waiver_version"], item["text_context"])
+        assert waiver_text.sha256(text) == item["text_sha256"]
+        assert waiver_text.checked(waiver_from_item(item))[1]

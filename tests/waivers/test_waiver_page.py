@@ -1,0 +1,287 @@
+"""The patron waiver page: GET shows the text and form; POST signs (201) or explains (422)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from scc import clock
+from scc.store import Store
+from scc.waivers import signing as waivers
+from tests.builders import QUOTEY, TEXT_FIELDS, XSS, trip, waiver_form
+from tests.support import stored_waivers
+
+EID = "2030-05-23-captain-cory-afternoon"
+URL = f"/g/{EID}/waiver"
+FIELDS = TEXT_FIELDS
+
+
+@pytest.fixture
+def event(store: Store) -> Any:
+    return store.create_event(trip())
+
+
+def post(client: FlaskClient, data: dict[str, Any], **kwargs: Any) -> Any:
+    return client.post(URL, data=data, **kwargs)
+
+
+def test_the_page_shows_the_trip_the_text_and_a_labelled_form(
+    client: FlaskClient, event: Any
+) -> None:
+    html = client.get(URL).get_data(as_text=True)
+    assert "Whale watching" in html and "RELEASE OF LIABILITY" in html
+    for field in [*FIELDS, "agree"]:
+        assert f'<label for="{field}"' in html or f'for="{field}">' in html
+    assert 'name="minor_name"' in html and 'name="minor_dob"' in html
+
+
+def test_the_page_has_no_inline_script_or_style(client: FlaskClient, event: Any) -> None:
+    html = client.get(URL).get_data(as_text=True)
+    assert "style=" not in html
+    assert re.search(r"<script(?![^>]*\bsrc=)", html) is None
+
+
+def test_the_honeypot_is_hidden_by_a_class(client: FlaskClient, event: Any) -> None:
+    html = client.get(URL).get_data(as_text=True)
+    assert re.search(r'<div class="honeypot"[^>]*>\s*<label for="website"', html)
+
+
+def test_the_page_costs_one_read(client: FlaskClient, event: Any, ddb_calls: Any) -> None:
+    ddb_calls.clear()
+    assert client.get(URL).status_code == 200
+    assert ddb_calls.calls == ["GetItem"]
+
+
+def test_signing_answers_201_with_a_confirmation(client: FlaskClient, event: Any) -> None:
+    response = post(
+        client, {**waiver_form(), "minor_name": ["Kid Lee"], "minor_dob": ["2020-01-02"]}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 201
+    assert "Waiver signed" in html and "Thank you, Dana Lee" in html and "Kid Lee" in html
+    assert len(stored_waivers(client.application.extensions["scc.store"])) == 1
+
+
+def test_signing_costs_two_calls(client: FlaskClient, event: Any, ddb_calls: Any) -> None:
+    ddb_calls.clear()
+    assert post(client, waiver_form()).status_code == 201
+    assert ddb_calls.calls == ["BatchGetItem", "TransactWriteItems"]
+
+
+@pytest.mark.parametrize(
+    ("header", "stored"),
+    [
+        ("198.51.100.10:46532", "198.51.100.10"),
+        ("2001:db8::7:46532", "2001:db8::7"),
+    ],
+)
+def test_the_stored_ip_is_the_viewers(
+    client: FlaskClient, store: Store, event: Any, header: str, stored: str
+) -> None:
+    post(
+        client,
+        waiver_form(),
+        headers={"CloudFront-Viewer-Address": header},
+        environ_base={"REMOTE_ADDR": "130.176.0.1"},
+    )  # the CloudFront edge
+    assert stored_waivers(store)[0]["ip"] == stored
+
+
+def test_without_the_header_the_source_ip_is_stored(
+    client: FlaskClient, store: Store, event: Any
+) -> None:
+    post(
+        client,
+        waiver_form(),
+        environ_base={"REMOTE_ADDR": "192.0.2.33"},
+        headers={"User-Agent": "Mobile Safari"},
+    )
+    [item] = stored_waivers(store)
+    assert (item["ip"], item["user_agent"]) == ("192.0.2.33", "Mobile Safari")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("full_name", ""),
+        ("email", "dana@"),
+        ("phone", "call me"),
+        ("date_of_birth", "2019-01-01"),
+        ("emergency_contact_name", ""),
+        ("emergency_contact_phone", "12"),
+        ("agree", None),
+        ("signature", "Someone Else"),
+    ],
+)
+def test_a_bad_field_is_422_with_its_message_beside_it(
+    client: FlaskClient, store: Store, event: Any, field: str, value: str | None
+) -> None:
+    response = post(client, waiver_form(**{field: value}))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(
+        rf'id="{field}"[^>]*aria-invalid="true"[^>]*'
+        rf'aria-describedby="{field}-error',
+        html,
+        re.S,
+    )
+    assert f'<p class="field-error" id="{field}-error">' in html
+    assert stored_waivers(store) == []
+
+
+def test_a_422_keeps_what_was_typed(client: FlaskClient, event: Any) -> None:
+    html = post(client, waiver_form(email="nope", full_name=QUOTEY)).get_data(as_text=True)
+    assert 'value="O&#39;Brien &amp; &#34;Sons&#34;"' in html
+    assert 'value="nope"' in html and 'value="Sam Lee"' in html
+
+
+def test_a_bad_minor_is_reported_beside_that_minor(client: FlaskClient, event: Any) -> None:
+    data = {
+        **waiver_form(),
+        "minor_name": ["Ann", "Grown Up"],
+        "minor_dob": ["2020-01-01", "1990-01-01"],
+    }
+    html = post(client, data).get_data(as_text=True)
+    assert '<p class="field-error" id="minor_dob_2-error">Grown Up is 18 or older' in html
+    assert "minor_dob_1-error" not in html and 'value="Ann"' in html
+
+
+def test_more_than_ten_minors_is_422(client: FlaskClient, event: Any) -> None:
+    data = {
+        **waiver_form(),
+        "minor_name": [f"Kid {n}" for n in range(11)],
+        "minor_dob": ["2020-01-01"] * 11,
+    }
+    response = post(client, data)
+    assert response.status_code == 422 and 'id="minors-error"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("eid", "says"),
+    [
+        ("2026-05-23", "only a date"),
+        ("2026-13-01-captain-cory", "real calendar date"),
+        ("Captain-Cory", "not an event id"),
+        ("2030-05-23-nobody", "couldn&#39;t find a trip"),
+    ],
+)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_wrong_link_is_a_404_page_that_shows_a_correct_one(
+    client: FlaskClient, event: Any, eid: str, says: str, method: str
+) -> None:
+    response = getattr(client, method)(f"/g/{eid}/waiver", data=waiver_form())
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404 and "This link looks wrong" in html and says in html
+    assert "/g/2026-05-23-captain-cory-afternoon/waiver</code>" in html
+
+
+def test_a_filled_honeypot_looks_like_success_but_stores_nothing(
+    client: FlaskClient, store: Store, event: Any, ddb_calls: Any
+) -> None:
+    ddb_calls.clear()
+    response = post(client, waiver_form(website="http://spam.example"))
+    assert response.status_code == 201 and "Waiver signed" in response.get_data(as_text=True)
+    assert ddb_calls.calls == ["GetItem"]
+    assert stored_waivers(store) == []
+
+
+def test_a_body_over_64_kb_is_413(client: FlaskClient, store: Store, event: Any) -> None:
+    response = post(client, waiver_form(full_name="x" * 70_000))
+    assert response.status_code == 413 and "too large" in response.get_data(as_text=True)
+    assert stored_waivers(store) == []
+
+
+def test_too_many_signatures_from_one_ip_is_429(
+    client: FlaskClient, event: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frozen = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: frozen)
+    viewer = {"CloudFront-Viewer-Address": "203.0.113.50:1234"}
+    for n in range(waivers.SIGN_LIMIT):
+        assert (
+            post(
+                client, waiver_form(full_name=f"G {n}", signature=f"G {n}"), headers=viewer
+            ).status_code
+            == 201
+        )
+    response = post(client, waiver_form(), headers=viewer)
+    assert response.status_code == 429 and response.headers["Retry-After"] == "3600"
+    assert "try again in 60 minutes" in response.get_data(as_text=True)
+
+
+def test_the_same_form_sent_twice_is_signed_once(
+    client: FlaskClient, store: Store, event: Any
+) -> None:
+    data = waiver_form(form_id="form-id-from-the-page-0123")
+    assert post(client, data).status_code == 201
+    again = post(client, data)
+    assert again.status_code == 200 and "Already signed" in again.get_data(as_text=True)
+    assert store.get_event(EID).waivers_signed == 1
+
+
+def test_a_waiver_changed_since_the_page_was_read_must_be_read_again(
+    client: FlaskClient, store: Store, crew: FlaskClient, auth: Any, event: Any
+) -> None:
+    shown = re.search(r'name="text_sha256" value="(\w+)"', client.get(URL).get_data(as_text=True))
+    crew.patch(
+        f"/api/events/{EID}",
+        json={"title": "Renamed trip"},
+        headers=auth.headers(),
+        base_url="https://localhost",
+    )
+    response = post(client, waiver_form(text_sha256=shown[1] if shown else ""))
+    assert response.status_code == 422 and "Renamed trip" in response.get_data(as_text=True)
+    assert "has been updated since you opened" in response.get_data(as_text=True)
+
+
+def test_an_htmx_boosted_post_gets_the_whole_page(client: FlaskClient, event: Any) -> None:
+    response = post(
+        client, waiver_form(email="x"), headers={"HX-Request": "true", "HX-Boosted": "true"}
+    )
+    assert response.status_code == 422 and "<body" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"json": {"full_name": ["a"], "agree": {"x": 1}}},
+        {"data": b"\xff\xfe=\xff", "content_type": "application/x-www-form-urlencoded"},
+        {"data": {"minor_name": ["a"] * 50, "minor_dob": ["x"]}},
+        {"data": {"date_of_birth": "9999-99-99", "form_id": "<x>"}},
+    ],
+)
+def test_junk_is_never_a_500(client: FlaskClient, event: Any, kwargs: dict[str, Any]) -> None:
+    assert client.post(URL, **kwargs).status_code in (400, 422)
+
+
+def test_markup_in_every_field_is_refused_and_shown_escaped(
+    client: FlaskClient, store: Store, event: Any
+) -> None:
+    data = {
+        **dict.fromkeys(FIELDS, XSS),
+        "agree": "yes",
+        "minor_name": [XSS],
+        "minor_dob": [XSS],
+        "form_id": XSS,
+        "text_sha256": XSS,
+    }
+    html = post(client, data).get_data(as_text=True)
+    assert XSS not in html and "<script>alert" not in html
+    assert html.count("&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;") >= len(FIELDS) + 2
+    assert stored_waivers(store) == []
+
+
+def test_quotes_and_ampersands_are_stored_as_typed_and_shown_escaped(
+    client: FlaskClient, store: Store, event: Any
+) -> None:
+    data = {
+        **waiver_form(full_name=QUOTEY, signature=QUOTEY, emergency_contact_name=QUOTEY),
+        "minor_name": [QUOTEY],
+        "minor_dob": ["2020-01-01"],
+    }
+    html = post(client, data).get_data(as_text=True)
+    assert QUOTEY not in html and html.count("O&#39;Brien &amp; &#34;Sons&#34;") == 2
+    assert stored_waivers(store)[0]["full_name"] == QUOTEY
