@@ -29,7 +29,7 @@ from moto import mock_aws  # noqa: E402
 from moto.ses.models import ses_backends  # noqa: E402
 
 from scc.store import Store, get_store  # noqa: E402
-from tests.builders import BASE_URL, SENDER, event_body  # noqa: E402
+from tests.builders import BASE_URL, PASSWORD_HASH, SENDER, event_body  # noqa: E402
 from tests.support import Auth, Stream, make_app  # noqa: E402
 
 # Browser fixtures (live_server, browser, phone) live in tests/browser.py, the fake Google
@@ -111,6 +111,17 @@ def create_event(crew: FlaskClient, auth: Auth) -> Callable[..., dict[str, Any]]
         return data
 
     return create
+
+
+@pytest.fixture
+def handler(store: Store, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """lambda_entry.handler, its app pointed at the test table (it read the environment at
+    import) and at the test password."""
+    import lambda_entry
+
+    monkeypatch.setitem(lambda_entry.app.config, "ADMIN_PASS_HASH", PASSWORD_HASH)
+    monkeypatch.setattr(lambda_entry.app.extensions["scc.store"], "table", store.table)
+    return lambda_entry.handler
 
 
 @pytest.fixture

@@ -64,6 +64,29 @@ def login_required(view: F) -> F:
     return cast(F, wrapped)
 
 
+def current_role() -> str:
+    """The signed-in member's role: `owner` or `crew`. Until crew accounts exist, everyone who
+    signs in (with the shared password) is an owner."""
+    return "owner"
+
+
+def is_owner() -> bool:
+    """For templates: show the owner's buttons (void, refund, cancel, export, the roster)."""
+    return current_session() is not None and current_role() == "owner"
+
+
+def owner_required(view: F) -> F:
+    """A signed-in owner only; crew get a 403 that says an owner can do it."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_role() != "owner":
+            raise Forbidden("Only an owner can do that; ask the owner of the business.")
+        return view(*args, **kwargs)
+
+    return login_required(cast(F, wrapped))
+
+
 def signed_in_crew() -> str:
     """The crew id of the signed-in crew member (call inside a login_required view)."""
     session = current_session()
@@ -124,4 +147,4 @@ def refresh_cookie(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.after_request(refresh_cookie)
-    app.jinja_env.globals["current_crew"] = current_crew
+    app.jinja_env.globals.update(current_crew=current_crew, is_owner=is_owner)

@@ -51,7 +51,11 @@ def login() -> Any:
     if missing:
         label = "your crew id" if missing[0] == "crew_id" else "the password"
         raise Invalid(f"Please enter {label}.", missing[0])
-    crew_key = crew.strip().lower()[:64] if isinstance(crew, str) else "?"
+    try:
+        crew_id: str | None = valid_crew_id(crew)
+    except Invalid:
+        crew_id = None
+    crew_key = crew_id or "?"  # ids that can't exist share one counter
     ip = client_ip()
     store = get_store()
     blocked = [
@@ -64,10 +68,6 @@ def login() -> Any:
         raise Throttled(
             f"Too many failed sign-ins. Try again in {(wait + 59) // 60} minutes.", wait
         )
-    try:
-        crew_id = valid_crew_id(crew)
-    except Invalid:
-        crew_id = None
     if crew_id is None or not isinstance(password, str) or not _password_ok(password):
         counters.hit(store, "login", f"crew:{crew_key}", FAILURE_WINDOW)
         counters.hit(store, "login", f"ip:{ip}", FAILURE_WINDOW)

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
 
 from scc import eventids, paylinks, validation
-from scc.auth.guard import login_required, signed_in_crew
+from scc.auth.guard import login_required, owner_required, signed_in_crew
 from scc.errors import Invalid, NotFound
 from scc.models import METHOD_LABELS, Event
 from scc.money import fmt, parse_amount
@@ -160,7 +160,7 @@ def payment_cleared(eid: str) -> Any:
 
 
 @bp.get("/api/events/<eid>/payments/<payment_id>/void")
-@login_required
+@owner_required
 def void_modal(eid: str, payment_id: str) -> Any:
     """The dialog asking why a payment is being voided."""
     event = _event(eid)
@@ -173,7 +173,7 @@ def void_modal(eid: str, payment_id: str) -> Any:
 
 
 @bp.post("/api/events/<eid>/payments/<payment_id>/void")
-@login_required
+@owner_required
 def void(eid: str, payment_id: str) -> Any:
     """Void a payment with a reason; it stays on record, struck through, and totals drop."""
     g.error_target = "#void-error"

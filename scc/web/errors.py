@@ -25,6 +25,8 @@ MESSAGES = {
 
 def respond(status: int, message: str, field: str | None = None) -> Response:
     """One error response, shaped by who asked."""
+    # A message may quote what was sent; what can't be UTF-8 (a lone surrogate) must not break it.
+    message = message.encode("utf-8", "replace").decode("utf-8")
     if is_htmx():
         if status == 401:
             # Only a failed sign-in is an error to show; a board asking for sign-in is not.

@@ -1,22 +1,11 @@
 """End to end through lambda_entry.handler with real Function URL (payload 2.0) events."""
 
 import base64
+import gzip
 import json
 from urllib.parse import urlencode
 
-import pytest
-
-from tests.builders import PASSWORD, PASSWORD_HASH, event_body, make_v2_event
-
-
-@pytest.fixture
-def handler(store, monkeypatch):
-    import lambda_entry
-
-    # lambda_entry built its app from the environment at import; point it at the test table.
-    monkeypatch.setitem(lambda_entry.app.config, "ADMIN_PASS_HASH", PASSWORD_HASH)
-    monkeypatch.setattr(lambda_entry.app.extensions["scc.store"], "table", store.table)
-    return lambda_entry.handler
+from tests.builders import PASSWORD, event_body, make_v2_event
 
 
 def body_of(response):
@@ -78,3 +67,22 @@ def test_no_session_is_401_json(handler):
     response = handler(make_v2_event(path="/api/events"), None)
     assert response["statusCode"] == 401
     assert json.loads(body_of(response))["error"] == "Please sign in to continue."
+
+
+def test_a_gzip_answer_decodes_to_the_same_page(handler):
+    plain = handler(make_v2_event(path="/g/2030-05-23-nobody/waiver"), None)
+    packed = handler(
+        make_v2_event(path="/g/2030-05-23-nobody/waiver", headers={"accept-encoding": "gzip, br"}),
+        None,
+    )
+    assert "content-encoding" not in plain["headers"] and not plain["isBase64Encoded"]
+    assert packed["headers"]["content-encoding"] == "gzip" and packed["isBase64Encoded"]
+    assert "Accept-Encoding" in packed["headers"]["vary"]
+    raw = base64.b64decode(packed["body"])
+    assert len(raw) < len(plain["body"].encode())
+    assert gzip.decompress(raw).decode() == plain["body"]
+
+
+def test_a_small_answer_is_not_compressed(handler):
+    response = handler(make_v2_event(path="/api/health", headers={"accept-encoding": "gzip"}), None)
+    assert "content-encoding" not in response["headers"] and json.loads(body_of(response))
