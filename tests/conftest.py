@@ -33,8 +33,9 @@ from scc import create_app, devstream  # noqa: E402
 from scc.store import Store, get_store  # noqa: E402
 
 # Browser fixtures (live_server, browser, phone) live in tests/browser.py, the fake Google
-# (OAuth + Gmail) server in tests/fake_google.py; both shared session-wide.
-pytest_plugins = ["tests.browser", "tests.fake_google"]
+# (OAuth + Gmail) server in tests/fake_google.py, the deploy tests' AWS (a moto server) in
+# tests/deploy_cloud.py; all shared session-wide.
+pytest_plugins = ["tests.browser", "tests.fake_google", "tests.deploy_cloud"]
 
 PASSWORD = "correct horse battery"  # noqa: S105
 PASSWORD_HASH = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
