@@ -106,10 +106,11 @@ def merge_environment(
     changes: EnvChanges,
     snapstart: bool | None,
     tunables: Tunables,
+    title: str = MERGE_ENV,
 ) -> EnvDiff:
     """Read the whole current environment, merge, and write it back guarded by the RevisionId
     just read; if someone changed the configuration meanwhile, read and merge again."""
-    with steps.step(MERGE_ENV) as step:
+    with steps.step(title) as step:
         for _ in range(MERGE_ATTEMPTS):
             config = lam.get_function_configuration(FunctionName=function)
             merged, diff = merge(known_variables(config), changes)

@@ -9,6 +9,7 @@ to 127.0.0.1 are not intercepted by mock_aws, so both coexist in one session.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -118,6 +119,23 @@ class Cloud:
     def versions(self) -> list[str]:
         answer = self.client("lambda").list_versions_by_function(FunctionName=FUNCTION)
         return [v["Version"] for v in answer["Versions"] if v["Version"] != "$LATEST"]
+
+    def aliases(self) -> None:
+        """Step 3 of DEPLOY.md's one-time setup: version 1 behind both aliases."""
+        lam = self.client("lambda")
+        version = lam.publish_version(FunctionName=FUNCTION)["Version"]
+        for alias in ("staging", "live"):
+            lam.create_alias(FunctionName=FUNCTION, Name=alias, FunctionVersion=version)
+
+    def statements(self, alias: str) -> list[dict[str, Any]]:
+        """The resource policy of an alias, [] when it has none."""
+        lam = self.client("lambda")
+        try:
+            policy = lam.get_policy(FunctionName=FUNCTION, Qualifier=alias)["Policy"]
+        except lam.exceptions.ResourceNotFoundException:
+            return []
+        found: list[dict[str, Any]] = json.loads(policy)["Statement"]
+        return found
 
     def objects(self) -> dict[str, dict[str, Any]]:
         s3 = self.client("s3")
