@@ -7,8 +7,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import pytest
-
 from deploy import headers
 from tests.deploy_cloud import FUNCTION, INITIAL_ENV, Cloud, Result, assert_no_secrets
 
@@ -39,13 +37,6 @@ def _distribution(cloud: Cloud) -> dict[str, Any]:
     answer = cloud.client("cloudfront").get_distribution_config(Id=cloud.distribution_id)
     config: dict[str, Any] = answer["DistributionConfig"]
     return config
-
-
-@pytest.fixture
-def aliases(cloud: Cloud) -> Cloud:
-    """The account after DEPLOY.md's one-time setup, up to `routes`: both aliases and a URL."""
-    cloud.aliases()
-    return cloud
 
 
 def test_routes_checks_then_fixes(aliases: Cloud, deploy: Callable[..., Result]) -> None:
