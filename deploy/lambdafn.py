@@ -7,7 +7,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from deploy import aws
+from deploy import aws, gate
 from deploy.build import Package
 from deploy.config import STAGING, Tunables
 from deploy.envmerge import EnvChanges, EnvDiff, known_variables, merge
@@ -226,7 +226,7 @@ def release(
     wait_updated(lam, steps, WAIT_CONFIG, function, tunables)
     version = publish(lam, steps, function, package, description, tunables)
     with steps.step(POINT_ALIAS) as step:
-        point_alias(lam, function, STAGING, version, f"staged {description}", tunables)
+        point_alias(lam, function, STAGING, version, gate.pending(version, description), tunables)
         steps.record(f"alias staging → version {version}")
         step.note(f"staging → {version}")
     return version

@@ -9,7 +9,7 @@ import subprocess
 from dataclasses import dataclass
 from typing import Any
 
-from deploy import build, lambdafn, s3shell, smoke, snapshot, streams
+from deploy import build, gate, lambdafn, s3shell, smoke, snapshot, streams
 from deploy.build import Package
 from deploy.config import (
     ARCHITECTURE,
@@ -35,8 +35,9 @@ SNAPSHOT = "snapshot code location and configuration"
 UPLOAD = "upload the shell and static files to S3"
 INVALIDATE = f"invalidate /{STAGING_PREFIX}/*"
 SMOKE = "smoke test"
+MARK = "record the smoke test's pass on alias staging"
 PLAN_STEPS = [BUILD, READ]
-STAGING_STEPS = [BUILD, READ, SNAPSHOT, *lambdafn.RELEASE_STEPS, UPLOAD, INVALIDATE, SMOKE]
+STAGING_STEPS = [BUILD, READ, SNAPSHOT, *lambdafn.RELEASE_STEPS, UPLOAD, INVALIDATE, SMOKE, MARK]
 
 
 @dataclass
@@ -86,7 +87,8 @@ class Plan:
             f"  snapstart    {snap}"
             + ("" if snap == self.snapstart_now else f" (now {self.snapstart_now})"),
             f"  version      publish a new one (latest published: {self.latest or 'none'})",
-            f"  aliases      staging {staging} → the new version; live stays at {live}",
+            f"  aliases      staging {staging} → the new version, marked as passed once its "
+            f"smoke test passes; live stays at {live}",
             f"  s3           s3://{self.bucket}/{STAGING_PREFIX}/{SHELL_KEY} (no-cache)",
             f"               s3://{self.bucket}/{STAGING_PREFIX}/{STATIC_PREFIX}/… ({n} files, "
             "cached long)",
@@ -219,6 +221,7 @@ def staging(run: Run) -> int:
             f"The code location and configuration before this run are saved in {path}."
         )
         step.note(f"saved to {path} (mode 0600)")
+    source = _describe_source(plan.package)
     version = lambdafn.release(
         clients.lambda_,
         steps,
@@ -227,9 +230,10 @@ def staging(run: Run) -> int:
         current=plan.function_answer["Configuration"],
         changes=plan.changes,
         snapstart=options.snapstart,
-        description=_describe_source(plan.package),
+        description=source,
         tunables=options.tunables,
     )
+    run.unchanged.append(f"Version {version} is not marked as passed: promote will refuse it.")
     with steps.step(UPLOAD) as step:
         uploads = s3shell.staging_uploads(version, plan.static, *plan.shells)
         metadata = {"scc-version": version, "scc-package-sha256": plan.package.sha256}
@@ -245,6 +249,13 @@ def staging(run: Run) -> int:
     with steps.step(SMOKE) as step:
         for result in smoke.run(plan.smoke_url, options.smoke_shell_path, options.tunables):
             step.note(result)
+    with steps.step(MARK) as step:
+        gate.mark_passed(
+            clients.lambda_, plan.function, version, plan.package.code_sha256, source,
+            options.tunables,
+        )  # fmt: skip
+        steps.record(f"alias staging marks version {version} as passed")
+        step.note(f"smoke-passed {version}")
     log.info("Staging is version %s and passed its smoke test; live is still %s.", version, live)
     log.info(
         "Promote it with: python -m deploy promote --yes%s%s",

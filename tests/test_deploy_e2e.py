@@ -17,10 +17,8 @@ import boto3
 import pytest
 
 from deploy.config import PROJECT_ROOT
-from scc.store import Store
 from tests.deploy_cloud import (
     BUCKET,
-    FUNCTION,
     INITIAL_ENV,
     SECRETS,
     Cloud,
@@ -63,8 +61,8 @@ def test_staging_logs_numbered_timed_steps_and_snapshots(
     result = deploy("staging", "--package", str(packages("one")))
 
     assert result.code == 0, result.err
-    assert "[1/13] build the package and render the shell" in result.err
-    assert "[13/13] smoke test: health ok" in result.err
+    assert "[1/14] build the package and render the shell" in result.err
+    assert "[13/14] smoke test: health ok" in result.err
     assert "waited" in result.err
     (snapshot,) = (tmp_path / "state").iterdir()
     assert stat.S_IMODE(snapshot.stat().st_mode) == 0o600
@@ -151,7 +149,8 @@ def test_plan_changes_nothing_and_shows_keys_only(
         "= GMAIL_CLIENT_ID",
         "- SCC_SECRET_KEY",
         "code         changed",
-        "staging not set → the new version; live stays at not set",
+        "staging not set → the new version, marked as passed once its smoke test passes; "
+        "live stays at not set",
         f"s3://{BUCKET}/_staging/tools/shipcaptaincrew/index.html",
         f"invalidate   /_staging/* on {cloud.distribution_id}",
         "stream       no table shipcaptaincrew-events (SCC_TABLE) in this region; notifications "
@@ -159,97 +158,6 @@ def test_plan_changes_nothing_and_shows_keys_only(
     ):
         assert line in result.out
     assert_no_secrets(cloud, "new-value-1", "rotated-token-42")
-
-
-def test_promote_and_rollback_move_live(
-    cloud: Cloud, deploy: Callable[..., Result], packages: Callable[[str], Path]
-) -> None:
-    assert deploy("staging", "--package", str(packages("one"))).code == 0
-    assert deploy("promote").code == 0
-    assert cloud.alias("live") == "1"
-    assert deploy("staging", "--package", str(packages("two")), "--set", "SECOND_KEY=2").code == 0
-    assert cloud.alias("live") == "1"
-    assert deploy("promote").code == 0
-    assert cloud.alias("live") == "2"
-    assert cloud.objects()["tools/shipcaptaincrew/index.html"]["meta"]["scc-version"] == "2"
-    assert 'href="/static/app.css?v=' in cloud.body("tools/shipcaptaincrew/index.html")
-
-    result = deploy("rollback")
-
-    assert result.code == 0, result.err
-    assert cloud.alias("live") == "1"
-    assert "SECOND_KEY" not in cloud.env("live")  # the configuration goes back with the code
-    assert cloud.objects()["tools/shipcaptaincrew/index.html"]["meta"]["scc-version"] == "1"
-    assert cloud.invalidations()[-1] == ["/*"]
-    again = deploy("rollback")
-    assert again.code == 1
-    assert "nothing to roll back to" in again.err
-    assert cloud.alias("live") == "1"
-    assert_no_secrets(cloud)
-
-
-def test_promote_connects_the_tables_stream_to_live_once(
-    cloud: Cloud,
-    deploy: Callable[..., Result],
-    packages: Callable[[str], Path],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    table, lam = "shipcaptaincrew-events", cloud.client("lambda")
-    step = "[5/5] connect the table's stream to alias live (notifications):"
-    sent: list[dict[str, Any]] = []
-    real_session = boto3.session.Session
-
-    def recording_session(**kwargs: Any) -> Any:
-        session = real_session(**kwargs)
-        hook = "provide-client-params.lambda.CreateEventSourceMapping"
-        session.events.register(hook, lambda params, **_: sent.append(dict(params)))
-        return session
-
-    monkeypatch.setattr(boto3.session, "Session", recording_session)
-    assert deploy("staging", "--package", str(packages("one"))).code == 0
-    no_table = deploy("promote")
-    assert no_table.code == 0, no_table.err
-    assert f"{step} skipped, no table {table}" in no_table.err
-    Store(table, cloud.url).create_table()  # with its stream, as `scc init-db` makes it
-    planned = deploy("plan", "--package", str(packages("one")))
-    assert f"stream       table {table} → alias live: not connected yet; promote" in planned.out
-
-    first = deploy("promote")
-    again = deploy("promote")
-
-    assert (first.code, again.code) == (0, 0), first.err + again.err
-    described = cloud.client("dynamodb").describe_table(TableName=table)["Table"]
-    found = lam.list_event_source_mappings(EventSourceArn=described["LatestStreamArn"])
-    [mapping] = found["EventSourceMappings"]
-    uuid = mapping["UUID"]
-    assert mapping["State"] == "Enabled"
-    assert f"{step} mapping {uuid}: table {table} → alias live" in first.err
-    assert f"{step} skipped, table {table} → alias live: connected (mapping {uuid}" in again.err
-    [params] = sent
-    assert params["FunctionName"] == lam.get_alias(FunctionName=FUNCTION, Name="live")["AliasArn"]
-    assert params["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-    assert params["StartingPosition"] == "LATEST" and params["MaximumRetryAttempts"] == 10
-    patterns = [json.loads(f["Pattern"]) for f in params["FilterCriteria"]["Filters"]]
-    assert [p["eventName"] for p in patterns] == [["MODIFY"], ["INSERT"]]
-    later = deploy("plan", "--package", str(packages("one")))
-    assert f"table {table} → alias live: connected (mapping {uuid}, Enabled)" in later.out
-    assert_no_secrets(cloud)
-
-
-def test_failed_smoke_test_exits_non_zero_and_leaves_live(
-    cloud: Cloud, deploy: Callable[..., Result], packages: Callable[[str], Path], smoke_url: str
-) -> None:
-    assert deploy("staging", "--package", str(packages("one"))).code == 0
-    assert deploy("promote").code == 0
-
-    result = deploy("staging", "--package", str(packages("two")), smoke=smoke_url + "/nowhere")
-
-    assert result.code == 1
-    assert "FAILED: Smoke test: GET " in result.err
-    assert "Alias live was not touched (it is at 1)." in result.err
-    assert cloud.alias("live") == "1"
-    assert cloud.alias("staging") == "2"
-    assert_no_secrets(cloud)
 
 
 def test_environment_over_4kb_is_refused_before_any_change(
