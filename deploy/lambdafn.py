@@ -53,11 +53,18 @@ def read_alias(lam: Any, function: str, name: str) -> dict[str, Any] | None:
     return answer
 
 
-def latest_published(lam: Any, function: str) -> str | None:
-    versions: list[int] = []
+def published(lam: Any, function: str) -> list[dict[str, Any]]:
+    """The function's published versions (not $LATEST), oldest first."""
+    versions: list[dict[str, Any]] = []
     for page in lam.get_paginator("list_versions_by_function").paginate(FunctionName=function):
-        versions += [int(v["Version"]) for v in page["Versions"] if v["Version"].isdigit()]
-    return str(max(versions)) if versions else None
+        versions += [v for v in page["Versions"] if v["Version"].isdigit()]
+    return sorted(versions, key=lambda v: int(v["Version"]))
+
+
+def holding(versions: list[dict[str, Any]], code_sha256: str) -> str | None:
+    """The newest published version with this code, if any."""
+    found = [v["Version"] for v in versions if v.get("CodeSha256") == code_sha256]
+    return str(found[-1]) if found else None
 
 
 def _revision(config: dict[str, Any]) -> dict[str, str]:

@@ -47,9 +47,9 @@ def test_three_staging_deploys_keep_every_key(
         "FEATURE_X": "on",
         "NEW_TOKEN": "tok-3c2b1a-third",
     }
-    assert cloud.versions() == ["1", "2", "3"]
+    assert cloud.versions() == ["1", "2", "3", "4"]  # 1: the code before, kept by the snapshot
     assert all(cloud.env(v).items() >= SECRETS.items() for v in cloud.versions())
-    assert cloud.alias("staging") == "3"
+    assert cloud.alias("staging") == "4"
     assert cloud.alias("live") is None
     assert cloud.invalidations() == [["/_staging/*"]] * 3
     assert_no_secrets(cloud, "tok-3c2b1a-third")
@@ -61,8 +61,8 @@ def test_staging_logs_numbered_timed_steps_and_snapshots(
     result = deploy("staging", "--package", str(packages("one")))
 
     assert result.code == 0, result.err
-    assert "[1/14] build the package and render the shell" in result.err
-    assert "[13/14] smoke test: health ok" in result.err
+    assert "[1/15] build the package and render the shell" in result.err
+    assert "[14/15] smoke test: health ok" in result.err
     assert "waited" in result.err
     (snapshot,) = (tmp_path / "state").iterdir()
     assert stat.S_IMODE(snapshot.stat().st_mode) == 0o600
@@ -70,7 +70,7 @@ def test_staging_logs_numbered_timed_steps_and_snapshots(
     assert PROJECT_ROOT not in snapshot.resolve().parents
     saved = json.loads(snapshot.read_text())
     assert saved["configuration"]["Environment"]["Variables"] == INITIAL_ENV
-    assert saved["code"]["location"]
+    assert saved["code"]["version"] == "1"  # the code before, kept as a version
     assert_no_secrets(cloud)
 
 
@@ -81,14 +81,14 @@ def test_staging_uploads_both_shells_and_static_files(
 
     objects = cloud.objects()
     staging_shell = cloud.body("_staging/tools/shipcaptaincrew/index.html")
-    live_shell = cloud.body("_releases/1/tools/shipcaptaincrew/index.html")
+    live_shell = cloud.body("_releases/2/tools/shipcaptaincrew/index.html")
     assert 'href="/_staging/static/app.css?v=' in staging_shell
     assert 'hx-get="/_staging/api/events' in staging_shell
     assert 'href="/static/app.css?v=' in live_shell
     assert objects["_staging/tools/shipcaptaincrew/index.html"]["cache"] == "no-cache"
     assert objects["_staging/static/app.css"]["cache"] == "public, max-age=31536000, immutable"
     assert objects["_staging/static/app.css"]["type"] == "text/css; charset=utf-8"
-    assert objects["_releases/1/static/app.js"]["meta"]["scc-version"] == "1"
+    assert objects["_releases/2/static/app.js"]["meta"]["scc-version"] == "2"
     assert not any(key.startswith(("static/", "tools/")) for key in objects)  # live untouched
 
 
@@ -222,7 +222,7 @@ def test_python_m_deploy_in_a_subprocess(
         assert done.returncode == 0, done.stderr
         cloud.outputs.append(done.stdout + done.stderr)
 
-    assert cloud.alias("live") == "1"
+    assert cloud.alias("live") == "2"
     assert cloud.env("live") == {**INITIAL_ENV, "SCC_PAY_INSTRUCTIONS": "Venmo @scc"}
     assert_no_secrets(cloud)
 

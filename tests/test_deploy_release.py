@@ -22,25 +22,25 @@ def test_promote_and_rollback_move_live(
 ) -> None:
     assert deploy("staging", "--package", str(packages("one"))).code == 0
     assert deploy("promote").code == 0
-    assert cloud.alias("live") == "1"
-    assert deploy("staging", "--package", str(packages("two")), "--set", "SECOND_KEY=2").code == 0
-    assert cloud.alias("live") == "1"
-    assert deploy("promote").code == 0
     assert cloud.alias("live") == "2"
-    assert cloud.objects()["tools/shipcaptaincrew/index.html"]["meta"]["scc-version"] == "2"
+    assert deploy("staging", "--package", str(packages("two")), "--set", "SECOND_KEY=2").code == 0
+    assert cloud.alias("live") == "2"
+    assert deploy("promote").code == 0
+    assert cloud.alias("live") == "3"
+    assert cloud.objects()["tools/shipcaptaincrew/index.html"]["meta"]["scc-version"] == "3"
     assert 'href="/static/app.css?v=' in cloud.body("tools/shipcaptaincrew/index.html")
 
     result = deploy("rollback")
 
     assert result.code == 0, result.err
-    assert cloud.alias("live") == "1"
+    assert cloud.alias("live") == "2"
     assert "SECOND_KEY" not in cloud.env("live")  # the configuration goes back with the code
-    assert cloud.objects()["tools/shipcaptaincrew/index.html"]["meta"]["scc-version"] == "1"
+    assert cloud.objects()["tools/shipcaptaincrew/index.html"]["meta"]["scc-version"] == "2"
     assert cloud.invalidations()[-1] == ["/*"]
     again = deploy("rollback")
     assert again.code == 1
     assert "nothing to roll back to" in again.err
-    assert cloud.alias("live") == "1"
+    assert cloud.alias("live") == "2"
     assert_no_secrets(cloud)
 
 
@@ -102,9 +102,9 @@ def test_failed_smoke_test_exits_non_zero_and_leaves_live(
 
     assert result.code == 1
     assert "FAILED: Smoke test: GET " in result.err
-    assert "Alias live was not touched (it is at 1)." in result.err
-    assert cloud.alias("live") == "1"
-    assert cloud.alias("staging") == "2"
+    assert "Alias live was not touched (it is at 2)." in result.err
+    assert cloud.alias("live") == "2"
+    assert cloud.alias("staging") == "3"
     assert_no_secrets(cloud)
 
 
