@@ -147,22 +147,8 @@ def grants(statement: dict[str, Any], grant: Grant) -> bool:
 def add(lam: Any, function: str, url: FunctionUrl, grant: Grant, tunables: Tunables) -> None:
     """Add the grant's statement. A statement of ours that says something else (edited by hand)
     is removed first: Lambda cannot change a statement in place."""
-    alias = url.alias
+    target = {"FunctionName": function, "Qualifier": url.alias, "StatementId": grant.sid}
     if any(statement.get("Sid") == grant.sid for statement in url.statements):
-        aws.call(
-            lam.remove_permission,
-            tunables,
-            FunctionName=function,
-            Qualifier=alias,
-            StatementId=grant.sid,
-        )
-    aws.call(
-        lam.add_permission,
-        tunables,
-        FunctionName=function,
-        Qualifier=alias,
-        StatementId=grant.sid,
-        Action=grant.action,
-        Principal="*",
-        **dict(grant.extra),
-    )
+        aws.call(lam.remove_permission, tunables, **target)
+    extra = dict(grant.extra)
+    aws.call(lam.add_permission, tunables, **target, Action=grant.action, Principal="*", **extra)

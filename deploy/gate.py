@@ -72,14 +72,26 @@ def mark_passed(
             f"version {version} is not marked as passed, so promote will not ship it."
         )
     guard = {"RevisionId": alias["RevisionId"]} if alias.get("RevisionId") else {}
+    _describe_staging(lam, function, version, passed(version, code_sha256, source), tunables, guard)
+
+
+def _describe_staging(
+    lam: Any,
+    function: str,
+    version: str,
+    description: str,
+    tunables: Tunables,
+    guard: dict[str, str] | None = None,
+) -> None:
+    """Rewrite alias staging's description, keeping it on `version`."""
     aws.call(
         lam.update_alias,
         tunables,
         FunctionName=function,
         Name=STAGING,
         FunctionVersion=version,
-        Description=passed(version, code_sha256, source),
-        **guard,
+        Description=description,
+        **(guard or {}),
     )
 
 
@@ -109,14 +121,8 @@ def withdraw(
     promote refuses it; returns whether it did."""
     if staging is None or str(staging["FunctionVersion"]) != version:
         return False
-    aws.call(
-        lam.update_alias,
-        tunables,
-        FunctionName=function,
-        Name=STAGING,
-        FunctionVersion=version,
-        Description=f"rolled-back {version} from live at {_now()}; stage a new version to promote",
-    )
+    withdrawn = f"rolled-back {version} from live at {_now()}; stage a new version to promote"
+    _describe_staging(lam, function, version, withdrawn, tunables)
     return True
 
 

@@ -348,6 +348,18 @@ def deploy(
     return run
 
 
+def on_every_session(monkeypatch: pytest.MonkeyPatch, event: str, handler: Any) -> None:
+    """Register a botocore event handler on every boto3 session the deploy makes."""
+    real_session = boto3.session.Session
+
+    def session(**kwargs: Any) -> Any:
+        made = real_session(**kwargs)
+        made.events.register(event, handler)
+        return made
+
+    monkeypatch.setattr(boto3.session, "Session", session)
+
+
 def assert_no_secrets(cloud: Cloud, *extra: str) -> None:
     for output in cloud.outputs:
         for value in [*SECRETS.values(), *extra]:

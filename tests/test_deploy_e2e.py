@@ -11,9 +11,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import boto3
 import pytest
 
 from deploy.config import PROJECT_ROOT
@@ -24,6 +22,7 @@ from tests.deploy_cloud import (
     Cloud,
     Result,
     assert_no_secrets,
+    on_every_session,
 )
 
 
@@ -119,14 +118,7 @@ def test_plan_changes_nothing_and_shows_keys_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     calls: list[str] = []
-    real_session = boto3.session.Session
-
-    def recording_session(**kwargs: Any) -> Any:
-        session = real_session(**kwargs)
-        session.events.register("before-call", lambda model, **_: calls.append(model.name))
-        return session
-
-    monkeypatch.setattr(boto3.session, "Session", recording_session)
+    on_every_session(monkeypatch, "before-call", lambda model, **_: calls.append(model.name))
     before = cloud.state()
     result = deploy(
         "plan",
