@@ -163,6 +163,13 @@ def routes(run: Run) -> int:
         log.warning("    NOTE: %s", note)
     if not options.yes:
         return 1 if wrong else 0
+    private = [url.alias for url in edge.urls.values() if url.auth_type != "NONE"]
+    if private:
+        raise DeployError(
+            f"The Function URL of {', '.join(private)} is not public (auth type not NONE), which "
+            "routes does not change: aws lambda update-function-url-config --function-name "
+            f"{options.function} --qualifier {private[0]} --auth-type NONE"
+        )
     if wrong:
         log.info("CloudFront is deploying the change; it reaches every edge in a few minutes.")
     return 0
