@@ -24,7 +24,8 @@ def new_session(region: str | None) -> Any:
 
 
 class Clients:
-    """The Lambda, S3, CloudFront and DynamoDB clients of one run, each made on first use."""
+    """The Lambda, S3, CloudFront, CloudWatch Logs and DynamoDB clients of one run, each made on
+    first use."""
 
     def __init__(self, region: str | None) -> None:
         self.session = new_session(region)
@@ -41,6 +42,10 @@ class Clients:
     @functools.cached_property
     def cloudfront(self) -> Any:
         return self.session.client("cloudfront", config=self.config)
+
+    @functools.cached_property
+    def logs(self) -> Any:
+        return self.session.client("logs", config=self.config)
 
     @functools.cached_property
     def dynamodb(self) -> Any:

@@ -23,9 +23,10 @@ Deploy ShipCaptainCrew to AWS Lambda, S3 and CloudFront.
   build     build the Lambda zip (dependencies for Lambda's platform, .pyc files)
   plan      show what `staging` would change; changes nothing
   staging   deploy to alias staging and the /_staging/ shell, then smoke-test it
-  promote   point alias live at the staging version; copy its shell to the live paths
-  rollback  point alias live back at the version before it, shell included
-  routes    check CloudFront's routes to the Function URLs; --yes fixes them
+  promote   point alias live at the staging version, if its smoke test passed; copy its files
+  rollback  point alias live back at the version before it, files included
+  routes    check CloudFront's routes, the Function URL permissions, the origin header and the
+            security headers policy; --yes fixes them
 
 See docs/DEPLOY.md."""
 

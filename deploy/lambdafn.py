@@ -7,7 +7,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from deploy import aws
+from deploy import aws, gate
 from deploy.build import Package
 from deploy.config import STAGING, Tunables
 from deploy.envmerge import EnvChanges, EnvDiff, known_variables, merge
@@ -53,11 +53,18 @@ def read_alias(lam: Any, function: str, name: str) -> dict[str, Any] | None:
     return answer
 
 
-def latest_published(lam: Any, function: str) -> str | None:
-    versions: list[int] = []
+def published(lam: Any, function: str) -> list[dict[str, Any]]:
+    """The function's published versions (not $LATEST), oldest first."""
+    versions: list[dict[str, Any]] = []
     for page in lam.get_paginator("list_versions_by_function").paginate(FunctionName=function):
-        versions += [int(v["Version"]) for v in page["Versions"] if v["Version"].isdigit()]
-    return str(max(versions)) if versions else None
+        versions += [v for v in page["Versions"] if v["Version"].isdigit()]
+    return sorted(versions, key=lambda v: int(v["Version"]))
+
+
+def holding(versions: list[dict[str, Any]], code_sha256: str) -> str | None:
+    """The newest published version with this code, if any."""
+    found = [v["Version"] for v in versions if v.get("CodeSha256") == code_sha256]
+    return str(found[-1]) if found else None
 
 
 def _revision(config: dict[str, Any]) -> dict[str, str]:
@@ -106,10 +113,11 @@ def merge_environment(
     changes: EnvChanges,
     snapstart: bool | None,
     tunables: Tunables,
+    title: str = MERGE_ENV,
 ) -> EnvDiff:
     """Read the whole current environment, merge, and write it back guarded by the RevisionId
     just read; if someone changed the configuration meanwhile, read and merge again."""
-    with steps.step(MERGE_ENV) as step:
+    with steps.step(title) as step:
         for _ in range(MERGE_ATTEMPTS):
             config = lam.get_function_configuration(FunctionName=function)
             merged, diff = merge(known_variables(config), changes)
@@ -225,7 +233,7 @@ def release(
     wait_updated(lam, steps, WAIT_CONFIG, function, tunables)
     version = publish(lam, steps, function, package, description, tunables)
     with steps.step(POINT_ALIAS) as step:
-        point_alias(lam, function, STAGING, version, f"staged {description}", tunables)
+        point_alias(lam, function, STAGING, version, gate.pending(version, description), tunables)
         steps.record(f"alias staging → version {version}")
         step.note(f"staging → {version}")
     return version

@@ -77,6 +77,17 @@ def echo(text: str = "") -> None:
     print(redact(text), flush=True)
 
 
+@dataclass(frozen=True)
+class Finding:
+    """One thing a check looked at (a route, a permission, a header) and what is wrong with it."""
+
+    subject: str
+    problems: tuple[str, ...] = ()
+
+    def line(self) -> str:
+        return f"{self.subject:<34} {'; '.join(self.problems) or 'ok'}"
+
+
 @dataclass
 class Step:
     number: int

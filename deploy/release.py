@@ -2,27 +2,41 @@
 
 Alias live's description keeps the earlier live versions, most recent first, so rollback knows
 where to go even from another machine. The shell and static files of each staged version wait
-under _releases/<version>/ and are copied to the live keys with the alias.
+under _releases/<version>/ and are copied to the live keys: the static files before alias live
+moves, the shell after it. Promote ships only a version whose staging smoke test passed (see
+deploy/gate.py); both make sure the version is Active before live points at it.
 """
 
 from __future__ import annotations
 
-from deploy import lambdafn, s3shell, streams
+from deploy import gate, lambdafn, s3shell, streams
 from deploy.config import LIVE, STAGING
-from deploy.output import DeployError, Step, log
+from deploy.output import DeployError, Step, Steps, log
 from deploy.run import Run, invalidate_step
 
-READ_PROMOTE = "read aliases staging and live"
+READ_PROMOTE = "read aliases staging and live, the smoke test's mark and the version"
+WAKE = "make sure the version is Active (SnapStart: wake it)"
+COPY_STATIC = "copy the static files to the live paths"
 POINT_LIVE = "point alias live at the staging version"
-COPY = "copy the shell and static files to the live paths"
+COPY_SHELL = "copy the shell to the live path"
 INVALIDATE = "invalidate /*"
 CONNECT = "connect the table's stream to alias live (notifications)"
-PROMOTE_STEPS = [READ_PROMOTE, POINT_LIVE, COPY, INVALIDATE, CONNECT]
+PROMOTE_STEPS = [READ_PROMOTE, WAKE, COPY_STATIC, POINT_LIVE, COPY_SHELL, INVALIDATE, CONNECT]
 
-READ_ROLLBACK = "read alias live and its history"
+READ_ROLLBACK = "read alias live, its history and the version before"
+WITHDRAW = "withdraw the smoke test's pass of the version taken off live (alias staging)"
+RESTORE_STATIC = "restore that version's static files"
 POINT_BACK = "point alias live back at the previous version"
-RESTORE = "restore that version's shell and static files"
-ROLLBACK_STEPS = [READ_ROLLBACK, POINT_BACK, RESTORE, INVALIDATE]
+RESTORE_SHELL = "restore that version's shell"
+ROLLBACK_STEPS = [
+    READ_ROLLBACK,
+    WAKE,
+    WITHDRAW,
+    RESTORE_STATIC,
+    POINT_BACK,
+    RESTORE_SHELL,
+    INVALIDATE,
+]
 
 
 def promote(run: Run) -> int:
@@ -36,16 +50,19 @@ def promote(run: Run) -> int:
         version = str(staging["FunctionVersion"])
         live = lambdafn.read_alias(lam, options.function, LIVE)
         was = str(live["FunctionVersion"]) if live else None
-        environment = run.version_environment(version)
+        run.unchanged.append(f"Alias live was not moved (it is at {was or 'not set'}).")
+        configuration, environment = run.version_configuration(version)
+        gate.check_passed(staging, configuration)
+        gate.check_state(version, configuration)
         bucket = run.bucket(environment)
         keys = s3shell.release_keys(s3, bucket, version)
-        if not keys:
-            raise DeployError(
-                f"Version {version} has no staged shell in s3://{bucket}/; run staging again."
-            )
-        step.note(f"staging is {version}, live is {was or 'not set'}")
-    run.unchanged.append(f"Alias live was not moved (it is at {was or 'not set'}).")
+        s3shell.check_release(bucket, version, keys)
+        step.note(f"staging is {version} (smoke test passed), live is {was or 'not set'}")
     run.confirm(f"Point live at version {version} (now {was or 'not set'})?")
+    with steps.step(WAKE, wait=True) as step:
+        gate.wake(lam, options.function, version, configuration, step, options.tunables)
+    with steps.step(COPY_STATIC) as step:
+        _copy(run, step, bucket, version, keys, part=s3shell.STATIC)
     with steps.step(POINT_LIVE) as step:
         if live is not None and was == version:
             live_arn = str(live["AliasArn"])
@@ -55,8 +72,8 @@ def promote(run: Run) -> int:
                 v for v in ([was] if was else []) + lambdafn.live_history(live) if v != version
             ]
             live_arn = _move_live(run, step, version, was, history)
-    with steps.step(COPY) as step:
-        _copy(run, step, bucket, version, keys)
+    with steps.step(COPY_SHELL) as step:
+        _copy(run, step, bucket, version, keys, part=s3shell.SHELL)
     with steps.step(INVALIDATE) as step:
         invalidate_step(steps, step, run.clients.cloudfront, distribution_id, ["/*"])
     with steps.step(CONNECT) as step:
@@ -77,23 +94,29 @@ def _move_live(run: Run, step: Step, version: str, was: str | None, history: lis
         run.options.tunables,
     )
     run.unchanged.clear()
-    assert run.steps is not None  # noqa: S101 - run.start made them
-    run.steps.record(f"alias live → version {version} (was {was or 'not set'})")
+    _steps(run).record(f"alias live → version {version} (was {was or 'not set'})")
     step.note(f"live {was or 'not set'} → {version}")
     return arn
 
 
-def _copy(run: Run, step: Step, bucket: str, version: str, keys: list[str]) -> None:
-    copied = s3shell.copy_release(run.clients.s3, bucket, version, keys)
+def _copy(run: Run, step: Step, bucket: str, version: str, keys: list[str], *, part: str) -> None:
+    if not s3shell.has_shell(version, keys):
+        step.skip(f"no stored files for version {version}; the live files were left as they are")
+        return
+    copied = s3shell.copy_release(run.clients.s3, bucket, version, keys, part)
+    what = "shell" if part == s3shell.SHELL else f"{copied} static files"
+    _steps(run).record(f"the {what} of version {version} copied to the live paths")
+    step.note(what)
+
+
+def _steps(run: Run) -> Steps:
     assert run.steps is not None  # noqa: S101 - run.start made them
-    run.steps.record(f"{copied} files of version {version} copied to the live paths")
-    step.note(f"{copied} files")
+    return run.steps
 
 
 def connect_stream(run: Run, table: str, live_arn: str, step: Step) -> None:
     """Create the mapping from the table's stream to alias live if it is missing (idempotent)."""
-    lam, steps = run.clients.lambda_, run.steps
-    assert steps is not None  # noqa: S101 - run.start made them
+    lam, steps = run.clients.lambda_, _steps(run)
     state = streams.read(lam, run.clients.dynamodb, table, live_arn)
     if state.problem:
         log.warning("    WARNING: %s", state.line())
@@ -123,18 +146,28 @@ def rollback(run: Run) -> int:
                 f"{options.function} --name live --function-version <N>"
             )
         target = history[0]
-        bucket = run.bucket(run.version_environment(target))
+        run.unchanged.append(f"Alias live was not moved (it is at {now}).")
+        configuration, environment = run.version_configuration(target)
+        gate.check_state(target, configuration)
+        staging = lambdafn.read_alias(lam, options.function, STAGING)
+        bucket = run.bucket(environment)
         keys = s3shell.release_keys(s3, bucket, target)
         step.note(f"live is {now}, goes back to {target}")
-    run.unchanged.append(f"Alias live was not moved (it is at {now}).")
     run.confirm(f"Point live back at version {target} (now {now})?")
+    with steps.step(WAKE, wait=True) as step:
+        gate.wake(lam, options.function, target, configuration, step, options.tunables)
+    with steps.step(WITHDRAW) as step:
+        if gate.withdraw(lam, options.function, staging, now, options.tunables):
+            steps.record(f"alias staging (version {now}) no longer marked as passed")
+            step.note(f"staging is {now}: promote will refuse it")
+        else:
+            step.skip(f"staging is not version {now}")
+    with steps.step(RESTORE_STATIC) as step:
+        _copy(run, step, bucket, target, keys, part=s3shell.STATIC)
     with steps.step(POINT_BACK) as step:
         _move_live(run, step, target, now, history[1:])
-    with steps.step(RESTORE) as step:
-        if keys:
-            _copy(run, step, bucket, target, keys)
-        else:
-            step.skip(f"no stored shell for version {target}; the live files were left as they are")
+    with steps.step(RESTORE_SHELL) as step:
+        _copy(run, step, bucket, target, keys, part=s3shell.SHELL)
     with steps.step(INVALIDATE) as step:
         invalidate_step(steps, step, run.clients.cloudfront, distribution_id, ["/*"])
     log.info("Live is back at version %s (code and configuration of that version).", target)

@@ -56,10 +56,11 @@ class Run:
             )
         return bucket
 
-    def version_environment(self, version: str) -> dict[str, str]:
-        """The environment of a published version (describe-only), registered for redaction."""
+    def version_configuration(self, version: str) -> tuple[dict[str, Any], dict[str, str]]:
+        """A published version's configuration and its environment (describe-only), the
+        environment registered for redaction."""
         try:
-            config = self.clients.lambda_.get_function_configuration(
+            config: dict[str, Any] = self.clients.lambda_.get_function_configuration(
                 FunctionName=self.options.function, Qualifier=version
             )
         except ClientError as exc:
@@ -68,7 +69,7 @@ class Run:
                     f"Version {version} of {self.options.function} does not exist."
                 ) from None
             raise
-        return known_variables(config)
+        return config, known_variables(config)
 
 
 def invalidate_step(

@@ -6,7 +6,8 @@ Layout in the bucket:
   _releases/<version>/tools/shipcaptaincrew/index.html, …/static/…   the live shell of each
                                                                     staged version, kept
   tools/shipcaptaincrew/index.html, static/…                      live: copied from _releases
-Promote and rollback copy a release to the live keys, so live gets exactly what was staged.
+Promote and rollback copy a release to the live keys, so live gets exactly what was staged: the
+static files before alias live moves, the shell after.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from deploy.config import (
     STATIC_PREFIX,
 )
 from deploy.output import DeployError
+
+STATIC, SHELL = "static", "shell"  # the two parts of a release that promote copies apart
 
 
 def _checked(name: str) -> bool:
@@ -172,24 +175,33 @@ def release_keys(s3: Any, bucket: str, version: str) -> list[str]:
     return keys
 
 
-def copy_release(s3: Any, bucket: str, version: str, keys: list[str]) -> int:
-    """Copy a staged release (its keys, from release_keys) to the live keys, static first and
-    shell last; returns the count. Refuses a release that has no shell."""
-    prefix = release_prefix(version)
-    shell = prefix + SHELL_KEY
-    if shell not in keys:
+def has_shell(version: str, keys: list[str]) -> bool:
+    return release_prefix(version) + SHELL_KEY in keys
+
+
+def check_release(bucket: str, version: str, keys: list[str]) -> None:
+    """Refuse, before anything changes, a release that was not staged whole."""
+    if not has_shell(version, keys):
         raise DeployError(
-            f"s3://{bucket}/{shell} is missing: version {version} was not staged by "
-            "this script (or its files were deleted). Run staging again."
+            f"s3://{bucket}/{release_prefix(version)}{SHELL_KEY} is missing: version {version} "
+            "was not staged by this script (or its files were deleted). Run staging again."
         )
-    for key in sorted(keys, key=lambda k: (k == shell, k)):
+
+
+def copy_release(s3: Any, bucket: str, version: str, keys: list[str], part: str) -> int:
+    """Copy one part (STATIC or SHELL) of a staged release (its keys, from release_keys) to the
+    live keys; the shell goes last, once `live` serves the version it was rendered for.
+    Returns the count."""
+    prefix = release_prefix(version)
+    chosen = [k for k in sorted(keys) if (k == prefix + SHELL_KEY) == (part == SHELL)]
+    for key in chosen:
         s3.copy_object(
             Bucket=bucket,
             Key=key[len(prefix) :],
             MetadataDirective="COPY",
             CopySource={"Bucket": bucket, "Key": key},
         )
-    return len(keys)
+    return len(chosen)
 
 
 def check_bucket(s3: Any, bucket: str) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from email.message import Message
 from urllib.parse import urlsplit
 
+from deploy import origin
 from deploy.config import SMOKE_EVENT_ID, Tunables
 from deploy.output import DeployError, log
 
@@ -54,6 +55,8 @@ def _fetch(url: str, tunables: Tunables) -> Answer:
 
 
 def _health(answer: Answer, url: str) -> str:
+    """200 {"status": "ok"}; and where the app reports origin_verified, it is true: the request
+    came through CloudFront with the X-SCC-Origin-Verify header the version accepts."""
     try:
         data = json.loads(answer.body)
     except ValueError:
@@ -63,7 +66,16 @@ def _health(answer: Answer, url: str) -> str:
             f"Smoke test: GET {url} answered {answer.status} {answer.content_type}, "
             'not 200 with {"status": "ok"}.'
         )
-    return f"health ok (version {data.get('version', '?')})"
+    verified = data.get("origin_verified")
+    if verified is False:
+        raise DeployError(
+            f"Smoke test: GET {url} reached the app without a valid {origin.HEADER} header "
+            f"(origin_verified is false): CloudFront is not sending the origin header this "
+            f"version's {origin.SECRET_KEY} accepts, so the app ignores CloudFront-Viewer-Address. "
+            "Run `python -m deploy routes --yes`, then staging again."
+        )
+    checked = "origin header verified" if verified is True else "origin header not reported"
+    return f"health ok (version {data.get('version', '?')}, {checked})"
 
 
 def _waiver(answer: Answer, url: str) -> str:

@@ -1,5 +1,10 @@
-"""Before anything changes: the function's code location and whole configuration, secrets
-included, in an owner-only file outside the repository."""
+"""Before anything changes: which published version holds the function's code, and its whole
+configuration, secrets included, in an owner-only file outside the repository.
+
+The code is kept as a Lambda version (published first if $LATEST's code is in none), not as
+GetFunction's Code.Location, a presigned URL that expires minutes after it is read: a version
+keeps its code until someone deletes it, and a fresh URL to its zip is one call away.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from deploy.config import PROJECT_ROOT
+from deploy import aws
+from deploy.config import PROJECT_ROOT, Tunables
 from deploy.output import DeployError
 
 
@@ -33,7 +39,42 @@ def check_outside_repo(directory: Path) -> Path:
     return resolved
 
 
-def write(function: str, function_answer: dict[str, Any], aliases: dict[str, Any]) -> Path:
+def keep_code(
+    lam: Any, function: str, configuration: dict[str, Any], version: str | None, tunables: Tunables
+) -> str:
+    """The published version that holds $LATEST's code: `version` (found by the plan), else one
+    published now, guarded by the code and RevisionId the plan read."""
+    if version is not None:
+        return version
+    guard = {"RevisionId": configuration["RevisionId"]} if configuration.get("RevisionId") else {}
+    answer = aws.call(
+        lam.publish_version,
+        tunables,
+        FunctionName=function,
+        CodeSha256=configuration["CodeSha256"],
+        Description="scc snapshot: the code before a staging run",
+        **guard,
+    )
+    return str(answer["Version"])
+
+
+def restore_commands(function: str, version: str) -> dict[str, str]:
+    """How to put the snapshot back, in AWS CLI commands (also in docs/DEPLOY.md)."""
+    return {
+        "serve_that_version": f"aws lambda update-alias --function-name {function} --name live "
+        f"--function-version {version}",
+        "zip_of_that_version": f"aws lambda get-function --function-name {function} "
+        f"--qualifier {version} --query Code.Location --output text (a URL valid for minutes)",
+        "code_back_to_latest": f"aws lambda update-function-code --function-name {function} "
+        "--zip-file fileb://<that zip>",
+        "environment_back_to_latest": "aws lambda update-function-configuration --function-name "
+        f"{function} --environment file://<this file's configuration.Environment>",
+    }
+
+
+def write(
+    function: str, function_answer: dict[str, Any], aliases: dict[str, Any], version: str
+) -> Path:
     """Write the snapshot (mode 0600, folder 0700) and return its path."""
     directory = check_outside_repo(state_dir())
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -45,15 +86,13 @@ def write(function: str, function_answer: dict[str, Any], aliases: dict[str, Any
         "taken_at": stamp,
         "function": function,
         "code": {
-            "location": function_answer.get("Code", {}).get("Location"),
-            "repository_type": function_answer.get("Code", {}).get("RepositoryType"),
+            "version": version,
             "sha256": configuration.get("CodeSha256"),
             "size": configuration.get("CodeSize"),
         },
         "configuration": configuration,
         "aliases": aliases,
-        "restore": "aws lambda update-function-configuration --function-name "
-        f"{function} --environment file://<this file's configuration.Environment>",
+        "restore": restore_commands(function, version),
     }
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as out:

@@ -33,6 +33,10 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "PAY_INSTRUCTIONS": env.get("SCC_PAY_INSTRUCTIONS", ""),
         # The public https origin (links in mail, passkeys); pages otherwise link relatively.
         "SITE_URL": (env.get("SCC_SITE_URL") or "").rstrip("/"),
+        # What CloudFront sends in X-SCC-Origin-Verify (several while one is being rotated).
+        "ORIGIN_SECRETS": [
+            v.strip() for v in env.get("SCC_ORIGIN_SECRET", "").split(",") if v.strip()
+        ],
         "TIMEZONE": env.get("SCC_TIMEZONE") or "America/Los_Angeles",
         "DYNAMODB_ENDPOINT": None,  # boto3 reads AWS_ENDPOINT_URL_DYNAMODB itself
         "DEV": False,

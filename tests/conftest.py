@@ -33,8 +33,9 @@ from tests.builders import BASE_URL, PASSWORD_HASH, SENDER, event_body  # noqa: 
 from tests.support import Auth, Stream, make_app  # noqa: E402
 
 # Browser fixtures (live_server, browser, phone) live in tests/browser.py, the fake Google
-# (OAuth + Gmail) server in tests/fake_google.py; both shared session-wide.
-pytest_plugins = ["tests.browser", "tests.fake_google"]
+# (OAuth + Gmail) server in tests/fake_google.py, the deploy tests' AWS (a moto server) in
+# tests/deploy_cloud.py; all shared session-wide.
+pytest_plugins = ["tests.browser", "tests.fake_google", "tests.deploy_cloud"]
 
 
 @pytest.fixture(scope="session")

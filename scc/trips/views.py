@@ -11,6 +11,7 @@ from scc.auth.guard import login_required
 from scc.errors import Invalid
 from scc.store import WHEN, get_store
 from scc.trips.rules import apply_changes, event_from_input
+from scc.web.address import origin_verified
 from scc.web.cards import event_id_from_url, event_json, render_card
 from scc.web.forms import payload
 from scc.web.htmx import is_htmx
@@ -26,7 +27,11 @@ def shell() -> str:
 
 @bp.get("/api/health")
 def health() -> Any:
-    return jsonify({"status": "ok", "version": __version__})
+    """For the deploy's smoke test; with an origin secret set, whether CloudFront's header came."""
+    answer: dict[str, Any] = {"status": "ok", "version": __version__}
+    if current_app.config["ORIGIN_SECRETS"]:
+        answer["origin_verified"] = origin_verified()
+    return jsonify(answer)
 
 
 @bp.get("/api/events")

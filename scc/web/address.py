@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from flask import request
+import hmac
+
+from flask import current_app, request
+
+ORIGIN_HEADER = "X-SCC-Origin-Verify"
+
+
+def origin_verified() -> bool:
+    """Whether the request came through CloudFront: it carries the origin header with one of
+    the configured secrets (compared in constant time)."""
+    sent = request.headers.get(ORIGIN_HEADER, "").encode()
+    secrets = current_app.config["ORIGIN_SECRETS"]
+    return bool(sent) and any(hmac.compare_digest(sent, s.encode()) for s in secrets)
 
 
 def client_ip() -> str:

@@ -1,0 +1,159 @@
+"""`promote` and `rollback` against the moto server: live moves only to a version whose staging
+smoke test passed, a rolled-back version is not shipped again, files go with the alias."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scc.store import Store
+from tests.deploy_cloud import FUNCTION, Cloud, Result, assert_no_secrets, on_every_session
+
+SHELL = "tools/shipcaptaincrew/index.html"
+
+
+def test_promote_and_rollback_move_live(
+    cloud: Cloud, deploy: Callable[..., Result], packages: Callable[[str], Path]
+) -> None:
+    assert deploy("staging", "--package", str(packages("one"))).code == 0
+    assert deploy("promote").code == 0
+    assert cloud.alias("live") == "2"
+    assert deploy("staging", "--package", str(packages("two")), "--set", "SECOND_KEY=2").code == 0
+    assert cloud.alias("live") == "2"
+    assert deploy("promote").code == 0
+    assert cloud.alias("live") == "3"
+    assert cloud.objects()["tools/shipcaptaincrew/index.html"]["meta"]["scc-version"] == "3"
+    css = re.search(r'href="/static/(app\.[0-9a-f]{8}\.css)"', cloud.body(SHELL))
+    assert css is not None and f"static/{css[1]}" in cloud.objects()
+
+    result = deploy("rollback")
+
+    assert result.code == 0, result.err
+    assert cloud.alias("live") == "2"
+    assert "SECOND_KEY" not in cloud.env("live")  # the configuration goes back with the code
+    assert cloud.objects()["tools/shipcaptaincrew/index.html"]["meta"]["scc-version"] == "2"
+    assert cloud.invalidations()[-1] == ["/*"]
+    again = deploy("rollback")
+    assert again.code == 1
+    assert "nothing to roll back to" in again.err
+    assert cloud.alias("live") == "2"
+    assert_no_secrets(cloud)
+
+
+def test_promote_connects_the_tables_stream_to_live_once(
+    cloud: Cloud,
+    deploy: Callable[..., Result],
+    packages: Callable[[str], Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    table, lam = "shipcaptaincrew-events", cloud.client("lambda")
+    step = "[7/7] connect the table's stream to alias live (notifications):"
+    sent: list[dict[str, Any]] = []
+    hook = "provide-client-params.lambda.CreateEventSourceMapping"
+    on_every_session(monkeypatch, hook, lambda params, **_: sent.append(dict(params)))
+    assert deploy("staging", "--package", str(packages("one"))).code == 0
+    no_table = deploy("promote")
+    assert no_table.code == 0, no_table.err
+    assert f"{step} skipped, no table {table}" in no_table.err
+    Store(table, cloud.url).create_table()  # with its stream, as `scc init-db` makes it
+    planned = deploy("plan", "--package", str(packages("one")))
+    assert f"stream       table {table} → alias live: not connected yet; promote" in planned.out
+
+    first = deploy("promote")
+    again = deploy("promote")
+
+    assert (first.code, again.code) == (0, 0), first.err + again.err
+    described = cloud.client("dynamodb").describe_table(TableName=table)["Table"]
+    found = lam.list_event_source_mappings(EventSourceArn=described["LatestStreamArn"])
+    [mapping] = found["EventSourceMappings"]
+    uuid = mapping["UUID"]
+    assert mapping["State"] == "Enabled"
+    assert f"{step} mapping {uuid}: table {table} → alias live" in first.err
+    assert f"{step} skipped, table {table} → alias live: connected (mapping {uuid}" in again.err
+    [params] = sent
+    assert params["FunctionName"] == lam.get_alias(FunctionName=FUNCTION, Name="live")["AliasArn"]
+    assert params["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert params["StartingPosition"] == "LATEST" and params["MaximumRetryAttempts"] == 10
+    patterns = [json.loads(f["Pattern"]) for f in params["FilterCriteria"]["Filters"]]
+    assert [p["eventName"] for p in patterns] == [["MODIFY"], ["INSERT"]]
+    later = deploy("plan", "--package", str(packages("one")))
+    assert f"table {table} → alias live: connected (mapping {uuid}, Enabled)" in later.out
+    assert_no_secrets(cloud)
+
+
+def test_promote_refuses_a_version_whose_smoke_test_failed(
+    cloud: Cloud, deploy: Callable[..., Result], packages: Callable[[str], Path], smoke_url: str
+) -> None:
+    assert deploy("staging", "--package", str(packages("one"))).code == 0
+    assert deploy("promote").code == 0
+    live = cloud.alias("live")
+    failed = deploy("staging", "--package", str(packages("two")), smoke=smoke_url + "/nowhere")
+    staged = cloud.alias("staging")
+    before = cloud.objects()
+
+    refused = deploy("promote")
+
+    assert failed.code == 1
+    assert "FAILED: Smoke test: GET " in failed.err
+    assert f"Alias live was not touched (it is at {live})." in failed.err
+    assert f"Version {staged} is not marked as passed: promote will refuse it." in failed.err
+    assert staged not in (live, None)
+    assert refused.code == 1
+    assert (
+        f"FAILED: Version {staged} behind alias staging has no passed smoke test on record "
+        f"(the alias says: scc staging: version {staged}, smoke test pending)"
+    ) in refused.err
+    assert f"Alias live was not moved (it is at {live})." in refused.err
+    assert cloud.alias("live") == live
+    assert cloud.objects() == before  # no file copied either
+    assert_no_secrets(cloud)
+
+
+def test_rollback_then_promote_does_not_ship_the_rolled_back_version(
+    cloud: Cloud, deploy: Callable[..., Result], packages: Callable[[str], Path]
+) -> None:
+    for marker in ("one", "two"):
+        assert deploy("staging", "--package", str(packages(marker))).code == 0
+        assert deploy("promote").code == 0
+    bad = cloud.alias("live")
+    assert cloud.alias("staging") == bad
+
+    rolled_back = deploy("rollback")
+    again = deploy("promote")
+
+    assert rolled_back.code == 0, rolled_back.err
+    good = cloud.alias("live")
+    assert good != bad
+    assert f"staging is {bad}: promote will refuse it" in rolled_back.err
+    assert again.code == 1
+    assert f"(the alias says: rolled-back {bad} from live at " in again.err
+    assert cloud.alias("live") == good
+    assert cloud.body(SHELL) == cloud.body(f"_releases/{good}/{SHELL}")
+    fixed = deploy("staging", "--package", str(packages("three")))
+    assert fixed.code == 0 and deploy("promote").code == 0
+    assert cloud.alias("live") == cloud.alias("staging") not in (good, bad)
+
+
+def test_promote_refuses_a_staging_alias_moved_by_hand(
+    cloud: Cloud, deploy: Callable[..., Result], packages: Callable[[str], Path]
+) -> None:
+    """The pass mark names its version: pointing alias staging elsewhere by hand (keeping the
+    description) does not make the other version promotable."""
+    assert deploy("staging", "--package", str(packages("one"))).code == 0
+    first = cloud.alias("staging")
+    assert deploy("staging", "--package", str(packages("two"))).code == 0
+    lam = cloud.client("lambda")
+    lam.update_alias(FunctionName=FUNCTION, Name="staging", FunctionVersion=first)
+
+    refused = deploy("promote")
+
+    assert refused.code == 1
+    assert f"Version {first} behind alias staging has no passed smoke test on record" in (
+        refused.err
+    )
+    assert cloud.alias("live") is None
