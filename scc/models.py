@@ -104,6 +104,16 @@ class Event:
         return [p for p in self.payments if patron_id is None or p.patron_id == patron_id]
 
 
+@dataclass(frozen=True, kw_only=True)
+class Member:
+    """A member of the crew roster (its own partition, #crew): who may sign in, and as what."""
+
+    crew_id: str
+    name: str
+    role: str = "crew"  # "owner" or "crew"
+    active: bool = True
+
+
 @dataclass(frozen=True)
 class Minor:
     name: str
