@@ -164,12 +164,15 @@ class Store:
     def delete(self, key: Mapping[str, str]) -> None:
         self.call("delete_item", TableName=self.table, Key=serialize(key))
 
-    def collection(self, eid: str, prefix: str) -> Iterator[dict[str, Any]]:
-        """The items of one partition whose sort key starts with prefix, in order."""
+    def collection(self, eid: str, prefix: str = "") -> Iterator[dict[str, Any]]:
+        """The items of one partition (those whose sort key starts with prefix), in order."""
+        condition, values = "eid = :e", {":e": eid}
+        if prefix:
+            condition, values[":p"] = condition + " AND begins_with(crew_id, :p)", prefix
         yield from self._pages(
             "query",
-            KeyConditionExpression="eid = :e AND begins_with(crew_id, :p)",
-            ExpressionAttributeValues=serialize({":e": eid, ":p": prefix}),
+            KeyConditionExpression=condition,
+            ExpressionAttributeValues=serialize(values),
             ConsistentRead=True,
         )
 

@@ -22,4 +22,4 @@ def member_from_item(item: dict[str, Any]) -> Member:
 
 def members(store: Store) -> list[Member]:
     """Everyone on the roster, by crew id (one Query; empty on a new installation)."""
-    return [member_from_item(item) for item in store.collection(ROSTER_PK, "")]
+    return [member_from_item(item) for item in store.collection(ROSTER_PK)]
