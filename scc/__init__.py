@@ -38,6 +38,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from scc.auth import views as auth
     from scc.notify import stream as notify
     from scc.payments import views as payments
+    from scc.trips import books_views as books
+    from scc.trips import manifest_views as manifest
     from scc.trips import views as trips
     from scc.waivers import views as waivers
 
@@ -56,7 +58,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     store.init_app(app)
     web.init_app(app)
     guard.init_app(app)
-    for blueprint in (auth.bp, trips.bp, payments.bp, waivers.bp, notify.bp):
+    for blueprint in (auth.bp, trips.bp, manifest.bp, books.bp, payments.bp, waivers.bp, notify.bp):
         app.register_blueprint(blueprint)
     app.wsgi_app = StagingPrefix(app.wsgi_app)  # type: ignore[method-assign]
     return app

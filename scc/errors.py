@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class SCCError(Exception):
     """Base of the app's own errors; the message is a sentence for crew or patrons."""
@@ -36,6 +38,24 @@ class Conflict(SCCError):
     """The request clashes with what is stored (duplicate id, changed meanwhile)."""
 
     status = 409
+
+
+class Stale(Conflict):
+    """An edit based on a version of the trip that is no longer current; carries the trip as it
+    is now (a scc.models.Event), which the answer shows."""
+
+    def __init__(self, message: str, event: Any) -> None:
+        super().__init__(message)
+        self.event = event
+
+
+class Moved(Conflict):
+    """The trip was rescheduled: its old id only points to the new one."""
+
+    def __init__(self, event_id: str, moved_to: str) -> None:
+        super().__init__(f"Trip {event_id} was rescheduled: it is now {moved_to}.")
+        self.event_id = event_id
+        self.moved_to = moved_to
 
 
 class Unauthorized(SCCError):

@@ -17,6 +17,9 @@ METHOD_LABELS = {
     "other": "Other",
 }
 METHODS = tuple(METHOD_LABELS)
+ROLES = ("captain", "mate", "deckhand")
+CHECK_INS = ("aboard", "no_show")
+SCHEDULED, CANCELLED = "scheduled", "cancelled"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,6 +52,45 @@ class Payment:
     void_reason: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class Refund:
+    """Money given back to a patron: it lowers what they (and the trip) have paid."""
+
+    refund_id: str
+    patron_id: str
+    amount: Decimal
+    method: str
+    reason: str
+    timestamp: str
+    logged_by: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckIn:
+    """Who boarded (aboard) or did not come (no_show), recorded by whom and when."""
+
+    status: str
+    by: str
+    at: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cancellation:
+    by: str
+    at: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entry:
+    """One line of a trip's activity: when, who, what kind of change, and what it was."""
+
+    at: str
+    by: str
+    action: str
+    summary: str
+
+
 @dataclass(kw_only=True)
 class Event:
     """A trip: its record holds the manifest, the crew and the ledger."""
@@ -64,9 +106,53 @@ class Event:
     patron_paid: dict[str, Decimal] = field(default_factory=dict)
     payment_timestamp: str | None = None
     payment_logged_by: str | None = None
+    refunds: list[Refund] = field(default_factory=list)
     waivers_signed: int = 0
+    # patron id -> the id of the signed waiver matched to them (scc.matching)
+    waiver_by_patron: dict[str, str] = field(default_factory=dict)
+    # waiver id -> signer's name, for signed waivers that match nobody on the manifest
+    waivers_unmatched: dict[str, str] = field(default_factory=dict)
+    check_ins: dict[str, CheckIn] = field(default_factory=dict)
+    status: str = SCHEDULED
+    cancellation: Cancellation | None = None
+    period: str | None = None
+    # earlier ids of a rescheduled trip (their pay links stay valid)
+    moved_from: list[str] = field(default_factory=list)
+    activity: list[Entry] = field(default_factory=list)
+    activity_folded: int = 0  # older entries dropped to keep the record small
     rev: int = 0
     created_at: str | None = None
+    created_by: str | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == CANCELLED
+
+    @property
+    def aboard(self) -> int:
+        return sum(1 for p in self.patrons if self.check_in_of(p.patron_id) == "aboard")
+
+    def check_in_of(self, patron_id: str) -> str | None:
+        found = self.check_ins.get(patron_id)
+        return found.status if found else None
+
+    def waiver_signed(self, patron_id: str) -> bool:
+        return patron_id in self.waiver_by_patron
+
+    @property
+    def waivers_matched(self) -> int:
+        """How many patrons on the manifest have signed (or been signed for)."""
+        return sum(1 for p in self.patrons if p.patron_id in self.waiver_by_patron)
+
+    @property
+    def last_change(self) -> Entry | None:
+        return self.activity[-1] if self.activity else None
+
+    def refunds_of(self, patron_id: str | None) -> list[Refund]:
+        return [r for r in self.refunds if patron_id is None or r.patron_id == patron_id]
+
+    def refund(self, refund_id: str) -> Refund | None:
+        return next((r for r in self.refunds if r.refund_id == refund_id), None)
 
     @property
     def balance_due(self) -> Decimal:

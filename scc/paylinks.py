@@ -1,10 +1,13 @@
 """Personal payment links: `/g/<eid>/payment?p=<token>`, the token signed with SECRET_KEY.
 
 The token names one patron of one event; it does not expire (a patron may open the text message
-weeks later) and carries nothing secret, only ids. A token for another event is not valid.
+weeks later) and carries nothing secret, only ids. A token for another event is not valid; one
+issued before the trip was rescheduled still is (the trip lists its earlier ids).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -18,8 +21,9 @@ def issue(secret: str, event_id: str, patron_id: str) -> str:
     return token
 
 
-def read(secret: str, token: str | None, event_id: str) -> str | None:
-    """The patron id in a token issued for this event; None when missing, forged or foreign."""
+def read(secret: str, token: str | None, event_id: str, earlier: Iterable[str] = ()) -> str | None:
+    """The patron id in a token issued for this event (or for one of its `earlier` ids, before
+    it was rescheduled); None when missing, forged or foreign."""
     if not token or len(token) > MAX_TOKEN:
         return None
     try:
@@ -29,7 +33,7 @@ def read(secret: str, token: str | None, event_id: str) -> str | None:
     if (
         not isinstance(body, list)
         or len(body) != 2
-        or body[0] != event_id
+        or body[0] not in (event_id, *earlier)
         or not isinstance(body[1], str)
     ):
         return None

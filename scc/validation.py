@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from scc import eventids
 from scc.errors import Invalid
-from scc.models import CrewMember, Patron
+from scc.models import ROLES, CrewMember, Patron
 from scc.money import parse_amount
 
 T = TypeVar("T")
@@ -36,7 +36,8 @@ class FieldErrors:
         try:
             return check()
         except Invalid as exc:
-            self.messages.setdefault(exc.field or field, exc.message)
+            for name, message in (exc.errors or {exc.field or field: exc.message}).items():
+                self.messages.setdefault(name, message)
             return None
 
     def raise_if_any(self) -> None:
@@ -111,6 +112,10 @@ def crew_id(value: Any, field: str = "crew_id") -> str:
     return value.strip().lower()
 
 
+def is_patron_id(value: Any) -> bool:
+    return isinstance(value, str) and _PATRON_ID.fullmatch(value) is not None
+
+
 def _list(value: Any, field: str, label: str, most: int) -> list[Any]:
     if not isinstance(value, list):
         raise Invalid(f"{label} must be a list.", field)
@@ -119,42 +124,56 @@ def _list(value: Any, field: str, label: str, most: int) -> list[Any]:
     return value
 
 
+def patron(
+    entry: Any, field: str | None = "patrons", n: int = 1, taken: set[str] | None = None
+) -> Patron:
+    """One manifest entry: a name, and an id made from it when none is given (unique among
+    `taken`, which it joins). Errors name `field` (a list's), or each attribute when None."""
+    taken = set() if taken is None else taken
+    if not isinstance(entry, dict):
+        raise Invalid(f"Patron {n} must be an object with a name.", field)
+    label = f"Patron {n}'s name" if field else "The name"
+    name = text(entry.get("name"), field or "name", label, max_len=80)
+    given = entry.get("patron_id")
+    pid = given or eventids.slug(name)[:40] or f"patron-{n}"
+    if not isinstance(pid, str) or not _PATRON_ID.fullmatch(pid):
+        raise Invalid(
+            f"Patron {n}'s id must be lower-case letters, digits, - or _ (e.g. dana-lee).",
+            field or "patron_id",
+        )
+    base, k = pid, 2
+    while pid in taken:
+        if given:
+            raise Invalid(f"Patron id {pid} is already on the manifest.", field or "patron_id")
+        pid, k = f"{base[:36]}-{k}", k + 1
+    taken.add(pid)
+    due = entry.get("amount_due")
+    return Patron(
+        patron_id=pid,
+        name=name,
+        email=email(entry.get("email"), field or "email"),
+        phone=phone(entry.get("phone"), field or "phone"),
+        amount_due=None
+        if due in (None, "")
+        else parse_amount(due, field=field or "amount_due", allow_zero=True),
+    )
+
+
 def patrons(value: Any, field: str = "patrons") -> list[Patron]:
     """The manifest: at least one patron, unique ids (made from names when not given)."""
     entries = _list(value, field, "The patron list", MAX_PATRONS)
     if not entries:
         raise Invalid("Add at least one patron to the manifest.", field)
-    result: list[Patron] = []
     seen: set[str] = set()
-    for n, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict):
-            raise Invalid(f"Patron {n} must be an object with a name.", field)
-        name = text(entry.get("name"), field, f"Patron {n}'s name", max_len=80)
-        pid = entry.get("patron_id") or eventids.slug(name)[:40] or f"patron-{n}"
-        if not isinstance(pid, str) or not _PATRON_ID.fullmatch(pid):
-            raise Invalid(
-                f"Patron {n}'s id must be lower-case letters, digits, - or _ (e.g. dana-lee).",
-                field,
-            )
-        base, k = pid, 2
-        while pid in seen:
-            if entry.get("patron_id"):
-                raise Invalid(f"Patron id {pid} appears twice on the manifest.", field)
-            pid, k = f"{base[:36]}-{k}", k + 1
-        seen.add(pid)
-        due = entry.get("amount_due")
-        result.append(
-            Patron(
-                patron_id=pid,
-                name=name,
-                email=email(entry.get("email"), field),
-                phone=phone(entry.get("phone"), field),
-                amount_due=None
-                if due in (None, "")
-                else parse_amount(due, field=field, allow_zero=True),
-            )
-        )
-    return result
+    return [patron(entry, field, n, seen) for n, entry in enumerate(entries, start=1)]
+
+
+def role(value: Any, field: str = "role") -> str:
+    """captain, mate or deckhand (a deckhand when not given)."""
+    chosen = value.strip().lower() if isinstance(value, str) and value.strip() else "deckhand"
+    if chosen not in ROLES:
+        raise Invalid("The role must be captain, mate or deckhand.", field)
+    return chosen
 
 
 def crew(value: Any, field: str = "crew") -> list[CrewMember]:
@@ -168,8 +187,13 @@ def crew(value: Any, field: str = "crew") -> list[CrewMember]:
         if cid in seen:
             raise Invalid(f"Crew id {cid} appears twice.", field)
         seen.add(cid)
-        role = text(entry.get("role") or "crew", field, f"Crew member {n}'s role", max_len=30)
-        result.append(CrewMember(crew_id=cid, role=role.lower()))
+        result.append(CrewMember(crew_id=cid, role=role(entry.get("role"), field)))
+    captains = [c.crew_id for c in result if c.role == "captain"]
+    if len(captains) > 1:
+        raise Invalid(
+            f"One captain per trip: {' and '.join(captains)} are both captains; make one a mate.",
+            field,
+        )
     return result
 
 

@@ -185,6 +185,6 @@ def seed(store: Store, today: date) -> list[Event]:
             waiver = records.build(
                 created, _signer(patron, n, trip), ip=f"198.51.100.{20 + n}", user_agent="demo seed"
             )
-            signing.save(store, waiver)
+            signing.save(store, waiver, created)
         stored.append(replace(created, waivers_signed=signed))
     return stored

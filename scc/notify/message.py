@@ -25,6 +25,15 @@ class Message:
     html: str
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One message a stream record calls for; `key` is unique to it (de-duplication, the log)."""
+
+    key: str
+    kind: str
+    message: Message
+
+
 class NotifyError(Exception):
     """A send that failed. `permanent` when retrying the same message cannot succeed."""
 

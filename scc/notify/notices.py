@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from scc.models import METHOD_LABELS, Event, Payment, Waiver
 from scc.money import fmt
+from scc.notify import trip_notices
 from scc.notify.message import Message, NotifyError, address
+from scc.notify.message import Notice as Notice
 from scc.store.items import (
     EVENT_SK,
     WAIVER_SK_PREFIX,
@@ -30,29 +31,39 @@ log = logging.getLogger("scc.notify")
 Render = Callable[[str, Mapping[str, Any]], tuple[str, str]]
 
 
-@dataclass(frozen=True)
-class Notice:
-    """One message a record calls for; `key` is unique to it (de-duplication, the log)."""
-
-    key: str
-    kind: str
-    message: Message
-
-
 def record_keys(record: Mapping[str, Any]) -> tuple[str, str]:
     """The record's (eid, crew_id), for routing and for the log."""
     keys = (record.get("dynamodb") or {}).get("Keys") or {}
     return (keys.get("eid") or {}).get("S", ""), (keys.get("crew_id") or {}).get("S", "")
 
 
-def from_record(record: Mapping[str, Any], *, admin: str | None, render: Render) -> list[Notice]:
-    """The messages one stream record calls for (none for most records)."""
+def _no_links(event_id: str, patron_id: str) -> tuple[str, str]:
+    return f"/g/{event_id}/waiver", f"/g/{event_id}/payment"
+
+
+def from_record(
+    record: Mapping[str, Any],
+    *,
+    admin: str | None,
+    render: Render,
+    links: trip_notices.Links = _no_links,
+) -> list[Notice]:
+    """The messages one stream record calls for (none for most records). `links` makes each
+    patron's own waiver and pay links for the notices that carry them."""
     _, crew_id = record_keys(record)
     name = record.get("eventName")
     data = record.get("dynamodb") or {}
     if name == "MODIFY" and crew_id == EVENT_SK:
-        return payment_notices(data, admin=admin, render=render)
+        notices = payment_notices(data, admin=admin, render=render)
+        notices += ledger_notices(data, admin=admin, render=render)
+        if trip_notices.is_cancelled(data):
+            notices += trip_notices.cancelled(data, render=render)
+        return notices
+    if name == "INSERT" and crew_id == EVENT_SK and trip_notices.is_rescheduled(data):
+        return trip_notices.rescheduled(data, render=render, links=links)
     if name == "INSERT" and crew_id.startswith(WAIVER_SK_PREFIX):
+        if "moved_from" in (data.get("NewImage") or {}):
+            return []  # a signed waiver moving with its rescheduled trip: sent when it was signed
         return waiver_notices(data, admin=admin, render=render)
     return []  # counters, form markers, crew items, edits, removals: nothing to say
 
@@ -111,6 +122,55 @@ def payment_notices(data: Mapping[str, Any], *, admin: str | None, render: Rende
         )
         message = Message(to=str(admin), subject=subject, text=text, html=html)
         notices.append(Notice(f"payment#{payment.payment_id}", "payment_logged", message))
+    return notices
+
+
+def _voided_ids(image: Mapping[str, Any] | None) -> set[str]:
+    """The ids of voided payments in a typed image, read without translating it."""
+    found = set()
+    for patron in ((image or {}).get("payments") or {}).get("M", {}).values():
+        for key, pay in patron.get("M", {}).items():
+            if pay.get("M", {}).get("voided", {}).get("BOOL"):
+                found.add(key)
+    return found
+
+
+def ledger_notices(data: Mapping[str, Any], *, admin: str | None, render: Render) -> list[Notice]:
+    """A note to the admin for each refund recorded and each payment voided by this write."""
+    old, new = data.get("OldImage"), data.get("NewImage")
+    refunds = set((new or {}).get("refunds", {}).get("M", {})) - set(
+        (old or {}).get("refunds", {}).get("M", {})
+    )
+    voids = _voided_ids(new) - _voided_ids(old)
+    if not (refunds or voids):
+        return []
+    if not admin:
+        log.warning("notify: SCC_ADMIN_EMAIL is not set; refund/void notes not sent")
+        return []
+    event = event_from_item(deserialize(new or {}))
+    notices = []
+    for back in event.refunds:
+        if back.refund_id in refunds:
+            name = event.name_of(back.patron_id)
+            context = {"event": event, "refund": back, "patron_name": name, "kind": "refund"}
+            text, html = render("ledger_change", context)
+            subject = (
+                f"Refund recorded: ${fmt(back.amount)} to {name} – "
+                f"{_title(event.title, event.event_id, event.date)}"
+            )
+            message = Message(to=admin, subject=subject, text=text, html=html)
+            notices.append(Notice(f"refund#{back.refund_id}", "refund_recorded", message))
+    for pay in event.payments:
+        if pay.payment_id in voids:
+            name = event.name_of(pay.patron_id)
+            context = {"event": event, "payment": pay, "patron_name": name, "kind": "void"}
+            text, html = render("ledger_change", context)
+            subject = (
+                f"Payment voided: ${fmt(pay.amount)} from {name} – "
+                f"{_title(event.title, event.event_id, event.date)}"
+            )
+            message = Message(to=admin, subject=subject, text=text, html=html)
+            notices.append(Notice(f"void#{pay.payment_id}", "payment_voided", message))
     return notices
 
 

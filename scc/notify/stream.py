@@ -114,6 +114,25 @@ def mailer(app: Flask) -> Mailer:
     return found
 
 
+def _links(app: Flask) -> Callable[[str, str], tuple[str, str]]:
+    """Each patron's own waiver and pay links, for the notices that carry them: absolute from
+    SCC_SITE_URL (relative when it is not set)."""
+    from flask import url_for
+
+    from scc import paylinks
+
+    site, secret = app.config.get("SITE_URL", ""), app.config["SECRET_KEY"]
+
+    def links(event_id: str, patron_id: str) -> tuple[str, str]:
+        token = paylinks.issue(secret, event_id, patron_id)
+        with app.test_request_context():
+            waiver = url_for("waivers.waiver", eid=event_id, p=token)
+            pay = url_for("waivers.payment", eid=event_id, p=token)
+        return site + waiver, site + pay
+
+    return links
+
+
 def _time_left_ms(context: Any) -> float:  # milliseconds; unbounded outside Lambda
     remaining = getattr(context, "get_remaining_time_in_millis", None)
     return remaining() if callable(remaining) else math.inf
@@ -123,7 +142,7 @@ def process(app: Flask, records: list[dict[str, Any]], context: Any) -> list[str
     """Send what each record calls for; return the sequence numbers of records to retry."""
     from scc.notify.notices import from_record, record_keys
 
-    store, admin, render = get_store(), _admin(app), _render(app)
+    store, admin, render, links = get_store(), _admin(app), _render(app), _links(app)
     failed: list[str] = []
     for record in records:
         seq = str((record.get("dynamodb") or {}).get("SequenceNumber", ""))
@@ -134,7 +153,7 @@ def process(app: Flask, records: list[dict[str, Any]], context: Any) -> list[str
             failed.append(seq)
             continue
         try:
-            notices = from_record(record, admin=admin, render=render)
+            notices = from_record(record, admin=admin, render=render, links=links)
         except Exception:
             log.exception("notify: could not read the record %s; it will be retried", where)
             failed.append(seq)

@@ -11,14 +11,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from scc import clock
+from scc import activity, clock
 from scc.errors import Conflict, Invalid, NotFound
-from scc.models import METHODS, Event, Payment
+from scc.models import METHOD_LABELS, METHODS, Event, Payment, Refund
 from scc.money import fmt
-from scc.store import ConditionFailed, Store, changes
+from scc.store import ConditionFailed, Store
+from scc.store import ledger_changes as changes
+from scc.store.items import event_from_item, event_key
 
-# 300 payments of at most ~450 bytes keep a trip's record far below DynamoDB's 400 KB item limit.
+# 300 payments of at most ~450 bytes and 100 refunds of ~350 keep a trip's record far below
+# DynamoDB's 400 KB item limit, with its activity (scc.store.ACTIVITY_MAX) and manifest.
 MAX_PAYMENTS = 300
+MAX_REFUNDS = 100
+CANCELLED = "This trip is cancelled; it takes no more payments (refund what was paid instead)."
 _KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
@@ -69,24 +74,33 @@ def new_payment(
     )
 
 
-def log_payment(store: Store, event_id: str, payment: Payment) -> Logged:
-    """Record a payment once; refuse overpaying the trip or the patron's share, atomically."""
+def _money(amount: object, method: str, name: str, word: str) -> str:
+    return f"${fmt(amount)} {METHOD_LABELS.get(method, method)} {word} {name}"  # type: ignore[arg-type]
+
+
+def log_payment(store: Store, event_id: str, payment: Payment, name: str | None = None) -> Logged:
+    """Record a payment once; refuse overpaying the trip or the patron's share, atomically.
+    `name`: the patron's, for the activity entry (their id when not known)."""
+    summary = _money(payment.amount, payment.method, name or payment.patron_id, "from")
+    if payment.notes:
+        summary += f" ({payment.notes})"
+    entry = activity.entry(payment.logged_by, "payment", summary)
     try:
-        event = store.update_event(event_id, changes.payment(payment, most=MAX_PAYMENTS))
+        event = store.update_event(event_id, changes.payment(payment, most=MAX_PAYMENTS), [entry])
     except ConditionFailed as failed:
-        return _explain_refusal(event_id, payment, failed.event)
+        return _explain_refusal(payment, failed.event)
     if event.payment_cleared:
-        # A second write, only when a payment clears the trip. If a void came in between, the
-        # trip is no longer paid up and the stored flag rightly stays false.
+        # A second write, only when a payment clears the trip: the stored flag for other readers
+        # (not a change of its own: no version, no entry). If a void came in between, the trip
+        # is no longer paid up and the stored flag rightly stays false.
         with contextlib.suppress(ConditionFailed):
-            event = store.update_event(event_id, changes.cleared())
+            event = event_from_item(store.update(event_key(event_id), changes.cleared()))
     return Logged(event, payment)
 
 
-def _explain_refusal(event_id: str, payment: Payment, event: Event | None) -> Logged:
+def _explain_refusal(payment: Payment, event: Event | None) -> Logged:
     """Say why the conditional write was refused, from the trip as it was."""
-    if event is None:
-        raise NotFound(f"There is no event {event_id}.")
+    assert event is not None  # noqa: S101 - the store answers NotFound / Moved itself
     original = event.payment(payment.payment_id)
     if original is not None:
         same = (original.patron_id, original.amount, original.method) == (
@@ -102,6 +116,8 @@ def _explain_refusal(event_id: str, payment: Payment, event: Event | None) -> Lo
     patron = event.patron(payment.patron_id)
     if patron is None:
         raise Invalid("Choose a patron on this trip's manifest.", "patron_id")
+    if event.cancelled:
+        raise Conflict(CANCELLED)
     if len(event.payments) >= MAX_PAYMENTS:
         raise Invalid(
             f"This event already has {MAX_PAYMENTS} payments, the most one event can "
@@ -126,13 +142,84 @@ def find_payment(event: Event, payment_id: str) -> Payment:
 
 
 def void_payment(store: Store, event_id: str, payment_id: str, reason: str, by: str) -> Event:
-    """Mark a payment voided (who, when, why); it stays in the ledger and the totals drop."""
-    payment = find_payment(store.get_event(event_id), payment_id)
+    """Mark a payment voided (who, when, why); it stays in the ledger and the totals drop.
+    Refused when money was already refunded against it (net paid would go below zero)."""
+    event = store.get_event(event_id)
+    payment = find_payment(event, payment_id)
     if payment.voided:
         raise Conflict("That payment was already voided.")
+    name = event.name_of(payment.patron_id)
+    summary = _money(payment.amount, payment.method, name, "from") + f": {reason}"
+    entry = activity.entry(by, "void", summary)
+    change = changes.void(payment, by=by, reason=reason, at=entry.at)
     try:
-        return store.update_event(
-            event_id, changes.void(payment, by=by, reason=reason, at=clock.iso(clock.now()))
-        )
-    except ConditionFailed:
+        return store.update_event(event_id, change, [entry])
+    except ConditionFailed as failed:
+        now = failed.event
+        if now is not None and not now.payment(payment_id).voided:  # type: ignore[union-attr]
+            raise Conflict(
+                f"{name} has ${fmt(now.paid_by(payment.patron_id))} paid after refunds; voiding "
+                f"${fmt(payment.amount)} would take it below zero. Void only what was not "
+                "refunded: record the rest as a refund instead."
+            ) from None
         raise Conflict("That payment was already voided.") from None
+
+
+def new_refund(
+    *, patron_id: str, amount: Decimal, method: str, reason: str, logged_by: str, key: str | None
+) -> Refund:
+    return Refund(
+        refund_id=key or new_key(),
+        patron_id=patron_id,
+        amount=amount,
+        method=method,
+        reason=reason,
+        timestamp=clock.iso(clock.now()),
+        logged_by=logged_by,
+    )
+
+
+@dataclass(frozen=True)
+class Refunded:
+    event: Event
+    refund: Refund
+    replayed: bool = False
+
+
+def refund(store: Store, event_id: str, back: Refund, name: str | None = None) -> Refunded:
+    """Give money back once: one conditional write bounded by what the patron has paid, net of
+    voids and earlier refunds; a repeated key answers with the first refund."""
+    summary = _money(back.amount, back.method, name or back.patron_id, "to") + f": {back.reason}"
+    entry = activity.entry(back.logged_by, "refund", summary)
+    try:
+        event = store.update_event(event_id, changes.refund(back, most=MAX_REFUNDS), [entry])
+    except ConditionFailed as failed:
+        return _explain_refund(back, failed.event)
+    return Refunded(event, back)
+
+
+def _explain_refund(back: Refund, event: Event | None) -> Refunded:
+    assert event is not None  # noqa: S101 - the store answers NotFound / Moved itself
+    original = event.refund(back.refund_id)
+    if original is not None:
+        if (original.patron_id, original.amount, original.method) != (
+            back.patron_id,
+            back.amount,
+            back.method,
+        ):
+            raise Conflict(
+                "That idempotency key was already used for a different refund.", "idempotency_key"
+            )
+        return Refunded(event, original, replayed=True)
+    patron = event.patron(back.patron_id)
+    if patron is None:
+        raise Invalid("Choose a patron on this trip's manifest.", "patron_id")
+    if len(event.refunds) >= MAX_REFUNDS:
+        raise Invalid(
+            f"This trip already has {MAX_REFUNDS} refunds, the most it can hold.", "amount"
+        )
+    paid = event.paid_by(back.patron_id)
+    raise Invalid(
+        f"That is more than {patron.name} has paid: ${fmt(paid)} after voids and refunds.",
+        "amount",
+    )

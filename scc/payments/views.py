@@ -13,7 +13,13 @@ from scc.models import METHOD_LABELS, Event
 from scc.money import fmt, parse_amount
 from scc.payments import ledger
 from scc.store import get_store
-from scc.web.cards import event_id_from_url, patron_json, payment_json, render_card
+from scc.web.cards import (
+    event_id_from_url,
+    patron_json,
+    payment_json,
+    refund_json,
+    render_card,
+)
 from scc.web.forms import payload
 from scc.web.htmx import is_htmx, trigger
 
@@ -28,6 +34,14 @@ def pay_link(event_id: str, patron_id: str) -> str:
     browser (app.js, [data-copy]) makes it absolute against the page's own address."""
     token = paylinks.issue(current_app.config["SECRET_KEY"], event_id, patron_id)
     return url_for("waivers.payment", eid=event_id, p=token)
+
+
+@bp.app_template_global()
+def waiver_link(event_id: str, patron_id: str) -> str:
+    """A patron's own waiver link: the waiver page with their name and email filled in, so
+    their signature is matched to them."""
+    token = paylinks.issue(current_app.config["SECRET_KEY"], event_id, patron_id)
+    return url_for("waivers.waiver", eid=event_id, p=token)
 
 
 def _event(eid: str) -> Event:
@@ -157,6 +171,67 @@ def payment_cleared(eid: str) -> Any:
     if is_htmx():
         return render_template("payments/_cleared.html", data=data)
     return jsonify(data)
+
+
+@bp.get("/api/events/<eid>/refund")
+@owner_required
+def refund_modal(eid: str) -> Any:
+    """The Refund dialog: patron (preselected from ?patron_id=), amount, method, reason."""
+    event = _event(eid)
+    return render_template(
+        "payments/_refund_modal.html",
+        event=event,
+        chosen=request.args.get("patron_id"),
+        methods=METHOD_LABELS,
+        key=ledger.new_key(),
+    )
+
+
+@bp.post("/api/events/<eid>/refunds")
+@owner_required
+def refund(eid: str) -> Any:
+    """Money given back (owner): at most what the patron has paid, net of voids and earlier
+    refunds; one conditional write; a retry with the same key records it once."""
+    g.error_target = "#refund-error"
+    event_id = event_id_from_url(eid)
+    data = payload()
+    patron_id = data.get("patron_id")
+    if not isinstance(patron_id, str) or not patron_id.strip():
+        raise Invalid("Choose the patron to refund.", "patron_id")
+    amount = parse_amount(data.get("amount"))
+    method = ledger.check_method(data.get("method"))
+    reason = validation.text(data.get("reason"), "reason", "The reason", max_len=200)
+    key = request.headers.get("Idempotency-Key") or data.get("idempotency_key")
+    back = ledger.new_refund(
+        patron_id=patron_id.strip(),
+        amount=amount,
+        method=method,
+        reason=reason,
+        logged_by=signed_in_crew(),
+        key=None if key in (None, "") else ledger.check_key(key),
+    )
+    done = ledger.refund(get_store(), event_id, back)
+    event = done.event
+    if is_htmx():
+        response = render_card(event)
+        verb = "Already recorded" if done.replayed else "Refunded"
+        trigger(
+            response,
+            "scc:toast",
+            f"{verb} ${fmt(done.refund.amount)} to {event.name_of(back.patron_id)}.",
+        )
+        return trigger(response, "scc:close-modal")
+    response = jsonify(
+        {
+            "event_id": event.event_id,
+            "refund": refund_json(done.refund),
+            "paid_total": fmt(event.paid_total),
+            "balance_due": fmt(event.balance_due),
+            "replayed": done.replayed,
+        }
+    )
+    response.status_code = 201
+    return response
 
 
 @bp.get("/api/events/<eid>/payments/<payment_id>/void")

@@ -36,14 +36,48 @@
     if (flash) flash.textContent = "";
   });
 
-  // Modals: a <dialog> swapped into #modal opens; scc:close-modal (HX-Trigger) closes it.
-  document.addEventListener("htmx:afterSettle", function () {
+  // Focus where the person should look: the first field with a message, else the first field.
+  function focusFirst(root) {
+    var target = root.querySelector('[aria-invalid="true"]') ||
+      root.querySelector("select, input:not([type=hidden])");
+    if (target) target.focus();
+  }
+
+  // Modals: a <dialog> swapped into #modal opens; scc:close-modal (HX-Trigger) closes it. A form
+  // sent back with messages (it replaces itself inside the open dialog) gets focus on the first.
+  document.addEventListener("htmx:afterSettle", function (evt) {
     var dialog = document.querySelector("#modal dialog:not([open])");
     if (dialog && typeof dialog.showModal === "function") {
       dialog.showModal();
-      var first = dialog.querySelector("select, input");
-      if (first) first.focus();
+      focusFirst(dialog);
+      return;
     }
+    var swapped = evt.target;
+    if (swapped instanceof Element && swapped.closest("dialog[open]") &&
+        swapped.querySelector('[aria-invalid="true"]')) {
+      focusFirst(swapped);
+    }
+  });
+
+  // The trip dialog's rows: [data-add-row] copies a <template> into its list; [data-remove-row]
+  // takes its row out.
+  document.addEventListener("click", function (evt) {
+    var target = evt.target;
+    if (!(target instanceof Element)) return;
+    var add = target.closest("[data-add-row]");
+    if (add) {
+      var template = document.getElementById(add.getAttribute("data-add-row") || "");
+      var into = document.getElementById(add.getAttribute("data-into") || "");
+      if (!(template instanceof HTMLTemplateElement) || !into) return;
+      var row = template.content.firstElementChild.cloneNode(true);
+      into.appendChild(row);
+      var input = row.querySelector("input:not([type=hidden]), select");
+      if (input) input.focus();
+      return;
+    }
+    var remove = target.closest("[data-remove-row]");
+    if (remove && remove.closest(".row")) remove.closest(".row").remove();
+    if (target.closest("[data-print]")) window.print();
   });
   function closeModal() {
     var dialog = document.querySelector("#modal dialog");

@@ -7,21 +7,20 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask, current_app
 
-from scc.errors import Conflict, NotFound, StoreError
-from scc.models import Event
+from scc import activity
+from scc.errors import Conflict, Moved, NotFound, Stale, StoreError
+from scc.models import Entry, Event
 from scc.store import changes, tables
 from scc.store.changes import Change
 from scc.store.items import (
-    BOARD_PK,
-    BY_DATE_INDEX,
-    CARD_ATTRIBUTES,
+    EVENT_SK,
     crew_item,
     deserialize,
     event_from_item,
@@ -35,8 +34,11 @@ if TYPE_CHECKING:
 
 DEFAULT_TABLE = "shipcaptaincrew-events"
 DEFAULT_REGION = "us-west-2"
-WHEN = ("upcoming", "today", "past", "all")
-BOARD_LIMIT = 200
+# A trip keeps its last ACTIVITY_KEEP..ACTIVITY_MAX activity entries (of ~300 bytes at most:
+# under 60 KB) and counts the older ones it folded; with the ledger's bounds (scc.payments) the
+# record stays far below DynamoDB's 400 KB item limit.
+ACTIVITY_MAX = 200
+ACTIVITY_KEEP = 150
 BUSY_CODES = {
     "ProvisionedThroughputExceededException",
     "ThrottlingException",
@@ -61,11 +63,13 @@ def dynamodb_client(endpoint_url: str | None = None) -> DynamoDBClient:
 
 
 class ConditionFailed(Exception):
-    """A conditional write did not apply; carries the item as it was, when DynamoDB returned it."""
+    """A conditional write did not apply; carries the item as it was, when DynamoDB returned it,
+    and for a transaction which of its writes failed (their indexes)."""
 
-    def __init__(self, item: dict[str, Any] | None) -> None:
+    def __init__(self, item: dict[str, Any] | None, failed: tuple[int, ...] = ()) -> None:
         super().__init__("condition failed")
         self.item = item
+        self.failed = failed
 
     @property
     def event(self) -> Event | None:
@@ -97,9 +101,12 @@ class Store:
                 raise ConditionFailed(deserialize(raw) if raw else None) from None
             if code == "TransactionCanceledException":
                 reasons = exc.response.get("CancellationReasons", [])
-                if any(r.get("Code") == "ConditionalCheckFailed" for r in reasons):
-                    raw = next((r.get("Item") for r in reasons if r.get("Item")), None)
-                    raise ConditionFailed(deserialize(raw) if raw else None) from None
+                failed = tuple(
+                    n for n, r in enumerate(reasons) if r.get("Code") == "ConditionalCheckFailed"
+                )
+                if failed:
+                    raw = reasons[failed[0]].get("Item")
+                    raise ConditionFailed(deserialize(raw) if raw else None, failed) from None
             if code == "ResourceNotFoundException":
                 raise StoreError(
                     f"The table {self.table} does not exist yet; run `scc init-db`."
@@ -209,32 +216,74 @@ class Store:
     # --- trips -----------------------------------------------------------------------------------
 
     def get_event(self, event_id: str) -> Event:
-        """Read one trip's record; NotFound when there is none."""
-        item = self.get(event_key(event_id))
+        """Read one trip's record; NotFound when there is none, Moved when it was rescheduled."""
+        return self.trip_from(self.get(event_key(event_id)), event_id)
+
+    @staticmethod
+    def trip_from(item: dict[str, Any] | None, event_id: str) -> Event:
         if item is None:
             raise NotFound(f"There is no event {event_id}.")
+        if "moved_to" in item:
+            raise Moved(event_id, item["moved_to"])
         return event_from_item(item)
 
-    def event_update(self, event_id: str, change: Change) -> dict[str, Any]:
-        """The Update of a trip's record that `change` makes, with what every such write adds: the
-        record must exist, and its version (rev) goes up by one. For update_event or transact."""
-        return self.update_request(event_key(event_id), change.on_trip())
+    def get_trip(self, event_id: str) -> tuple[Event, list[dict[str, Any]]]:
+        """A trip's record and the other items of its collection (crew, waivers, …): one Query."""
+        items = list(self.collection(event_id))
+        record = next((i for i in items if i["crew_id"] == EVENT_SK), None)
+        return self.trip_from(record, event_id), [i for i in items if i is not record]
 
-    def update_event(self, event_id: str, change: Change) -> Event:
+    def event_update(
+        self, event_id: str, change: Change, entries: Sequence[Entry]
+    ) -> dict[str, Any]:
+        """The Update of a trip's record that `change` makes, with what every such write adds:
+        the record must exist, its version (rev) goes up by one, and `entries` (the change's
+        activity, required) are appended. For update_event or transact."""
+        request = self.update_request(event_key(event_id), change.on_trip(entries))
+        request["Update"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        return request
+
+    def update_event(self, event_id: str, change: Change, entries: Sequence[Entry]) -> Event:
         """Apply one change to a trip's record: one conditional UpdateItem that also bumps the
-        version. Answers the trip as it is now; ConditionFailed carries it as it was."""
-        params = self.event_update(event_id, change)["Update"]
-        result = self.call(
-            "update_item",
-            **params,
-            ReturnValues="ALL_NEW",
-            ReturnValuesOnConditionCheckFailure="ALL_OLD",
-        )
-        return event_from_item(deserialize(result["Attributes"]))
+        version and writes the change's activity. Answers the trip as it is now. A refusal is
+        Moved, NotFound, Stale (a rev-guarded edit of an older version), else ConditionFailed
+        carrying the trip as it was."""
+        params = self.event_update(event_id, change, entries)["Update"]
+        try:
+            result = self.call("update_item", **params, ReturnValues="ALL_NEW")
+        except ConditionFailed as failed:
+            raise self._refusal(event_id, change, failed) from None
+        event = event_from_item(deserialize(result["Attributes"]))
+        self.keep_activity_small(event)
+        return event
+
+    def _refusal(self, event_id: str, change: Change, failed: ConditionFailed) -> Exception:
+        """Say why a trip's write was refused, from the record as it was."""
+        item = failed.item
+        if item is None:
+            return NotFound(f"There is no event {event_id}.")
+        if "moved_to" in item:
+            return Moved(event_id, item["moved_to"])
+        if ":seen" in change.values and int(item.get("rev", 0)) != change.values[":seen"]:
+            event = event_from_item(item)
+            return Stale(activity.stale(event), event)
+        return failed
+
+    def keep_activity_small(self, event: Event) -> None:
+        """Past ACTIVITY_MAX entries, fold the oldest (but the first, created) so that
+        ACTIVITY_KEEP remain: a second write once every few dozen changes of a busy trip. Best
+        effort: when another write got in first, that writer (or the next) trims instead."""
+        extra = len(event.activity) - ACTIVITY_KEEP
+        if len(event.activity) <= ACTIVITY_MAX:
+            return
+        with contextlib.suppress(ConditionFailed, StoreError):
+            self.update(event_key(event.event_id), changes.trim_activity(extra, event.rev))
 
     def create_event(self, event: Event) -> Event:
-        """Store a new trip and its crew assignments in one transaction; Conflict when the id is
-        taken."""
+        """Store a new trip (with its `created` activity entry) and its crew assignments in one
+        transaction; Conflict when the id is taken."""
+        if not event.activity:
+            event = replace(event, activity=[activity.created(event, event.created_by or "scc")])
         writes = [self.put_request(event_to_item(event), new=True)]
         writes += [self.put_request(crew_item(event, c)) for c in event.crew]
         try:
@@ -245,10 +294,18 @@ class Store:
             ) from None
         return event
 
-    def replace_event(self, old: Event, new: Event) -> Event:
-        """Write an edited trip if nobody changed it since `old` was read (its rev), with its crew
-        assignments, in one transaction."""
-        writes = [self.event_update(old.event_id, changes.edit(old, new))]
+    def replace_event(
+        self,
+        old: Event,
+        new: Event,
+        entries: Sequence[Entry],
+        matched: tuple[dict[str, str], dict[str, str]] | None = None,
+    ) -> Event:
+        """Write an edited trip if nobody changed it since `old` was read (its rev: else Stale,
+        with the trip as it is now), with its crew assignments and the edit's activity entries,
+        in one transaction. `matched`: the waivers matched to the new manifest."""
+        change = changes.edit(old, new, matched)
+        writes = [self.event_update(old.event_id, change, entries)]
         kept = {c.crew_id: c for c in new.crew}
         writes += [
             self.delete_request({"eid": old.event_id, "crew_id": c.crew_id})
@@ -258,39 +315,13 @@ class Store:
         writes += [self.put_request(crew_item(new, c)) for c in new.crew if c not in old.crew]
         try:
             self.transact(writes)
-        except ConditionFailed:
-            raise Conflict(
-                "Someone changed this event meanwhile; reload it and try again."
-            ) from None
-        return replace(new, rev=old.rev + 1)
-
-    def board(self, when: str, today: str) -> list[Event]:
-        """The board: one Query on the by-date index (never a Scan), reading what cards show."""
-        names = {"#b": "board", "#s": "board_sk"}
-        values: dict[str, Any] = {":b": BOARD_PK}
-        condition = "#b = :b"
-        if when == "upcoming":
-            condition += " AND #s >= :d"
-            values[":d"] = today
-        elif when == "today":
-            condition += " AND begins_with(#s, :d)"
-            values[":d"] = today + "#"
-        elif when == "past":
-            condition += " AND #s < :d"
-            values[":d"] = today
-        shown = {f"#a{n}": name for n, name in enumerate(CARD_ATTRIBUTES)}
-        result = self.call(
-            "query",
-            TableName=self.table,
-            IndexName=BY_DATE_INDEX,
-            KeyConditionExpression=condition,
-            ProjectionExpression=", ".join(shown),
-            ExpressionAttributeNames={**names, **shown},
-            ExpressionAttributeValues=serialize(values),
-            ScanIndexForward=when != "past",
-            Limit=BOARD_LIMIT,
-        )
-        return [event_from_item(deserialize(item)) for item in result.get("Items", [])]
+        except ConditionFailed as failed:
+            raise self._refusal(old.event_id, change, failed) from None
+        done = replace(new, rev=old.rev + 1, activity=[*old.activity, *entries])
+        if matched is not None:
+            done = replace(done, waiver_by_patron=matched[0], waivers_unmatched=matched[1])
+        self.keep_activity_small(done)
+        return done
 
 
 def init_app(app: Flask) -> None:

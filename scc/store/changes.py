@@ -1,14 +1,16 @@
 """What each write does to an item, as DynamoDB update expressions: the one place they are
-written. A Change is sent by the Store (update_event / update / transact)."""
+written. A Change is sent by the Store (update_event / update / transact); the ledger's writes
+(payments, voids, refunds) are in scc.store.ledger_changes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from scc.models import Event, Payment
-from scc.money import ZERO, to_cents
-from scc.store.items import NO_SHARE_HEADROOM, patron_to_map, payment_to_map, serialize
+from scc.models import CANCELLED, Cancellation, CheckIn, Entry, Event
+from scc.money import to_cents
+from scc.store.items import NO_SHARE_HEADROOM, entry_to_map, patron_to_map, serialize
 
 
 @dataclass(frozen=True)
@@ -23,15 +25,30 @@ class Change:
     names: dict[str, str] = field(default_factory=dict)
     values: dict[str, Any] = field(default_factory=dict)
 
-    def on_trip(self) -> Change:
-        """The same change to a trip's record: the record must exist and its version goes up."""
-        condition = "attribute_exists(eid)" + (f" AND ({self.condition})" if self.condition else "")
+    def on_trip(self, entries: Sequence[Entry]) -> Change:
+        """The same change to a trip's record, with what every such write carries: the record
+        must exist (and not be a rescheduled trip's pointer), its version goes up, and the
+        change's activity entries are appended in the same write."""
+        if not entries:
+            raise ValueError("A change to a trip is written with its activity entry.")
+        condition = "attribute_exists(eid) AND attribute_not_exists(#moved)"
+        if self.condition:
+            condition += f" AND ({self.condition})"
         return replace(
             self,
-            set=(*self.set, "#rev = #rev + :rev_step"),
+            set=(
+                *self.set,
+                "#rev = #rev + :rev_step",
+                "#act = list_append(if_not_exists(#act, :act_none), :act_new)",
+            ),
             condition=condition,
-            names={**self.names, "#rev": "rev"},
-            values={**self.values, ":rev_step": 1},
+            names={**self.names, "#rev": "rev", "#act": "activity", "#moved": "moved_to"},
+            values={
+                **self.values,
+                ":rev_step": 1,
+                ":act_none": [],
+                ":act_new": [entry_to_map(e) for e in entries],
+            },
         )
 
     def request(self) -> dict[str, Any]:
@@ -51,105 +68,96 @@ class Change:
         return params
 
 
-def _ledger_names(patron_id: str, payment_id: str) -> dict[str, str]:
-    """The attribute names both ledger writes use; the patron and payment ids are map keys."""
-    return {
-        "#pay": "payments",
-        "#pp": "patron_paid",
-        "#pd": "patron_due",
-        "#amt": "payment_amount",
-        "#bal": "balance_due",
-        "#p": patron_id,
-        "#k": payment_id,
-    }
-
-
-def payment(pay: Payment, *, most: int) -> Change:
-    """Record a payment once: refused when its key was used already (idempotency), when it
-    would take the trip or the patron's share past what is owed, or when the trip already holds
-    `most` payments."""
-    return Change(
-        set=(
-            "#pay.#p.#k = :rec",
-            "#idx.#k = :pid",
-            "#pp.#p = #pp.#p + :a",
-            "#pd.#p = #pd.#p - :a",
-            "#amt = #amt + :a",
-            "#bal = #bal - :a",
-            "#ts = :now",
-            "#by = :by",
-        ),
-        condition=(
-            "attribute_not_exists(#idx.#k) AND attribute_exists(#pay.#p) "
-            "AND #pd.#p >= :a AND #bal >= :a AND size(#idx) < :most"
-        ),
-        names={
-            **_ledger_names(pay.patron_id, pay.payment_id),
-            "#idx": "payment_index",
-            "#ts": "payment_timestamp",
-            "#by": "payment_logged_by",
-        },
-        values={
-            ":rec": payment_to_map(pay),
-            ":pid": pay.patron_id,
-            ":a": pay.amount,
-            ":now": pay.timestamp,
-            ":by": pay.logged_by,
-            ":most": most,
-        },
+def guarded(change: Change, rev: int) -> Change:
+    """The change, only if the trip is still at the version the editor read (rev)."""
+    condition = "#seen = :seen" + (f" AND ({change.condition})" if change.condition else "")
+    return replace(
+        change,
+        condition=condition,
+        names={**change.names, "#seen": "rev"},
+        values={**change.values, ":seen": rev},
     )
 
 
-def cleared() -> Change:
-    """Set the stored payment_cleared, if the trip is still paid up when this lands."""
-    return Change(
-        set=("payment_cleared = :t",),
-        condition="balance_due <= :zero",
-        values={":t": True, ":zero": ZERO},
+def not_cancelled(change: Change) -> Change:
+    """The change, only while the trip is not cancelled."""
+    condition = "(attribute_not_exists(#st) OR #st <> :cancelled)"
+    if change.condition:
+        condition += f" AND ({change.condition})"
+    return replace(
+        change,
+        condition=condition,
+        names={**change.names, "#st": "status"},
+        values={**change.values, ":cancelled": CANCELLED},
     )
 
 
-def void(pay: Payment, *, by: str, reason: str, at: str) -> Change:
-    """Mark a payment voided (who, when, why); it stays in the ledger and the totals drop."""
+def trim_activity(count: int, rev: int) -> Change:
+    """Drop the oldest `count` entries but the first (created), counting them as folded; only if
+    nothing was written since (rev). Not a change to the trip: no version bump, no entry."""
     return Change(
-        set=(
-            "#pay.#p.#k.voided = :t",
-            "#pay.#p.#k.voided_by = :by",
-            "#pay.#p.#k.voided_at = :now",
-            "#pay.#p.#k.void_reason = :why",
-            "#pp.#p = #pp.#p - :a",
-            "#pd.#p = #pd.#p + :a",
-            "#amt = #amt - :a",
-            "#bal = #bal + :a",
-            "payment_cleared = :f",
-        ),
-        condition="#pay.#p.#k.voided = :f",
-        names=_ledger_names(pay.patron_id, pay.payment_id),
-        values={
-            ":a": pay.amount,
-            ":t": True,
-            ":f": False,
-            ":by": by,
-            ":why": reason,
-            ":now": at,
-        },
+        set=("#folded = if_not_exists(#folded, :zero) + :n",),
+        remove=tuple(f"#act[{i}]" for i in range(1, count + 1)),
+        condition="#rev = :seen",
+        names={"#folded": "activity_folded", "#act": "activity", "#rev": "rev"},
+        values={":zero": 0, ":n": count, ":seen": rev},
     )
 
 
-def waiver_signed() -> Change:
-    """Count one more signed waiver on the trip."""
-    return Change(add=("waivers_signed :one",), values={":one": 1})
+def waiver_signed(waiver_id: str, signer: str, patron_ids: Sequence[str]) -> Change:
+    """Count one more signed waiver, and mark the patrons it covers (or note that it covers
+    nobody on the manifest)."""
+    sets: list[str] = []
+    names: dict[str, str] = {}
+    values: dict[str, Any] = {":one": 1, ":wid": waiver_id}
+    if patron_ids:
+        names["#wv"] = "waiver_by_patron"
+        for n, patron_id in enumerate(patron_ids):
+            names[f"#wp{n}"] = patron_id
+            sets.append(f"#wv.#wp{n} = :wid")
+    else:
+        names |= {"#wu": "waivers_unmatched", "#wk": waiver_id}
+        sets.append("#wu.#wk = :signer")
+        values[":signer"] = signer
+    return Change(set=tuple(sets), add=("waivers_signed :one",), names=names, values=values)
 
 
-def edit(old: Event, new: Event) -> Change:
+def check_in(patron_id: str, record: CheckIn | None) -> Change:
+    """Mark a patron aboard or a no-show (None: clear it), if they are on the manifest."""
+    names = {"#ci": "check_in", "#p": patron_id, "#pp": "patron_paid"}
+    if record is None:
+        return Change(remove=("#ci.#p",), condition="attribute_exists(#pp.#p)", names=names)
+    return Change(
+        set=("#ci.#p = :rec",),
+        condition="attribute_exists(#pp.#p)",
+        names=names,
+        values={":rec": asdict(record)},
+    )
+
+
+def cancel(cancellation: Cancellation) -> Change:
+    """Cancel the trip (who, when, why); nothing else changes."""
+    return not_cancelled(
+        Change(
+            set=("#st = :now_cancelled", "cancelled = :c"),
+            values={":now_cancelled": CANCELLED, ":c": asdict(cancellation)},
+        )
+    )
+
+
+def edit(
+    old: Event,
+    new: Event,
+    matched: tuple[dict[str, str], dict[str, str]] | None = None,
+) -> Change:
     """Write an edited trip's fields, if nobody changed it since `old` was read (rev guard).
 
     The ledger's own maps follow the manifest: a new patron gets an empty ledger and a share's
-    headroom; a removed one (never one who has paid) loses theirs. Amounts paid are not touched.
-    """
+    headroom; a removed one (never one who has paid) loses theirs, and their check-in. Amounts
+    paid are not touched. `matched`: the waivers matched to the new manifest (scc.matching)."""
     removed = {p.patron_id for p in old.patrons} - {p.patron_id for p in new.patrons}
     added = [p.patron_id for p in new.patrons if old.patron(p.patron_id) is None]
-    names = {"#seen": "rev", "#total": "total"}
+    names = {"#total": "total"}
     values: dict[str, Any] = {
         ":title": new.title,
         ":total": to_cents(new.total),
@@ -164,7 +172,6 @@ def edit(old: Event, new: Event) -> Change:
         },
         ":balance": new.balance_due,
         ":cleared": new.payment_cleared,
-        ":seen": old.rev,
     }
     sets = [
         "title = :title",
@@ -176,21 +183,25 @@ def edit(old: Event, new: Event) -> Change:
         "balance_due = :balance",
         "payment_cleared = :cleared",
     ]
+    if matched is not None:
+        sets += ["waiver_by_patron = :wv", "waivers_unmatched = :wu"]
+        values |= {":wv": matched[0], ":wu": matched[1]}
     for n, patron_id in enumerate(added):
         names[f"#new{n}"] = patron_id
         sets.append(f"#pay.#new{n} = :empty")
     removes = []
     for n, patron_id in enumerate(sorted(removed)):
-        names[f"#gone{n}"] = patron_id
-        removes.append(f"#pay.#gone{n}")
-    if added or removed:  # DynamoDB refuses names and values an expression does not use
-        names["#pay"] = "payments"
+        if not old.payments_of(patron_id):  # voided or refunded payments stay on record
+            removes.append(f"#pay.#gone{n}")
+        if patron_id in old.check_ins:
+            removes.append(f"#ci.#gone{n}")
+            names["#ci"] = "check_in"
+        if removes and removes[-1].endswith(f"#gone{n}"):
+            names[f"#gone{n}"] = patron_id
+    if added or any(r.startswith("#pay") for r in removes):
+        names["#pay"] = "payments"  # DynamoDB refuses names and values an expression does not use
     if added:
         values[":empty"] = {}
-    return Change(
-        set=tuple(sets),
-        remove=tuple(removes),
-        condition="#seen = :seen",
-        names=names,
-        values=values,
+    return guarded(
+        Change(set=tuple(sets), remove=tuple(removes), names=names, values=values), old.rev
     )

@@ -13,7 +13,19 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from scc.errors import NotFound
-from scc.models import CrewMember, Event, Minor, Patron, Payment, Waiver
+from scc.models import (
+    SCHEDULED,
+    Cancellation,
+    CheckIn,
+    CrewMember,
+    Entry,
+    Event,
+    Minor,
+    Patron,
+    Payment,
+    Refund,
+    Waiver,
+)
 from scc.money import ZERO, to_cents
 
 # Reserved sort keys start with "#", which crew ids cannot contain.
@@ -25,8 +37,8 @@ TTL_ATTRIBUTE = "ttl"
 # patron_due holds each patron's headroom for the conditional payment write; a patron without a
 # share gets this sentinel, so the same condition (headroom >= amount) works for everyone.
 NO_SHARE_HEADROOM = Decimal("1000000000000.00")
-# What a card shows: the board's Query reads only these (payments, their index and the
-# headroom map stay behind).
+# What a card shows: the board's Query reads only these (payments, refunds, their indexes, the
+# headroom map and the activity stay behind).
 CARD_ATTRIBUTES = (
     "eid",
     "date",
@@ -39,6 +51,11 @@ CARD_ATTRIBUTES = (
     "payment_timestamp",
     "payment_logged_by",
     "waivers_signed",
+    "waiver_by_patron",
+    "waivers_unmatched",
+    "check_in",
+    "status",
+    "cancelled",
     "rev",
 )
 
@@ -113,11 +130,37 @@ def event_to_item(event: Event) -> dict[str, Any]:
         "payment_timestamp": event.payment_timestamp,
         "payment_logged_by": event.payment_logged_by,
         "waivers_signed": event.waivers_signed,
+        "waiver_by_patron": dict(event.waiver_by_patron),
+        "waivers_unmatched": dict(event.waivers_unmatched),
+        "check_in": {pid: asdict(c) for pid, c in event.check_ins.items()},
+        "refunds": {r.refund_id: refund_to_map(r) for r in event.refunds},
+        "status": event.status,
+        "cancelled": asdict(event.cancellation) if event.cancellation else None,
+        "period": event.period,
+        "moved_from": list(event.moved_from) or None,
+        "activity": [asdict(e) for e in event.activity],
+        "activity_folded": event.activity_folded or None,
         "rev": event.rev,
         "created_at": event.created_at,
+        "created_by": event.created_by,
     }
     result: dict[str, Any] = _drop_none(item)
     return result
+
+
+def pointer_item(old_id: str, new_id: str, *, by: str, at: str, date: str) -> dict[str, Any]:
+    """What a rescheduled trip leaves at its old id: where it went (off the board)."""
+    return {**event_key(old_id), "date": date, "moved_to": new_id, "moved_by": by, "moved_at": at}
+
+
+def entry_to_map(entry: Entry) -> dict[str, Any]:
+    return asdict(entry)
+
+
+def refund_to_map(refund: Refund) -> dict[str, Any]:
+    """The stored form of a refund (its id is the map key above it)."""
+    data = {k: v for k, v in asdict(refund).items() if k != "refund_id"}
+    return {**data, "amount": to_cents(refund.amount)}
 
 
 def crew_item(event: Event, member: CrewMember) -> dict[str, Any]:
@@ -168,6 +211,20 @@ def event_from_item(item: Mapping[str, Any]) -> Event:
         for payment_id, data in entries.items()
     ]
     payments.sort(key=lambda p: (p.timestamp, p.payment_id))
+    refunds = [
+        Refund(
+            refund_id=refund_id,
+            patron_id=data["patron_id"],
+            amount=to_cents(data["amount"]),
+            method=data.get("method", "other"),
+            reason=data.get("reason", ""),
+            timestamp=data.get("timestamp", ""),
+            logged_by=data.get("logged_by", ""),
+        )
+        for refund_id, data in item.get("refunds", {}).items()
+    ]
+    refunds.sort(key=lambda r: (r.timestamp, r.refund_id))
+    cancelled = item.get("cancelled")
     return Event(
         event_id=item["eid"],
         date=item["date"],
@@ -189,9 +246,23 @@ def event_from_item(item: Mapping[str, Any]) -> Event:
         patron_paid={k: to_cents(v) for k, v in item.get("patron_paid", {}).items()},
         payment_timestamp=item.get("payment_timestamp"),
         payment_logged_by=item.get("payment_logged_by"),
+        refunds=refunds,
         waivers_signed=int(item.get("waivers_signed", 0)),
+        waiver_by_patron={str(k): str(v) for k, v in item.get("waiver_by_patron", {}).items()},
+        waivers_unmatched={str(k): str(v) for k, v in item.get("waivers_unmatched", {}).items()},
+        check_ins={
+            pid: CheckIn(status=c["status"], by=c.get("by", ""), at=c.get("at", ""))
+            for pid, c in item.get("check_in", {}).items()
+        },
+        status=item.get("status", SCHEDULED),
+        cancellation=Cancellation(**cancelled) if cancelled else None,
+        period=item.get("period"),
+        moved_from=list(item.get("moved_from", [])),
+        activity=[Entry(**e) for e in item.get("activity", [])],
+        activity_folded=int(item.get("activity_folded", 0)),
         rev=int(item.get("rev", 0)),
         created_at=item.get("created_at"),
+        created_by=item.get("created_by"),
     )
 
 

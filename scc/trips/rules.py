@@ -1,17 +1,21 @@
-"""A trip's rules as plain functions: a new trip from what was typed, and what an edit may
-change. No Flask here; the views pass the values in."""
+"""A trip's rules as plain functions: a new trip from what was typed, what an edit may change,
+and who may be taken off the manifest. No Flask and no store here; the views pass values in."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from scc import clock, eventids, validation
-from scc.errors import Invalid
-from scc.models import Event
+from scc import activity, clock, eventids, validation
+from scc.errors import Conflict, Invalid, Stale
+from scc.models import Event, Patron
+from scc.money import fmt
 
-EDITABLE = {"title", "total", "patrons", "crew"}
+EDITABLE = {"title", "total", "patrons", "crew", "rev", "confirm"}
 LEDGER_FIELDS = {"paid_total", "payment_amount", "payments", "payment_cleared", "balance_due"}
+PERIODS = ("morning", "afternoon", "sunset")
 
 
 def _title(name: str, period: str | None) -> str:
@@ -19,30 +23,116 @@ def _title(name: str, period: str | None) -> str:
     return f"{words} · {eventids.slug(period).title()}" if period else words
 
 
-def event_from_input(data: dict[str, Any]) -> Event:
-    """Validate a new trip: an explicit event_id, or date + name [+ period]."""
+def period(value: Any) -> str | None:
+    """A period of the day (morning, afternoon, sunset, or another word), or None."""
+    text = validation.text(value, "period", "The period", max_len=20, required=False)
+    if not text or text.lower() == "none":
+        return None
+    slug = eventids.slug(text)
+    if not slug:
+        raise Invalid("The period needs letters or digits, e.g. afternoon.", "period")
+    return slug
+
+
+def new_id(data: dict[str, Any]) -> tuple[str, str, str | None]:
+    """The id a new trip gets (an explicit event_id, or date + name [+ period]), its name part
+    and its period. Each field's problem is reported at once (FieldErrors)."""
     if data.get("event_id") not in (None, ""):
         eid = eventids.check(data["event_id"])
-        name, period = eid[11:], None
-    else:
-        day = validation.day(data.get("date"))
-        name = validation.text(data.get("name"), "name", "The trip name", max_len=40)
-        period = (
-            validation.text(data.get("period"), "period", "The period", max_len=20, required=False)
-            or None
-        )
-        eid = eventids.make(day, name, period)
-    title = validation.text(data.get("title"), "title", "The title", required=False)
-    patrons = validation.patrons(data.get("patrons"))
+        rest, _, last = eid[11:].rpartition("-")
+        return (eid, rest, last) if rest and last in PERIODS else (eid, eid[11:], None)
+    errors = validation.FieldErrors()
+    day = errors.take("date", lambda: validation.day(data.get("date")))
+    name = errors.take(
+        "name", lambda: validation.text(data.get("name"), "name", "The trip name", max_len=40)
+    )
+    when = errors.take("period", lambda: period(data.get("period")))
+    errors.raise_if_any()
+    assert day is not None and name is not None  # noqa: S101 - FieldErrors raised otherwise
+    return eventids.make(day, name, when), name, when
+
+
+def event_from_input(data: dict[str, Any], by: str) -> Event:
+    """Validate a new trip: an explicit event_id, or date + name [+ period]; its manifest, crew
+    and total, every field's problem at once."""
+    errors = validation.FieldErrors()
+    made = errors.take("date", lambda: new_id(data))
+    title = errors.take(
+        "title", lambda: validation.text(data.get("title"), "title", "The title", required=False)
+    )
+    patrons = errors.take("patrons", lambda: validation.patrons(data.get("patrons")))
+    crew = errors.take("crew", lambda: validation.crew(data.get("crew") or []))
+    total = errors.take("total", lambda: validation.total(data.get("total"), patrons or []))
+    errors.raise_if_any()
+    assert made and patrons is not None and crew is not None and total is not None  # noqa: S101
+    eid, name, when = made
     return Event(
         event_id=eid,
         date=eid[:10],
-        title=title or _title(name, period),
-        total=validation.total(data.get("total"), patrons),
+        title=title or _title(name, when),
+        total=total,
         patrons=patrons,
-        crew=validation.crew(data.get("crew") or []),
+        crew=crew,
+        period=when,
         created_at=clock.iso(clock.now()),
+        created_by=by,
     )
+
+
+def check_rev(event: Event, data: dict[str, Any]) -> None:
+    """An editor sends the rev they saw; a trip changed since is Stale (409 with it as it is)."""
+    seen = data.get("rev")
+    if seen in (None, ""):
+        return
+    try:
+        rev = int(seen)
+    except (TypeError, ValueError):
+        raise Invalid("rev must be the trip's version number, as read.", "rev") from None
+    if rev != event.rev:
+        raise Stale(activity.stale(event), event)
+
+
+def removable(event: Event, patron: Patron) -> None:
+    """A patron with money paid (after voids and refunds) or a signed waiver stays: Conflict,
+    saying what to do first."""
+    paid = event.paid_by(patron.patron_id)
+    if paid > 0:
+        raise Conflict(
+            f"{patron.name} has payments on record (${fmt(paid)} paid) and can't be removed: "
+            f"void or refund them first, or keep {patron.name} on the manifest.",
+            "patrons",
+        )
+    if event.waiver_signed(patron.patron_id):
+        raise Conflict(
+            f"{patron.name} has signed the waiver and can't be removed; keep them on the "
+            "manifest (mark them a no-show if they don't come).",
+            "patrons",
+        )
+
+
+def share_ok(event: Event, patron: Patron) -> None:
+    """A patron's share can't be set below what they have paid."""
+    paid = event.paid_by(patron.patron_id)
+    if patron.amount_due is not None and patron.amount_due < paid:
+        raise Invalid(
+            f"{patron.name} has already paid {fmt(paid)}; their share can't be less than that.",
+            "amount_due",
+        )
+
+
+def with_total(event: Event, total: Any = None) -> Event:
+    """The trip with its total (given, or grown to the patrons' shares), never below what has
+    been paid."""
+    if total is None:
+        shares = sum((p.amount_due or Decimal(0) for p in event.patrons), Decimal("0.00"))
+        return replace(event, total=max(event.total, shares))
+    amount = validation.total(total, event.patrons)
+    if amount < event.paid_total:
+        raise Invalid(
+            f"{fmt(event.paid_total)} has already been paid; the total can't be less than that.",
+            "total",
+        )
+    return replace(event, total=amount)
 
 
 def apply_changes(event: Event, data: dict[str, Any]) -> Event:
@@ -54,9 +144,8 @@ def apply_changes(event: Event, data: dict[str, Any]) -> Event:
     unknown = data.keys() - EDITABLE
     if unknown:
         field = sorted(unknown)[0]
-        raise Invalid(
-            f"{field} can't be changed; you can change {', '.join(sorted(EDITABLE))}.", field
-        )
+        allowed = ", ".join(sorted(EDITABLE - {"rev", "confirm"}))
+        raise Invalid(f"{field} can't be changed; you can change {allowed}.", field)
     changed = event
     if "title" in data:
         changed = replace(changed, title=validation.text(data["title"], "title", "The title"))
@@ -65,25 +154,36 @@ def apply_changes(event: Event, data: dict[str, Any]) -> Event:
     if "patrons" in data:
         patrons = validation.patrons(data["patrons"])
         kept = {p.patron_id for p in patrons}
-        for pid, paid in event.patron_paid.items():
-            if pid not in kept and (paid > 0 or event.payments_of(pid)):
-                raise Invalid(
-                    f"Patron {pid} has payments on record and can't be removed.", "patrons"
-                )
+        for gone in event.patrons:
+            if gone.patron_id not in kept:
+                try:
+                    removable(event, gone)
+                except Conflict as exc:
+                    raise Invalid(exc.message, "patrons") from None
         for p in patrons:
-            if p.amount_due is not None and p.amount_due < event.paid_by(p.patron_id):
-                raise Invalid(
-                    f"{p.name} has already paid {event.paid_by(p.patron_id):.2f}; "
-                    "their share can't be less than that.",
-                    "patrons",
-                )
+            try:
+                share_ok(event, p)
+            except Invalid as exc:
+                raise Invalid(exc.message, "patrons") from None
         changed = replace(changed, patrons=patrons)
     if "total" in data or "patrons" in data:
-        total = validation.total(data.get("total", f"{changed.total:.2f}"), changed.patrons)
-        if total < event.paid_total:
-            raise Invalid(
-                f"{event.paid_total:.2f} has already been paid; the total can't be less than that.",
-                "total",
-            )
-        changed = replace(changed, total=total)
+        changed = with_total(changed, data.get("total", f"{changed.total:.2f}"))
     return changed
+
+
+def moved_id(event: Event, data: dict[str, Any]) -> tuple[str, date, str | None]:
+    """Where a reschedule takes the trip: the id the convention gives for the new date (and
+    period: kept unless one is given)."""
+    errors = validation.FieldErrors()
+    day = errors.take("date", lambda: validation.day(data.get("date")))
+    when = errors.take("period", lambda: period(data.get("period"))) if "period" in data else None
+    errors.raise_if_any()
+    assert day is not None  # noqa: S101 - FieldErrors raised otherwise
+    rest = event.event_id[11:]
+    if event.period and rest.endswith("-" + event.period):
+        rest = rest[: -len(event.period) - 1]
+    chosen = when if "period" in data else event.period
+    eid = eventids.make(day, rest, chosen)
+    if eid == event.event_id:
+        raise Invalid("That is the date (and period) the trip already has.", "date")
+    return eid, day, chosen

@@ -1,20 +1,22 @@
-"""The dispatch shell, health, and the trips API behind the board."""
+"""The dispatch shell, health, the board, and putting trips on it: create, read, edit, and the
+New trip / Edit dialogs (server-rendered; their errors shown beside the fields)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, make_response, render_template, request
 
 from scc import __version__, clock
-from scc.auth.guard import login_required
-from scc.errors import Invalid
-from scc.store import WHEN, get_store
-from scc.trips.rules import apply_changes, event_from_input
+from scc.auth.guard import login_required, signed_in_crew
+from scc.errors import Conflict, Invalid, Moved, Stale
+from scc.models import Event
+from scc.store import board as by_date
+from scc.store import get_store
+from scc.trips import crewing, forms, manifest, rules
 from scc.web.address import origin_verified
-from scc.web.cards import event_id_from_url, event_json, render_card
-from scc.web.forms import payload
-from scc.web.htmx import is_htmx
+from scc.web.cards import event_id_from_url, event_json, moved_json, render_card
+from scc.web.htmx import is_htmx, retarget, trigger
 
 bp = Blueprint("trips", __name__, template_folder="templates")
 
@@ -34,37 +36,150 @@ def health() -> Any:
     return jsonify(answer)
 
 
+def _today() -> str:
+    return clock.today(current_app.config["TIMEZONE"]).isoformat()
+
+
+def _when(value: str | None) -> str:
+    when = value or "upcoming"
+    if when not in by_date.WHEN:
+        raise Invalid("Choose upcoming, today, past or all.", "when")
+    return when
+
+
+def _board(when: str, cursor: str | None = None, created: Event | None = None) -> str:
+    page = by_date.board(get_store(), when, _today(), cursor)
+    template = "trips/_cards.html" if cursor else "trips/_board.html"
+    if created is not None and any(e.event_id == created.event_id for e in page.events):
+        created = None  # it is on this page already, in its place
+    return render_template(
+        template, page=page, when=when, whens=by_date.WHEN, created=created, cursor=cursor
+    )
+
+
 @bp.get("/api/events")
 @login_required
 def list_events() -> Any:
-    """The board: upcoming trips first by default; today, past or all on request."""
-    when = request.args.get("when", "upcoming")
-    if when not in WHEN:
-        raise Invalid("Choose upcoming, today, past or all.", "when")
-    today = clock.today(current_app.config["TIMEZONE"]).isoformat()
-    events = get_store().board(when, today)
+    """The board, 50 cards a page: upcoming (soonest first) by default; today, past or all
+    (newest first) on request; `cursor` continues where the last page stopped."""
+    when = _when(request.args.get("when"))
+    cursor = request.args.get("cursor") or None
     if is_htmx():
-        return render_template("trips/_board.html", events=events, when=when, whens=WHEN)
-    return jsonify({"when": when, "events": [event_json(event) for event in events]})
+        return _board(when, cursor)
+    page = by_date.board(get_store(), when, _today(), cursor)
+    return jsonify(
+        {
+            "when": when,
+            "events": [event_json(event) for event in page.events],
+            "next_cursor": page.cursor,
+        }
+    )
+
+
+def _tab_for(event: Event, when: str) -> str:
+    """The board tab that shows a trip: the one open, if it does, else upcoming or past."""
+    today = _today()
+    shown = {"all": True, "upcoming": event.date >= today, "past": event.date < today}
+    shown["today"] = event.date == today
+    return when if shown.get(when) else ("upcoming" if event.date >= today else "past")
+
+
+def _dialog_error(exc: Invalid | Conflict, template: str, **context: Any) -> Response:
+    """The dialog's form again, with each message beside its field (the first one focused)."""
+    errors = dict(getattr(exc, "errors", {}) or {exc.field or "form": exc.message})
+    body = render_template(template, errors=errors, **context)
+    response = make_response(body, exc.status)
+    return retarget(response, "#trip-form", "outerHTML")
 
 
 @bp.post("/api/events")
 @login_required
 def create_event() -> Any:
-    """Create a trip from date + name [+ period] (or an explicit id) and its manifest."""
-    event = get_store().create_event(event_from_input(payload()))
-    return render_card(event, 201)
+    """Create a trip from date + name [+ period] (or an explicit id) and its manifest. JSON: 201
+    with the trip; HX (the New trip dialog): the board with the trip in its place."""
+    data = forms.trip_payload()
+    store = get_store()
+    try:
+        event = rules.event_from_input(data, signed_in_crew())
+        if not manifest.confirmed(data):
+            crewing.check_bookings(store, event, [c.crew_id for c in event.crew])
+        event = store.create_event(event)
+    except Conflict as exc:
+        if exc.field == "event_id":
+            exc = Conflict(forms.taken_message(store, data), "name")
+        if not is_htmx() or request.is_json:
+            raise exc from None
+        return _dialog_error(exc, "trips/_trip_form.html", **forms.new_context(data))
+    except Invalid as exc:
+        if not is_htmx() or request.is_json:
+            raise
+        return _dialog_error(exc, "trips/_trip_form.html", **forms.new_context(data))
+    if not is_htmx() or request.is_json:
+        return render_card(event, 201)
+    when = _tab_for(event, str(data.get("board") or "upcoming"))
+    response = make_response(_board(when, created=event), 201)
+    retarget(response, "#board", "innerHTML")
+    trigger(response, "scc:toast", f"Created {event.event_id}.")
+    return trigger(response, "scc:close-modal")
+
+
+@bp.get("/api/events/new")
+@login_required
+def new_dialog() -> Any:
+    """The New trip dialog: date, name, period, title, total, patrons, crew."""
+    when = request.args.get("when") or "upcoming"
+    context = forms.new_context({"board": when if when in by_date.WHEN else "upcoming"})
+    return render_template("trips/_trip_dialog.html", errors={}, **context)
+
+
+@bp.get("/api/events/new/id")
+@login_required
+def preview_id() -> Any:
+    """The id the New trip dialog will create, as they type (and whether it is free)."""
+    return render_template("trips/_id_preview.html", **forms.preview(get_store(), request.args))
 
 
 @bp.get("/api/events/<eid>")
 @login_required
 def get_event(eid: str) -> Any:
-    return render_card(get_store().get_event(event_id_from_url(eid)))
+    """One trip: its card (HX) or JSON. A rescheduled trip's old id answers with `moved_to`
+    (HX: the card of the trip where it is now)."""
+    store = get_store()
+    try:
+        return render_card(store.get_event(event_id_from_url(eid)))
+    except Moved as moved:
+        if is_htmx():
+            return render_card(store.get_event(moved.moved_to))
+        return jsonify(moved_json(moved))
+
+
+@bp.get("/api/events/<eid>/edit")
+@login_required
+def edit_dialog(eid: str) -> Any:
+    """The Edit trip dialog, filled in, with the rev it was opened at."""
+    event = get_store().get_event(event_id_from_url(eid))
+    return render_template("trips/_trip_dialog.html", errors={}, **forms.edit_context(event))
 
 
 @bp.patch("/api/events/<eid>")
 @login_required
 def patch_event(eid: str) -> Any:
+    """Edit title, total, patrons, crew: conditional on the rev the editor saw (409 with the
+    trip as it is now when it changed). HX: the card, refreshed in place."""
+    event_id = event_id_from_url(eid)
+    data = forms.trip_payload()
     store = get_store()
-    event = store.get_event(event_id_from_url(eid))
-    return render_card(store.replace_event(event, apply_changes(event, payload())))
+    try:
+        event = manifest.edit(store, event_id, data, signed_in_crew())
+    except Stale:
+        raise
+    except (Invalid, Conflict) as exc:
+        if not is_htmx() or request.is_json:
+            raise
+        context = forms.edit_context(store.get_event(event_id), data)
+        return _dialog_error(exc, "trips/_trip_form.html", **context)
+    response = render_card(event)
+    if is_htmx():
+        trigger(response, "scc:toast", "Saved.")
+        trigger(response, "scc:close-modal")
+    return response

@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from scc import clock
+from scc import activity, clock, matching
 from scc.errors import Invalid, NotFound, StoreError, Throttled
 from scc.models import Event, Signer, Waiver
 from scc.store import ConditionFailed, Store, changes, counters
 from scc.store.items import (
     TTL_ATTRIBUTE,
     WAIVER_SK_PREFIX,
-    event_from_item,
     event_key,
     waiver_from_item,
     waiver_sort_key,
@@ -39,18 +38,24 @@ TEXT_CHANGED = (
 )
 
 
-def writes(store: Store, w: Waiver) -> list[dict[str, Any]]:
-    """The write-once put and the trip's count (which moves its version, so an edit based on an
-    older read fails instead of writing back a stale count)."""
+def writes(store: Store, w: Waiver, event: Event) -> list[dict[str, Any]]:
+    """The write-once put and the trip's count, with the patrons it covers (matched to the
+    manifest as read) and its activity entry. The count moves the trip's version, so an edit
+    based on an older read fails instead of writing back a stale count."""
+    covered = matching.patrons_of(event.patrons, w)
+    names = ", ".join(event.name_of(pid) for pid in covered) or "not on the manifest"
+    entry = activity.entry(w.full_name, "waiver_signed", f"{w.full_name} signed ({names})")
     return [
         store.put_request(waiver_to_item(w), new=True),
-        store.event_update(w.event_id, changes.waiver_signed()),
+        store.event_update(
+            w.event_id, changes.waiver_signed(w.waiver_id, w.full_name, covered), [entry]
+        ),
     ]
 
 
-def save(store: Store, w: Waiver, extra: list[dict[str, Any]] | None = None) -> None:
+def save(store: Store, w: Waiver, event: Event, extra: list[dict[str, Any]] | None = None) -> None:
     """Store a waiver and count it on its trip: one TransactWriteItems (ConditionFailed)."""
-    store.transact(writes(store, w) + (extra or []))
+    store.transact(writes(store, w, event) + (extra or []))
 
 
 def _submission_key(event_id: str, nonce: str) -> dict[str, str]:
@@ -72,9 +77,8 @@ def _read(store: Store, event_id: str, ip: str, nonce: str) -> tuple[Event, Any,
     keys = [event_key(event_id), counters.key(RATE_SCOPE, ip), _submission_key(event_id, nonce)]
     found = store.get_many(keys, complete=True)
     event, counter, marker = (found.get((k["eid"], k["crew_id"])) for k in keys)
-    if event is None:
-        raise NotFound(f"There is no trip {event_id}.")
-    return event_from_item(event), counters.live(counter), marker["waiver_id"] if marker else None
+    trip = store.trip_from(event, event_id)  # NotFound, or Moved for a rescheduled trip
+    return trip, counters.live(counter), marker["waiver_id"] if marker else None
 
 
 def submit(
@@ -129,7 +133,7 @@ def submit(
             store.put_request(marker, new=True),
         ]
         try:
-            save(store, waiver, extra)
+            save(store, waiver, event, extra)
         except ConditionFailed:
             continue
         return Outcome(event, waiver=waiver)

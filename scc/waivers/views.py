@@ -12,14 +12,15 @@ from flask import (
     current_app,
     jsonify,
     make_response,
+    redirect,
     render_template,
     request,
     url_for,
 )
 
-from scc import clock, eventids, paylinks
+from scc import clock, eventids, matching, paylinks
 from scc.auth.guard import login_required
-from scc.errors import NotFound
+from scc.errors import Moved, NotFound
 from scc.models import Event, Signer, Waiver
 from scc.store import get_store
 from scc.waivers import form as waiver_form
@@ -27,9 +28,11 @@ from scc.waivers import records, signing
 from scc.waivers import text as waiver_text
 from scc.web.address import client_ip
 from scc.web.cards import event_id_from_url
+from scc.web.errors import handle_scc_error
 from scc.web.htmx import is_htmx
 
 bp = Blueprint("waivers", __name__, template_folder="templates")
+PATRON_PAGES = ("waivers.waiver", "waivers.sign", "waivers.payment")
 HONEYPOT = "website"
 MINOR_SLOTS = 4  # empty child rows shown on a fresh form (the form works without JavaScript)
 
@@ -65,6 +68,19 @@ def _event(eid: str) -> Event:
         return get_store().get_event(event_id)
     except NotFound:
         raise BadLink(f"We couldn't find a trip with the id {eid}.") from None
+
+
+@bp.errorhandler(Moved)
+def moved(exc: Moved) -> Any:
+    """A link sent before the trip was rescheduled: on to its new id, query kept (a form posted
+    to the old address is posted again to the new one: 307)."""
+    if request.endpoint not in PATRON_PAGES:  # the crew's pages answer as everywhere else
+        return handle_scc_error(exc)
+    target = url_for(str(request.endpoint), eid=exc.moved_to)
+    query = request.query_string.decode("latin-1")
+    return redirect(
+        f"{target}?{query}" if query else target, 307 if request.method == "POST" else 302
+    )
 
 
 def _today() -> date:
@@ -118,8 +134,14 @@ def _signed_page(
 
 @bp.get("/g/<eid>/waiver")
 def waiver(eid: str) -> Response:
-    """The waiver for this trip and the form to sign it (one read)."""
-    return _form_page(_event(eid), nonce=secrets.token_urlsafe(16))
+    """The waiver for this trip and the form to sign it (one read). With a patron's personal
+    link (?p=), their name and email are filled in, so their signature matches them."""
+    event = _event(eid)
+    secret = current_app.config["SECRET_KEY"]
+    patron_id = paylinks.read(secret, request.args.get("p"), event.event_id, event.moved_from)
+    patron = event.patron(patron_id) if patron_id else None
+    values = {"full_name": patron.name, "email": patron.email or ""} if patron else None
+    return _form_page(event, nonce=secrets.token_urlsafe(16), values=values)
 
 
 @bp.post("/g/<eid>/waiver")
@@ -165,7 +187,9 @@ def payment(eid: str) -> Response:
     """How to pay; with a valid personal link also that patron's share, payments and balance."""
     event = _event(eid)
     token = request.args.get("p")
-    patron_id = paylinks.read(current_app.config["SECRET_KEY"], token, event.event_id)
+    patron_id = paylinks.read(
+        current_app.config["SECRET_KEY"], token, event.event_id, event.moved_from
+    )
     patron = event.patron(patron_id) if patron_id else None
     body = render_template(
         "waivers/payment.html",
@@ -188,7 +212,11 @@ def list_waivers(eid: str) -> Any:
     event = store.get_event(event_id_from_url(eid))
     signed = signing.list_for(store, event.event_id)
     if is_htmx():
-        return render_template("waivers/_waivers.html", event=event, waivers=signed)
+        covers = {
+            w.waiver_id: [event.name_of(pid) for pid in matching.patrons_of(event.patrons, w)]
+            for w in signed
+        }
+        return render_template("waivers/_waivers.html", event=event, waivers=signed, covers=covers)
     return jsonify(
         {
             "event_id": event.event_id,

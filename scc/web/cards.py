@@ -7,10 +7,10 @@ from typing import Any
 from flask import Response, jsonify, make_response, render_template
 
 from scc import eventids
-from scc.errors import NotFound
-from scc.models import Event, Patron, Payment
+from scc.errors import Moved, NotFound, Stale
+from scc.models import Event, Patron, Payment, Refund
 from scc.money import fmt
-from scc.web.htmx import is_htmx
+from scc.web.htmx import is_htmx, retarget, trigger
 
 CARD = "cards/_card.html"
 
@@ -30,6 +30,36 @@ def render_card(event: Event, status: int = 200) -> Response:
     response = jsonify(event_json(event))
     response.status_code = status
     return response
+
+
+def render_stale(exc: Stale) -> Response:
+    """409 for an edit of an out-of-date copy: the trip as it is now, and who changed it. HX: the
+    card replaces itself, the dialog closes and a toast says why."""
+    event: Event = exc.event
+    if is_htmx():
+        response = make_response(render_template(CARD, event=event), 409)
+        retarget(response, f"#event-{event.event_id}", "outerHTML")
+        trigger(response, "scc:toast", exc.message)
+        return trigger(response, "scc:close-modal")
+    response = jsonify({"error": exc.message, "field": None, "event": event_json(event)})
+    response.status_code = 409
+    return response
+
+
+def moved_json(exc: Moved) -> dict[str, Any]:
+    return {"event_id": exc.event_id, "moved_to": exc.moved_to, "status": "moved"}
+
+
+def refund_json(refund: Refund) -> dict[str, Any]:
+    return {
+        "refund_id": refund.refund_id,
+        "patron_id": refund.patron_id,
+        "amount": fmt(refund.amount),
+        "method": refund.method,
+        "reason": refund.reason,
+        "timestamp": refund.timestamp,
+        "logged_by": refund.logged_by,
+    }
 
 
 def payment_json(payment: Payment) -> dict[str, Any]:
@@ -59,6 +89,8 @@ def patron_json(event: Event, patron: Patron) -> dict[str, Any]:
         "amount_paid": fmt(event.paid_by(patron.patron_id)),
         "balance_due": None if due is None else fmt(due),
         "cleared": event.patron_cleared(patron.patron_id),
+        "check_in": event.check_in_of(patron.patron_id),
+        "waiver_signed": event.waiver_signed(patron.patron_id),
     }
 
 
@@ -78,6 +110,20 @@ def event_json(event: Event) -> dict[str, Any]:
         "patrons": [patron_json(event, p) for p in event.patrons],
         "crew": [{"crew_id": c.crew_id, "role": c.role} for c in event.crew],
         "payments": [payment_json(p) for p in event.payments],
+        "refunds": [refund_json(r) for r in event.refunds],
         "waivers_signed": event.waivers_signed,
+        "waivers_unmatched": [
+            {"waiver_id": wid, "name": name} for wid, name in event.waivers_unmatched.items()
+        ],
+        "aboard": event.aboard,
+        "status": event.status,
+        "cancelled": None
+        if event.cancellation is None
+        else {
+            "by": event.cancellation.by,
+            "at": event.cancellation.at,
+            "reason": event.cancellation.reason,
+        },
+        "moved_from": event.moved_from,
         "rev": event.rev,
     }

@@ -9,7 +9,8 @@ from typing import Any
 from flask import Flask, Response, g, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from scc.errors import SCCError, Throttled, Unauthorized
+from scc.errors import SCCError, Stale, Throttled, Unauthorized
+from scc.web.cards import render_stale
 from scc.web.htmx import is_htmx, retarget
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ def respond(status: int, message: str, field: str | None = None) -> Response:
 
 
 def handle_scc_error(exc: SCCError) -> Response:
+    if isinstance(exc, Stale):
+        return render_stale(exc)
     response = respond(exc.status, exc.message, exc.field)
     if isinstance(exc, Throttled):
         response.headers["Retry-After"] = str(exc.retry_after)

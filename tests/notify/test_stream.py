@@ -111,7 +111,7 @@ def test_a_signature_sends_the_admin_a_note_and_the_signer_the_exact_text(
     assert "RELEASE OF LIABILITY" in copy_.html
 
 
-def test_records_that_are_not_news_send_nothing(
+def test_edits_and_counters_send_nothing_and_a_void_tells_the_admin(
     create_event, crew, auth, client, stream, handle, mailer
 ):
     create_event()
@@ -130,7 +130,9 @@ def test_records_that_are_not_news_send_nothing(
     kinds = {(r["eventName"], r["dynamodb"]["Keys"]["crew_id"]["S"][:8]) for r in batch["Records"]}
     assert ("MODIFY", "#event") in kinds and ("INSERT", "#counter") in kinds
     assert handle(batch, None) == {"batchItemFailures": []}
-    assert mailer.sent == []
+    [note] = mailer.sent  # the void is news for the admin (issue 16); the edit and counter not
+    assert note.to == ADMIN and note.subject.startswith("Payment voided: $10.00 from Dana Lee")
+    assert "Voided by:  cory" in note.text and "Reason:     typo" in note.text
 
 
 def test_a_failing_send_is_retried_and_does_not_lose_the_others(

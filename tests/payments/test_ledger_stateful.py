@@ -1,7 +1,8 @@
-"""A Hypothesis state machine over the ledger: pay, retry, void, change the total.
+"""A Hypothesis state machine over the ledger: pay, retry, void, refund, change the total.
 
-Invariants after every step: 0 <= paid <= total, paid equals the sum of non-voided payments,
-and each patron's paid stays within their share."""
+Invariants after every step: 0 <= paid <= total, paid equals the sum of non-voided payments less
+refunds, each patron's net paid stays between zero and their share, and every change left one
+activity entry."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from scc.errors import Conflict, Invalid
 from scc.models import Event, Patron
 from scc.payments import ledger
 from scc.store import Store
-from scc.trips.rules import apply_changes
+from scc.trips import manifest
 
 AMOUNTS = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("120.00"), places=2)
 PATRONS = st.sampled_from(["dana", "sam"])
@@ -75,23 +76,40 @@ def run_machine(store: Store) -> None:
             with contextlib.suppress(Conflict):
                 ledger.void_payment(store, self.event_id, key, "test", "cory")
 
+        @rule(patron=PATRONS, amount=AMOUNTS)
+        def refund(self, patron: str, amount: Decimal) -> None:
+            back = ledger.new_refund(
+                patron_id=patron, amount=amount, method="cash", reason="r", logged_by="jess", key=None
+            )
+            paid = store.get_event(self.event_id).paid_by(patron)
+            try:
+                ledger.refund(store, self.event_id, back)
+                assert amount <= paid
+            except Invalid:
+                assert amount > paid
+
         @rule(total=st.decimals(min_value=Decimal("0"), max_value=Decimal("400"), places=2))
         def change_total(self, total: Decimal) -> None:
-            event = store.get_event(self.event_id)
             with contextlib.suppress(Invalid):
-                store.replace_event(event, apply_changes(event, {"total": f"{total:.2f}"}))
+                manifest.edit(store, self.event_id, {"total": f"{total:.2f}"}, "maya")
 
         @invariant()
         def books_balance(self) -> None:
             event = store.get_event(self.event_id)
             live = [p for p in event.payments if not p.voided]
+            back = sum((r.amount for r in event.refunds), Decimal("0.00"))
             assert Decimal("0") <= event.paid_total <= event.total
-            assert event.paid_total == sum((p.amount for p in live), Decimal("0.00"))
+            assert event.paid_total == sum((p.amount for p in live), Decimal("0.00")) - back
             assert event.paid_by("dana") <= Decimal("80.00")
             for pid in ("dana", "sam"):
-                assert event.paid_by(pid) == sum(
-                    (p.amount for p in live if p.patron_id == pid), Decimal("0.00")
-                )
+                paid = sum((p.amount for p in live if p.patron_id == pid), Decimal("0.00"))
+                refunded = sum((r.amount for r in event.refunds_of(pid)), Decimal("0.00"))
+                assert Decimal("0") <= event.paid_by(pid) == paid - refunded
+            # one entry per change: created, each payment, void, refund and edit
+            voids = len(event.payments) - len(live)
+            changes = len(event.payments) + voids + len(event.refunds)
+            edits = sum(1 for e in event.activity if e.action == "edited")
+            assert len(event.activity) == 1 + changes + edits
 
     Ledger.TestCase.settings = settings(
         max_examples=25,

@@ -5,7 +5,7 @@ from botocore.stub import Stubber
 
 from scc.errors import Conflict, NotFound, StoreError
 from scc.models import CrewMember, Event, Patron, Payment
-from scc.store import Store
+from scc.store import Store, board
 from scc.store.items import event_from_item, event_to_item
 from scc.store.tables import table_spec
 
@@ -122,12 +122,13 @@ def test_listing_is_one_query_never_a_scan(store, ddb_calls):
     for day in ("2030-05-20", "2030-05-23", "2030-05-25"):
         store.create_event(make_event(event_id=f"{day}-trip", date=day))
     ddb_calls.clear()
-    upcoming = store.board("upcoming", "2030-05-23")
+    upcoming = board.board(store, "upcoming", "2030-05-23").events
     assert ddb_calls.calls == ["Query"]
     assert [e.date for e in upcoming] == ["2030-05-23", "2030-05-25"]
-    assert [e.date for e in store.board("past", "2030-05-23")] == ["2030-05-20"]
-    assert [e.date for e in store.board("today", "2030-05-23")] == ["2030-05-23"]
-    assert len(store.board("all", "2030-05-23")) == 3
+    assert [e.date for e in board.board(store, "past", "2030-05-23").events] == ["2030-05-20"]
+    assert [e.date for e in board.board(store, "today", "2030-05-23").events] == ["2030-05-23"]
+    every = board.board(store, "all", "2030-05-23").events
+    assert [e.date for e in every] == ["2030-05-25", "2030-05-23", "2030-05-20"]  # newest first
     assert "Scan" not in ddb_calls.calls
 
 

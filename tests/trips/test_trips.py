@@ -42,7 +42,10 @@ def test_create_event_returns_json(crew, auth):
         "amount_paid": "0.00",
         "balance_due": "200.00",
         "cleared": False,
+        "check_in": None,
+        "waiver_signed": False,
     }
+    assert data["status"] == "scheduled" and data["refunds"] == [] and data["aboard"] == 0
     assert data["waivers_signed"] == 0 and data["payments"] == []
 
 

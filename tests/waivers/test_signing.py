@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 
+from scc import activity
 from scc.errors import Conflict, NotFound
 from scc.models import Event
 from scc.store import ConditionFailed, Store
 from scc.store.items import WAIVER_SK_PREFIX, deserialize, waiver_from_item, waiver_sort_key
+from scc.trips import manifest
 from scc.waivers import signing as waivers
 from scc.waivers import text as waiver_text
 from scc.waivers.form import signer
@@ -99,7 +101,7 @@ def test_a_waiver_is_written_once(store: Store) -> None:
     waiver = sign(store).waiver
     assert waiver is not None
     with pytest.raises(ConditionFailed):
-        waivers.save(store, replace(waiver, full_name="Someone Else"))
+        waivers.save(store, replace(waiver, full_name="Someone Else"), event)
     assert [w["full_name"] for w in stored_waivers(store)] == ["Dana Lee"]
     assert store.get_event(event.event_id).waivers_signed == 1
 
@@ -157,7 +159,8 @@ def test_a_stale_edit_of_the_event_cannot_overwrite_the_count(store: Store) -> N
     before = store.create_event(trip())
     sign(store)
     with pytest.raises(Conflict):
-        store.replace_event(before, replace(before, title="Renamed"))
+        renamed = replace(before, title="Renamed")
+        store.replace_event(before, renamed, activity.edit_entries(before, renamed, "cory"))
     assert store.get_event(before.event_id).waivers_signed == 1
 
 
@@ -197,8 +200,7 @@ def test_every_stored_waiver_re_renders_to_its_stored_hash(store: Store) -> None
     store.create_event(trip(event_id="2030-06-01-captain-maya", title="Kelp"))
     sign(store, minors=[("Kid Lee", "2020-01-02")])
     sign(store, "2030-06-01-captain-maya", full_name="Sam Ortiz", signature="sam ortiz")
-    current = store.get_event(first.event_id)
-    store.replace_event(current, replace(current, title="Renamed later"))
+    manifest.edit(store, first.event_id, {"title": "Renamed later"}, "cory")
     sign(store, full_name="Ann Bee", signature="Ann Bee")
     records = stored_waivers(store)
     assert len(records) == 3

@@ -1,0 +1,54 @@
+"""Signed waivers matched to the manifest: a signer is the patron with their email, else the one
+with their name (case and spacing ignored); each minor they sign for is matched by name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from scc.models import Patron, Waiver
+
+
+def same_name(name: str) -> str:
+    """A name as it is compared: case and spacing ignored ("Dana  LEE" == "dana lee")."""
+    return "".join(name.casefold().split())
+
+
+def _signer(patrons: Sequence[Patron], waiver: Waiver) -> Patron | None:
+    email = waiver.email.strip().casefold()
+    name = same_name(waiver.full_name)
+    by_email = [p for p in patrons if email and (p.email or "").strip().casefold() == email]
+    if len(by_email) == 1:
+        return by_email[0]
+    # A family may share one address: then the name decides among them, or on the manifest.
+    pool = [p for p in by_email if same_name(p.name) == name] or [
+        p for p in patrons if same_name(p.name) == name
+    ]
+    return pool[0] if pool else None
+
+
+def patrons_of(patrons: Sequence[Patron], waiver: Waiver) -> list[str]:
+    """The ids of the patrons a waiver covers: its signer and the minors named in it."""
+    found = []
+    signer = _signer(patrons, waiver)
+    if signer is not None:
+        found.append(signer.patron_id)
+    for minor in waiver.minors:
+        key = same_name(minor.name)
+        found += [p.patron_id for p in patrons if same_name(p.name) == key]
+    return list(dict.fromkeys(found))
+
+
+def match(
+    patrons: Sequence[Patron], waivers: Iterable[Waiver]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Every waiver against the manifest: (patron id -> waiver id, the newest wins) and the
+    waivers that cover nobody (waiver id -> signer's name)."""
+    by_patron: dict[str, str] = {}
+    unmatched: dict[str, str] = {}
+    for waiver in sorted(waivers, key=lambda w: w.signed_at):
+        covered = patrons_of(patrons, waiver)
+        for patron_id in covered:
+            by_patron[patron_id] = waiver.waiver_id
+        if not covered:
+            unmatched[waiver.waiver_id] = waiver.full_name
+    return by_patron, unmatched

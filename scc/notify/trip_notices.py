@@ -1,0 +1,86 @@
+"""What patrons hear when their trip changes: a reschedule (the new date, with their own waiver
+and pay links) or a cancellation (with what they have paid). One notice per patron with an
+email; its key names the trip and the patron, so a redelivered batch sends nothing twice."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from scc.models import CANCELLED, Event
+from scc.money import fmt
+from scc.notify.message import Message, Notice, NotifyError, address
+from scc.store.items import deserialize, event_from_item
+
+log = logging.getLogger("scc.notify")
+
+# (event id, patron id) -> (their waiver link, their pay link), absolute when SCC_SITE_URL is set
+Links = Callable[[str, str], tuple[str, str]]
+Render = Callable[[str, Mapping[str, Any]], tuple[str, str]]
+
+
+def _status(image: Mapping[str, Any] | None) -> str:
+    return str(((image or {}).get("status") or {}).get("S", ""))
+
+
+def is_rescheduled(data: Mapping[str, Any]) -> bool:
+    """An INSERT of a trip's record that came from another id (scc.store.moves)."""
+    return "moved_from" in (data.get("NewImage") or {})
+
+
+def is_cancelled(data: Mapping[str, Any]) -> bool:
+    """A MODIFY that turned the trip's status to cancelled."""
+    return _status(data.get("NewImage")) == CANCELLED != _status(data.get("OldImage"))
+
+
+def _each_patron(
+    event: Event, kind: str, render: Render, context: Callable[[Any], dict[str, Any]]
+) -> list[Notice]:
+    notices = []
+    for patron in event.patrons:
+        if not patron.email:
+            continue
+        try:
+            to = address(patron.email, f"{patron.name}'s email")
+        except NotifyError as exc:
+            log.warning("notify: %s of %s: %s Not sent.", kind, event.event_id, exc)
+            continue
+        values = {"event": event, "patron": patron, **context(patron)}
+        text, html = render(kind, values)
+        message = Message(to=to, subject=values["subject"], text=text, html=html)
+        notices.append(Notice(f"{kind}#{event.event_id}#{patron.patron_id}", kind, message))
+    return notices
+
+
+def rescheduled(data: Mapping[str, Any], *, render: Render, links: Links) -> list[Notice]:
+    event = event_from_item(deserialize(data["NewImage"]))
+    was = event.moved_from[-1][:10] if event.moved_from else ""
+
+    def context(patron: Any) -> dict[str, Any]:
+        waiver_url, pay_url = links(event.event_id, patron.patron_id)
+        due = event.due_from(patron.patron_id)
+        return {
+            "subject": f"New date for your trip: {event.title}, {event.date}",
+            "was": was,
+            "waiver_url": waiver_url,
+            "pay_url": pay_url,
+            "signed": event.waiver_signed(patron.patron_id),
+            "due": None if due is None or due <= 0 else f"${fmt(due)}",
+        }
+
+    return _each_patron(event, "trip_moved", render, context)
+
+
+def cancelled(data: Mapping[str, Any], *, render: Render) -> list[Notice]:
+    event = event_from_item(deserialize(data["NewImage"]))
+
+    def context(patron: Any) -> dict[str, Any]:
+        paid = event.paid_by(patron.patron_id)
+        return {
+            "subject": f"Cancelled: {event.title}, {event.date}",
+            "reason": event.cancellation.reason if event.cancellation else "",
+            "paid": f"${fmt(paid)}" if paid > 0 else None,
+        }
+
+    return _each_patron(event, "trip_cancelled", render, context)

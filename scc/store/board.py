@@ -1,0 +1,128 @@
+"""Reading trips by date through the by-date index (never a Scan): the board a page at a time,
+one day's trips (double bookings), and a date range page by page (the books' export)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from scc import eventids
+from scc.errors import Invalid
+from scc.models import Event
+from scc.store import Store
+from scc.store.items import (
+    BOARD_PK,
+    BY_DATE_INDEX,
+    CARD_ATTRIBUTES,
+    EVENT_SK,
+    deserialize,
+    event_from_item,
+    serialize,
+)
+
+WHEN = ("upcoming", "today", "past", "all")
+PAGE = 50  # cards a page
+# What the export reads of each trip: its ledger and who the patrons are.
+LEDGER_ATTRIBUTES = ("eid", "date", "title", "patrons", "payments", "refunds", "status")
+_CURSOR_BAD = "That cursor is not one this board gave out; start from the first page."
+
+
+@dataclass(frozen=True)
+class Page:
+    events: list[Event]
+    cursor: str | None  # pass back for the next page; None on the last
+
+
+def encode_cursor(key: dict[str, Any]) -> str:
+    """DynamoDB's LastEvaluatedKey (the index's and the table's keys) as an opaque string."""
+    plain = {k: v["S"] for k, v in key.items()}
+    return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> dict[str, Any]:
+    """The key a cursor names, checked: only a key of this board's index is accepted."""
+    try:
+        plain = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
+    except (ValueError, UnicodeError, binascii.Error):
+        raise Invalid(_CURSOR_BAD, "cursor") from None
+    keys = {"eid", "crew_id", "board", "board_sk"}
+    if (
+        not isinstance(plain, dict)
+        or set(plain) != keys
+        or not all(isinstance(v, str) for v in plain.values())
+        or plain["board"] != BOARD_PK
+        or plain["crew_id"] != EVENT_SK
+        or not eventids.is_valid(plain["eid"])
+        or not plain["board_sk"].endswith("#" + plain["eid"])
+    ):
+        raise Invalid(_CURSOR_BAD, "cursor")
+    return serialize(plain)
+
+
+def _query(
+    store: Store,
+    condition: str,
+    values: dict[str, Any],
+    attributes: tuple[str, ...],
+    **extra: Any,
+) -> dict[str, Any]:
+    shown = {f"#a{n}": name for n, name in enumerate(attributes)}
+    return store.call(
+        "query",
+        TableName=store.table,
+        IndexName=BY_DATE_INDEX,
+        KeyConditionExpression=condition,
+        ProjectionExpression=", ".join(shown),
+        ExpressionAttributeNames={"#b": "board", "#s": "board_sk", **shown},
+        ExpressionAttributeValues=serialize({":b": BOARD_PK, **values}),
+        **extra,
+    )
+
+
+def board(store: Store, when: str, today: str, cursor: str | None = None) -> Page:
+    """One page of the board: one Query on the by-date index, reading what cards show. Upcoming
+    and today run soonest first; past and all newest first."""
+    condition, values = "#b = :b", {}
+    if when == "upcoming":
+        condition, values = condition + " AND #s >= :d", {":d": today}
+    elif when == "today":
+        condition, values = condition + " AND begins_with(#s, :d)", {":d": today + "#"}
+    elif when == "past":
+        condition, values = condition + " AND #s < :d", {":d": today}
+    extra: dict[str, Any] = {"ScanIndexForward": when in ("upcoming", "today"), "Limit": PAGE}
+    if cursor:
+        extra["ExclusiveStartKey"] = decode_cursor(cursor)
+    result = _query(store, condition, values, CARD_ATTRIBUTES, **extra)
+    events = [event_from_item(deserialize(item)) for item in result.get("Items", [])]
+    last = result.get("LastEvaluatedKey")
+    return Page(events, encode_cursor(last) if last else None)
+
+
+def day(store: Store, date: str) -> list[Event]:
+    """The trips of one day, with their crew and period (one Query; a day has few trips)."""
+    attributes = ("eid", "date", "title", "crew", "period", "status")
+    result = _query(store, "#b = :b AND begins_with(#s, :d)", {":d": date + "#"}, attributes)
+    return [event_from_item(deserialize(item)) for item in result.get("Items", [])]
+
+
+def dated(store: Store, first: str, last: str) -> Iterator[Event]:
+    """Every trip dated first..last (inclusive), oldest first, with its ledger: one Query per
+    page of the index, as many pages as it takes."""
+    start: dict[str, Any] | None = None
+    while True:
+        extra = {"ExclusiveStartKey": start} if start else {}
+        result = _query(
+            store,
+            "#b = :b AND #s BETWEEN :from AND :to",
+            {":from": first, ":to": last + "#\uffff"},
+            LEDGER_ATTRIBUTES,
+            **extra,
+        )
+        yield from (event_from_item(deserialize(item)) for item in result.get("Items", []))
+        start = result.get("LastEvaluatedKey")
+        if not start:
+            return

@@ -1,0 +1,117 @@
+"""The ledger's writes as update expressions: a payment, a void and a refund are each one
+conditional UpdateItem whose condition holds its bounds and its idempotency key, so racing
+writes on one patron never take net paid below zero or past what is owed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scc.models import Payment, Refund
+from scc.money import ZERO
+from scc.store.changes import Change, not_cancelled
+from scc.store.items import payment_to_map, refund_to_map
+
+
+def _ledger_names(patron_id: str, key: str) -> dict[str, str]:
+    """The attribute names the ledger's writes use; the patron and payment ids are map keys."""
+    return {
+        "#pp": "patron_paid",
+        "#pd": "patron_due",
+        "#amt": "payment_amount",
+        "#bal": "balance_due",
+        "#p": patron_id,
+        "#k": key,
+    }
+
+
+def payment(pay: Payment, *, most: int) -> Change:
+    """Record a payment once: refused when its key was used already (idempotency), when it
+    would take the trip or the patron's share past what is owed, when the trip already holds
+    `most` payments, or when the trip is cancelled."""
+    return not_cancelled(
+        Change(
+            set=(
+                "#pay.#p.#k = :rec",
+                "#idx.#k = :pid",
+                "#pp.#p = #pp.#p + :a",
+                "#pd.#p = #pd.#p - :a",
+                "#amt = #amt + :a",
+                "#bal = #bal - :a",
+                "#ts = :now",
+                "#by = :by",
+            ),
+            condition=(
+                "attribute_not_exists(#idx.#k) AND attribute_exists(#pay.#p) "
+                "AND #pd.#p >= :a AND #bal >= :a AND size(#idx) < :most"
+            ),
+            names={
+                **_ledger_names(pay.patron_id, pay.payment_id),
+                "#pay": "payments",
+                "#idx": "payment_index",
+                "#ts": "payment_timestamp",
+                "#by": "payment_logged_by",
+            },
+            values={
+                ":rec": payment_to_map(pay),
+                ":pid": pay.patron_id,
+                ":a": pay.amount,
+                ":now": pay.timestamp,
+                ":by": pay.logged_by,
+                ":most": most,
+            },
+        )
+    )
+
+
+def cleared() -> Change:
+    """Set the stored payment_cleared, if the trip is still paid up when this lands."""
+    return Change(
+        set=("payment_cleared = :t",),
+        condition="balance_due <= :zero",
+        values={":t": True, ":zero": ZERO},
+    )
+
+
+def _money_back(amount: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """The clauses that take an amount off what a patron (and the trip) has paid."""
+    sets = (
+        "#pp.#p = #pp.#p - :a",
+        "#pd.#p = #pd.#p + :a",
+        "#amt = #amt - :a",
+        "#bal = #bal + :a",
+        "payment_cleared = :f",
+    )
+    return sets, {":a": amount, ":f": False}
+
+
+def void(pay: Payment, *, by: str, reason: str, at: str) -> Change:
+    """Mark a payment voided (who, when, why); it stays in the ledger and the totals drop.
+    Refused when money was refunded against it already (net paid would go below zero)."""
+    sets, values = _money_back(pay.amount)
+    return Change(
+        set=(
+            "#pay.#p.#k.voided = :t",
+            "#pay.#p.#k.voided_by = :by",
+            "#pay.#p.#k.voided_at = :now",
+            "#pay.#p.#k.void_reason = :why",
+            *sets,
+        ),
+        condition="#pay.#p.#k.voided = :f AND #pp.#p >= :a",
+        names={**_ledger_names(pay.patron_id, pay.payment_id), "#pay": "payments"},
+        values={**values, ":t": True, ":by": by, ":why": reason, ":now": at},
+    )
+
+
+def refund(back: Refund, *, most: int) -> Change:
+    """Record money given back once: refused when its key was used already, when it is more
+    than the patron's net paid (payments less voids and earlier refunds), or past `most`."""
+    sets, values = _money_back(back.amount)
+    return Change(
+        set=("#ref.#k = :rec", *sets),
+        condition=(
+            "attribute_not_exists(#ref.#k) AND attribute_exists(#pp.#p) AND #pp.#p >= :a "
+            "AND size(#ref) < :most"
+        ),
+        names={**_ledger_names(back.patron_id, back.refund_id), "#ref": "refunds"},
+        values={**values, ":rec": refund_to_map(back), ":most": most},
+    )

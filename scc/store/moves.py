@@ -1,0 +1,106 @@
+"""Rescheduling: a trip's item collection moves to its new id in one TransactWriteItems.
+
+The transaction puts the new record (refused if the id is taken), turns the old record into a
+pointer (`moved_to`, refused if the trip changed since it was read), points the trip's earlier
+ids there too, and copies its crew assignments and signed waivers. DynamoDB takes at most 100
+writes in a transaction: when the copies' deletions fit as well they are in it; past that the
+old copies are deleted right after (they sit under a pointer, where nothing reads them), and a
+trip with more than MAX_COPIES items to move is refused with a sentence that says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from scc import activity
+from scc.errors import Conflict, Moved, Stale, StoreError
+from scc.models import Entry, Event
+from scc.store import ConditionFailed, Store
+from scc.store.items import (
+    WAIVER_SK_PREFIX,
+    crew_item,
+    event_from_item,
+    event_key,
+    event_to_item,
+    pointer_item,
+)
+
+TRANSACTION_MOST = 100
+# The new record, the old one's pointer and up to MAX_EARLIER earlier pointers leave this many
+# writes for the copies.
+MAX_EARLIER = 8
+MAX_COPIES = TRANSACTION_MOST - 2 - MAX_EARLIER
+
+
+def _moves(item: dict[str, Any]) -> bool:
+    """Crew assignments and signed waivers move; counters and markers (which expire) stay."""
+    crew_id = str(item["crew_id"])
+    return not crew_id.startswith("#") or crew_id.startswith(WAIVER_SK_PREFIX)
+
+
+def move(
+    store: Store,
+    event: Event,
+    others: Sequence[dict[str, Any]],
+    moved: Event,
+    entry: Entry,
+) -> Event:
+    """Move `event` (read with the `others` of its collection) to `moved` (its new id, date and
+    period). Conflict when the new id is taken or the trip has too much to move in one
+    transaction; Stale when it changed since it was read."""
+    old_id = event.event_id
+    items = [i for i in others if _moves(i)]
+    if len(items) > MAX_COPIES or len(event.moved_from) > MAX_EARLIER:
+        raise Conflict(
+            f"This trip has {len(items)} crew assignments and signed waivers; one reschedule "
+            f"can move at most {MAX_COPIES}. Nothing was changed. Create the trip on the new "
+            "date and send its waiver link again."
+        )
+    new = replace(
+        moved,
+        moved_from=[*event.moved_from, old_id],
+        activity=[*event.activity, entry],
+        rev=event.rev + 1,
+    )
+    pointer = pointer_item(old_id, new.event_id, by=entry.by, at=entry.at, date=event.date)
+    guard = {
+        "ConditionExpression": "#rev = :seen AND attribute_not_exists(moved_to)",
+        "ExpressionAttributeNames": {"#rev": "rev"},
+        "ExpressionAttributeValues": {":seen": {"N": str(event.rev)}},
+        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+    }
+    writes = [
+        store.put_request(event_to_item(new), new=True),
+        {"Put": {**store.put_request(pointer)["Put"], **guard}},
+    ]
+    writes += [  # the trip's earlier ids point straight to the new one
+        store.put_request({**pointer, **event_key(earlier)}) for earlier in event.moved_from
+    ]
+    for item in items:
+        if item["crew_id"].startswith(WAIVER_SK_PREFIX):
+            writes.append(store.put_request({**item, "eid": new.event_id, "moved_from": old_id}))
+    writes += [store.put_request(crew_item(new, c)) for c in new.crew]
+    deletes = [store.delete_request({"eid": old_id, "crew_id": i["crew_id"]}) for i in items]
+    later = deletes
+    if len(writes) + len(deletes) <= TRANSACTION_MOST:
+        writes, later = writes + deletes, []
+    try:
+        store.transact(writes)
+    except ConditionFailed as failed:
+        if 0 in failed.failed:
+            raise Conflict(
+                f"There is already a trip {new.event_id}; choose another date or period.",
+                "date",
+            ) from None
+        if failed.item and "moved_to" in failed.item:
+            raise Moved(old_id, failed.item["moved_to"]) from None
+        now = event_from_item(failed.item) if failed.item else event
+        raise Stale(activity.stale(now), now) from None
+    for start in range(0, len(later), 25):  # past what one transaction holds; best effort
+        batch = [{"DeleteRequest": {"Key": d["Delete"]["Key"]}} for d in later[start : start + 25]]
+        with contextlib.suppress(StoreError):
+            store.call("batch_write_item", RequestItems={store.table: batch})
+    return new

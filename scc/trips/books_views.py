@@ -1,0 +1,119 @@
+"""A trip's fate and its books: cancel, reschedule, the activity, the manifest (printable and
+CSV), and the owner's export of payments, voids and refunds by date."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, g, jsonify, render_template, request
+
+from scc.activity import ACTIONS
+from scc.auth.guard import login_required, owner_required, signed_in_crew
+from scc.store import board as by_date
+from scc.store import get_store
+from scc.trips import exports, lifecycle, rules
+from scc.web.cards import event_id_from_url, render_card
+from scc.web.forms import payload
+from scc.web.htmx import is_htmx, trigger
+from scc.web.sheets import csv_response
+
+bp = Blueprint("books", __name__, template_folder="templates")
+
+
+def _event(eid: str) -> Any:
+    return get_store().get_event(event_id_from_url(eid))
+
+
+@bp.get("/api/events/<eid>/cancel")
+@owner_required
+def cancel_dialog(eid: str) -> Any:
+    return render_template("trips/_cancel.html", event=_event(eid))
+
+
+@bp.post("/api/events/<eid>/cancel")
+@owner_required
+def cancel(eid: str) -> Any:
+    """Cancel with a reason (owner): the card says Cancelled and what was paid; 409 if it is
+    cancelled already. Nothing is deleted."""
+    g.error_target = "#cancel-error"
+    event = lifecycle.cancel(get_store(), event_id_from_url(eid), payload(), signed_in_crew())
+    response = render_card(event)
+    if is_htmx():
+        trigger(response, "scc:toast", "Trip cancelled.")
+        trigger(response, "scc:close-modal")
+    return response
+
+
+@bp.get("/api/events/<eid>/reschedule")
+@login_required
+def reschedule_dialog(eid: str) -> Any:
+    return render_template("trips/_reschedule.html", event=_event(eid), periods=rules.PERIODS)
+
+
+@bp.post("/api/events/<eid>/reschedule")
+@login_required
+def reschedule(eid: str) -> Any:
+    """Move the trip to a new date (and period): 200 with the trip at its new id; 409 if that id
+    exists. Patrons with an email hear about it (from the stream)."""
+    g.error_target = "#reschedule-error"
+    event = lifecycle.reschedule(get_store(), event_id_from_url(eid), payload(), signed_in_crew())
+    response = render_card(event)
+    if is_htmx():
+        trigger(response, "scc:toast", f"Moved to {event.event_id}.")
+        trigger(response, "scc:close-modal")
+    return response
+
+
+@bp.get("/api/events/<eid>/activity")
+@login_required
+def activity(eid: str) -> Any:
+    """Every change to the trip, newest first: a dialog (HX) or JSON."""
+    event = _event(eid)
+    entries = list(reversed(event.activity))
+    if is_htmx():
+        return render_template(
+            "trips/_activity.html", event=event, entries=entries, actions=ACTIONS
+        )
+    return jsonify(
+        {
+            "event_id": event.event_id,
+            "activity": [
+                {"at": e.at, "by": e.by, "action": e.action, "summary": e.summary} for e in entries
+            ],
+            "folded": event.activity_folded,
+        }
+    )
+
+
+@bp.get("/api/events/<eid>/manifest")
+@login_required
+def manifest_page(eid: str) -> Any:
+    """The manifest as a clean page for the dock, made to print."""
+    return render_template("trips/manifest.html", event=_event(eid))
+
+
+@bp.get("/api/events/<eid>/manifest.csv")
+@login_required
+def manifest_csv(eid: str) -> Any:
+    """The manifest as CSV: patron, contact, due, paid, waiver signed, check-in."""
+    event = _event(eid)
+    rows = exports.manifest_rows(event)
+    return csv_response(exports.MANIFEST_HEADER, rows, f"scc-manifest-{event.event_id}.csv")
+
+
+@bp.get("/api/exports")
+@owner_required
+def export_dialog() -> Any:
+    return render_template("trips/_export.html")
+
+
+@bp.get("/api/exports/payments.csv")
+@owner_required
+def payments_csv() -> Any:
+    """Every payment, void and refund of the trips dated from..to (at most 366 days), read by
+    date through the index: one Query per page, never a Scan."""
+    start, end = exports.date_range(request.args.get("from"), request.args.get("to"))
+    events = by_date.dated(get_store(), start.isoformat(), end.isoformat())
+    rows = exports.ledger_rows(events)
+    name = f"scc-payments-{start.isoformat()}-to-{end.isoformat()}.csv"
+    return csv_response(exports.LEDGER_HEADER, rows, name)
