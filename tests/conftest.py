@@ -30,7 +30,7 @@ from moto.ses.models import ses_backends  # noqa: E402
 
 from scc.store import Store, get_store  # noqa: E402
 from tests.builders import BASE_URL, PASSWORD_HASH, SENDER, event_body  # noqa: E402
-from tests.support import Auth, Stream, make_app  # noqa: E402
+from tests.support import Api, Auth, Stream, make_app  # noqa: E402
 
 # Browser fixtures (live_server, browser, phone) live in tests/browser.py, the fake Google
 # (OAuth + Gmail) server in tests/fake_google.py, the deploy tests' AWS (a moto server) in
@@ -123,6 +123,12 @@ def handler(store: Store, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setitem(lambda_entry.app.config, "ADMIN_PASS_HASH", PASSWORD_HASH)
     monkeypatch.setattr(lambda_entry.app.extensions["scc.store"], "table", store.table)
     return lambda_entry.handler
+
+
+@pytest.fixture
+def api(handler: Any) -> Api:
+    """Requests through lambda_entry.handler, signed in as cory (bearer token)."""
+    return Api(handler)
 
 
 @pytest.fixture

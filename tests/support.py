@@ -3,10 +3,13 @@ fixtures that use them are in conftest.py, test data in builders.py."""
 
 from __future__ import annotations
 
+import base64
+import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -18,7 +21,14 @@ from scc.store import Store
 from scc.store.items import WAIVER_SK_PREFIX
 from scc.waivers import signing
 from scc.waivers.form import signer
-from tests.builders import BASE_URL, PASSWORD, PASSWORD_HASH, TRIP_ID, waiver_form
+from tests.builders import (
+    BASE_URL,
+    PASSWORD,
+    PASSWORD_HASH,
+    TRIP_ID,
+    make_v2_event,
+    waiver_form,
+)
 
 TODAY = date(2026, 11, 21)  # "today" for the waiver form's rules in the signing tests
 
@@ -131,3 +141,62 @@ def seq_of(event: dict[str, Any], payment_id: str) -> str:
         if payment_id in index(r, "NewImage") and payment_id not in index(r, "OldImage")
     ]
     return str(seq)
+
+
+@dataclass
+class Answer:
+    """What lambda_entry.handler answered, decoded."""
+
+    status: int
+    headers: dict[str, str]
+    text: str
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.text)
+
+
+@dataclass
+class Api:
+    """Requests through lambda_entry.handler, as a Function URL delivers them, from a crew member
+    signed in with a bearer token (`as_crew` signs in someone else)."""
+
+    handler: Any
+    crew_id: str = "cory"
+    token: str = field(default="", init=False)
+
+    def __post_init__(self) -> None:
+        login = self("POST", "/api/admin/login", {"crew_id": self.crew_id, "password": PASSWORD})
+        assert login.status == 200, login.text
+        self.token = login.json["token"]
+
+    def as_crew(self, crew_id: str) -> Api:
+        return Api(self.handler, crew_id)
+
+    def __call__(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        htmx: bool = False,
+        form: dict[str, Any] | list[tuple[str, str]] | None = None,
+        query: str = "",
+    ) -> Answer:
+        headers = {"authorization": f"Bearer {self.token}"} if self.token else {}
+        raw = ""
+        if body is not None:
+            headers["content-type"] = "application/json"
+            raw = json.dumps(body)
+        if form is not None:
+            headers["content-type"] = "application/x-www-form-urlencoded"
+            raw = urlencode(form, doseq=True)
+        if htmx:
+            headers["hx-request"] = "true"
+        event = make_v2_event(method=method, path=path, query=query, headers=headers, body=raw)
+        response = self.handler(event, None)
+        text = response.get("body", "")
+        if response.get("isBase64Encoded"):
+            text = base64.b64decode(text).decode()
+        lowered = {k.lower(): v for k, v in response.get("headers", {}).items()}
+        return Answer(response["statusCode"], lowered, text)

@@ -29,7 +29,7 @@ def trip_payload() -> dict[str, Any]:
     form = request.form
     data: dict[str, Any] = {k: form[k] for k in FIELDS if k in form}
     if "patron_rows" in form:
-        columns = [form.getlist(f"patron_{c}") for c in PATRON_COLUMNS]
+        columns = [form.getlist(c if c == "patron_id" else f"patron_{c}") for c in PATRON_COLUMNS]
         rows = [
             dict(zip(PATRON_COLUMNS, r, strict=True)) for r in zip_longest(*columns, fillvalue="")
         ]

@@ -1,0 +1,206 @@
+"""Trips changed from a phone, through lambda_entry.handler: patrons added, changed and removed,
+crew assigned (one captain, no silent double booking), edits guarded by the rev the editor saw.
+Each rule as JSON and as the card (HX), refusals included."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.builders import TRIP_ID, event_body
+from tests.support import Api, sign
+
+TRIP = f"/api/events/{TRIP_ID}"
+
+
+@pytest.fixture
+def trip(api: Api) -> dict[str, Any]:
+    answer = api("POST", "/api/events", event_body())
+    assert answer.status == 201, answer.text
+    data: dict[str, Any] = answer.json
+    return data
+
+
+def pay(api: Api, amount: str, patron_id: str = "dana") -> Any:
+    body = {"patron_id": patron_id, "amount": amount, "method": "cash"}
+    answer = api("POST", f"{TRIP}/payment-log", body)
+    assert answer.status == 201, answer.text
+    return answer.json
+
+
+def last(api: Api) -> dict[str, Any]:
+    entry: dict[str, Any] = api("GET", f"{TRIP}/activity").json["activity"][0]
+    return entry
+
+
+def test_a_patron_is_added_with_an_id_made_from_the_name(api: Api, trip: Any) -> None:
+    answer = api("POST", f"{TRIP}/patrons", {"name": "Dana  Lee", "amount_due": "150.00"})
+    assert answer.status == 201
+    data = answer.json
+    added = data["patrons"][-1]
+    assert added["patron_id"] == "dana-lee" and added["amount_due"] == "150.00"
+    assert data["total"] == "550.00"  # the total grows to the patrons' shares
+    again = api("POST", f"{TRIP}/patrons", {"name": "Dana Lee"}).json["patrons"][-1]
+    assert again["patron_id"] == "dana-lee-2"  # unique within the trip
+    assert last(api) | {"at": ""} == {
+        "at": "",
+        "by": "cory",
+        "action": "patron_added",
+        "summary": "Dana Lee",
+    }
+
+
+def test_adding_a_patron_as_htmx_answers_the_card(api: Api, trip: Any) -> None:
+    answer = api("POST", f"{TRIP}/patrons", form={"name": "Ivy Carter", "rev": "0"}, htmx=True)
+    assert answer.status == 201
+    assert answer.text.startswith(f'<article id="event-{TRIP_ID}"') and "Ivy Carter" in answer.text
+    assert "scc:close-modal" in answer.headers["hx-trigger"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": ""}, "name"),
+        ({"name": "A", "email": "nope"}, "email"),
+        ({"name": "A", "amount_due": "-1"}, "amount_due"),
+    ],
+)
+def test_a_bad_patron_is_422_beside_its_field(api: Api, trip: Any, body: Any, field: str) -> None:
+    answer = api("POST", f"{TRIP}/patrons", body)
+    assert answer.status == 422 and answer.json["field"] == field
+
+
+def test_a_share_below_what_was_paid_is_refused(api: Api, trip: Any) -> None:
+    pay(api, "150.00")
+    answer = api("PATCH", f"{TRIP}/patrons/dana", {"amount_due": "100.00"})
+    assert answer.status == 422 and "already paid 150.00" in answer.json["error"]
+    hx = api("PATCH", f"{TRIP}/patrons/dana", form={"amount_due": "100.00"}, htmx=True)
+    assert hx.status == 422 and hx.headers["hx-retarget"] == "#flash"
+    changed = api(
+        "PATCH", f"{TRIP}/patrons/dana", {"name": "Dana Lee-Park", "phone": "619-555-0101"}
+    )
+    assert changed.status == 200 and changed.json["patrons"][0]["name"] == "Dana Lee-Park"
+    assert last(api)["summary"] == (
+        "Dana Lee-Park: name: Dana Lee → Dana Lee-Park; phone: — → 619-555-0101"
+    )
+
+
+def test_a_paid_patron_cannot_be_removed_until_refunded(api: Api, trip: Any) -> None:
+    pay(api, "50.00")
+    refused = api("DELETE", f"{TRIP}/patrons/dana")
+    assert refused.status == 409
+    assert "void or refund" in refused.json["error"] and "keep Dana Lee" in refused.json["error"]
+    assert len(api("GET", TRIP).json["patrons"]) == 2
+    back = {"patron_id": "dana", "amount": "50.00", "method": "cash", "reason": "left"}
+    assert api("POST", f"{TRIP}/refunds", back).status == 201
+    removed = api("DELETE", f"{TRIP}/patrons/dana", htmx=True)
+    assert removed.status == 200 and "Dana Lee" not in removed.text.split('class="manifest"')[1]
+    history = api("GET", f"{TRIP}/payments").json["payments"]
+    assert [p["amount"] for p in history] == ["50.00"]  # the ledger keeps what happened
+
+
+def test_a_patron_who_signed_cannot_be_removed(api: Api, trip: Any, store: Any) -> None:
+    sign(store, email="dana@example.com")
+    answer = api("DELETE", f"{TRIP}/patrons/dana")
+    assert answer.status == 409 and "signed the waiver" in answer.json["error"]
+    assert api("DELETE", f"{TRIP}/patrons/nobody").status == 404
+    assert api("DELETE", f"{TRIP}/patrons/sam").status == 200
+
+
+def test_one_captain_per_trip(api: Api, trip: Any) -> None:
+    answer = api("PUT", f"{TRIP}/crew/maya", {"role": "captain"})
+    assert answer.status == 409 and answer.json["error"].startswith(
+        "cory is already this trip's captain"
+    )
+    mate = api("PUT", f"{TRIP}/crew/maya", {"role": "mate"}, htmx=True)
+    assert mate.status == 200 and "maya" in mate.text
+    assert api("PUT", f"{TRIP}/crew/maya", {"role": "boss"}).json["field"] == "role"
+    assert last(api)["summary"] == "maya as mate" and last(api)["action"] == "crew_assigned"
+    # the dialog's list can't hold two captains either
+    two = [{"crew_id": "cory", "role": "captain"}, {"crew_id": "maya", "role": "captain"}]
+    assert api("PATCH", TRIP, {"crew": two}).json["field"] == "crew"
+
+
+def test_a_double_booking_asks_first_naming_the_other_trip(api: Api, trip: Any) -> None:
+    other = event_body(name="captain-maya", crew=[{"crew_id": "maya", "role": "captain"}])
+    assert api("POST", "/api/events", other).status == 201
+    answer = api("PUT", f"{TRIP}/crew/maya", {"role": "mate"})
+    assert answer.status == 409
+    assert "2030-05-23-captain-maya-afternoon" in answer.json["error"]
+    hx = api("PUT", f"{TRIP}/crew/maya", form={"role": "mate"}, htmx=True)
+    assert hx.status == 409 and "assign anyway" in hx.text
+    confirmed = api("PUT", f"{TRIP}/crew/maya", {"role": "mate", "confirm": True})
+    assert confirmed.status == 200 and {"crew_id": "maya", "role": "mate"} in confirmed.json["crew"]
+    # another period of that day is no clash
+    morning = event_body(
+        name="captain-leo", period="morning", crew=[{"crew_id": "leo", "role": "captain"}]
+    )
+    assert api("POST", "/api/events", morning).status == 201
+    assert api("PUT", f"{TRIP}/crew/leo", {"role": "deckhand"}).status == 200
+    assert api("DELETE", f"{TRIP}/crew/leo").json["crew"][-1]["crew_id"] == "maya"
+    assert last(api)["action"] == "crew_removed"
+
+
+def test_creating_with_a_double_booked_crew_asks_first(api: Api, trip: Any) -> None:
+    body = event_body(name="captain-jess", crew=[{"crew_id": "cory", "role": "captain"}])
+    answer = api("POST", "/api/events", body)
+    assert answer.status == 409 and TRIP_ID in answer.json["error"]
+    assert api("POST", "/api/events", {**body, "confirm": True}).status == 201
+
+
+def test_an_edit_of_an_older_version_is_409_naming_who_changed_it(api: Api, trip: Any) -> None:
+    seen = trip["rev"]
+    jess = api.as_crew("jess")
+    assert jess("PATCH", TRIP, {"title": "Whale watch", "rev": seen}).status == 200
+    stale = api("PATCH", TRIP, {"title": "Sunset whales", "rev": seen})
+    assert stale.status == 409
+    assert stale.json["error"].startswith("Changed by jess a moment ago")
+    assert stale.json["event"]["title"] == "Whale watch" and stale.json["event"]["rev"] == seen + 1
+    hx = api("POST", f"{TRIP}/patrons", form={"name": "Late", "rev": str(seen)}, htmx=True)
+    assert hx.status == 409 and hx.headers["hx-retarget"] == f"#event-{TRIP_ID}"
+    assert hx.headers["hx-reswap"] == "outerHTML" and "Whale watch" in hx.text
+    assert "Changed by jess" in hx.headers["hx-trigger"]
+    assert api("GET", TRIP).json["title"] == "Whale watch"  # nothing else was written
+
+
+def test_money_and_check_ins_are_not_refused_by_an_edit(api: Api, trip: Any) -> None:
+    seen = trip["rev"]
+    api("PATCH", TRIP, {"title": "Renamed", "rev": seen})
+    assert pay(api, "10.00")["paid_total"] == "10.00"  # no rev in a payment: its own guards
+    checked = api("POST", f"{TRIP}/patrons/sam/check-in", {"status": "aboard"})
+    assert checked.status == 200 and checked.json["rev"] == seen + 3
+
+
+def test_the_edit_dialog_is_filled_in_and_saves_in_place(api: Api, trip: Any) -> None:
+    pay(api, "20.00")
+    dialog = api("GET", f"{TRIP}/edit", htmx=True).text
+    assert dialog.startswith("<dialog") and 'name="rev" value="1"' in dialog
+    assert 'inputmode="decimal"' in dialog and 'type="email"' in dialog and "<script" not in dialog
+    assert "has paid: void or refund first" in dialog  # Dana's row can't be removed
+    form = [
+        ("rev", "1"), ("title", "Whales!"), ("total", "400.00"), ("patron_rows", "1"),
+        ("patron_id", "dana"), ("patron_name", "Dana Lee"), ("patron_email", ""),
+        ("patron_phone", ""), ("patron_amount_due", "200.00"),
+        ("patron_id", ""), ("patron_name", "Gus Miller"), ("patron_email", "gus@example.com"),
+        ("patron_phone", ""), ("patron_amount_due", "200.00"),
+        ("crew_rows", "1"), ("crew_id", "cory"), ("crew_role", "captain"),
+    ]  # fmt: skip
+    saved = api("PATCH", TRIP, form=form, htmx=True)
+    assert saved.status == 200 and saved.text.startswith(f'<article id="event-{TRIP_ID}"')
+    assert "Gus Miller" in saved.text and "Sam Ortiz" not in saved.text
+    actions = [e["action"] for e in api("GET", f"{TRIP}/activity").json["activity"][:3]]
+    assert actions == ["patron_removed", "patron_added", "edited"]
+
+
+def test_a_refused_edit_dialog_shows_the_message_beside_the_field(api: Api, trip: Any) -> None:
+    form = {"rev": "0", "total": "abc", "patron_rows": "1", "patron_name": "Dana Lee"}
+    answer = api("PATCH", TRIP, form=form, htmx=True)
+    assert answer.status == 422 and answer.headers["hx-retarget"] == "#trip-form"
+    html = answer.text
+    assert html.startswith('<form id="trip-form"')
+    assert (
+        'id="trip-total" name="total" type="text" value="abc" inputmode="decimal" aria-invalid="true"'
+        in html
+    )
+    assert 'id="trip-total-error"' in html
