@@ -79,7 +79,7 @@ def run_machine(store: Store) -> None:
         @rule(patron=PATRONS, amount=AMOUNTS)
         def refund(self, patron: str, amount: Decimal) -> None:
             back = ledger.new_refund(
-                patron_id=patron, amount=amount, method="cash", reason="r", logged_by="jess", key=None
+                patron_id=patron, amount=amount, method="cash", reason="r", logged_by="jo", key=None
             )
             paid = store.get_event(self.event_id).paid_by(patron)
             try:

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from scc.store import Store
-from scc.store import moves
+from scc.store import Store, moves
 from scc.store.items import WAIVER_SK_PREFIX, serialize
 from tests.builders import TRIP_ID, event_body
 from tests.support import Api, sign
