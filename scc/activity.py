@@ -25,7 +25,7 @@ ACTIONS = {
     "cancelled": "Cancelled",
     "rescheduled": "Rescheduled",
 }
-SUMMARY_MAX = 240  # keeps an entry near 300 bytes (scc.store: ACTIVITY_MAX entries a trip)
+SUMMARY_MAX = 200  # keeps an entry under ~350 bytes (scc.store: ACTIVITY_MAX entries a trip)
 
 
 def entry(by: str, action: str, summary: str) -> Entry:

@@ -19,10 +19,11 @@ from scc.store import ConditionFailed, Store
 from scc.store import ledger_changes as changes
 from scc.store.items import event_from_item, event_key
 
-# 300 payments of at most ~450 bytes and 100 refunds of ~350 keep a trip's record far below
-# DynamoDB's 400 KB item limit, with its activity (scc.store.ACTIVITY_MAX) and manifest.
-MAX_PAYMENTS = 300
-MAX_REFUNDS = 100
+# A trip's record holds at most 200 payments (~800 bytes each at most, voided with a reason) and
+# 50 refunds (~420 bytes), beside its activity (scc.store.ACTIVITY_MAX) and manifest: about
+# 310 KB with every field at its longest (ASCII), of DynamoDB's 400 KB item limit (tests/store).
+MAX_PAYMENTS = 200
+MAX_REFUNDS = 50
 CANCELLED = "This trip is cancelled; it takes no more payments (refund what was paid instead)."
 _KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 

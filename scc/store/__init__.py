@@ -34,11 +34,11 @@ if TYPE_CHECKING:
 
 DEFAULT_TABLE = "shipcaptaincrew-events"
 DEFAULT_REGION = "us-west-2"
-# A trip keeps its last ACTIVITY_KEEP..ACTIVITY_MAX activity entries (of ~300 bytes at most:
-# under 60 KB) and counts the older ones it folded; with the ledger's bounds (scc.payments) the
-# record stays far below DynamoDB's 400 KB item limit.
-ACTIVITY_MAX = 200
-ACTIVITY_KEEP = 150
+# A trip keeps its latest ACTIVITY_KEEP..ACTIVITY_MAX activity entries (~350 bytes each at most:
+# about 50 KB), and counts the older ones it folded; the first (created) always stays. With the
+# ledger's bounds (scc.payments.ledger) the record stays far below DynamoDB's 400 KB item limit.
+ACTIVITY_MAX = 150
+ACTIVITY_KEEP = 100
 BUSY_CODES = {
     "ProvisionedThroughputExceededException",
     "ThrottlingException",

@@ -193,3 +193,73 @@ def test_items_are_typed_and_read_back_exactly_as_boto3_does():
     for refused in (1.5, {"a": [0.1]}, Decimal("NaN")):
         with pytest.raises(TypeError):
             serialize({"x": refused})
+
+
+def _item_bytes(value):
+    """An item's size as DynamoDB counts it, near enough: names and values in UTF-8, numbers
+    up to 21 bytes, a byte or three of overhead per map or list element."""
+    if isinstance(value, dict):
+        return 3 + sum(len(k.encode()) + _item_bytes(v) + 1 for k, v in value.items())
+    if isinstance(value, list):
+        return 3 + sum(_item_bytes(v) + 1 for v in value)
+    if isinstance(value, str):
+        return len(value.encode())
+    return 1 if isinstance(value, bool) else 21
+
+
+def test_a_trip_at_every_limit_stays_well_under_the_item_limit(store):
+    """60 patrons, 200 payments all voided, 50 refunds and ACTIVITY_MAX entries, every text at its
+    longest (ASCII): about 310 KB of DynamoDB's 400 KB, and the table takes it."""
+    from scc.activity import SUMMARY_MAX
+    from scc.models import Cancellation, CheckIn, Entry, Refund
+    from scc.payments.ledger import MAX_PAYMENTS, MAX_REFUNDS
+    from scc.store import ACTIVITY_MAX
+    from scc.validation import MAX_CREW, MAX_PATRONS
+
+    big = Decimal("999999.99")
+    at = "2030-01-01T00:00:00Z"
+    patrons = [
+        Patron(
+            patron_id=f"{'p' * 37}{n:03d}",
+            name="N" * 80,
+            email="e" * 242 + "@example.com",
+            phone="+1 (619) 555-0134 x99",
+            amount_due=big,
+        )
+        for n in range(MAX_PATRONS)
+    ]
+    event = make_event(
+        event_id="2030-01-01-" + "x" * 69,
+        title="T" * 120,
+        total=big,
+        patrons=patrons,
+        crew=[CrewMember(crew_id=f"{'c' * 37}{n:03d}", role="deckhand") for n in range(MAX_CREW)],
+        payments=[
+            Payment(
+                payment_id=f"{'k' * 60}{n:04d}", patron_id=patrons[n % 60].patron_id, amount=big,
+                method="venmo", timestamp=at, logged_by="c" * 40, notes="n" * 280, voided=True,
+                voided_by="c" * 40, voided_at=at, void_reason="r" * 200,
+            )
+            for n in range(MAX_PAYMENTS)
+        ],
+        refunds=[
+            Refund(
+                refund_id=f"{'k' * 60}{n:04d}", patron_id=patrons[0].patron_id, amount=big,
+                method="venmo", reason="r" * 200, timestamp=at, logged_by="c" * 40,
+            )
+            for n in range(MAX_REFUNDS)
+        ],
+        activity=[
+            Entry(at=at, by="b" * 80, action="patron_changed", summary="s" * SUMMARY_MAX)
+            for _ in range(ACTIVITY_MAX)
+        ],
+        check_ins={p.patron_id: CheckIn(status="no_show", by="c" * 40, at=at) for p in patrons},
+        waiver_by_patron={p.patron_id: "20301121T223714123Z-a1b2c3d4e5f6" for p in patrons},
+        waivers_unmatched={f"20301121T223714123Z-{n:012x}": "N" * 80 for n in range(60)},
+        cancellation=Cancellation(by="c" * 40, at=at, reason="r" * 200),
+        moved_from=["2030-01-01-" + "x" * 69] * 8,
+    )  # fmt: skip
+    item = event_to_item(event)
+    assert _item_bytes(item) < 320_000  # 80% of the limit
+    store.put(item)
+    assert len(store.get_event(event.event_id).payments) == MAX_PAYMENTS
