@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from scc import create_app
 from scc.dev.stream import StreamReader
 from scc.models import Event
+from scc.notify.message import Message
 from scc.store import Store
 from scc.store.items import WAIVER_SK_PREFIX
 from scc.waivers import signing
@@ -200,3 +201,20 @@ class Api:
             text = base64.b64decode(text).decode()
         lowered = {k.lower(): v for k, v in response.get("headers", {}).items()}
         return Answer(response["statusCode"], lowered, text)
+
+
+class Recorder:
+    """A mailer that keeps what it is given; `fail` maps a subject fragment to an error."""
+
+    name = "recorder"
+
+    def __init__(self) -> None:
+        self.sent: list[Message] = []
+        self.fail: dict[str, Exception] = {}
+
+    def send(self, message: Message) -> str:
+        for fragment, error in self.fail.items():
+            if fragment in message.subject:
+                raise error
+        self.sent.append(message)
+        return f"r-{len(self.sent)}"

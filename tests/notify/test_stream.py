@@ -13,30 +13,13 @@ from flask import Flask
 from scc.dev import stream as dev_stream
 from scc.models import METHOD_LABELS, METHODS
 from scc.notify import stream as notify
-from scc.notify.mail import Message, NotifyError
+from scc.notify.mail import NotifyError
 from scc.store import get_store
 from scc.waivers import text as waiver_text
 from tests.builders import ADMIN, BASE_URL, TRIP_ID, trip
-from tests.support import make_app, pay, seq_of, sign
+from tests.support import Recorder, make_app, pay, seq_of, sign
 
 EID = TRIP_ID
-
-
-class Recorder:
-    """A mailer that keeps what it is given; `fail` maps a subject fragment to an error."""
-
-    name = "recorder"
-
-    def __init__(self) -> None:
-        self.sent: list[Message] = []
-        self.fail: dict[str, Exception] = {}
-
-    def send(self, message: Message) -> str:
-        for fragment, error in self.fail.items():
-            if fragment in message.subject:
-                raise error
-        self.sent.append(message)
-        return f"r-{len(self.sent)}"
 
 
 class Context:
