@@ -302,17 +302,20 @@ class Store:
         matched: tuple[dict[str, str], dict[str, str]] | None = None,
     ) -> Event:
         """Write an edited trip if nobody changed it since `old` was read (its rev: else Stale,
-        with the trip as it is now), with its crew assignments and the edit's activity entries,
-        in one transaction. `matched`: the waivers matched to the new manifest."""
+        with the trip as it is now), with the edit's activity entries: one UpdateItem, or one
+        transaction with the crew assignments when they change. `matched`: the waivers matched
+        to the new manifest."""
         change = changes.edit(old, new, matched)
-        writes = [self.event_update(old.event_id, change, entries)]
         kept = {c.crew_id: c for c in new.crew}
-        writes += [
+        crew = [
             self.delete_request({"eid": old.event_id, "crew_id": c.crew_id})
             for c in old.crew
             if c.crew_id not in kept
         ]
-        writes += [self.put_request(crew_item(new, c)) for c in new.crew if c not in old.crew]
+        crew += [self.put_request(crew_item(new, c)) for c in new.crew if c not in old.crew]
+        if not crew:  # the record alone: one UpdateItem (half a transaction's cost)
+            return self.update_event(old.event_id, change, entries)
+        writes = [self.event_update(old.event_id, change, entries), *crew]
         try:
             self.transact(writes)
         except ConditionFailed as failed:

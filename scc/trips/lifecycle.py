@@ -37,7 +37,7 @@ def cancel(store: Store, event_id: str, data: dict[str, Any], by: str) -> Event:
     reason = validation.text(data.get("reason"), "reason", "The reason", max_len=200)
     entry = activity.entry(by, "cancelled", reason)
     change = changes.cancel(Cancellation(by=by, at=entry.at, reason=reason))
-    seen = _rev(data)
+    seen = rules.rev_seen(data)
     if seen is not None:
         change = changes.guarded(change, seen)
     try:
@@ -58,12 +58,3 @@ def reschedule(store: Store, event_id: str, data: dict[str, Any], by: str) -> Ev
     moved = replace(event, event_id=new_id, date=day.isoformat(), period=period)
     return move(store, event, others, moved, entry)
 
-
-def _rev(data: dict[str, Any]) -> int | None:
-    seen = data.get("rev")
-    if seen in (None, ""):
-        return None
-    try:
-        return int(seen)
-    except (TypeError, ValueError):
-        raise Invalid("rev must be the trip's version number, as read.", "rev") from None

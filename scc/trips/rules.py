@@ -79,16 +79,23 @@ def event_from_input(data: dict[str, Any], by: str) -> Event:
     )
 
 
-def check_rev(event: Event, data: dict[str, Any]) -> None:
-    """An editor sends the rev they saw; a trip changed since is Stale (409 with it as it is)."""
+def rev_seen(data: dict[str, Any]) -> int | None:
+    """The trip's version the editor read (`rev`), or None when they did not say."""
     seen = data.get("rev")
     if seen in (None, ""):
-        return
-    try:
-        rev = int(seen)
-    except (TypeError, ValueError):
-        raise Invalid("rev must be the trip's version number, as read.", "rev") from None
-    if rev != event.rev:
+        return None
+    if isinstance(seen, bool) or not isinstance(seen, int | str):
+        raise Invalid("rev must be the trip's version number, as read.", "rev")
+    text = str(seen).strip()
+    if not text.isdigit() or len(text) > 12 or not text.isascii():
+        raise Invalid("rev must be the trip's version number, as read.", "rev")
+    return int(text)
+
+
+def check_rev(event: Event, data: dict[str, Any]) -> None:
+    """An editor sends the rev they saw; a trip changed since is Stale (409 with it as it is)."""
+    seen = rev_seen(data)
+    if seen is not None and seen != event.rev:
         raise Stale(activity.stale(event), event)
 
 
