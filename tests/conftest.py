@@ -28,6 +28,7 @@ from flask.testing import FlaskClient  # noqa: E402
 from moto import mock_aws  # noqa: E402
 from moto.ses.models import ses_backends  # noqa: E402
 
+import tests.moto_speed  # noqa: E402, F401 - moto's projections, converted once
 from scc.store import Store, get_store  # noqa: E402
 from tests.builders import BASE_URL, PASSWORD_HASH, SENDER, event_body  # noqa: E402
 from tests.support import Api, Auth, Stream, make_app  # noqa: E402
