@@ -1,9 +1,14 @@
 """moto 5.0.28's DynamoDB made faster where it is needlessly slow, with the same answers.
 
 - A Query deep-copies every item it returns, and UpdateItem and TransactWriteItems deep-copy
-  items and tables, through copy.deepcopy's generic path; and rebuilding an item re-adds its
+  items and tables, through copy.deepcopy's generic path; and making or copying an item adds its
   attributes one by one, each re-measuring the whole item against the 400 KB limit. Here an
-  item and its typed values copy themselves directly (the copy is equal and shares nothing).
+  item and its typed values copy themselves directly (the copy is equal and shares nothing), and
+  a new item is measured once, whole (sizes only add up, so it is refused exactly when moto's
+  own check would refuse it).
+- TransactWriteItems deep-copies every table to roll back on failure, its stream with it: every
+  record the test's writes made so far. A stream record never changes once written, so the copy
+  of the stream's list shares them.
 - A Query with a ProjectionExpression turns the whole item into plain JSON once per projected
   attribute (Item.project); the board names 18. Here the item is converted once.
 
@@ -13,9 +18,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from moto.dynamodb.exceptions import ItemSizeTooLarge
 from moto.dynamodb.models import dynamo_type
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
-from moto.dynamodb.models.utilities import find_nested_key
+from moto.dynamodb.models.table import StreamRecord
+from moto.dynamodb.models.utilities import bytesize, find_nested_key
+
+ITEM_LIMIT = 405000  # moto's own figure (LimitedSizeDict)
 
 
 def _copy_value(value: DynamoType) -> DynamoType:
@@ -41,6 +50,18 @@ def _copy_item(item: Item, memo: dict[int, Any]) -> Item:
     return clone
 
 
+def _item_init(
+    self: Item, hash_key: DynamoType, range_key: DynamoType | None, attrs: dict[str, Any]
+) -> None:
+    self.hash_key = hash_key
+    self.range_key = range_key
+    typed = {key: DynamoType(value) for key, value in attrs.items()}
+    if sum(bytesize(key) + value.size() for key, value in typed.items()) > ITEM_LIMIT:
+        raise ItemSizeTooLarge
+    self.attrs = LimitedSizeDict()
+    dict.update(self.attrs, typed)
+
+
 def _project(self: Item, projection_expressions: list[list[str]]) -> Item:
     result: dict[str, Any] = {}
     plain = self.to_regular_json()  # once, not once per expression
@@ -55,4 +76,6 @@ def _project(self: Item, projection_expressions: list[list[str]]) -> Item:
 
 DynamoType.__deepcopy__ = lambda self, memo: _copy_value(self)  # type: ignore[attr-defined]
 Item.__deepcopy__ = _copy_item  # type: ignore[attr-defined]
+Item.__init__ = _item_init  # type: ignore[method-assign]
 Item.project = _project  # type: ignore[method-assign]
+StreamRecord.__deepcopy__ = lambda self, memo: self  # type: ignore[attr-defined]

@@ -1,5 +1,6 @@
 """Demo events for `make dev`'s embedded default: past, today and upcoming; unpaid, part-paid and
-paid; dated relative to today so the board always has something in each view."""
+paid; dated relative to today so the board always has something in each view. The season behind
+them and the week's reschedule, cancellation and walk-on signer are in scc.dev.demo_trips."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from scc import clock, eventids
+from scc.dev import demo_trips
 from scc.models import CrewMember, Event, Minor, Patron, Payment, Signer
 from scc.store import Store
 from scc.waivers import records, signing
@@ -71,6 +73,7 @@ def demo_events(today: date) -> list[Event]:
             patrons=patrons,
             crew=[CrewMember(crew_id=c, role=r) for c, r in crew],
             waivers_signed=waivers,
+            period=period,
             created_at=clock.iso(clock.now()),
         )
 
@@ -179,7 +182,7 @@ def seed(store: Store, today: date) -> list[Event]:
     stored = []
     for event in demo_events(today):
         signed = event.waivers_signed
-        created = store.create_event(replace(event, waivers_signed=0))
+        created = store.create_event(demo_trips.chronicle(replace(event, waivers_signed=0)))
         trip = date.fromisoformat(event.date)
         for n, patron in enumerate(event.patrons[:signed]):
             waiver = records.build(
@@ -187,4 +190,6 @@ def seed(store: Store, today: date) -> list[Event]:
             )
             signing.save(store, waiver, created)
         stored.append(replace(created, waivers_signed=signed))
+    stored += demo_trips.dock_week(store, today, stored)
+    demo_trips.season(store, today)  # enough past trips to need Show more
     return stored

@@ -57,4 +57,3 @@ def reschedule(store: Store, event_id: str, data: dict[str, Any], by: str) -> Ev
     entry = activity.entry(by, "rescheduled", f"{event.date} → {day.isoformat()} (now {new_id})")
     moved = replace(event, event_id=new_id, date=day.isoformat(), period=period)
     return move(store, event, others, moved, entry)
-

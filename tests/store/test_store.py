@@ -263,3 +263,9 @@ def test_a_trip_at_every_limit_stays_well_under_the_item_limit(store):
     assert _item_bytes(item) < 320_000  # 80% of the limit
     store.put(item)
     assert len(store.get_event(event.event_id).payments) == MAX_PAYMENTS
+
+
+def test_an_item_past_the_limit_is_refused_by_the_table(store):
+    """The test table still enforces DynamoDB's 400 KB item limit (tests/moto_speed.py keeps it)."""
+    with pytest.raises(StoreError):
+        store.put({"eid": "2030-01-01-big", "crew_id": "#event", "blob": "x" * 410_000})

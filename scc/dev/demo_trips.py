@@ -1,0 +1,134 @@
+"""The rest of `make dev`'s demo: the trips' history (their activity), a season behind them (enough
+past trips to need Show more), and a dock week's events: a trip rescheduled for weather, one
+cancelled with money to refund, a signer who is not on the manifest, patrons checked in."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from scc import activity, eventids
+from scc.models import CheckIn, CrewMember, Entry, Event, Patron, Payment, Signer
+from scc.money import fmt
+from scc.payments import ledger
+from scc.store import Store
+from scc.store.items import crew_item, event_to_item, serialize
+from scc.trips import lifecycle, manifest
+from scc.waivers import records, signing
+
+PAST_TRIPS = 64
+CAPTAINS = ("cory", "maya")
+NAMES = (
+    "Ava Brooks", "Noah Reyes", "Mila Chen", "Liam Foster", "Zoe Patel", "Owen Hart",
+    "Lucy Kim", "Eli Ward", "Nora Diaz", "Jack Moss", "Ruby Lane", "Max Stone",
+)  # fmt: skip
+
+
+def chronicle(event: Event) -> Event:
+    """The trip with the activity its seeded history would have left: created, then each
+    payment, by who logged it."""
+    captain = event.crew[0].crew_id if event.crew else "cory"
+    created = activity.created(event, captain)
+    entries = [replace(created, at=event.created_at or created.at)]
+    for pay in event.payments:
+        summary = f"${fmt(pay.amount)} {pay.method} from {event.name_of(pay.patron_id)}"
+        entries.append(Entry(at=pay.timestamp, by=pay.logged_by, action="payment", summary=summary))
+    return replace(event, activity=entries, created_by=captain)
+
+
+def _past_trip(today: date, n: int) -> Event:
+    day = today - timedelta(days=8 + 2 * n)
+    captain = CAPTAINS[n % 2]
+    period = ("morning", "sunset")[n // 2 % 2]
+    people = [NAMES[(n + k) % len(NAMES)] for k in range(2 + n % 3)]
+    patrons = [
+        Patron(patron_id=eventids.slug(name), name=name, amount_due=Decimal("150.00"))
+        for name in people
+    ]
+    at = f"{day.isoformat()}T16:00:00Z"
+    payments = [
+        Payment(payment_id=f"demo-past-{n}-{k}", patron_id=p.patron_id, amount=Decimal("150.00"),
+                method=("venmo", "cash", "zelle")[k % 3], timestamp=at, logged_by=captain)
+        for k, p in enumerate(patrons)
+    ]  # fmt: skip
+    total = Decimal("150.00") * len(patrons)
+    event = Event(
+        event_id=eventids.make(day, f"captain-{captain}", period),
+        date=day.isoformat(),
+        title=("Kelp bed snorkel", "Sunset cruise, Mission Bay")[n // 2 % 2],
+        total=total,
+        patrons=patrons,
+        crew=[CrewMember(crew_id=captain, role="captain")],
+        payments=payments,
+        paid_total=total,
+        patron_paid={p.patron_id: Decimal("150.00") for p in patrons},
+        payment_timestamp=at,
+        payment_logged_by=captain,
+        check_ins={p.patron_id: CheckIn(status="aboard", by=captain, at=at) for p in patrons},
+        period=period,
+        created_at=f"{(day - timedelta(days=20)).isoformat()}T18:00:00Z",
+    )
+    return chronicle(event)
+
+
+def season(store: Store, today: date, count: int = PAST_TRIPS) -> int:
+    """Past trips, paid and boarded, straight into the table (batch writes: quick to seed)."""
+    items: list[dict[str, Any]] = []
+    for n in range(count):
+        event = _past_trip(today, n)
+        items += [event_to_item(event), *(crew_item(event, c) for c in event.crew)]
+    for start in range(0, len(items), 25):
+        batch = [{"PutRequest": {"Item": serialize(i)}} for i in items[start : start + 25]]
+        store.call("batch_write_item", RequestItems={store.table: batch})
+    return count
+
+
+def dock_week(store: Store, today: date, events: list[Event]) -> list[Event]:
+    """A trip rescheduled for weather, one cancelled with a payment to refund, a signer who is
+    not on the manifest of today's trip, and the first patron of today's trip aboard."""
+    kayak_day, fishing_day = today + timedelta(days=3), today + timedelta(days=2)
+    kayak = store.create_event(chronicle(_trip(kayak_day, "captain-leo", "Sea lion kayak tour")))
+    moved = lifecycle.reschedule(
+        store, kayak.event_id, {"date": (today + timedelta(days=9)).isoformat()}, "maya"
+    )
+    fishing = store.create_event(chronicle(_trip(fishing_day, "captain-cory", "Sportfishing")))
+    deposit = ledger.new_payment(
+        patron_id="pat-lin", amount=Decimal("150.00"), method="card", notes="deposit",
+        logged_by="cory",
+    )  # fmt: skip
+    ledger.log_payment(store, fishing.event_id, deposit, "Pat Lin")
+    cancelled = lifecycle.cancel(
+        store, fishing.event_id, {"reason": "Small craft advisory"}, "cory"
+    )
+    today_trip = next(e for e in events if e.date == today.isoformat())
+    walk_on = Signer(
+        full_name="Jordan Blake", email="jordan@example.com", phone="619-555-0177",
+        date_of_birth="1988-03-14", emergency_contact_name="Sam Blake",
+        emergency_contact_phone="619-555-0178", minors=(), signature="Jordan Blake",
+    )  # fmt: skip
+    current = store.get_event(today_trip.event_id)
+    waiver = records.build(current, walk_on, ip="198.51.100.60", user_agent="demo seed")
+    signing.save(store, waiver, current)
+    first = current.patrons[0].patron_id
+    lifecycle.check_in(store, current.event_id, first, "aboard", "jess")
+    manifest.assign(store, current.event_id, "ana", {"role": "deckhand", "confirm": True}, "cory")
+    return [moved, cancelled]
+
+
+def _trip(day: date, name: str, title: str) -> Event:
+    people = [("Pat Lin", "pat@example.com"), ("Rae Ortiz", "rae@example.com")]
+    return Event(
+        event_id=eventids.make(day, name, "morning"),
+        date=day.isoformat(),
+        title=title,
+        total=Decimal("300.00"),
+        patrons=[
+            Patron(patron_id=eventids.slug(n), name=n, email=e, amount_due=Decimal("150.00"))
+            for n, e in people
+        ],
+        crew=[CrewMember(crew_id=name.removeprefix("captain-"), role="captain")],
+        period="morning",
+        created_at=f"{(day - timedelta(days=14)).isoformat()}T17:00:00Z",
+    )
