@@ -37,6 +37,15 @@ document.addEventListener("securitypolicyviolation", function (e) {
 });
 """
 
+# Controls smaller than a thumb (44 px), and how far the page scrolls sideways.
+SMALL_TARGETS = """
+() => Array.from(document.querySelectorAll('button, input, select, summary, a.button'))
+  .filter(el => el.offsetParent !== null && !el.closest('.honeypot'))
+  .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect().height])
+  .filter(([, h]) => h < 44)
+"""
+OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
 
 @pytest.fixture(scope="session")
 def live_server(aws: None) -> Iterator[str]:
@@ -97,7 +106,9 @@ def assert_clean(page: Page, *, statuses: tuple[int, ...] = ()) -> None:
 def shot(page: Page, name: str) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    # caret="initial": hiding the caret makes Playwright put style="" on every input, and htmx then
+    # settles that attribute onto swapped-in inputs, which the CSP refuses (a false alarm).
+    page.screenshot(path=str(path), full_page=True, caret="initial")
     return path
 
 
@@ -111,4 +122,14 @@ def sign_in(page: Page, base: str, crew_id: str = "cory", password: str = PASSWO
     page.wait_for_selector("#session .who")
 
 
-__all__ = ["assert_clean", "browser", "live_server", "open_page", "phone", "shot", "sign_in"]
+__all__ = [
+    "OVERFLOW",
+    "SMALL_TARGETS",
+    "assert_clean",
+    "browser",
+    "live_server",
+    "open_page",
+    "phone",
+    "shot",
+    "sign_in",
+]

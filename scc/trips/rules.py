@@ -11,7 +11,7 @@ from typing import Any
 from scc import activity, clock, eventids, validation
 from scc.errors import Conflict, Invalid, Stale
 from scc.models import Event, Patron
-from scc.money import fmt
+from scc.money import fmt, parse_amount
 
 EDITABLE = {"title", "total", "patrons", "crew", "rev", "confirm"}
 LEDGER_FIELDS = {"paid_total", "payment_amount", "payments", "payment_cleared", "balance_due"}
@@ -174,8 +174,19 @@ def apply_changes(event: Event, data: dict[str, Any]) -> Event:
                 raise Invalid(exc.message, "patrons") from None
         changed = replace(changed, patrons=patrons)
     if "total" in data or "patrons" in data:
-        changed = with_total(changed, data.get("total", f"{changed.total:.2f}"))
+        total = data.get("total")
+        if total in (None, "") or _same(total, event.total):
+            total = None  # not changed by the editor: it grows to the patrons' shares
+        changed = with_total(changed, total)
     return changed
+
+
+def _same(value: Any, amount: Decimal) -> bool:
+    """Whether a typed total is the one the trip has (the Edit dialog sends it back as read)."""
+    try:
+        return parse_amount(value, field="total", allow_zero=True) == amount
+    except Invalid:
+        return False
 
 
 def moved_id(event: Event, data: dict[str, Any]) -> tuple[str, date, str | None]:

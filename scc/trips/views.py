@@ -117,8 +117,7 @@ def create_event() -> Any:
     if not is_htmx() or request.is_json:
         return render_card(event, 201)
     when = _tab_for(event, str(data.get("board") or "upcoming"))
-    response = make_response(_board(when, created=event), 201)
-    retarget(response, "#board", "innerHTML")
+    response = make_response(_board(when, created=event), 201)  # the form targets #board
     trigger(response, "scc:toast", f"Created {event.event_id}.")
     return trigger(response, "scc:close-modal")
 

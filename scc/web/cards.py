@@ -40,7 +40,8 @@ def render_stale(exc: Stale) -> Response:
         response = make_response(render_template(CARD, event=event), 409)
         retarget(response, f"#event-{event.event_id}", "outerHTML")
         trigger(response, "scc:toast", exc.message)
-        return trigger(response, "scc:close-modal")
+        # After the swap: closing the dialog first would detach the form the retarget starts from.
+        return trigger(response, "scc:close-modal", header="HX-Trigger-After-Settle")
     response = jsonify({"error": exc.message, "field": None, "event": event_json(event)})
     response.status_code = 409
     return response

@@ -13,9 +13,12 @@ def is_htmx() -> bool:
     return request.environ.get("HTTP_HX_REQUEST") == "true"
 
 
-def trigger(response: Response, name: str, detail: Any = None) -> Response:
-    """Add an event to HX-Trigger, merging with any already there."""
-    current = response.headers.get("HX-Trigger")
+def trigger(
+    response: Response, name: str, detail: Any = None, header: str = "HX-Trigger"
+) -> Response:
+    """Add an event to HX-Trigger (or HX-Trigger-After-Settle, for an event that must wait for
+    the swap: htmx runs HX-Trigger's before it resolves HX-Retarget), merging with any there."""
+    current = response.headers.get(header)
     events: dict[str, Any] = {}
     if current:
         try:
@@ -24,7 +27,7 @@ def trigger(response: Response, name: str, detail: Any = None) -> Response:
         except ValueError:
             events = {n.strip(): None for n in current.split(",") if n.strip()}
     events[name] = detail
-    response.headers["HX-Trigger"] = json.dumps(events)
+    response.headers[header] = json.dumps(events)
     return response
 
 

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from scc import clock
 from scc.dev import demo
-from tests.browser import assert_clean, open_page, shot, sign_in
-
-SMALL_TARGETS = """
-() => Array.from(document.querySelectorAll('button, input, select, summary, a.button'))
-  .filter(el => el.offsetParent !== null && !el.closest('.honeypot'))
-  .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect().height])
-  .filter(([, h]) => h < 44)
-"""
-OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+from tests.browser import OVERFLOW, SMALL_TARGETS, assert_clean, open_page, shot, sign_in
 
 
 def seed(store):

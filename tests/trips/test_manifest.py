@@ -161,6 +161,7 @@ def test_an_edit_of_an_older_version_is_409_naming_who_changed_it(api: Api, trip
     assert hx.status == 409 and hx.headers["hx-retarget"] == f"#event-{TRIP_ID}"
     assert hx.headers["hx-reswap"] == "outerHTML" and "Whale watch" in hx.text
     assert "Changed by jess" in hx.headers["hx-trigger"]
+    assert "scc:close-modal" in hx.headers["hx-trigger-after-settle"]
     assert api("GET", TRIP).json["title"] == "Whale watch"  # nothing else was written
 
 

@@ -1,0 +1,84 @@
+"""A trip's week on a phone (390x844) in headless Chromium, through the real pages only: create it
+in the New trip dialog, add a patron in Edit, log a payment, reschedule it, and follow a waiver
+link sent before the move to the trip's new page."""
+
+from __future__ import annotations
+
+from tests.browser import SMALL_TARGETS, assert_clean, shot, sign_in
+
+OLD_ID = "2030-05-23-captain-cory-afternoon"
+NEW_ID = "2030-06-02-captain-cory-afternoon"
+
+
+def test_create_edit_pay_reschedule_and_follow_an_old_link(live_server, phone, store):
+    sign_in(phone, live_server)
+    phone.click("button.new-trip")
+    dialog = phone.locator("dialog[open]")
+    dialog.wait_for()
+    phone.fill("#trip-date", "2030-05-23")
+    phone.fill("#trip-name", "Captain Cory")
+    phone.select_option("#trip-period", "afternoon")
+    phone.locator("#trip-id-preview", has_text=f"Will create {OLD_ID}").wait_for()
+    row = dialog.locator(".patron-row").first
+    row.locator("[name=patron_name]").fill("Dana Lee")
+    row.locator("[name=patron_email]").fill("dana@example.com")
+    row.locator("[name=patron_amount_due]").fill("200")
+    dialog.locator("button:has-text('Add crew')").click()
+    dialog.locator(".crew-row [name=crew_id]").fill("cory")
+    dialog.locator(".crew-row select").select_option("captain")
+    assert phone.evaluate(SMALL_TARGETS) == []
+    shot(phone, "trip-new-dialog")
+    dialog.locator("button[type=submit]").click()
+
+    card = phone.locator(f"#event-{OLD_ID}")
+    card.wait_for()
+    phone.wait_for_selector("dialog", state="detached")
+    assert "Captain Cory · Afternoon" in card.inner_text() and "Dana Lee" in card.inner_text()
+    shot(phone, "trip-created")
+
+    card.locator("button:has-text('Edit')").click()
+    dialog.wait_for()
+    dialog.locator("button:has-text('Add patron')").click()
+    added = dialog.locator(".patron-row").last
+    assert added.locator("[name=patron_name]").evaluate("el => el === document.activeElement")
+    added.locator("[name=patron_name]").fill("Sam Ortiz")
+    added.locator("[name=patron_amount_due]").fill("200")
+    shot(phone, "trip-edit-dialog")
+    dialog.locator("button:has-text('Save')").click()
+    phone.wait_for_selector("dialog", state="detached")
+    phone.locator(f"#event-{OLD_ID} .patron-name", has_text="Sam Ortiz").wait_for()
+    assert "$400.00" in card.locator(".totals").inner_text()
+
+    card.locator("button:has-text('Log Payment')").click()
+    dialog.wait_for()
+    phone.select_option("#payment-patron", "dana-lee")
+    phone.fill("#payment-amount", "50")
+    dialog.locator("button[type=submit]").click()
+    phone.locator(".toast", has_text="Recorded $50.00 Cash from Dana Lee").wait_for()
+
+    card.locator("button.waivers-link").click()
+    dialog.wait_for()
+    old_link = dialog.locator("button[data-copy]").get_attribute("data-copy")
+    assert old_link == f"/g/{OLD_ID}/waiver"
+    dialog.locator("button:has-text('Close')").click()
+    phone.wait_for_selector("dialog", state="detached")
+
+    card.locator("summary:has-text('More')").click()
+    card.locator("button:has-text('Reschedule')").click()
+    dialog.wait_for()
+    phone.fill("#reschedule-date", "2030-06-02")
+    shot(phone, "trip-reschedule-dialog")
+    dialog.locator("button[type=submit]").click()
+    moved = phone.locator(f"#event-{NEW_ID}")
+    moved.wait_for()
+    assert "Sun, Jun 2, 2030" in moved.inner_text() and "$50.00" in moved.inner_text()
+    assert phone.locator(f"#event-{OLD_ID}").count() == 0
+    shot(phone, "trip-rescheduled")
+    assert_clean(phone)
+
+    phone.goto(live_server + old_link)
+    assert phone.url == f"{live_server}/g/{NEW_ID}/waiver"
+    page = phone.inner_text("main")
+    assert "Captain Cory · Afternoon" in page and "Sun, Jun 2, 2030" in page
+    shot(phone, "trip-old-waiver-link")
+    assert_clean(phone)
