@@ -1,0 +1,58 @@
+"""The dock day on a phone (390x844) in headless Chromium: check a patron in and undo it, read the
+trip's activity, and download the manifest as CSV (Playwright's download event) and parse it."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from scc.models import Patron
+from scc.trips.exports import MANIFEST_HEADER
+from tests.browser import SMALL_TARGETS, assert_clean, shot, sign_in
+from tests.builders import TRIP_ID, trip
+
+
+def test_check_in_undo_activity_and_the_manifest_csv(live_server, phone, store):
+    store.create_event(
+        trip(
+            patrons=[
+                Patron(patron_id="dana", name="Dana Lee", email="dana@example.com"),
+                Patron(patron_id="sam", name='=HYPERLINK("http://x")'),
+            ]
+        )
+    )
+    sign_in(phone, live_server)
+    card = phone.locator(f"#event-{TRIP_ID}")
+    card.wait_for()
+    aboard = card.locator("button.check-aboard").first
+    aboard.click()
+    card.locator(".badge.aboard", has_text="Aboard 1/2").wait_for()
+    assert card.locator("button.check-aboard").first.get_attribute("aria-pressed") == "true"
+    shot(phone, "dock-aboard")
+    card.locator("button.check-aboard").first.click()  # tap again: undo
+    card.locator(".badge.aboard", has_text="Aboard 0/2").wait_for()
+    assert card.locator("button.check-aboard").first.get_attribute("aria-pressed") == "false"
+
+    card.locator("summary:has-text('More')").click()
+    assert phone.evaluate(SMALL_TARGETS) == []
+    card.locator("button:has-text('Activity')").click()
+    dialog = phone.locator("dialog[open]")
+    dialog.wait_for()
+    entries = dialog.locator(".activity li").all_inner_texts()
+    assert entries[0].startswith("Check-in dana: check-in cleared")
+    assert entries[1].startswith("Check-in dana: aboard") and "cory" in entries[1]
+    assert entries[-1].startswith("Created")
+    shot(phone, "dock-activity")
+    dialog.locator("button:has-text('Close')").click()
+    phone.wait_for_selector("dialog", state="detached")
+
+    with phone.expect_download() as download:
+        card.locator("a:has-text('Manifest CSV')").click()
+    path = Path(download.value.path())
+    assert download.value.suggested_filename == f"scc-manifest-{TRIP_ID}.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        header, dana, sam = csv.reader(handle)
+    assert header == list(MANIFEST_HEADER)
+    assert dana[:2] == ["dana", "Dana Lee"] and dana[7:9] == ["no", ""]
+    assert sam[1] == '\'=HYPERLINK("http://x")'
+    assert_clean(phone)
