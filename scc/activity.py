@@ -3,6 +3,8 @@ read. Entries are made here and stored by scc.store with the change they describ
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import datetime
 
 from scc import clock
@@ -24,6 +26,13 @@ ACTIONS = {
     "check_in": "Check-in",
     "cancelled": "Cancelled",
     "rescheduled": "Rescheduled",
+}
+# Writes that read nothing first (payment, refund, check-in) name the patron by id; the activity
+# shows their name from the manifest as it is when read.
+_PATRON_AT = {
+    "check_in": re.compile(r"^(?P<id>[a-z0-9][a-z0-9_-]*)(?=: )"),
+    "payment": re.compile(r"(?<= from )(?P<id>[a-z0-9][a-z0-9_-]*)(?= \(|$)"),
+    "refund": re.compile(r"(?<= to )(?P<id>[a-z0-9][a-z0-9_-]*)(?=: )"),
 }
 SUMMARY_MAX = 200  # keeps an entry under ~350 bytes (scc.store: ACTIVITY_MAX entries a trip)
 
@@ -93,6 +102,14 @@ def edit_entries(old: Event, new: Event, by: str) -> list[Entry]:
 def _describe(p: Patron) -> str:
     due = "" if p.amount_due is None else f", due ${fmt(p.amount_due)}"
     return f"{p.name}{due}"
+
+
+def readable(entry: Entry, names: Mapping[str, str]) -> str:
+    """An entry's summary with the patron it names by id shown by name (names: id -> name)."""
+    pattern = _PATRON_AT.get(entry.action)
+    if pattern is None:
+        return entry.summary
+    return pattern.sub(lambda m: names.get(m["id"], m["id"]), entry.summary, count=1)
 
 
 def ago(at: str) -> str:

@@ -165,7 +165,18 @@ def patrons(value: Any, field: str = "patrons") -> list[Patron]:
     if not entries:
         raise Invalid("Add at least one patron to the manifest.", field)
     seen: set[str] = set()
-    return [patron(entry, field, n, seen) for n, entry in enumerate(entries, start=1)]
+    result = []
+    for n, entry in enumerate(entries, start=1):
+        try:
+            result.append(patron(entry, None, n, seen))
+        except Invalid as exc:  # say which patron, and mark the row and field: "patrons.2.email"
+            message = exc.message
+            if not message.startswith("Patron"):
+                message = f"Patron {n}: {message}"
+            row = f"{field}.{n}"
+            errors = {field: message, row: message, f"{row}.{exc.field}": message}
+            raise Invalid(message, field, errors=errors) from None
+    return result
 
 
 def role(value: Any, field: str = "role") -> str:

@@ -45,17 +45,21 @@
 
   // Modals: a <dialog> swapped into #modal opens; scc:close-modal (HX-Trigger) closes it. A form
   // sent back with messages (it replaces itself inside the open dialog) gets focus on the first.
-  document.addEventListener("htmx:afterSettle", function (evt) {
+  document.addEventListener("htmx:afterSettle", function () {
     var dialog = document.querySelector("#modal dialog:not([open])");
     if (dialog && typeof dialog.showModal === "function") {
       dialog.showModal();
       focusFirst(dialog);
-      return;
     }
-    var swapped = evt.target;
-    if (swapped instanceof Element && swapped.closest("dialog[open]") &&
-        swapped.querySelector('[aria-invalid="true"]')) {
-      focusFirst(swapped);
+  });
+  // A refused submit sends its form again, with messages, and it replaces itself inside the open
+  // dialog: focus the first message's field. (The old form is detached by then, so its own
+  // events never reach the document; htmx:load fires on the new one.)
+  document.addEventListener("htmx:load", function (evt) {
+    var form = evt.target;
+    if (form instanceof HTMLFormElement && form.closest("dialog[open]") &&
+        form.querySelector('[aria-invalid="true"]')) {
+      focusFirst(form);
     }
   });
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, g, jsonify, render_template, request
 
-from scc.activity import ACTIONS
+from scc.activity import ACTIONS, readable
 from scc.auth.guard import login_required, owner_required, signed_in_crew
 from scc.store import board as by_date
 from scc.store import get_store
@@ -69,19 +69,17 @@ def reschedule(eid: str) -> Any:
 def activity(eid: str) -> Any:
     """Every change to the trip, newest first: a dialog (HX) or JSON."""
     event = _event(eid)
-    entries = list(reversed(event.activity))
+    names = {p.patron_id: p.name for p in event.patrons}
+    entries = [
+        {"at": e.at, "by": e.by, "action": e.action, "summary": readable(e, names)}
+        for e in reversed(event.activity)
+    ]
     if is_htmx():
         return render_template(
             "trips/_activity.html", event=event, entries=entries, actions=ACTIONS
         )
     return jsonify(
-        {
-            "event_id": event.event_id,
-            "activity": [
-                {"at": e.at, "by": e.by, "action": e.action, "summary": e.summary} for e in entries
-            ],
-            "folded": event.activity_folded,
-        }
+        {"event_id": event.event_id, "activity": entries, "folded": event.activity_folded}
     )
 
 

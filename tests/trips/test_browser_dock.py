@@ -39,8 +39,8 @@ def test_check_in_undo_activity_and_the_manifest_csv(live_server, phone, store):
     dialog = phone.locator("dialog[open]")
     dialog.wait_for()
     entries = dialog.locator(".activity li").all_inner_texts()
-    assert entries[0].startswith("Check-in dana: check-in cleared")
-    assert entries[1].startswith("Check-in dana: aboard") and "cory" in entries[1]
+    assert entries[0].startswith("Check-in Dana Lee: check-in cleared")
+    assert entries[1].startswith("Check-in Dana Lee: aboard") and "cory" in entries[1]
     assert entries[-1].startswith("Created")
     shot(phone, "dock-activity")
     dialog.locator("button:has-text('Close')").click()

@@ -38,9 +38,9 @@ def test_check_in_and_undo(api: Api, trip: Any, ddb_calls: Any) -> None:
     assert undo["aboard"] == 0 and undo["patrons"][0]["check_in"] is None
     entries = api("GET", f"{TRIP}/activity").json["activity"]
     assert [(e["by"], e["summary"]) for e in entries[:3]] == [
-        ("cory", "dana: check-in cleared"),
-        ("cory", "sam: no-show"),
-        ("jess", "dana: aboard"),
+        ("cory", "Dana Lee: check-in cleared"),
+        ("cory", "Sam Ortiz: no-show"),
+        ("jess", "Dana Lee: aboard"),
     ]
     rows = api("GET", f"{TRIP}/manifest.csv").text.splitlines()
     assert rows[2].split(",")[8:10] == ["no_show", "cory"]  # who, and when, are kept
@@ -113,7 +113,7 @@ def test_every_kind_of_change_leaves_exactly_one_entry_with_its_author(
     summaries = {e["action"]: e["summary"] for e in entries}
     assert summaries["edited"] == "title: Captain Cory · Afternoon → Whales"
     assert summaries["void"] == "$80.00 Venmo from Dana Lee: typo"
-    assert summaries["refund"] == "$10.00 Cash to dana: fuel surcharge"
+    assert summaries["refund"] == "$10.00 Cash to Dana Lee: fuel surcharge"
     assert summaries["waiver_signed"] == "DANA  lee signed (Dana Lee)"
     assert summaries["rescheduled"].startswith("2030-05-23 → 2030-06-01")
     dialog = api("GET", f"{moved}/activity", htmx=True).text
@@ -145,7 +145,7 @@ def test_the_activity_stays_small_and_says_what_it_folded(
         len(data["activity"]) == ACTIVITY_KEEP
         and data["folded"] == ACTIVITY_MAX + 1 - ACTIVITY_KEEP
     )
-    assert data["activity"][0]["summary"] == "dana: aboard"
+    assert data["activity"][0]["summary"] == "Dana Lee: aboard"
     assert data["activity"][-1]["action"] == "created"  # the first entry is kept
     ddb_calls.clear()
     api("POST", f"{TRIP}/patrons/dana/check-in", {"status": "clear"})
