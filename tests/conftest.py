@@ -30,7 +30,7 @@ from moto.ses.models import ses_backends  # noqa: E402
 
 from scc.store import Store, get_store  # noqa: E402
 from tests.builders import BASE_URL, PASSWORD_HASH, SENDER, event_body  # noqa: E402
-from tests.support import Auth, Stream, make_app  # noqa: E402
+from tests.support import Auth, Stream, make_app, on_roster  # noqa: E402
 
 # Browser fixtures (live_server, browser, phone) live in tests/browser.py, the fake Google
 # (OAuth + Gmail) server in tests/fake_google.py, the deploy tests' AWS (a moto server) in
@@ -71,8 +71,9 @@ def auth(client: FlaskClient) -> Auth:
 
 
 @pytest.fixture
-def crew(client: FlaskClient, auth: Auth) -> FlaskClient:
-    """A client signed in as crew member cory (cookie session; https base URL)."""
+def crew(client: FlaskClient, auth: Auth, store: Store) -> FlaskClient:
+    """A client signed in as cory, an owner on the roster (cookie session; https base URL)."""
+    on_roster(store, "cory", "owner")
     assert auth.login().status_code == 200
     return client
 

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import bcrypt
 from flask import Flask
 from flask.testing import FlaskClient
 
 from scc import create_app
 from scc.dev.stream import StreamReader
-from scc.models import Event
-from scc.store import Store
+from scc.models import Event, Member
+from scc.store import Store, roster
 from scc.store.items import WAIVER_SK_PREFIX
 from scc.waivers import signing
 from scc.waivers.form import signer
@@ -33,6 +34,22 @@ def make_app(**overrides: Any) -> Flask:
         **overrides,
     }
     return create_app(config)
+
+
+def on_roster(
+    store: Store, crew_id: str = "cory", role: str = "owner", password: str | None = None
+) -> None:
+    """Put a member on the roster (with their own password when given; else not yet enrolled,
+    so the shared password still works for them)."""
+    roster.add(
+        store,
+        Member(crew_id=crew_id, name=crew_id.title(), role=role),
+        link_hash="",
+        link_expires=0,
+    )
+    if password is not None:
+        hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=4)).decode()
+        roster.set_password(store, crew_id, hashed, link_hash=None)
 
 
 @dataclass

@@ -76,8 +76,8 @@ def _elf_machine(data: bytes) -> int:
 
 def test_python_m_deploy_build_makes_a_lambda_package(tmp_path: Path) -> None:
     """One real build (pip against the package index, cached by pip): bcrypt is the manylinux
-    x86_64 wheel, py_webauthn's compiled cbor2 is Lambda's (manylinux_2_28), the app is there with Python 3.12 .pyc files, boto3 is not; and the same
-    inputs give the same SHA-256."""
+    x86_64 wheel, py_webauthn's compiled cbor2 is Lambda's (manylinux_2_28), the app is there
+    with Python 3.12 .pyc files, boto3 is not; and the same inputs give the same SHA-256."""
     out = tmp_path / "lambda.zip"
     done = subprocess.run(
         [sys.executable, "-m", "deploy", "build", "--output", str(out)],

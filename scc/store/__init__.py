@@ -135,10 +135,18 @@ class Store:
 
     # --- items -----------------------------------------------------------------------------------
 
-    def get(self, key: Mapping[str, str]) -> dict[str, Any] | None:
-        """One item by key (consistent), or None."""
+    def get(
+        self, key: Mapping[str, str], *, attributes: Iterable[str] = ()
+    ) -> dict[str, Any] | None:
+        """One item by key (consistent), or None; with attributes, only those are read."""
+        names = {f"#a{n}": name for n, name in enumerate(attributes)}
+        projection = (
+            {"ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names}
+            if names
+            else {}
+        )
         result = self.call(
-            "get_item", TableName=self.table, Key=serialize(key), ConsistentRead=True
+            "get_item", TableName=self.table, Key=serialize(key), ConsistentRead=True, **projection
         )
         return deserialize(result["Item"]) if "Item" in result else None
 
@@ -163,6 +171,14 @@ class Store:
 
     def delete(self, key: Mapping[str, str]) -> None:
         self.call("delete_item", TableName=self.table, Key=serialize(key))
+
+    def take(self, key: Mapping[str, str]) -> dict[str, Any] | None:
+        """Delete an item and answer it as it was (None when there was none): of two requests
+        taking the same item, only one gets it."""
+        result = self.call(
+            "delete_item", TableName=self.table, Key=serialize(key), ReturnValues="ALL_OLD"
+        )
+        return deserialize(result["Attributes"]) if "Attributes" in result else None
 
     def collection(self, eid: str, prefix: str = "") -> Iterator[dict[str, Any]]:
         """The items of one partition (those whose sort key starts with prefix), in order."""
@@ -195,6 +211,13 @@ class Store:
     def update_request(self, key: Mapping[str, str], change: Change) -> dict[str, Any]:
         """An Update of any item (a counter, …) for transact() or update()."""
         return {"Update": {"TableName": self.table, "Key": serialize(key), **change.request()}}
+
+    def check_request(self, key: Mapping[str, str], change: Change) -> dict[str, Any]:
+        """A ConditionCheck for transact(): the other writes happen only while `change`'s
+        condition holds on this item."""
+        params = change.request()
+        del params["UpdateExpression"]
+        return {"ConditionCheck": {"TableName": self.table, "Key": serialize(key), **params}}
 
     def update(self, key: Mapping[str, str], change: Change) -> dict[str, Any]:
         """Apply a change to an item; the item as it is after."""

@@ -20,6 +20,7 @@ from flask import (
 from scc import clock, eventids, paylinks
 from scc.auth.guard import login_required
 from scc.errors import NotFound
+from scc.keys import signing_keys
 from scc.models import Event, Signer, Waiver
 from scc.store import get_store
 from scc.waivers import form as waiver_form
@@ -165,7 +166,7 @@ def payment(eid: str) -> Response:
     """How to pay; with a valid personal link also that patron's share, payments and balance."""
     event = _event(eid)
     token = request.args.get("p")
-    patron_id = paylinks.read(current_app.config["SECRET_KEY"], token, event.event_id)
+    patron_id = paylinks.read(signing_keys(), token, event.event_id)
     patron = event.patron(patron_id) if patron_id else None
     body = render_template(
         "waivers/payment.html",
