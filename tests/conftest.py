@@ -122,6 +122,7 @@ def handler(store: Store, monkeypatch: pytest.MonkeyPatch) -> Any:
     import lambda_entry
 
     monkeypatch.setitem(lambda_entry.app.config, "ADMIN_PASS_HASH", PASSWORD_HASH)
+    monkeypatch.setitem(lambda_entry.app.config, "BCRYPT_ROUNDS", 4)
     monkeypatch.setattr(lambda_entry.app.extensions["scc.store"], "table", store.table)
     return lambda_entry.handler
 

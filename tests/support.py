@@ -3,10 +3,13 @@ fixtures that use them are in conftest.py, test data in builders.py."""
 
 from __future__ import annotations
 
+import base64
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import bcrypt
 from flask import Flask
@@ -19,7 +22,14 @@ from scc.store import Store, roster
 from scc.store.items import WAIVER_SK_PREFIX
 from scc.waivers import signing
 from scc.waivers.form import signer
-from tests.builders import BASE_URL, PASSWORD, PASSWORD_HASH, TRIP_ID, waiver_form
+from tests.builders import (
+    BASE_URL,
+    PASSWORD,
+    PASSWORD_HASH,
+    TRIP_ID,
+    make_v2_event,
+    waiver_form,
+)
 
 TODAY = date(2026, 11, 21)  # "today" for the waiver form's rules in the signing tests
 
@@ -31,6 +41,7 @@ def make_app(**overrides: Any) -> Flask:
         "ADMIN_PASS_HASH": PASSWORD_HASH,
         "TABLE": "scc-test",
         "PAY_INSTRUCTIONS": "Venmo @scc-charters",
+        "BCRYPT_ROUNDS": 4,
         **overrides,
     }
     return create_app(config)
@@ -148,3 +159,67 @@ def seq_of(event: dict[str, Any], payment_id: str) -> str:
         if payment_id in index(r, "NewImage") and payment_id not in index(r, "OldImage")
     ]
     return str(seq)
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    cookies: list[str]
+    body: str
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class Http:
+    """Requests through lambda_entry.handler, as a Function URL delivers them."""
+
+    handler: Any
+    source_ip: str = "198.51.100.7"
+
+    def __call__(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        token: str = "",
+        headers: dict[str, str] | None = None,
+        query: str = "",
+        source_ip: str | None = None,
+        htmx: bool = False,
+        form: dict[str, Any] | None = None,
+    ) -> Answer:
+        """One request: a JSON body, or a form (as a patron's browser posts one)."""
+        kind = "application/x-www-form-urlencoded" if form is not None else "application/json"
+        sent = {"content-type": kind, **(headers or {})}
+        if token:
+            sent["authorization"] = f"Bearer {token}"
+        if htmx:
+            sent["hx-request"] = "true"
+        event = make_v2_event(
+            method=method,
+            path=path,
+            query=query,
+            headers=sent,
+            body=urlencode(form) if form is not None else json.dumps(body) if body else "",
+            source_ip=source_ip or self.source_ip,
+        )
+        raw = self.handler(event, None)
+        body_text = raw.get("body", "")
+        if raw.get("isBase64Encoded"):
+            body_text = base64.b64decode(body_text).decode()
+        headers_out = {k.lower(): v for k, v in (raw.get("headers") or {}).items()}
+        return Answer(raw["statusCode"], headers_out, raw.get("cookies") or [], body_text)
+
+    def login(self, crew_id: str = "cory", password: str = PASSWORD, **kwargs: Any) -> Answer:
+        body = {"crew_id": crew_id, "password": password}
+        return self("POST", "/api/admin/login", body, **kwargs)
+
+    def token(self, crew_id: str = "cory", password: str = PASSWORD) -> str:
+        answer = self.login(crew_id, password)
+        assert answer.status == 200, answer.body
+        return str(answer.json["token"])
