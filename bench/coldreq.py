@@ -336,7 +336,8 @@ def run(rounds: int = 9) -> tuple[str, list[Any]]:
         ["the board's Query answer (DynamoDB JSON)", f"{len(query):,} B"],
     ]
     out = table(
-        f"Cold first request: new process, init + first request (median of {rounds} alternating runs)",
+        "Cold first request: new process, init + first request "
+        f"(median of {rounds} alternating runs)",
         ["action", "ours", "bare stack", "ratio", "DynamoDB calls"],
         rows,
     )

@@ -107,8 +107,9 @@ class Crew:
 
 def _stream_cost(app: Any, table_name: str) -> tuple[int, float]:
     """Records in the stream, and the handler's ms per record with the log backend."""
-    from scc import notify
     from scc.devstream import StreamReader
+
+    from scc import notify
     from scc.store import Store
 
     records = StreamReader(Store(table_name), start="TRIM_HORIZON").take()

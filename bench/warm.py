@@ -123,12 +123,12 @@ def _body(response: dict[str, Any]) -> bytes:
 def setup() -> tuple[Any, dict[str, dict[str, Any]], Any]:
     """Inside mock_aws: the app with 50 events; the handler, the actions' events, the store."""
     import bcrypt
+    from tests.patron_builders import waiver_form
 
     import lambda_entry
     from scc import clock, demo
     from scc.models import CrewMember, Event, Patron
     from scc.store import get_store
-    from tests.patron_builders import waiver_form
 
     app = lambda_entry.app
     app.config["ADMIN_PASS_HASH"] = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(4)).decode()
