@@ -20,6 +20,9 @@ HTMX_CONFIG = {
     "includeIndicatorStyles": False,
     "historyCacheSize": 0,
     "selfRequestsOnly": True,
+    # The CSP allows no inline style; htmx's settle would copy a style attribute (even an empty
+    # one some tool left) onto the new element, which the browser then reports as a violation.
+    "attributesToSettle": ["class", "width", "height"],
     "responseHandling": [
         {"code": "204", "swap": False},
         {"code": "[23]..", "swap": True},
