@@ -4,10 +4,11 @@ import pytest
 from botocore.stub import Stubber
 
 from scc.errors import Conflict, NotFound, StoreError
-from scc.models import CrewMember, Event, Patron, Payment
+from scc.models import CrewMember, Event, Patron
 from scc.store import Store
 from scc.store.items import event_from_item, event_to_item
 from scc.store.tables import table_spec
+from tests.builders import payment
 
 
 def make_event(**overrides):
@@ -28,16 +29,7 @@ def make_event(**overrides):
 
 def test_item_round_trip_keeps_money_decimal():
     event = make_event(
-        payments=[
-            Payment(
-                payment_id="p1",
-                patron_id="dana",
-                amount=Decimal("40.00"),
-                method="cash",
-                timestamp="2030-05-23T10:00:00Z",
-                logged_by="cory",
-            )
-        ],
+        payments=[payment()],
         paid_total=Decimal("40.00"),
         patron_paid={"dana": Decimal("40.00"), "sam": Decimal("0.00")},
     )
