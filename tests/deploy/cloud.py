@@ -3,8 +3,8 @@ account per test (the function with its secrets, a bucket, a distribution, a Fun
 `python -m deploy …` run in this process against it, smoke-testing the real app on loopback.
 
 The moto server runs in its own process (tests/deploy/moto_server.py): an in-process server
-would share moto's global state with the app tests' mock_aws, and its reset would wipe their tables. Requests
-to 127.0.0.1 are not intercepted by mock_aws, so both coexist in one session.
+would share moto's global state with the app tests' mock_aws, and its reset would wipe their
+tables. Requests to 127.0.0.1 are not intercepted by mock_aws, so both coexist in one session.
 """
 
 from __future__ import annotations
