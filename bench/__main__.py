@@ -1,24 +1,32 @@
-"""`make bench`: every benchmark in one run, a table each, and the budgets checked."""
+"""`make bench`: every benchmark in one run, a table each, and the budgets checked
+(DESIGN.md "Performance budgets"). `--quick` leaves out the `make test` timing."""
 
 from __future__ import annotations
 
 import sys
+import tempfile
+from pathlib import Path
 
 from bench.common import set_env, table
 
 
 def main() -> int:
     set_env()
-    from bench import cold_init, notify_latency, test_time, warm
+    from bench import cold_init, cold_request, recording, test_time, weights
 
     report, budgets = [], []
-    for module in (cold_init, warm, notify_latency, test_time):
-        if module is test_time and "--no-test-time" in sys.argv:
-            continue
-        text, found = module.run()
-        print(text, flush=True)
-        report.append(text)
-        budgets += found
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "recording.json"
+        recorded = recording.make(path)
+        for text, found in (
+            cold_init.run(),
+            cold_request.run(path, recorded),
+            weights.run(recorded),
+            *([] if "--quick" in sys.argv else [test_time.run()]),
+        ):
+            print(text, flush=True)
+            report.append(text)
+            budgets += found
     summary = table(
         "Budgets", ["budget", "measured", "limit", "result"], [b.row() for b in budgets]
     )

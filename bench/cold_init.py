@@ -61,4 +61,4 @@ def run(rounds: int = 11) -> tuple[str, list[Budget]]:
         ["module", "cumulative", "self"],
         top_imports(),
     )
-    return out, [Budget("cold init vs bare stack", round(ratio, 2), 1.10, "x")]
+    return out, [Budget("cold init vs bare stack", round(ratio, 2), 1.0, "x")]

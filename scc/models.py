@@ -151,21 +151,13 @@ class Signer:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Waiver:
-    """A signed waiver: the signer's fields, and the version, values and hash of the text."""
+class Waiver(Signer):
+    """A signed waiver: what the signer typed, and the version, values and hash of the text."""
 
     event_id: str
     waiver_id: str
     signed_at: str  # ISO 8601 UTC with milliseconds
-    full_name: str
-    email: str
-    phone: str | None
-    date_of_birth: str
-    emergency_contact_name: str
-    emergency_contact_phone: str
-    minors: tuple[Minor, ...]
     agreed: bool
-    signature: str
     waiver_version: str
     text_sha256: str
     text_context: dict[str, str] = field(default_factory=dict)

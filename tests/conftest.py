@@ -34,8 +34,8 @@ from tests.support import Auth, Stream, make_app, on_roster  # noqa: E402
 
 # Browser fixtures (live_server, browser, phone) live in tests/browser.py, the fake Google
 # (OAuth + Gmail) server in tests/fake_google.py, the deploy tests' AWS (a moto server) in
-# tests/deploy_cloud.py; all shared session-wide.
-pytest_plugins = ["tests.browser", "tests.fake_google", "tests.deploy_cloud"]
+# tests/deploy/cloud.py; all shared session-wide.
+pytest_plugins = ["tests.browser", "tests.fake_google", "tests.deploy.cloud"]
 
 
 @pytest.fixture(scope="session")

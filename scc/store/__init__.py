@@ -133,6 +133,12 @@ class Store:
         """Turn on the stream notifications read, on a table made before them."""
         return tables.ensure_stream(self.client, self.table)
 
+    def stream_arn(self) -> str:
+        """The table's stream (make dev reads it as Lambda's event source mapping does)."""
+        with self._errors():
+            table = self.client.describe_table(TableName=self.table)["Table"]
+        return str(table["LatestStreamArn"])
+
     # --- items -----------------------------------------------------------------------------------
 
     def get(

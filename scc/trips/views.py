@@ -6,11 +6,12 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
-from scc import __version__, clock
+from scc import __version__
 from scc.auth.guard import login_required
 from scc.errors import Invalid
 from scc.store import WHEN, get_store
 from scc.trips.rules import apply_changes, event_from_input
+from scc.web import today
 from scc.web.address import origin_verified
 from scc.web.cards import event_id_from_url, event_json, render_card
 from scc.web.forms import payload
@@ -41,8 +42,7 @@ def list_events() -> Any:
     when = request.args.get("when", "upcoming")
     if when not in WHEN:
         raise Invalid("Choose upcoming, today, past or all.", "when")
-    today = clock.today(current_app.config["TIMEZONE"]).isoformat()
-    events = get_store().board(when, today)
+    events = get_store().board(when, today().isoformat())
     if is_htmx():
         return render_template("trips/_board.html", events=events, when=when, whens=WHEN)
     return jsonify({"when": when, "events": [event_json(event) for event in events]})

@@ -17,7 +17,7 @@ from flask import (
     url_for,
 )
 
-from scc import clock, eventids, paylinks
+from scc import eventids, paylinks
 from scc.auth.guard import login_required
 from scc.errors import NotFound
 from scc.keys import signing_keys
@@ -26,6 +26,7 @@ from scc.store import get_store
 from scc.waivers import form as waiver_form
 from scc.waivers import records, signing
 from scc.waivers import text as waiver_text
+from scc.web import today
 from scc.web.address import client_ip
 from scc.web.cards import event_id_from_url
 from scc.web.htmx import is_htmx
@@ -68,10 +69,6 @@ def _event(eid: str) -> Event:
         raise BadLink(f"We couldn't find a trip with the id {eid}.") from None
 
 
-def _today() -> date:
-    return clock.today(current_app.config["TIMEZONE"])
-
-
 def _form_page(
     event: Event,
     *,
@@ -98,7 +95,7 @@ def _form_page(
         errors=errors,
         max_minors=waiver_form.MAX_MINORS,
         nonce=nonce,
-        today=_today().isoformat(),
+        today=today().isoformat(),
     )
     return make_response(body, status)
 
@@ -133,12 +130,12 @@ def sign(eid: str) -> Response:
         return _signed_page(_event(eid), form.get("full_name", ""))
     rows = waiver_form.minor_rows(form.getlist("minor_name"), form.getlist("minor_dob"))
     nonce = waiver_form.nonce(form.get("form_id")) or secrets.token_urlsafe(16)
-    today = _today()
+    day = today()
     event_id = _event_id(eid)
 
     def check(event: Event) -> Signer:
         trip = date.fromisoformat(event.date)
-        return waiver_form.signer(form, rows, trip=trip, today=today)
+        return waiver_form.signer(form, rows, trip=trip, today=day)
 
     try:
         outcome = signing.submit(

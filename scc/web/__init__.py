@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
+from scc import clock
 from scc.money import fmt
 from scc.web import assets, compress, errors, security
 
@@ -30,6 +31,11 @@ HTMX_CONFIG = {
         {"code": "...", "swap": False},
     ],
 }
+
+
+def today() -> date:
+    """Today where the boats are (SCC_TIMEZONE)."""
+    return clock.today(current_app.config["TIMEZONE"])
 
 
 def day_label(value: str) -> str:

@@ -4,47 +4,22 @@ import pytest
 from botocore.stub import Stubber
 
 from scc.errors import Conflict, NotFound, StoreError
-from scc.models import CrewMember, Event, Patron, Payment
 from scc.store import Store
 from scc.store.items import event_from_item, event_to_item
 from scc.store.tables import table_spec
-
-
-def make_event(**overrides):
-    values = {
-        "event_id": "2030-05-23-captain-cory",
-        "date": "2030-05-23",
-        "title": "Whales",
-        "total": Decimal("300.00"),
-        "patrons": [
-            Patron(patron_id="dana", name="Dana", amount_due=Decimal("100.00")),
-            Patron(patron_id="sam", name="Sam"),
-        ],
-        "crew": [CrewMember(crew_id="cory", role="captain")],
-    }
-    values.update(overrides)
-    return Event(**values)
+from tests.builders import TRIP_ID, payment, trip
 
 
 def test_item_round_trip_keeps_money_decimal():
-    event = make_event(
-        payments=[
-            Payment(
-                payment_id="p1",
-                patron_id="dana",
-                amount=Decimal("40.00"),
-                method="cash",
-                timestamp="2030-05-23T10:00:00Z",
-                logged_by="cory",
-            )
-        ],
+    event = trip(
+        payments=[payment()],
         paid_total=Decimal("40.00"),
         patron_paid={"dana": Decimal("40.00"), "sam": Decimal("0.00")},
     )
     item = event_to_item(event)
     assert item["crew_id"] == "#event"
-    assert item["balance_due"] == Decimal("260.00")
-    assert item["patron_due"]["dana"] == Decimal("60.00")
+    assert item["balance_due"] == Decimal("360.00")
+    assert item["patron_due"]["dana"] == Decimal("160.00")
     back = event_from_item(item)
     assert back.payments == event.payments
     assert back.paid_total == Decimal("40.00")
@@ -98,19 +73,19 @@ def test_a_stream_of_another_view_type_is_refused_with_the_fix(store):
 
 
 def test_create_writes_event_record_and_crew_items(store):
-    store.create_event(make_event())
+    store.create_event(trip())
     items = store.client.query(
         TableName=store.table,
         KeyConditionExpression="eid = :e",
-        ExpressionAttributeValues={":e": {"S": "2030-05-23-captain-cory"}},
+        ExpressionAttributeValues={":e": {"S": TRIP_ID}},
     )["Items"]
     assert sorted(i["crew_id"]["S"] for i in items) == ["#event", "cory"]
 
 
 def test_duplicate_id_is_a_conflict(store):
-    store.create_event(make_event())
+    store.create_event(trip())
     with pytest.raises(Conflict):
-        store.create_event(make_event())
+        store.create_event(trip())
 
 
 def test_missing_event_is_not_found(store):
@@ -120,7 +95,7 @@ def test_missing_event_is_not_found(store):
 
 def test_listing_is_one_query_never_a_scan(store, ddb_calls):
     for day in ("2030-05-20", "2030-05-23", "2030-05-25"):
-        store.create_event(make_event(event_id=f"{day}-trip", date=day))
+        store.create_event(trip(event_id=f"{day}-trip"))
     ddb_calls.clear()
     upcoming = store.board("upcoming", "2030-05-23")
     assert ddb_calls.calls == ["Query"]

@@ -1,0 +1,141 @@
+"""Cold first requests: a new process's init plus its first request through
+`lambda_entry.handler`, against the bare stack (a bare Flask route behind apig-wsgi making the
+same DynamoDB calls through one boto3 client and returning the same bytes). botocore's whole
+path counts: its HTTP answers, recorded from moto (bench.recording), are fed back at its
+`before-send` hook, so serializing, signing and parsing are timed on both sides.
+
+`python -m bench.cold_request ours|bare ACTION FILE` is one timed cold process; it prints
+the seconds from its first line to the handler's answer."""
+
+from __future__ import annotations
+
+import time
+
+T0 = time.perf_counter()  # the timed process starts counting here, before any import
+
+import base64  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMED = ("board", "modal", "log payment")
+
+
+class _Raw:
+    """What botocore reads an HTTP body from."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def stream(self, **_: Any) -> Any:
+        yield self.data
+
+
+def install_replay(calls: list[dict[str, Any]]) -> None:
+    """Answer each DynamoDB call, in order, with what moto answered when it was recorded."""
+    from botocore import handlers
+    from botocore.awsrequest import AWSResponse
+
+    answers = iter(calls)
+
+    def replay(request: Any, **_: Any) -> Any:
+        call = next(answers)
+        raw = _Raw(base64.b64decode(call["body"]))
+        return AWSResponse(request.url, call["status"], call["headers"], raw)
+
+    handlers.BUILTIN_HANDLERS.append(("before-send.dynamodb", replay))
+
+
+def bare_handler(recorded: dict[str, Any]) -> Any:
+    """One Flask route behind apig-wsgi: the same calls through one boto3 client, the same bytes."""
+    import boto3
+    from apig_wsgi import make_lambda_handler
+    from flask import Flask, Response
+
+    app = Flask("bare")
+    answer = recorded["response"]
+    headers = {k: v for k, v in answer["headers"].items() if k.lower() != "content-length"}
+    body = base64.b64decode(answer["body"]) if answer["isBase64Encoded"] else answer["body"]
+    client: list[Any] = []
+
+    @app.route("/<path:anything>", methods=["GET", "POST"])
+    def same(anything: str) -> Response:
+        if not client:
+            client.append(boto3.client("dynamodb"))
+        for call in recorded["calls"]:
+            method = "".join("_" + c.lower() if c.isupper() else c for c in call["operation"])
+            getattr(client[0], method.lstrip("_"))(**call["params"])
+        return Response(body, status=answer["statusCode"], headers=headers)
+
+    return make_lambda_handler(app, binary_support=True)
+
+
+def timed(side: str, action: str, path: Path) -> float:
+    recorded = json.loads(path.read_text())
+    os.environ.update(recorded["env"])
+    this = recorded[action]
+    install_replay(this["calls"])
+    if side == "ours":
+        import lambda_entry
+
+        handler = lambda_entry.handler
+    else:
+        handler = bare_handler(this)
+    response = handler(this["event"], None)
+    elapsed = time.perf_counter() - T0
+    assert response["statusCode"] == this["response"]["statusCode"], response  # noqa: S101
+    # The same page; only per-request values differ (a fresh form key, a timestamp).
+    assert abs(len(response["body"]) - len(this["response"]["body"])) < 16  # noqa: S101
+    return elapsed
+
+
+def one_process(side: str, action: str, path: Path) -> float:
+    """One timed cold process; its own figure (init + first request) comes back."""
+    from bench.common import ENV
+
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "bench.cold_request", side, action, str(path)],
+        env={**os.environ, **ENV},
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+def run(path: Path, recording: dict[str, Any], rounds: int = 9) -> tuple[str, list[Any]]:
+    """Each timed action's cold process, ours and bare in turn; the board's ratio is a budget."""
+    from bench.common import Budget, alternate, table
+
+    rows, budgets = [], []
+    for action in TIMED:
+        ours, bare = alternate(
+            lambda a=action: one_process("ours", a, path),
+            lambda a=action: one_process("bare", a, path),
+            rounds,
+        )
+        calls = " + ".join(c["operation"] for c in recording[action]["calls"])
+        rows.append(
+            [action, f"{ours * 1000:.0f} ms", f"{bare * 1000:.0f} ms", f"{ours / bare:.2f}x", calls]
+        )
+        if action == "board":
+            ratio = round(ours / bare, 2)
+            budgets.append(
+                Budget("cold first request: board of 50 vs bare stack", ratio, 1.15, "x")
+            )
+    out = table(
+        f"Cold first request: a new process, init + its first request (median of {rounds} "
+        "alternating runs)",
+        ["action", "ours", "bare stack", "ratio", "DynamoDB calls"],
+        rows,
+    )
+    return out, budgets
+
+
+if __name__ == "__main__":
+    print(f"{timed(sys.argv[1], sys.argv[2], Path(sys.argv[3])):.6f}")

@@ -1,0 +1,77 @@
+"""DynamoDB calls per action and bytes on a phone's connection, read off the recording
+(bench.recording): every figure is what lambda_entry.handler actually did and sent."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from base64 import b64decode
+from typing import Any
+
+from bench.common import Budget, table
+from bench.recording import body_of, text_of
+
+# action -> (most DynamoDB calls, of which at most this many writes)
+CALLS = {
+    "session check (a bad id)": 0,
+    "board": 1,
+    "card": 1,
+    "modal": 1,
+    "log payment": 1,
+    "edit": 2,
+    "void": 2,
+    "waiver page": 1,
+    "waiver sign": 2,
+}
+FIRST_LOAD = 25_000
+BOARD_GZIPPED = 15_000
+BOARD_QUERY = 40_000
+
+
+def first_load(recording: dict[str, Any]) -> int:
+    """The shell as sent, plus every file it links, gzipped as CloudFront serves them from S3."""
+    from scc.web.assets import STATIC, hashed_files
+
+    shell = body_of(recording["shell"]["response"])
+    page = text_of(recording["shell"]["response"])
+    names = hashed_files()
+    linked = re.findall(rb'(?:href|src)="/static/([^"]+)"', page)
+    total = len(shell)
+    for name in linked:
+        data = open(f"{STATIC}/{names[name.decode()]}", "rb").read()  # noqa: PTH123, SIM115
+        total += len(gzip.compress(data))
+    return total
+
+
+def run(recording: dict[str, Any]) -> tuple[str, list[Budget]]:
+    rows, budgets = [], []
+    for action, most in CALLS.items():
+        operations = [c["operation"] for c in recording[action]["calls"]]
+        rows.append([action, " + ".join(operations) or "none", str(len(operations)), f"<= {most}"])
+        budgets.append(Budget(f"DynamoDB calls: {action}", len(operations), most))
+    board = recording["board"]
+    query = len(b64decode(board["calls"][0]["body"]))
+    sent = len(body_of(board["response"]))
+    loaded = first_load(recording)
+    sizes = [
+        [
+            "first load (shell + css + js + htmx + icon), gzipped",
+            f"{loaded:,} B",
+            f"<= {FIRST_LOAD:,} B",
+        ],
+        [
+            "board of 50 cards, as the handler sends it (gzip)",
+            f"{sent:,} B",
+            f"<= {BOARD_GZIPPED:,} B",
+        ],
+        ["the board's Query answer (DynamoDB JSON)", f"{query:,} B", f"<= {BOARD_QUERY:,} B"],
+        ["one card, as sent", f"{len(body_of(recording['card']['response'])):,} B", ""],
+    ]
+    budgets += [
+        Budget("first load, gzipped (bytes)", loaded, FIRST_LOAD),
+        Budget("board of 50, gzipped (bytes)", sent, BOARD_GZIPPED),
+        Budget("board Query answer (bytes)", query, BOARD_QUERY),
+    ]
+    out = table("DynamoDB calls per action", ["action", "calls", "count", "budget"], rows)
+    out += table("Bytes", ["what", "size", "budget"], sizes)
+    return out, budgets
