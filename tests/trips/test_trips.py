@@ -3,7 +3,7 @@ import re
 import pytest
 
 from tests.builders import BASE_URL, event_body
-from tests.support import Auth, pay, sign
+from tests.support import Auth, on_roster, pay, sign
 
 HX = {"HX-Request": "true"}
 
@@ -282,10 +282,12 @@ def test_cards_on_the_staging_board_keep_the_staging_prefix(crew, create_event):
     assert 'hx-get="/api/events/' in card_on_board(crew) and "/_staging/" not in card_on_board(crew)
 
 
-def test_each_member_sees_their_own_name_on_the_board(app, crew, create_event):
+def test_each_member_sees_their_own_name_on_the_board(app, crew, create_event, store):
     create_event()
+    on_roster(store, "maria", "crew")
     other = app.test_client()
     assert Auth(other).login("maria").status_code == 200
     mine = crew.get("/api/events?when=all", headers=HX, base_url=BASE_URL).get_data(as_text=True)
     theirs = other.get("/api/events?when=all", headers=HX, base_url=BASE_URL).get_data(as_text=True)
-    assert '<span class="who">cory</span>' in mine and '<span class="who">maria</span>' in theirs
+    assert 'cory <span class="role-tag">owner' in mine
+    assert 'maria <span class="role-tag">crew' in theirs
