@@ -60,15 +60,17 @@ def registration_options(member: Member, challenge: bytes, existing: list[str]) 
     return dict(options_to_json_dict(options))
 
 
+def _expected(challenge: bytes) -> dict[str, Any]:
+    """What every answer must carry: our challenge, for this site."""
+    rp_id, origin = relying_party()
+    return {"expected_challenge": challenge, "expected_rp_id": rp_id, "expected_origin": origin}
+
+
 def verify_registration(credential: Any, challenge: bytes) -> Passkey:
     """The new passkey, when the browser's answer is a real one for this challenge and site."""
-    rp_id, origin = relying_party()
     try:
         verified = webauthn.verify_registration_response(
-            credential=credential,
-            expected_challenge=challenge,
-            expected_rp_id=rp_id,
-            expected_origin=origin,
+            credential=credential, **_expected(challenge)
         )
     except (WebAuthnException, ValueError, TypeError, KeyError) as exc:
         raise Invalid(f"The passkey could not be added ({_reason(exc)}).", "credential") from None
@@ -109,13 +111,10 @@ def claimed(credential: Any) -> tuple[str, str] | None:
 def verify_authentication(credential: Any, challenge: bytes, passkey: Passkey) -> int:
     """The authenticator's new signature count, when the answer is signed by this passkey for
     this challenge and site; Unauthorized otherwise."""
-    rp_id, origin = relying_party()
     try:
         verified = webauthn.verify_authentication_response(
             credential=credential,
-            expected_challenge=challenge,
-            expected_rp_id=rp_id,
-            expected_origin=origin,
+            **_expected(challenge),
             credential_public_key=passkey.public_key,
             credential_current_sign_count=passkey.sign_count,
         )
