@@ -21,7 +21,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from deploy.config import PLATFORM, PROJECT_ROOT, PYTHON_VERSION, TASK_ROOT
+from deploy.config import PLATFORMS, PROJECT_ROOT, PYTHON_VERSION, TASK_ROOT
 from deploy.output import DeployError, log
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
@@ -143,8 +143,7 @@ def install_dependencies(target: Path, with_boto3: bool = False) -> None:
         "--no-input",
         "--target",
         str(target),
-        "--platform",
-        PLATFORM,
+        *(arg for platform in PLATFORMS for arg in ("--platform", platform)),
         "--implementation",
         "cp",
         "--python-version",
@@ -220,7 +219,9 @@ def build(output: Path, *, with_boto3: bool = False) -> Package:
     with tempfile.TemporaryDirectory(prefix="scc-build-") as tmp:
         target = Path(tmp) / "package"
         target.mkdir()
-        log.info("    installing dependencies for %s, CPython %s", PLATFORM, PYTHON_VERSION)
+        log.info(
+            "    installing dependencies for %s, CPython %s", " or ".join(PLATFORMS), PYTHON_VERSION
+        )
         install_dependencies(target, with_boto3)
         copy_sources(target)
         python = find_python()

@@ -14,7 +14,9 @@ DEFAULT_TABLE = "shipcaptaincrew-events"  # the app's default SCC_TABLE (scc.sto
 # The Lambda runtime the package is built for; the function must run exactly this.
 RUNTIME = "python3.12"
 PYTHON_VERSION = "3.12"
-PLATFORM = "manylinux2014_x86_64"
+# Lambda's Python 3.12 runs on Amazon Linux 2023 (glibc 2.34): manylinux2014 wheels and the newer
+# manylinux_2_28 ones (cbor2, which py_webauthn needs, ships only those) both run there.
+PLATFORMS = ("manylinux2014_x86_64", "manylinux_2_28_x86_64")
 ARCHITECTURE = "x86_64"
 HANDLER = "lambda_entry.handler"
 TASK_ROOT = "/var/task"  # where Lambda unpacks the zip; .pyc files name their sources there

@@ -1,7 +1,7 @@
 """The app's security headers on what S3 serves: a CloudFront response headers policy on the
 default behaviour (the dispatch shell and its sign-in form come from S3, which cannot set them).
 
-HEADERS is a copy of scc/security.py's, kept here so that deploy does not import Flask; a test
+HEADERS is a copy of scc/web/security.py's, kept here so that deploy does not import Flask; a test
 holds the two equal. CloudFront spells the well-known ones as fields of its SecurityHeadersConfig
 and takes the rest (Permissions-Policy) as custom headers.
 """
@@ -28,7 +28,7 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 POLICY_NAME = "scc-security-headers"
-COMMENT = "ShipCaptainCrew: the app's security headers (scc/security.py) on what S3 serves"
+COMMENT = "ShipCaptainCrew: the app's security headers (scc/web/security.py) on what S3 serves"
 
 
 def _hsts(value: str) -> dict[str, Any]:

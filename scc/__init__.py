@@ -34,7 +34,7 @@ class StagingPrefix:
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app from the environment (or test_config) and register its blueprints."""
     from scc import config, store, web
-    from scc.auth import guard
+    from scc.auth import crew_views, guard, passkey_views
     from scc.auth import views as auth
     from scc.notify import stream as notify
     from scc.payments import views as payments
@@ -58,7 +58,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     store.init_app(app)
     web.init_app(app)
     guard.init_app(app)
-    for blueprint in (auth.bp, trips.bp, manifest.bp, books.bp, payments.bp, waivers.bp, notify.bp):
+    blueprints = (
+        auth.bp,
+        crew_views.bp,
+        passkey_views.bp,
+        trips.bp,
+        manifest.bp,
+        books.bp,
+        payments.bp,
+        waivers.bp,
+        notify.bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.wsgi_app = StagingPrefix(app.wsgi_app)  # type: ignore[method-assign]
     return app

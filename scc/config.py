@@ -16,9 +16,13 @@ MAX_BODY_BYTES = 64 * 1024
 def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Read SCC's settings; unset optional ones become empty strings."""
     env = os.environ if environ is None else environ
+    # SCC_SECRET_KEY may hold several keys, comma-separated: the first signs, all verify (Flask's
+    # SECRET_KEY_FALLBACKS), so a key is rotated without ending sessions or breaking pay links.
+    keys = [k.strip() for k in env.get("SCC_SECRET_KEY", "").split(",") if k.strip()]
     return {
         "TABLE": env.get("SCC_TABLE") or DEFAULT_TABLE,
-        "SECRET_KEY": env.get("SCC_SECRET_KEY") or None,
+        "SECRET_KEY": keys[0] if keys else None,
+        "SECRET_KEY_FALLBACKS": keys[1:],
         "ADMIN_PASS_HASH": env.get("SCC_ADMIN_PASS_HASH", ""),
         "ADMIN_EMAIL": env.get("SCC_ADMIN_EMAIL", ""),
         "MAIL_FROM": env.get("SCC_MAIL_FROM", ""),
@@ -45,4 +49,5 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SESSION_IDLE_SECONDS": SESSION_IDLE_SECONDS,
         "SESSION_MAX_SECONDS": SESSION_MAX_SECONDS,
         "SECURE_COOKIES": True,
+        "BCRYPT_ROUNDS": 12,  # members' own passwords (the tests use 4)
     }

@@ -70,6 +70,12 @@ class Forbidden(SCCError):
     status = 403
 
 
+class Gone(SCCError):
+    """A one-time thing (an enrollment link) that was used, replaced or has expired."""
+
+    status = 410
+
+
 class Throttled(SCCError):
     """Too many attempts; try again later."""
 

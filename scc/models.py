@@ -17,7 +17,7 @@ METHOD_LABELS = {
     "other": "Other",
 }
 METHODS = tuple(METHOD_LABELS)
-ROLES = ("captain", "mate", "deckhand")
+TRIP_ROLES = ("captain", "mate", "deckhand")  # on a trip; a member's account role: ROLES
 CHECK_INS = ("aboard", "no_show")
 SCHEDULED, CANCELLED = "scheduled", "cancelled"
 
@@ -190,14 +190,30 @@ class Event:
         return [p for p in self.payments if patron_id is None or p.patron_id == patron_id]
 
 
+ROLES = ("owner", "crew")
+
+
 @dataclass(frozen=True, kw_only=True)
 class Member:
-    """A member of the crew roster (its own partition, #crew): who may sign in, and as what."""
+    """A member of the crew roster (its own partition, #crew): who may sign in, and as what.
+    What proves who they are (password hash, enrollment link, passkeys' keys) is never here: it
+    stays in the store (scc.store.roster.Secrets), so no page or JSON can show it by mistake."""
 
     crew_id: str
     name: str
     role: str = "crew"  # "owner" or "crew"
     active: bool = True
+    email: str | None = None
+    phone: str | None = None
+    has_password: bool = False
+    passkeys: int = 0
+    link_expires: str | None = None  # an enrollment link is out until then (ISO 8601 UTC)
+    gen: int = 0  # sessions carry it; deactivation and "sign out everywhere" move it on
+
+    @property
+    def enrolled(self) -> bool:
+        """Has their own password or a passkey (the shared password no longer works for them)."""
+        return self.has_password or self.passkeys > 0
 
 
 @dataclass(frozen=True)
@@ -221,21 +237,13 @@ class Signer:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Waiver:
-    """A signed waiver: the signer's fields, and the version, values and hash of the text."""
+class Waiver(Signer):
+    """A signed waiver: what the signer typed, and the version, values and hash of the text."""
 
     event_id: str
     waiver_id: str
     signed_at: str  # ISO 8601 UTC with milliseconds
-    full_name: str
-    email: str
-    phone: str | None
-    date_of_birth: str
-    emergency_contact_name: str
-    emergency_contact_phone: str
-    minors: tuple[Minor, ...]
     agreed: bool
-    signature: str
     waiver_version: str
     text_sha256: str
     text_context: dict[str, str] = field(default_factory=dict)

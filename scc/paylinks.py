@@ -15,13 +15,16 @@ SALT = "scc-patron-pay-link"
 MAX_TOKEN = 512
 
 
-def issue(secret: str, event_id: str, patron_id: str) -> str:
+Keys = str | list[str]  # one key, or several: all verify, the last signs (scc.keys)
+
+
+def issue(secret: Keys, event_id: str, patron_id: str) -> str:
     """Sign a link token for one patron of one event."""
     token: str = URLSafeSerializer(secret, salt=SALT).dumps([event_id, patron_id])
     return token
 
 
-def read(secret: str, token: str | None, event_id: str, earlier: Iterable[str] = ()) -> str | None:
+def read(secret: Keys, token: str | None, event_id: str, earlier: Iterable[str] = ()) -> str | None:
     """The patron id in a token issued for this event (or for one of its `earlier` ids, before
     it was rescheduled); None when missing, forged or foreign."""
     if not token or len(token) > MAX_TOKEN:

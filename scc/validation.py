@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from scc import eventids
 from scc.errors import Invalid
-from scc.models import ROLES, CrewMember, Patron
+from scc.models import TRIP_ROLES, CrewMember, Patron
 from scc.money import parse_amount
 
 T = TypeVar("T")
@@ -182,7 +182,7 @@ def patrons(value: Any, field: str = "patrons") -> list[Patron]:
 def role(value: Any, field: str = "role") -> str:
     """captain, mate or deckhand (a deckhand when not given)."""
     chosen = value.strip().lower() if isinstance(value, str) and value.strip() else "deckhand"
-    if chosen not in ROLES:
+    if chosen not in TRIP_ROLES:
         raise Invalid("The role must be captain, mate or deckhand.", field)
     return chosen
 

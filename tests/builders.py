@@ -9,7 +9,7 @@ from typing import Any
 
 import bcrypt
 
-from scc.models import CrewMember, Event, Patron
+from scc.models import CrewMember, Event, Patron, Payment
 
 PASSWORD = "correct horse battery"  # noqa: S105
 PASSWORD_HASH = bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode()
@@ -83,6 +83,28 @@ def trip(
             Patron(patron_id="sam", name="Sam Ortiz", amount_due=Decimal("200.00")),
         ],
         crew=crew if crew is not None else [CrewMember(crew_id="cory", role="captain")],
+        **fields,
+    )
+
+
+def payment(
+    *,
+    payment_id: str = "p1",
+    patron_id: str = "dana",
+    amount: str = "40.00",
+    method: str = "cash",
+    timestamp: str = "2030-05-23T10:00:00Z",
+    logged_by: str = "cory",
+    **fields: Any,
+) -> Payment:
+    """A payment as stored on a trip."""
+    return Payment(
+        payment_id=payment_id,
+        patron_id=patron_id,
+        amount=Decimal(amount),
+        method=method,
+        timestamp=timestamp,
+        logged_by=logged_by,
         **fields,
     )
 

@@ -31,12 +31,12 @@ from moto.ses.models import ses_backends  # noqa: E402
 import tests.moto_speed  # noqa: E402, F401 - moto's projections, converted once
 from scc.store import Store, get_store  # noqa: E402
 from tests.builders import BASE_URL, PASSWORD_HASH, SENDER, event_body  # noqa: E402
-from tests.support import Api, Auth, Stream, make_app  # noqa: E402
+from tests.support import Api, Auth, Stream, make_app, on_roster  # noqa: E402
 
 # Browser fixtures (live_server, browser, phone) live in tests/browser.py, the fake Google
 # (OAuth + Gmail) server in tests/fake_google.py, the deploy tests' AWS (a moto server) in
-# tests/deploy_cloud.py; all shared session-wide.
-pytest_plugins = ["tests.browser", "tests.fake_google", "tests.deploy_cloud"]
+# tests/deploy/cloud.py; all shared session-wide.
+pytest_plugins = ["tests.browser", "tests.fake_google", "tests.deploy.cloud"]
 
 
 @pytest.fixture(scope="session")
@@ -72,8 +72,9 @@ def auth(client: FlaskClient) -> Auth:
 
 
 @pytest.fixture
-def crew(client: FlaskClient, auth: Auth) -> FlaskClient:
-    """A client signed in as crew member cory (cookie session; https base URL)."""
+def crew(client: FlaskClient, auth: Auth, store: Store) -> FlaskClient:
+    """A client signed in as cory, an owner on the roster (cookie session; https base URL)."""
+    on_roster(store, "cory", "owner")
     assert auth.login().status_code == 200
     return client
 
@@ -122,6 +123,7 @@ def handler(store: Store, monkeypatch: pytest.MonkeyPatch) -> Any:
     import lambda_entry
 
     monkeypatch.setitem(lambda_entry.app.config, "ADMIN_PASS_HASH", PASSWORD_HASH)
+    monkeypatch.setitem(lambda_entry.app.config, "BCRYPT_ROUNDS", 4)
     monkeypatch.setattr(lambda_entry.app.extensions["scc.store"], "table", store.table)
     return lambda_entry.handler
 

@@ -22,3 +22,21 @@ def serve(app: Any, *, threaded: bool = True) -> Iterator[str]:
         server.shutdown()
         thread.join()
         server.server_close()
+
+
+@contextmanager
+def moto_dynamodb(served: list[str] | None = None) -> Iterator[str]:
+    """A moto DynamoDB server on loopback that handles one request at a time (like DynamoDB's
+    per-item atomicity; moto in-process is not thread-safe), for tests that race threads.
+    `served` collects the X-Amz-Target of every request that reached it."""
+    from moto.server import DomainDispatcherApplication, create_backend_app
+
+    backend = DomainDispatcherApplication(create_backend_app)
+
+    def counting(environ: dict[str, Any], start_response: Any) -> Any:
+        if served is not None:
+            served.append(environ.get("HTTP_X_AMZ_TARGET", ""))
+        return backend(environ, start_response)
+
+    with serve(counting, threaded=False) as url:
+        yield url

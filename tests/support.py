@@ -6,19 +6,20 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
+import bcrypt
 from flask import Flask
 from flask.testing import FlaskClient
 
 from scc import create_app
 from scc.dev.stream import StreamReader
-from scc.models import Event
+from scc.models import Event, Member
 from scc.notify.message import Message
-from scc.store import Store
+from scc.store import Store, roster
 from scc.store.items import WAIVER_SK_PREFIX
 from scc.waivers import signing
 from scc.waivers.form import signer
@@ -32,6 +33,9 @@ from tests.builders import (
 )
 
 TODAY = date(2026, 11, 21)  # "today" for the waiver form's rules in the signing tests
+# What a write (or an owner's page) reads first on a new installation: the roster's word on the
+# session (the member's item, then whether the roster is empty).
+ROSTER_CHECK = ["GetItem", "Query"]
 
 
 def make_app(**overrides: Any) -> Flask:
@@ -41,9 +45,26 @@ def make_app(**overrides: Any) -> Flask:
         "ADMIN_PASS_HASH": PASSWORD_HASH,
         "TABLE": "scc-test",
         "PAY_INSTRUCTIONS": "Venmo @scc-charters",
+        "BCRYPT_ROUNDS": 4,
         **overrides,
     }
     return create_app(config)
+
+
+def on_roster(
+    store: Store, crew_id: str = "cory", role: str = "owner", password: str | None = None
+) -> None:
+    """Put a member on the roster (with their own password when given; else not yet enrolled,
+    so the shared password still works for them)."""
+    roster.add(
+        store,
+        Member(crew_id=crew_id, name=crew_id.title(), role=role),
+        link_hash="",
+        link_expires=0,
+    )
+    if password is not None:
+        hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=4)).decode()
+        roster.set_password(store, crew_id, hashed, link_hash=None)
 
 
 @dataclass
@@ -146,30 +167,83 @@ def seq_of(event: dict[str, Any], payment_id: str) -> str:
 
 @dataclass
 class Answer:
-    """What lambda_entry.handler answered, decoded."""
-
     status: int
     headers: dict[str, str]
-    text: str
+    cookies: list[str]
+    body: str
 
     @property
     def json(self) -> Any:
-        return json.loads(self.text)
+        return json.loads(self.body)
+
+    @property
+    def text(self) -> str:
+        return self.body
+
+
+@dataclass
+class Http:
+    """Requests through lambda_entry.handler, as a Function URL delivers them."""
+
+    handler: Any
+    source_ip: str = "198.51.100.7"
+
+    def __call__(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        token: str = "",
+        headers: dict[str, str] | None = None,
+        query: str = "",
+        source_ip: str | None = None,
+        htmx: bool = False,
+        form: dict[str, Any] | None = None,
+    ) -> Answer:
+        """One request: a JSON body, or a form (as a patron's browser posts one)."""
+        kind = "application/x-www-form-urlencoded" if form is not None else "application/json"
+        sent = {"content-type": kind, **(headers or {})}
+        if token:
+            sent["authorization"] = f"Bearer {token}"
+        if htmx:
+            sent["hx-request"] = "true"
+        event = make_v2_event(
+            method=method,
+            path=path,
+            query=query,
+            headers=sent,
+            body=urlencode(form) if form is not None else json.dumps(body) if body else "",
+            source_ip=source_ip or self.source_ip,
+        )
+        raw = self.handler(event, None)
+        body_text = raw.get("body", "")
+        if raw.get("isBase64Encoded"):
+            body_text = base64.b64decode(body_text).decode()
+        headers_out = {k.lower(): v for k, v in (raw.get("headers") or {}).items()}
+        return Answer(raw["statusCode"], headers_out, raw.get("cookies") or [], body_text)
+
+    def login(self, crew_id: str = "cory", password: str = PASSWORD, **kwargs: Any) -> Answer:
+        body = {"crew_id": crew_id, "password": password}
+        return self("POST", "/api/admin/login", body, **kwargs)
+
+    def token(self, crew_id: str = "cory", password: str = PASSWORD) -> str:
+        answer = self.login(crew_id, password)
+        assert answer.status == 200, answer.body
+        return str(answer.json["token"])
 
 
 @dataclass
 class Api:
-    """Requests through lambda_entry.handler, as a Function URL delivers them, from a crew member
-    signed in with a bearer token (`as_crew` signs in someone else)."""
+    """Requests through lambda_entry.handler from a crew member signed in with a bearer token
+    (`as_crew` signs in someone else; with an empty roster anyone may, as an owner)."""
 
     handler: Any
     crew_id: str = "cory"
-    token: str = field(default="", init=False)
 
     def __post_init__(self) -> None:
-        login = self("POST", "/api/admin/login", {"crew_id": self.crew_id, "password": PASSWORD})
-        assert login.status == 200, login.text
-        self.token = login.json["token"]
+        self.http = Http(self.handler)
+        self.token = self.http.token(self.crew_id)
 
     def as_crew(self, crew_id: str) -> Api:
         return Api(self.handler, crew_id)
@@ -181,26 +255,12 @@ class Api:
         body: dict[str, Any] | None = None,
         *,
         htmx: bool = False,
-        form: dict[str, Any] | list[tuple[str, str]] | None = None,
+        form: Any = None,
         query: str = "",
     ) -> Answer:
-        headers = {"authorization": f"Bearer {self.token}"} if self.token else {}
-        raw = ""
-        if body is not None:
-            headers["content-type"] = "application/json"
-            raw = json.dumps(body)
-        if form is not None:
-            headers["content-type"] = "application/x-www-form-urlencoded"
-            raw = urlencode(form, doseq=True)
-        if htmx:
-            headers["hx-request"] = "true"
-        event = make_v2_event(method=method, path=path, query=query, headers=headers, body=raw)
-        response = self.handler(event, None)
-        text = response.get("body", "")
-        if response.get("isBase64Encoded"):
-            text = base64.b64decode(text).decode()
-        lowered = {k.lower(): v for k, v in response.get("headers", {}).items()}
-        return Answer(response["statusCode"], lowered, text)
+        """One request as this crew member: a JSON body, or a form (a dict, or pairs for
+        repeated fields such as a dialog's rows)."""
+        return self.http(method, path, body, token=self.token, htmx=htmx, form=form, query=query)
 
 
 class Recorder:

@@ -1,5 +1,14 @@
-"""Who is asking: the session from a bearer token or the cookie, the views that need one, and
-the CSRF check on cookie writes. No bcrypt and no database per request."""
+"""Who is asking: the session from a bearer token or the cookie, the views that need one (and
+which role), and the CSRF check on cookie writes. No bcrypt per request, and no database on reads.
+
+How a session learns that its member was deactivated, demoted or signed out everywhere:
+- every write (POST/PATCH/PUT/DELETE) and every owner-only view asks the roster first (one
+  GetItem): such a request from a cut session fails at once (401), with the role as it is now;
+- any other request trusts the token for CHECK_EVERY (5 minutes) after the roster last vouched
+  for it; past that it asks the roster once and the token is re-issued with a fresh stamp (the
+  cookie re-set; bearer clients get the new token in X-SCC-Token). So reads cost no DynamoDB call
+  but one per session every 5 minutes at most, and a cut session ends within 5 minutes.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +21,20 @@ from flask import Flask, Response, current_app, g, request
 from scc import clock
 from scc.auth import sessions
 from scc.errors import Forbidden, Unauthorized
+from scc.keys import signing_keys
+from scc.store import get_store, roster
 
 F = TypeVar("F", bound=Callable[..., Any])
 SESSION_COOKIE = "scc_session"
 CSRF_COOKIE = "scc_csrf"
 CSRF_HEADER = "X-CSRF-Token"
+TOKEN_HEADER = "X-SCC-Token"  # noqa: S105 - a header name: a bearer session re-issued after a check
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 REFRESH_AFTER = 5 * 60  # re-sign a cookie at most every 5 minutes of use (idle lifetime)
+CHECK_EVERY = 5 * 60  # a session is checked against the roster again after this long
+ROLE_RANK = {"crew": 0, "owner": 1}
+NOT_ALLOWED = {"owner": "Only an owner can do that; ask the owner of the business."}
+ENDED = "Your session has ended; please sign in again."
 
 
 def lifetimes() -> tuple[int, int]:
@@ -27,64 +43,98 @@ def lifetimes() -> tuple[int, int]:
     return config["SESSION_IDLE_SECONDS"], config["SESSION_MAX_SECONDS"]
 
 
+def _vouch(session: sessions.Session) -> sessions.Session | None:
+    """Ask the roster whether the session still stands, and as what role (one GetItem)."""
+    standing = roster.standing(get_store(), session.crew_id)
+    g.scc_vouched = True
+    if standing is None or standing.gen != session.gen:
+        g.scc_ended = True
+        return None
+    return sessions.vouched(session, standing.role)
+
+
 def current_session() -> sessions.Session | None:
-    """The request's session from `Authorization: Bearer` or the cookie (read once)."""
+    """The request's session from `Authorization: Bearer` or the cookie (read once); checked
+    against the roster when its last check is older than CHECK_EVERY."""
     if "scc_session" not in g:
         idle, absolute = lifetimes()
-        secret = current_app.config["SECRET_KEY"]
         header = request.headers.get("Authorization", "")
         found, g.scc_via_cookie = None, False
         if header.startswith("Bearer "):
-            found = sessions.read(secret, header[7:].strip(), idle=idle, absolute=absolute)
-        elif SESSION_COOKIE in request.cookies:
-            found = sessions.read(
-                secret, request.cookies[SESSION_COOKIE], idle=idle, absolute=absolute
-            )
-            g.scc_via_cookie = found is not None
+            token = header[7:].strip()
+        else:
+            token = request.cookies.get(SESSION_COOKIE, "")
+            g.scc_via_cookie = bool(token)
+        if token:
+            found = sessions.read(signing_keys(), token, idle=idle, absolute=absolute)
+        now = int(clock.now().timestamp())
+        if found is not None and not 0 <= now - found.checked < CHECK_EVERY:
+            found = _vouch(found)
         g.scc_session = found
     return cast(sessions.Session | None, g.scc_session)
 
 
+def checked_session() -> sessions.Session:
+    """The session, confirmed by the roster during this request (Unauthorized when it no longer
+    stands): what writes and owner-only views rely on."""
+    session = current_session()
+    if session is not None and not g.get("scc_vouched"):
+        session = g.scc_session = _vouch(session)
+    if session is None:
+        raise Unauthorized(ENDED if g.get("scc_ended") else "Please sign in to continue.")
+    return session
+
+
 def login_required(view: F) -> F:
-    """Refuse the view without a valid session; cookie sessions need the CSRF header to write."""
+    """Refuse the view without a valid session; cookie sessions need the CSRF header to write,
+    and every write checks the session against the roster first."""
 
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         session = current_session()
         if session is None:
-            raise Unauthorized("Please sign in to continue.")
-        if (
-            g.scc_via_cookie
-            and request.method in UNSAFE
-            and not sessions.csrf_matches(session, request.headers.get(CSRF_HEADER))
-        ):
-            raise Forbidden("This request is missing its security token; reload the page.")
+            raise Unauthorized(ENDED if g.get("scc_ended") else "Please sign in to continue.")
+        if request.method in UNSAFE:
+            if g.scc_via_cookie and not sessions.csrf_matches(
+                session, request.headers.get(CSRF_HEADER)
+            ):
+                raise Forbidden("This request is missing its security token; reload the page.")
+            checked_session()
         return view(*args, **kwargs)
 
     return cast(F, wrapped)
 
 
 def current_role() -> str:
-    """The signed-in member's role: `owner` or `crew`. Until crew accounts exist, everyone who
-    signs in (with the shared password) is an owner."""
-    return "owner"
+    """The signed-in member's role: `owner` or `crew` ("" when nobody is signed in)."""
+    session = current_session()
+    return session.role if session is not None else ""
 
 
 def is_owner() -> bool:
     """For templates: show the owner's buttons (void, refund, cancel, export, the roster)."""
-    return current_session() is not None and current_role() == "owner"
+    return current_role() == "owner"
 
 
-def owner_required(view: F) -> F:
-    """A signed-in owner only; crew get a 403 that says an owner can do it."""
+def role_required(role: str) -> Callable[[F], F]:
+    """A view for members with this role or a higher one (owner > crew). The role is the one
+    the roster gives now, not the one at sign-in; anyone below it gets a 403 with a sentence."""
 
-    @functools.wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if current_role() != "owner":
-            raise Forbidden("Only an owner can do that; ask the owner of the business.")
-        return view(*args, **kwargs)
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            session = checked_session()
+            if ROLE_RANK.get(session.role, -1) < ROLE_RANK[role]:
+                raise Forbidden(NOT_ALLOWED.get(role, "Your role can't do that."))
+            return view(*args, **kwargs)
 
-    return login_required(cast(F, wrapped))
+        wrapped.scc_role = role  # type: ignore[attr-defined]  # the tests find these views by it
+        return login_required(cast(F, wrapped))
+
+    return decorator
+
+
+owner_required = role_required("owner")
 
 
 def signed_in_crew() -> str:
@@ -130,21 +180,27 @@ def clear_cookies(response: Response) -> None:
 
 
 def refresh_cookie(response: Response) -> Response:
-    """Slide a cookie session's idle lifetime forward while it is used (absolute stays fixed).
-    Not for bearer tokens, refused requests, or a request that ended its session."""
+    """Re-issue a session the roster just vouched for, and slide a cookie session's idle
+    lifetime forward while it is used (absolute stays fixed). A session the roster cut loses its
+    cookies. Not for refused requests, or a request that ended its session."""
+    if g.get("scc_ended") and g.get("scc_via_cookie"):
+        clear_cookies(response)
+        return response
     session = g.get("scc_session")
-    if session is None or not g.get("scc_via_cookie") or response.status_code >= 400:
+    if session is None or response.status_code >= 400:
         return response
-    if int(clock.now().timestamp()) - session.issued < REFRESH_AFTER:
+    fresh = g.get("scc_vouched", False)
+    if not g.get("scc_via_cookie"):
+        if fresh and request.headers.get("Authorization", "").startswith("Bearer "):
+            response.headers[TOKEN_HEADER] = sessions.issue(signing_keys(), session)
         return response
-    secret = current_app.config["SECRET_KEY"]
-    token = sessions.issue(
-        secret, session.crew_id, started=session.started, csrf=session.csrf_token
-    )
-    set_cookies(response, token, session.csrf_token)
+    if fresh or int(clock.now().timestamp()) - session.issued >= REFRESH_AFTER:
+        set_cookies(response, sessions.issue(signing_keys(), session), session.csrf_token)
     return response
 
 
 def init_app(app: Flask) -> None:
     app.after_request(refresh_cookie)
-    app.jinja_env.globals.update(current_crew=current_crew, is_owner=is_owner)
+    app.jinja_env.globals.update(
+        current_crew=current_crew, current_role=current_role, is_owner=is_owner
+    )

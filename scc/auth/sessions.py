@@ -1,10 +1,15 @@
-"""Signed, expiring session tokens (HMAC via itsdangerous): no bcrypt, no database per request."""
+"""Signed, expiring session tokens (HMAC via itsdangerous): no bcrypt, no database per request.
+
+A token carries who signed in, their role, the generation of their sessions on the roster (which
+deactivation and "sign out everywhere" move on), and when the roster last vouched for it: a token
+whose check is older than scc.auth.guard.CHECK_EVERY is checked again (one GetItem) and
+re-issued."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -13,6 +18,7 @@ from itsdangerous.timed import TimestampSigner
 from scc import clock
 
 SALT = "scc-session"
+Keys = str | list[str]  # one key, or several: all verify, the last signs (scc.keys)
 
 
 class _ClockSigner(TimestampSigner):
@@ -28,36 +34,49 @@ class Session:
     csrf_token: str
     started: int  # when the crew member signed in (epoch seconds): the absolute lifetime
     issued: int  # when this token was signed: the idle lifetime
+    role: str = ""  # "owner" or "crew"; "" in a token from before roles (checked at once)
+    gen: int = 0  # the member's session generation when it was checked
+    checked: int = 0  # when the roster last vouched for it (0: never)
 
     def expires_at(self, idle: int, absolute: int) -> datetime:
         return datetime.fromtimestamp(min(self.issued + idle, self.started + absolute), clock.UTC)
 
 
-def _serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt=SALT, signer=_ClockSigner)
+def _now() -> int:
+    return int(clock.now().timestamp())
 
 
-def start(secret: str, crew_id: str) -> tuple[str, Session]:
-    """A new session at sign-in: its token and what it holds."""
-    now = int(clock.now().timestamp())
-    session = Session(crew_id, secrets.token_urlsafe(32), now, now)
-    return issue(secret, crew_id, started=now, csrf=session.csrf_token), session
+def _serializer(keys: Keys) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(keys, salt=SALT, signer=_ClockSigner)
 
 
-def issue(secret: str, crew_id: str, *, started: int | None = None, csrf: str | None = None) -> str:
-    """Sign a token for a crew member (a new one at sign-in, a refreshed one while in use)."""
-    start = int(clock.now().timestamp()) if started is None else started
-    body = {"c": crew_id, "s": start, "x": csrf or secrets.token_urlsafe(32)}
-    token: str = _serializer(secret).dumps(body)
+def start(keys: Keys, crew_id: str, role: str, gen: int) -> tuple[str, Session]:
+    """A new session at sign-in (the roster was just read: it counts as checked)."""
+    now = _now()
+    session = Session(crew_id, secrets.token_urlsafe(32), now, now, role, gen, now)
+    return issue(keys, session), session
+
+
+def issue(keys: Keys, session: Session) -> str:
+    """Sign a token for a session (a new one at sign-in, a refreshed one while in use)."""
+    body = {
+        "c": session.crew_id,
+        "s": session.started,
+        "x": session.csrf_token,
+        "r": session.role,
+        "g": session.gen,
+        "k": session.checked,
+    }
+    token: str = _serializer(keys).dumps(body)
     return token
 
 
-def read(secret: str, token: str, *, idle: int, absolute: int) -> Session | None:
+def read(keys: Keys, token: str, *, idle: int, absolute: int) -> Session | None:
     """Return the session in a token, or None when it is forged, tampered, idle or too old."""
     if not token or len(token) > 1024:
         return None
     try:
-        body, signed_at = _serializer(secret).loads(token, return_timestamp=True)
+        body, signed_at = _serializer(keys).loads(token, return_timestamp=True)
     except BadSignature:
         return None
     if not isinstance(body, dict):
@@ -65,13 +84,21 @@ def read(secret: str, token: str, *, idle: int, absolute: int) -> Session | None
     crew_id, start, csrf = body.get("c"), body.get("s"), body.get("x")
     if not (isinstance(crew_id, str) and isinstance(start, int) and isinstance(csrf, str)):
         return None
-    session = Session(crew_id, csrf, start, int(signed_at.timestamp()))
-    now = int(clock.now().timestamp())
+    role, gen, checked = body.get("r", ""), body.get("g", 0), body.get("k", 0)
+    if not (isinstance(role, str) and isinstance(gen, int) and isinstance(checked, int)):
+        return None
+    session = Session(crew_id, csrf, start, int(signed_at.timestamp()), role, gen, checked)
+    now = _now()
     if not 0 <= now - session.issued <= idle:
         return None
     if now - session.started > absolute or session.started > now + 60:
         return None
     return session
+
+
+def vouched(session: Session, role: str) -> Session:
+    """The session as the roster confirms it now, with the role it has now."""
+    return replace(session, role=role, checked=_now())
 
 
 def csrf_matches(session: Session, sent: str | None) -> bool:

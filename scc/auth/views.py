@@ -1,39 +1,49 @@
-"""Crew sign-in: one shared password (bcrypt, once per sign-in), then a signed session token."""
+"""Crew sign-in and sign-out: a password (bcrypt, once per sign-in) or a passkey, then a signed
+session token; and "sign out everywhere"."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import bcrypt
-from flask import Blueprint, current_app, g, jsonify, make_response, render_template
+from flask import Blueprint, Response, g, jsonify, make_response, render_template
 
 from scc import clock
-from scc.auth import sessions
+from scc.auth import members, sessions, throttle
 from scc.auth.guard import clear_cookies, lifetimes, login_required, set_cookies
-from scc.errors import Invalid, Throttled, Unauthorized
-from scc.store import counters, get_store
+from scc.errors import Invalid, Unauthorized
+from scc.keys import signing_keys
+from scc.store import get_store
 from scc.validation import crew_id as valid_crew_id
-from scc.web.address import client_ip
 from scc.web.forms import payload
 from scc.web.htmx import is_htmx, retarget, trigger
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
-FAILURE_LIMIT = 10  # failures allowed per window; the next attempt is refused
-FAILURE_WINDOW = 15 * 60
 BAD_LOGIN = "That crew id and password do not match."
 
 
-def _password_ok(password: str) -> bool:
-    stored = current_app.config["ADMIN_PASS_HASH"].encode()
-    raw = password.encode("utf-8", "surrogatepass")
-    # bcrypt reads at most 72 bytes; longer passwords are refused rather than truncated.
-    if not stored or not raw or len(raw) > 72:
-        return False
-    try:
-        return bcrypt.checkpw(raw, stored)
-    except ValueError:
-        return False
+def signed_in(crew_id: str, role: str, gen: int, *, status: int = 200) -> Response:
+    """Start a session: the board (HX) or the token as JSON, and the cookies. Shared by every
+    way of signing in (password, passkey, enrollment)."""
+    token, session = sessions.start(signing_keys(), crew_id, role, gen)
+    idle, absolute = lifetimes()
+    g.scc_session, g.scc_via_cookie = session, False  # the session line shows who signed in
+    if is_htmx():
+        response = make_response(render_template("auth/_signed_in.html"), status)
+        trigger(response, "scc:toast", f"Signed in as {crew_id}.")
+    else:
+        response = jsonify(
+            {
+                "token": token,
+                "crew_id": crew_id,
+                "role": role,
+                "expires_at": clock.iso(session.expires_at(idle, absolute)),
+                "csrf_token": session.csrf_token,
+            }
+        )
+        response.status_code = status
+    set_cookies(response, token, session.csrf_token)
+    return response
 
 
 @bp.get("/api/admin/login")
@@ -44,7 +54,8 @@ def login_form() -> Any:
 
 @bp.post("/api/admin/login")
 def login() -> Any:
-    """Check the shared password once, then issue a session token and cookies."""
+    """Count the attempt, check the password once, then issue a session token and cookies."""
+    throttle.same_site()
     data = payload()
     crew, password = data.get("crew_id"), data.get("password")
     missing = [f for f, v in (("crew_id", crew), ("password", password)) if v in (None, "")]
@@ -55,55 +66,36 @@ def login() -> Any:
         crew_id: str | None = valid_crew_id(crew)
     except Invalid:
         crew_id = None
-    crew_key = crew_id or "?"  # ids that can't exist share one counter
-    ip = client_ip()
-    store = get_store()
-    blocked = [
-        c
-        for c in counters.peek(store, "login", [f"crew:{crew_key}", f"ip:{ip}"])
-        if c.hits >= FAILURE_LIMIT
-    ]
-    if blocked:
-        wait = max(c.retry_after() for c in blocked)
-        raise Throttled(
-            f"Too many failed sign-ins. Try again in {(wait + 59) // 60} minutes.", wait
-        )
-    if crew_id is None or not isinstance(password, str) or not _password_ok(password):
-        counters.hit(store, "login", f"crew:{crew_key}", FAILURE_WINDOW)
-        counters.hit(store, "login", f"ip:{ip}", FAILURE_WINDOW)
+    throttle.take(crew_id)  # before bcrypt: at most LIMIT checks, however many arrive at once
+    verdict = members.password_sign_in(get_store(), crew_id, password)
+    if crew_id is None or not verdict.ok:
         raise Unauthorized(BAD_LOGIN)
-    counters.clear(store, "login", f"crew:{crew_key}")
-
-    secret = current_app.config["SECRET_KEY"]
-    token, session = sessions.start(secret, crew_id)
-    idle, absolute = lifetimes()
-    g.scc_session, g.scc_via_cookie = session, False  # the session line shows who signed in
-    if is_htmx():
-        response = make_response(render_template("auth/_signed_in.html", crew_id=crew_id))
-        trigger(response, "scc:toast", f"Signed in as {crew_id}.")
-    else:
-        response = jsonify(
-            {
-                "token": token,
-                "crew_id": crew_id,
-                "expires_at": clock.iso(session.expires_at(idle, absolute)),
-                "csrf_token": session.csrf_token,
-            }
-        )
-    set_cookies(response, token, session.csrf_token)
-    return response
+    throttle.succeeded(crew_id)
+    return signed_in(crew_id, verdict.role, verdict.gen)
 
 
 @bp.post("/api/admin/logout")
 @login_required
 def logout() -> Any:
     """End the session in this browser: clear both cookies."""
+    return signed_out("Signed out.")
+
+
+def signed_out(message: str) -> Response:
     if is_htmx():
         response = make_response(render_template("auth/_login.html"))
         retarget(response, "#board", "innerHTML")
-        trigger(response, "scc:toast", "Signed out.")
+        trigger(response, "scc:toast", message)
+        trigger(response, "scc:close-modal")
     else:
         response = jsonify({"status": "signed out"})
     clear_cookies(response)
     g.scc_session = None
     return response
+
+
+@bp.get("/api/admin/account")
+@login_required
+def account() -> Any:
+    """The signed-in member's own dialog: add a passkey, sign out everywhere."""
+    return render_template("auth/_account.html")

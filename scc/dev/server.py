@@ -10,10 +10,14 @@ def run(port: int) -> int:
     import bcrypt
 
     from scc import clock, create_app
+    from scc.dev import crew as demo_crew
     from scc.dev import demo
 
     embedded = not (os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or os.environ.get("SCC_TABLE"))
-    config: dict[str, object] = {"DEV": True, "SECURE_COOKIES": False}
+    # Passkeys need a host name (an IP address can't be a relying party), so the local origin
+    # is localhost; SCC_SITE_URL overrides.
+    site = os.environ.get("SCC_SITE_URL") or f"http://localhost:{port}"
+    config: dict[str, object] = {"DEV": True, "SECURE_COOKIES": False, "SITE_URL": site}
     password_note = "your admin password (SCC_ADMIN_PASS_HASH)"  # noqa: S105 - a hint, no secret
     if not os.environ.get("SCC_ADMIN_PASS_HASH"):
         config["ADMIN_PASS_HASH"] = bcrypt.hashpw(
@@ -40,6 +44,7 @@ def run(port: int) -> int:
             store = get_store()
             store.create_table()
             events = demo.seed(store, clock.today(app.config["TIMEZONE"]))
+            crew = demo_crew.seed(store)
         # Notifications as in AWS: the table's stream, read here instead of by Lambda.
         from scc.dev import stream
 
@@ -48,7 +53,15 @@ def run(port: int) -> int:
     else:
         where = f"table {app.config['TABLE']} (nothing seeded)"
     print(f"\n  ShipCaptainCrew on {where}")
-    print(f"  Open http://127.0.0.1:{port}")
-    print(f"  Sign in with crew id {demo.DEMO_CREW_ID} and {password_note}\n", flush=True)
+    print(f"  Open {site}")
+    if embedded:
+        print("  Sign in as (crew id / password):")
+        for crew_id, role, password in crew:
+            print(f"    {crew_id:<6} {password:<20} {role}")
+        print("  The shared password (SCC_ADMIN_PASS_HASH) opens only an empty roster, or a")
+        print("  member who has not enrolled yet (add one from Crew).\n", flush=True)
+    else:
+        print("  While the roster is empty, any crew id signs in as owner with")
+        print(f"  {password_note}; then only members do.\n", flush=True)
     app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False, threaded=True)
     return 0

@@ -32,7 +32,7 @@ class StreamReader:
             region_name=region,
             endpoint_url=f"https://streams.dynamodb.{region}.amazonaws.com",
         )
-        self.arn = store.client.describe_table(TableName=store.table)["Table"]["LatestStreamArn"]
+        self.arn = store.stream_arn()
         shard = self.client.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"][0]
         self.iterator = self.client.get_shard_iterator(
             StreamArn=self.arn, ShardId=shard["ShardId"], ShardIteratorType=start

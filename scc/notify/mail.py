@@ -14,7 +14,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from scc.notify.gmail import GmailMailer
-from scc.notify.message import TIMEOUT, Mailer, Message, NotifyError, address
+from scc.notify.message import TIMEOUT, Mailer, Message, NotifyError, address, masked
 
 log = logging.getLogger("scc.notify")
 
@@ -32,9 +32,12 @@ class LogMailer:
 
     def send(self, message: Message) -> str:
         # Message bodies never hold credentials (they are rendered from records), so the dev log
-        # may show them whole.
+        # may show them whole; the recipient is masked as everywhere in the log.
         log.info(
-            "mail (log backend, not sent) to %s: %s\n%s", message.to, message.subject, message.text
+            "mail (log backend, not sent) to %s: %s\n%s",
+            masked(message.to),
+            message.subject,
+            message.text,
         )
         return f"log-{next(self._ids)}"
 

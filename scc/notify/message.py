@@ -63,3 +63,12 @@ def address(value: Any, what: str) -> str:
         raise NotifyError(f"{what} is not a usable email address.", permanent=True) from None
     name = name.strip('"').strip()
     return formataddr((name, str(checked))) if name else str(checked)
+
+
+def masked(value: str) -> str:
+    """An address as logs show it: `dana@example.com` -> `d***@example.com` (whoever it is, the
+    log says which domain and nothing more of a patron's address)."""
+    found = _ADDRESS.fullmatch(value.strip()) if isinstance(value, str) else None
+    bare = (found["angle"] or found["bare"]) if found else str(value)
+    local, at, domain = bare.rpartition("@")
+    return f"{local[:1]}***@{domain}" if at and local else "***"

@@ -16,6 +16,7 @@ backends and the notices are imported on the first stream batch instead.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 from collections.abc import Callable, Mapping
@@ -26,7 +27,7 @@ from flask import Blueprint, Flask
 
 from scc import clock
 from scc.errors import StoreError
-from scc.store import Store, get_store
+from scc.store import Store, counters, get_store
 from scc.store.items import TTL_ATTRIBUTE
 
 if TYPE_CHECKING:
@@ -43,6 +44,8 @@ MARKER_TTL = timedelta(days=7)
 # Start no new record with less time left than one bounded send needs (scc.gmail.BUDGET plus
 # room for the marker writes); what is left over goes back to Lambda to retry.
 RESERVE_MS = 10_000
+COPY_KIND = "waiver_copy"  # the signer's copy: an address the public typed in, so capped
+COPIES_PER_DAY = 3
 
 
 def is_stream_event(event: Any) -> bool:
@@ -120,8 +123,9 @@ def _links(app: Flask) -> Callable[[str, str], tuple[str, str]]:
     from flask import url_for
 
     from scc import paylinks
+    from scc.keys import signing_keys
 
-    site, secret = app.config.get("SITE_URL", ""), app.config["SECRET_KEY"]
+    site, secret = app.config.get("SITE_URL", ""), signing_keys(app.config)
 
     def links(event_id: str, patron_id: str) -> tuple[str, str]:
         token = paylinks.issue(secret, event_id, patron_id)
@@ -164,45 +168,66 @@ def process(app: Flask, records: list[dict[str, Any]], context: Any) -> list[str
     return failed
 
 
+def copy_limit(to: str) -> counters.Limit:
+    """The signer copies one address may get in a day (the address kept only as a hash)."""
+    digest = hashlib.sha256(to.strip().lower().encode("utf-8", "surrogatepass")).hexdigest()
+    return counters.Limit("signer-copy", digest[:32], COPIES_PER_DAY, 24 * 60 * 60)
+
+
 def _deliver(app: Flask, store: Store, eid: str, notice: Notice, where: str) -> bool:
-    """Send one notice unless it was sent before; False when it should be retried."""
-    from scc.notify.message import NotifyError
+    """Send one notice unless it was sent before; False when it should be retried. Addresses
+    are masked in the log (d***@example.com)."""
+    from scc.notify.message import NotifyError, masked
 
     message = notice.message
+    to = masked(message.to)
     if _already_sent(store, eid, notice):
-        log.info("notify: %s to %s was already sent (%s)", notice.kind, message.to, where)
+        log.info("notify: %s to %s was already sent (%s)", notice.kind, to, where)
+        return True
+    capped = copy_limit(message.to) if notice.kind == COPY_KIND else None
+    if capped is not None and counters.take(store, [capped]) is not None:
+        log.warning(
+            "notify: %s to %s not sent: that address had %d copies today (%s, key %s)",
+            notice.kind,
+            to,
+            COPIES_PER_DAY,
+            where,
+            notice.key,
+        )
         return True
     try:
         sent_as = mailer(app).send(message)
-    except NotifyError as exc:
-        outcome = " and will not be retried" if exc.permanent else ", to be retried"
+    except (NotifyError, ValueError) as exc:
+        # A ValueError is the email package refusing to build the message (a header it can't
+        # write): sending it again can't help, so it is as permanent as a refusal.
+        permanent = not isinstance(exc, NotifyError) or exc.permanent
+        outcome = " and will not be retried" if permanent else ", to be retried"
         log.error(
             "notify: %s to %s (%r) failed%s: %s (%s, key %s)",
             notice.kind,
-            message.to,
+            to,
             message.subject,
             outcome,
             exc,
             where,
             notice.key,
         )
-        return exc.permanent  # a permanent failure is done with; a passing one comes back
+        if capped is not None and not permanent:
+            counters.give_back(store, capped)
+        return permanent  # a permanent failure is done with; a passing one comes back
     except Exception:  # a bug must not stop the other records either
         log.exception(
             "notify: %s to %s failed, to be retried (%s, key %s)",
             notice.kind,
-            message.to,
+            to,
             where,
             notice.key,
         )
+        if capped is not None:
+            counters.give_back(store, capped)
         return False
     log.info(
-        "notify: sent %s to %s: %r (%s, id %s)",
-        notice.kind,
-        message.to,
-        message.subject,
-        where,
-        sent_as,
+        "notify: sent %s to %s: %r (%s, id %s)", notice.kind, to, message.subject, where, sent_as
     )
     _mark_sent(store, eid, notice)
     return True

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, g, jsonify, render_template, request, url_for
+from flask import Blueprint, g, jsonify, render_template, request, url_for
 
 from scc import eventids, paylinks, validation
 from scc.auth.guard import login_required, owner_required, signed_in_crew
 from scc.errors import Invalid, NotFound
+from scc.keys import signing_keys
 from scc.models import METHOD_LABELS, Event
 from scc.money import fmt, parse_amount
 from scc.payments import ledger
@@ -32,7 +33,7 @@ def pay_link(event_id: str, patron_id: str) -> str:
 
     It is a path: behind CloudFront the Lambda sees its own host, not the public one, so the
     browser (app.js, [data-copy]) makes it absolute against the page's own address."""
-    token = paylinks.issue(current_app.config["SECRET_KEY"], event_id, patron_id)
+    token = paylinks.issue(signing_keys(), event_id, patron_id)
     return url_for("waivers.payment", eid=event_id, p=token)
 
 
@@ -40,7 +41,7 @@ def pay_link(event_id: str, patron_id: str) -> str:
 def waiver_link(event_id: str, patron_id: str) -> str:
     """A patron's own waiver link: the waiver page with their name and email filled in, so
     their signature is matched to them."""
-    token = paylinks.issue(current_app.config["SECRET_KEY"], event_id, patron_id)
+    token = paylinks.issue(signing_keys(), event_id, patron_id)
     return url_for("waivers.waiver", eid=event_id, p=token)
 
 

@@ -122,4 +122,97 @@
       button.textContent = "Copied";
     });
   });
+
+  // Passkeys (WebAuthn). The server sends options as JSON with base64url strings where the
+  // browser wants bytes, and takes the answer back the same way (py_webauthn's JSON shapes).
+  function toBytes(text) {
+    var b64 = text.replace(/-/g, "+").replace(/_/g, "/");
+    var raw = atob(b64 + "===".slice((b64.length + 3) % 4));
+    var bytes = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+    return bytes.buffer;
+  }
+  function toText(buffer) {
+    var bytes = new Uint8Array(buffer), raw = "";
+    for (var i = 0; i < bytes.length; i++) raw += String.fromCharCode(bytes[i]);
+    return btoa(raw).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+  function postJSON(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": cookie("scc_csrf") },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().then(function (data) {
+        if (!response.ok) throw new Error(data.error || "That did not work; please try again.");
+        return data;
+      });
+    });
+  }
+  function answer(credential) {
+    var r = credential.response, out = {
+      id: credential.id, rawId: toText(credential.rawId), type: credential.type,
+      clientExtensionResults: credential.getClientExtensionResults(),
+      authenticatorAttachment: credential.authenticatorAttachment || null,
+      response: { clientDataJSON: toText(r.clientDataJSON) }
+    };
+    if (r.attestationObject) {
+      out.response.attestationObject = toText(r.attestationObject);
+      out.response.transports = r.getTransports ? r.getTransports() : [];
+    } else {
+      out.response.authenticatorData = toText(r.authenticatorData);
+      out.response.signature = toText(r.signature);
+      out.response.userHandle = r.userHandle ? toText(r.userHandle) : null;
+    }
+    return out;
+  }
+  function ceremony(button, register) {
+    var box = button.parentNode.querySelector("[data-passkey-message]");
+    var token = button.getAttribute("data-token");
+    var extra = token ? { token: token } : {};
+    function say(text) {
+      if (box) { box.textContent = text; box.hidden = !text; }
+    }
+    if (!window.PublicKeyCredential || !navigator.credentials) {
+      say("This browser can't use passkeys; use a password instead.");
+      return;
+    }
+    say("");
+    button.disabled = true;
+    postJSON(button.getAttribute("data-options-url"), extra).then(function (options) {
+      var key = options.publicKey;
+      key.challenge = toBytes(key.challenge);
+      if (register) {
+        key.user.id = toBytes(key.user.id);
+        (key.excludeCredentials || []).forEach(function (c) { c.id = toBytes(c.id); });
+        return navigator.credentials.create({ publicKey: key }).then(function (made) {
+          return [options, made];
+        });
+      }
+      return navigator.credentials.get({ publicKey: key }).then(function (got) { return [options, got]; });
+    }).then(function (pair) {
+      var body = { challenge_id: pair[0].challenge_id, credential: answer(pair[1]) };
+      if (token) body.token = token;
+      return postJSON(button.getAttribute("data-answer-url"), body);
+    }).then(function () {
+      var next = button.getAttribute("data-next");
+      if (next) {
+        window.location.assign(next);
+      } else {
+        button.disabled = false;
+        say("");
+        document.dispatchEvent(new CustomEvent("scc:toast", { detail: { value: "Passkey added." } }));
+      }
+    }).catch(function (error) {
+      button.disabled = false;
+      say(error && error.name === "NotAllowedError" ? "Cancelled." : String(error.message || error));
+    });
+  }
+  document.addEventListener("click", function (evt) {
+    var target = evt.target;
+    if (!(target instanceof Element)) return;
+    var button = target.closest("[data-passkey-register], [data-passkey-login]");
+    if (button) ceremony(button, button.hasAttribute("data-passkey-register"));
+  });
 })();

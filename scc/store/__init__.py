@@ -15,10 +15,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 from flask import Flask, current_app
 
 from scc import activity
-from scc.errors import Conflict, Moved, NotFound, Stale, StoreError
+from scc.errors import Conflict, Moved, NotFound, StoreError
 from scc.models import Entry, Event
 from scc.store import changes, tables
 from scc.store.changes import Change
+from scc.store.failures import ConditionFailed as ConditionFailed
+from scc.store.failures import refusal
 from scc.store.items import (
     EVENT_SK,
     crew_item,
@@ -60,21 +62,6 @@ def dynamodb_client(endpoint_url: str | None = None) -> DynamoDBClient:
     return boto3.session.Session().client(
         "dynamodb", region_name=region or DEFAULT_REGION, endpoint_url=endpoint_url, config=config
     )
-
-
-class ConditionFailed(Exception):
-    """A conditional write did not apply; carries the item as it was, when DynamoDB returned it,
-    and for a transaction which of its writes failed (their indexes)."""
-
-    def __init__(self, item: dict[str, Any] | None, failed: tuple[int, ...] = ()) -> None:
-        super().__init__("condition failed")
-        self.item = item
-        self.failed = failed
-
-    @property
-    def event(self) -> Event | None:
-        """The trip as it was, for a refused write of a trip's record (None: there is none)."""
-        return event_from_item(self.item) if self.item else None
 
 
 class Store:
@@ -140,12 +127,26 @@ class Store:
         """Turn on the stream notifications read, on a table made before them."""
         return tables.ensure_stream(self.client, self.table)
 
+    def stream_arn(self) -> str:
+        """The table's stream (make dev reads it as Lambda's event source mapping does)."""
+        with self._errors():
+            table = self.client.describe_table(TableName=self.table)["Table"]
+        return str(table["LatestStreamArn"])
+
     # --- items -----------------------------------------------------------------------------------
 
-    def get(self, key: Mapping[str, str]) -> dict[str, Any] | None:
-        """One item by key (consistent), or None."""
+    def get(
+        self, key: Mapping[str, str], *, attributes: Iterable[str] = ()
+    ) -> dict[str, Any] | None:
+        """One item by key (consistent), or None; with attributes, only those are read."""
+        names = {f"#a{n}": name for n, name in enumerate(attributes)}
+        projection = (
+            {"ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names}
+            if names
+            else {}
+        )
         result = self.call(
-            "get_item", TableName=self.table, Key=serialize(key), ConsistentRead=True
+            "get_item", TableName=self.table, Key=serialize(key), ConsistentRead=True, **projection
         )
         return deserialize(result["Item"]) if "Item" in result else None
 
@@ -170,6 +171,14 @@ class Store:
 
     def delete(self, key: Mapping[str, str]) -> None:
         self.call("delete_item", TableName=self.table, Key=serialize(key))
+
+    def take(self, key: Mapping[str, str]) -> dict[str, Any] | None:
+        """Delete an item and answer it as it was (None when there was none): of two requests
+        taking the same item, only one gets it."""
+        result = self.call(
+            "delete_item", TableName=self.table, Key=serialize(key), ReturnValues="ALL_OLD"
+        )
+        return deserialize(result["Attributes"]) if "Attributes" in result else None
 
     def collection(self, eid: str, prefix: str = "") -> Iterator[dict[str, Any]]:
         """The items of one partition (those whose sort key starts with prefix), in order."""
@@ -202,6 +211,13 @@ class Store:
     def update_request(self, key: Mapping[str, str], change: Change) -> dict[str, Any]:
         """An Update of any item (a counter, …) for transact() or update()."""
         return {"Update": {"TableName": self.table, "Key": serialize(key), **change.request()}}
+
+    def check_request(self, key: Mapping[str, str], change: Change) -> dict[str, Any]:
+        """A ConditionCheck for transact(): the other writes happen only while `change`'s
+        condition holds on this item."""
+        params = change.request()
+        del params["UpdateExpression"]
+        return {"ConditionCheck": {"TableName": self.table, "Key": serialize(key), **params}}
 
     def update(self, key: Mapping[str, str], change: Change) -> dict[str, Any]:
         """Apply a change to an item; the item as it is after."""
@@ -252,22 +268,10 @@ class Store:
         try:
             result = self.call("update_item", **params, ReturnValues="ALL_NEW")
         except ConditionFailed as failed:
-            raise self._refusal(event_id, change, failed) from None
+            raise refusal(event_id, change, failed) from None
         event = event_from_item(deserialize(result["Attributes"]))
         self.keep_activity_small(event)
         return event
-
-    def _refusal(self, event_id: str, change: Change, failed: ConditionFailed) -> Exception:
-        """Say why a trip's write was refused, from the record as it was."""
-        item = failed.item
-        if item is None:
-            return NotFound(f"There is no event {event_id}.")
-        if "moved_to" in item:
-            return Moved(event_id, item["moved_to"])
-        if ":seen" in change.values and int(item.get("rev", 0)) != change.values[":seen"]:
-            event = event_from_item(item)
-            return Stale(activity.stale(event), event)
-        return failed
 
     def keep_activity_small(self, event: Event) -> None:
         """Past ACTIVITY_MAX entries, fold the oldest (but the first, created) so that
@@ -319,7 +323,7 @@ class Store:
         try:
             self.transact(writes)
         except ConditionFailed as failed:
-            raise self._refusal(old.event_id, change, failed) from None
+            raise refusal(old.event_id, change, failed) from None
         done = replace(new, rev=old.rev + 1, activity=[*old.activity, *entries])
         if matched is not None:
             done = replace(done, waiver_by_patron=matched[0], waivers_unmatched=matched[1])

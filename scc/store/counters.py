@@ -1,10 +1,16 @@
-"""Fixed-window counters in DynamoDB (Lambda instances share no memory): sign-in throttling and
-the waiver form's per-address limit. Items expire through the table's TTL; expired ones are
-ignored on read because TTL deletion can lag by hours."""
+"""Fixed-window counters in DynamoDB (Lambda instances share no memory): the sign-in throttle, the
+waiver form's caps and the signer copies' cap.
+
+A counter is one item per window: its key names the window (`now // window`), so a new window is
+simply a new item and nothing ever has to be reset. An attempt is *taken* with a conditional
+increment that is refused once the count has reached the limit, so however many requests race,
+no more than `limit` get through. Items expire through the table's TTL; expired ones are ignored
+on read because TTL deletion can lag by hours."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,83 +22,97 @@ from scc.store.items import TTL_ATTRIBUTE
 COUNTER_SK = "#counter"
 
 
+def _now() -> int:
+    return int(clock.now().timestamp())
+
+
 @dataclass(frozen=True)
 class Count:
     hits: int
     resets_at: int  # epoch seconds
 
     def retry_after(self) -> int:
-        return max(1, self.resets_at - int(clock.now().timestamp()))
+        return max(1, self.resets_at - _now())
 
 
-def key(scope: str, who: str) -> dict[str, str]:
-    """A counter's item key (also read in a BatchGetItem with other items, by scc.waivers)."""
-    return {"eid": f"#counter#{scope}#{who}", "crew_id": COUNTER_SK}
+@dataclass(frozen=True)
+class Limit:
+    """At most `limit` attempts by `who` (an address, a crew id and address, …) in each window
+    of `window` seconds, counted under `scope`."""
+
+    scope: str
+    who: str
+    limit: int
+    window: int
+
+    def key(self, now: int | None = None) -> dict[str, str]:
+        """The counter item of the window holding `now`."""
+        moment = _now() if now is None else now
+        return {
+            "eid": f"#counter#{self.scope}#{self.who}#{moment // self.window}",
+            "crew_id": COUNTER_SK,
+        }
+
+    def ends(self, now: int | None = None) -> int:
+        """When the window holding `now` ends (epoch seconds)."""
+        moment = _now() if now is None else now
+        return (moment // self.window + 1) * self.window
 
 
 def live(item: Mapping[str, Any] | None) -> Count | None:
     """The count in a counter item; None when missing or its window has ended."""
-    if not item or int(item.get(TTL_ATTRIBUTE, 0)) <= int(clock.now().timestamp()):
+    if not item or int(item.get(TTL_ATTRIBUTE, 0)) <= _now():
         return None
     return Count(int(item.get("hits", 0)), int(item[TTL_ATTRIBUTE]))
 
 
-def peek(store: Store, scope: str, keys: list[str]) -> list[Count]:
-    """The live counters for these keys, in one call (missing or expired count as zero)."""
-    found = store.get_many([key(scope, k) for k in keys])
-    return [count for count in map(live, found.values()) if count is not None]
+def full(item: Mapping[str, Any] | None, limit: Limit) -> Count | None:
+    """The count in a counter item read earlier, when it has reached its limit."""
+    count = live(item)
+    return count if count is not None and count.hits >= limit.limit else None
 
 
-def hit(store: Store, scope: str, who: str, window: int) -> Count:
-    """Count one more hit in the current window, starting a new window when the old one ended."""
-    now = int(clock.now().timestamp())
-    try:
-        item = store.update(key(scope, who), _more(now, window))
-        return Count(int(item["hits"]), int(item[TTL_ATTRIBUTE]))
-    except ConditionFailed:
-        # The stored window has ended: start a fresh one.
-        store.put({**key(scope, who), "hits": 1, TTL_ATTRIBUTE: now + window})
-        return Count(1, now + window)
-
-
-def _more(now: int, window: int) -> Change:
-    return Change(
-        set=("#t = if_not_exists(#t, :end)",),
-        add=("hits :one",),
-        condition="attribute_not_exists(#t) OR #t > :now",
-        names={"#t": TTL_ATTRIBUTE},
-        values={":one": 1, ":end": now + window, ":now": now},
+def take_request(store: Store, limit: Limit) -> dict[str, Any]:
+    """An Update (for a transaction) that counts one attempt, refused (the transaction with it)
+    once the window's count has reached the limit."""
+    now = _now()
+    change = Change(
+        set=("#t = :end",),
+        add=("#h :one",),
+        condition="attribute_not_exists(#h) OR #h < :limit",
+        names={"#t": TTL_ATTRIBUTE, "#h": "hits"},
+        values={":one": 1, ":end": limit.ends(now), ":limit": limit.limit},
     )
+    return store.update_request(limit.key(now), change)
 
 
-def clear(store: Store, scope: str, who: str) -> None:
-    """Forget a counter (e.g. a crew member's failures after a good sign-in)."""
-    store.delete(key(scope, who))
+def take(store: Store, limits: Sequence[Limit]) -> int | None:
+    """Count one attempt on each of these counters, all or none, in one write. None when taken;
+    else the seconds until the attempt may be made again (some counter is at its limit)."""
+    requests = [take_request(store, limit) for limit in limits]
+    try:
+        if len(requests) == 1:
+            store.call("update_item", **requests[0]["Update"])
+        else:
+            store.transact(requests)
+    except ConditionFailed:
+        now = _now()
+        return max(1, max(limit.ends(now) for limit in limits) - now)
+    return None
 
 
-def hit_request(
-    store: Store, scope: str, who: str, *, window: int, limit: int, seen: Count | None
-) -> dict[str, Any]:
-    """A transaction's Update that counts one hit, given what was read (`seen`).
+def give_back(store: Store, limit: Limit) -> None:
+    """Un-count one attempt (one that succeeded, or that never got to be made)."""
+    change = Change(
+        add=("#h :less",),
+        condition="#h > :zero",
+        names={"#h": "hits"},
+        values={":less": -1, ":zero": 0},
+    )
+    with contextlib.suppress(ConditionFailed):  # nothing to give back
+        store.call("update_item", **store.update_request(limit.key(), change)["Update"])
 
-    Its condition restates what the read found, so a race cancels the whole transaction instead
-    of miscounting: a fresh window only if the old one is still missing or ended; one more hit
-    only while the same window is live and below the limit.
-    """
-    now = int(clock.now().timestamp())
-    names = {"#t": TTL_ATTRIBUTE, "#h": "hits"}
-    if seen is None:
-        change = Change(
-            set=("#h = :one", "#t = :end"),
-            condition="attribute_not_exists(#t) OR #t <= :now",
-            names=names,
-            values={":one": 1, ":end": now + window, ":now": now},
-        )
-    else:
-        change = Change(
-            add=("#h :one",),
-            condition="#t > :now AND #h < :limit",
-            names=names,
-            values={":one": 1, ":now": now, ":limit": limit},
-        )
-    return store.update_request(key(scope, who), change)
+
+def forget(store: Store, limit: Limit) -> None:
+    """Drop the current window's count (a member's failures from an address, once they sign in)."""
+    store.delete(limit.key())

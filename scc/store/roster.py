@@ -1,25 +1,279 @@
 """The crew roster: one item per member in the partition `#crew` (sort key: the crew id), which
-no trip id can collide with."""
+no trip id can collide with.
+
+A member's item also holds what proves who they are: their password's bcrypt hash, the SHA-256
+of their current enrollment link's secret (and when it expires), and their passkeys' public keys.
+Those come out of here only as `Secrets`, for the sign-in code; `Member` (what pages and JSON
+show) never carries them."""
 
 from __future__ import annotations
 
+import contextlib
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
+from scc import clock
+from scc.errors import Conflict, Gone, NotFound
 from scc.models import Member
-from scc.store import Store
+from scc.store import ConditionFailed, Store
+from scc.store.changes import Change
 
 ROSTER_PK = "#crew"
+MAX_PASSKEYS = 10
+SPENT = "This link has been used, replaced or has expired. Ask the owner for a new one."
+
+
+def member_key(crew_id: str) -> dict[str, str]:
+    return {"eid": ROSTER_PK, "crew_id": crew_id}
+
+
+@dataclass(frozen=True)
+class Passkey:
+    credential_id: str  # base64url, as the browser names it
+    public_key: bytes  # COSE
+    sign_count: int
+    added: str
+
+
+@dataclass(frozen=True)
+class Secrets:
+    password_hash: str | None
+    link_hash: str | None
+    link_expires: int  # epoch seconds; 0 without a link
+    passkeys: dict[str, Passkey]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What a session needs to know: the member's role and their sessions' generation."""
+
+    role: str
+    gen: int
+
+
+def _now() -> int:
+    return int(clock.now().timestamp())
 
 
 def member_from_item(item: dict[str, Any]) -> Member:
+    expires = int(item.get("link_expires", 0))
     return Member(
         crew_id=item["crew_id"],
         name=item.get("name", item["crew_id"]),
         role=item.get("role", "crew"),
         active=bool(item.get("active", True)),
+        email=item.get("email"),
+        phone=item.get("phone"),
+        has_password=bool(item.get("password_hash")),
+        passkeys=len(item.get("passkeys") or {}),
+        link_expires=clock.iso(datetime.fromtimestamp(expires, clock.UTC))
+        if item.get("link_hash") and expires > _now()
+        else None,
+        gen=int(item.get("gen", 0)),
     )
+
+
+def secrets_from_item(item: dict[str, Any]) -> Secrets:
+    return Secrets(
+        password_hash=item.get("password_hash") or None,
+        link_hash=item.get("link_hash") or None,
+        link_expires=int(item.get("link_expires", 0)),
+        passkeys={
+            cid: Passkey(cid, bytes(p["key"]), int(p.get("count", 0)), p.get("added", ""))
+            for cid, p in (item.get("passkeys") or {}).items()
+        },
+    )
+
+
+def _member_item(member: Member, link_hash: str, link_expires: int) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        **member_key(member.crew_id),
+        "name": member.name,
+        "role": member.role,
+        "active": member.active,
+        "gen": member.gen,
+        "passkeys": {},  # always a map, so a passkey is added with one SET of its path
+        "link_hash": link_hash,
+        "link_expires": link_expires,
+        "added_at": clock.iso(clock.now()),
+    }
+    item.update({k: v for k, v in (("email", member.email), ("phone", member.phone)) if v})
+    return item
+
+
+# --- reads --------------------------------------------------------------------------------------
 
 
 def members(store: Store) -> list[Member]:
     """Everyone on the roster, by crew id (one Query; empty on a new installation)."""
     return [member_from_item(item) for item in store.collection(ROSTER_PK)]
+
+
+def find(store: Store, crew_id: str) -> tuple[Member, Secrets] | None:
+    """One member and their secrets (one GetItem), or None."""
+    item = store.get(member_key(crew_id))
+    return None if item is None else (member_from_item(item), secrets_from_item(item))
+
+
+def is_empty(store: Store) -> bool:
+    """True on a new installation: nobody is on the roster yet (a Query for one key)."""
+    result = store.call(
+        "query",
+        TableName=store.table,
+        KeyConditionExpression="eid = :e",
+        ExpressionAttributeValues={":e": {"S": ROSTER_PK}},
+        ProjectionExpression="crew_id",
+        ConsistentRead=True,
+        Limit=1,
+    )
+    return not result.get("Items")
+
+
+def standing(store: Store, crew_id: str) -> Standing | None:
+    """Whether a session of this crew id still stands, and as what: an active member's role and
+    generation; on an empty roster, anyone signed in with the shared password is an owner."""
+    item = store.get(member_key(crew_id), attributes=("role", "active", "gen"))
+    if item is not None:
+        active = bool(item.get("active", True))
+        return Standing(item.get("role", "crew"), int(item.get("gen", 0))) if active else None
+    return Standing("owner", 0) if is_empty(store) else None
+
+
+# --- writes -------------------------------------------------------------------------------------
+
+
+def add(
+    store: Store, member: Member, *, link_hash: str, link_expires: int, also: Member | None = None
+) -> None:
+    """Put a new member on the roster with an enrollment link (and, on a new installation, the
+    owner who is adding them, so the roster never starts without an owner). Conflict if taken."""
+    writes = [store.put_request(_member_item(member, link_hash, link_expires), new=True)]
+    if also is not None:
+        writes.append(store.put_request(_member_item(also, "", 0), new=True))
+    try:
+        store.transact(writes)
+    except ConditionFailed:
+        raise Conflict(f"There is already a crew member {member.crew_id}.", "crew_id") from None
+
+
+def _update(store: Store, crew_id: str, change: Change) -> Member:
+    condition = "attribute_exists(crew_id)" + (
+        f" AND ({change.condition})" if change.condition else ""
+    )
+    try:
+        item = store.update(member_key(crew_id), replace(change, condition=condition))
+    except ConditionFailed:
+        raise NotFound(f"There is no crew member {crew_id}.") from None
+    return member_from_item(item)
+
+
+def new_link(store: Store, crew_id: str, *, link_hash: str, link_expires: int) -> Member:
+    """A new enrollment link for a member; the one before stops working."""
+    change = Change(
+        set=("#lh = :h", "#le = :e"),
+        names={"#lh": "link_hash", "#le": "link_expires"},
+        values={":h": link_hash, ":e": link_expires},
+    )
+    return _update(store, crew_id, change)
+
+
+def _spend(link_hash: str) -> Change:
+    """What using an enrollment link adds to a write: the link must be this one, unexpired, its
+    member active; and it is removed (used once)."""
+    return Change(
+        remove=("#lh", "#le"),
+        condition="#lh = :lh AND #le > :now AND #act = :yes",
+        names={"#lh": "link_hash", "#le": "link_expires", "#act": "active"},
+        values={":lh": link_hash, ":now": _now(), ":yes": True},
+    )
+
+
+def _write_spending(store: Store, crew_id: str, change: Change, link_hash: str | None) -> None:
+    if link_hash is not None:
+        spend = _spend(link_hash)
+        change = Change(
+            set=change.set,
+            add=change.add,
+            remove=change.remove + spend.remove,
+            condition=" AND ".join(c for c in (change.condition, spend.condition) if c),
+            names={**change.names, **spend.names},
+            values={**change.values, **spend.values},
+        )
+    try:
+        store.update(member_key(crew_id), change)
+    except ConditionFailed:
+        raise Gone(SPENT) from None
+
+
+def set_password(store: Store, crew_id: str, password_hash: str, *, link_hash: str | None) -> None:
+    """Set a member's own password, spending their enrollment link (Gone when it is spent)."""
+    change = Change(
+        set=("#pw = :pw",),
+        condition="attribute_exists(crew_id)",
+        names={"#pw": "password_hash"},
+        values={":pw": password_hash},
+    )
+    _write_spending(store, crew_id, change, link_hash)
+
+
+def add_passkey(store: Store, crew_id: str, passkey: Passkey, *, link_hash: str | None) -> None:
+    """Keep a member's new passkey (spending the enrollment link it came with, if any)."""
+    change = Change(
+        set=("#pk.#id = :pk",),
+        condition="attribute_exists(crew_id) AND size(#pk) < :most",
+        names={"#pk": "passkeys", "#id": passkey.credential_id},
+        values={
+            ":pk": {"key": passkey.public_key, "count": passkey.sign_count, "added": passkey.added},
+            ":most": MAX_PASSKEYS,
+        },
+    )
+    _write_spending(store, crew_id, change, link_hash)
+
+
+def passkey_used(store: Store, crew_id: str, credential_id: str, sign_count: int) -> None:
+    """Remember an authenticator's signature counter (a copied authenticator falls behind it)."""
+    change = Change(
+        set=("#pk.#id.#n = :n",),
+        condition="attribute_exists(#pk.#id)",
+        names={"#pk": "passkeys", "#id": credential_id, "#n": "count"},
+        values={":n": sign_count},
+    )
+    with contextlib.suppress(ConditionFailed):  # removed meanwhile: nothing to remember
+        store.update(member_key(crew_id), change)
+
+
+def change(
+    store: Store, was: Member, *, name: str, role: str, active: bool, owners: list[str]
+) -> Member:
+    """Change a member's name, role or standing. Demoting or deactivating an active owner holds
+    only while the other active owners read (`owners`) still are: one transaction, so two owners
+    demoting each other at once cannot leave the business without one. Deactivation also moves
+    the sessions' generation on, so reactivating someone does not revive old sessions."""
+    step = 1 if was.active and not active else 0
+    update = Change(
+        set=("#nm = :nm", "#r = :r", "#act = :act", "#gen = #gen + :step"),
+        condition="attribute_exists(crew_id)",
+        names={"#nm": "name", "#r": "role", "#act": "active", "#gen": "gen"},
+        values={":nm": name, ":r": role, ":act": active, ":step": step},
+    )
+    still_owner = Change(
+        condition="#r = :owner AND #act = :yes",
+        names={"#r": "role", "#act": "active"},
+        values={":owner": "owner", ":yes": True},
+    )
+    writes = [store.update_request(member_key(was.crew_id), update)]
+    writes += [store.check_request(member_key(owner), still_owner) for owner in owners]
+    try:
+        store.transact(writes)
+    except ConditionFailed:
+        raise Conflict(
+            "The roster changed meanwhile (another owner was demoted or deactivated); "
+            "reload it and try again."
+        ) from None
+    return replace(was, name=name, role=role, active=active, gen=was.gen + step)
+
+
+def sign_out_everywhere(store: Store, crew_id: str) -> None:
+    """End every session of a member issued before now (their generation moves on)."""
+    _update(store, crew_id, Change(add=("#gen :one",), names={"#gen": "gen"}, values={":one": 1}))

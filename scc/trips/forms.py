@@ -11,7 +11,7 @@ from flask import request
 
 from scc import eventids, validation
 from scc.errors import Invalid
-from scc.models import ROLES, Event
+from scc.models import TRIP_ROLES, Event
 from scc.store import Store, get_store, roster
 from scc.store.items import event_key
 from scc.trips import rules
@@ -51,7 +51,11 @@ def _rows(data: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
 
 def _common() -> dict[str, Any]:
     members = roster.members(get_store())
-    return {"roster": [m for m in members if m.active], "roles": ROLES, "periods": rules.PERIODS}
+    return {
+        "roster": [m for m in members if m.active],
+        "roles": TRIP_ROLES,
+        "periods": rules.PERIODS,
+    }
 
 
 def new_context(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -7,13 +7,14 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, make_response, render_template, request
 
-from scc import __version__, clock
+from scc import __version__
 from scc.auth.guard import login_required, signed_in_crew
 from scc.errors import Conflict, Invalid, Moved, Stale
 from scc.models import Event
 from scc.store import board as by_date
 from scc.store import get_store
 from scc.trips import crewing, forms, manifest, rules
+from scc.web import today
 from scc.web.address import origin_verified
 from scc.web.cards import event_id_from_url, event_json, moved_json, render_card
 from scc.web.htmx import is_htmx, retarget, trigger
@@ -37,7 +38,7 @@ def health() -> Any:
 
 
 def _today() -> str:
-    return clock.today(current_app.config["TIMEZONE"]).isoformat()
+    return today().isoformat()
 
 
 def _when(value: str | None) -> str:

@@ -36,14 +36,7 @@ def build(
     signed_at = clock.iso(clock.now(), millis=True)
     context, text_sha256 = text or current_text(event)
     return Waiver(
-        full_name=signer.full_name,
-        email=signer.email,
-        phone=signer.phone,
-        date_of_birth=signer.date_of_birth,
-        emergency_contact_name=signer.emergency_contact_name,
-        emergency_contact_phone=signer.emergency_contact_phone,
-        minors=signer.minors,
-        signature=signer.signature,
+        **vars(signer),  # shallow: the minors stay Minor records
         event_id=event.event_id,
         waiver_id=new_waiver_id(signed_at),
         signed_at=signed_at,

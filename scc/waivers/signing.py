@@ -25,10 +25,12 @@ from scc.store.items import (
     waiver_to_item,
 )
 from scc.waivers.records import build, current_text
+from scc.web.address import network
 
-SIGN_LIMIT = 10  # signatures per client IP per window
+# The form is public: a party signing on one phone or one Wi-Fi is never refused, a flood is.
+TRIP_LIMIT = 40  # signatures per trip per address per hour (a party of 30 fits)
+ADDRESS_LIMIT = 80  # signatures per address per hour, all trips together (floods across trips)
 SIGN_WINDOW = 60 * 60
-RATE_SCOPE = "waiver-ip"
 # One item per submitted form (its one-time id), so a double tap or a resubmit after "back"
 # stores nothing new. Expires through the table's TTL.
 SUBMISSION_PREFIX = "#submission#"
@@ -72,13 +74,28 @@ class Outcome:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def _read(store: Store, event_id: str, ip: str, nonce: str) -> tuple[Event, Any, str | None]:
-    """One BatchGetItem: the trip, this IP's counter and this form's submission marker."""
-    keys = [event_key(event_id), counters.key(RATE_SCOPE, ip), _submission_key(event_id, nonce)]
-    found = store.get_many(keys, complete=True)
-    event, counter, marker = (found.get((k["eid"], k["crew_id"])) for k in keys)
+def limits(event_id: str, ip: str) -> list[counters.Limit]:
+    """The caps a signature from this address counts against: this trip's, and all trips'."""
+    where = network(ip)
+    return [
+        counters.Limit("waiver-trip", f"{event_id}@{where}", TRIP_LIMIT, SIGN_WINDOW),
+        counters.Limit("waiver-ip", where, ADDRESS_LIMIT, SIGN_WINDOW),
+    ]
+
+
+def _read(
+    store: Store, event_id: str, caps: list[counters.Limit], nonce: str
+) -> tuple[Event, counters.Count | None, str | None]:
+    """One BatchGetItem: the trip, this address's counters and this form's submission marker;
+    the counters as the first one found full (None: room left)."""
+    keys = [event_key(event_id), *(cap.key() for cap in caps), _submission_key(event_id, nonce)]
+    stored = store.get_many(keys, complete=True)
+    found = [stored.get((k["eid"], k["crew_id"])) for k in keys]
+    event, marker = found[0], found[-1]
     trip = store.trip_from(event, event_id)  # NotFound, or Moved for a rescheduled trip
-    return trip, counters.live(counter), marker["waiver_id"] if marker else None
+    full = [c for c in map(counters.full, found[1:-1], caps) if c is not None]
+    waiver_id = marker["waiver_id"] if marker else None
+    return trip, max(full, key=lambda c: c.resets_at, default=None), waiver_id
 
 
 def submit(
@@ -91,15 +108,18 @@ def submit(
     user_agent: str,
     shown_sha256: str | None = None,
 ) -> Outcome:
-    """Sign: one read (trip, IP counter, form marker), then one transaction. A race that cancels
-    the transaction (another signature from this IP, the trip deleted) is re-read once.
+    """Sign: one read (trip, the address's counters, form marker), then one transaction that
+    also counts the signature against each cap (refused at the cap, so racing signatures cannot
+    pass it). A race that cancels the transaction (a cap reached meanwhile, the trip deleted) is
+    re-read once.
 
     `shown_sha256` is the hash of the text the form showed; if the text has changed since (the
     trip was renamed, a new version went live) the patron is asked to read it again.
     """
+    caps = limits(event_id, ip)
     for _ in range(2):
-        event, count, earlier = _read(store, event_id, ip, nonce)
-        if count is not None and count.hits >= SIGN_LIMIT:
+        event, count, earlier = _read(store, event_id, caps, nonce)
+        if count is not None:
             minutes = (count.retry_after() + 59) // 60
             wait = "1 minute" if minutes == 1 else f"{minutes} minutes"
             raise Throttled(
@@ -126,12 +146,8 @@ def submit(
             "waiver_id": waiver.waiver_id,
             TTL_ATTRIBUTE: expires,
         }
-        extra = [
-            counters.hit_request(
-                store, RATE_SCOPE, ip, window=SIGN_WINDOW, limit=SIGN_LIMIT, seen=count
-            ),
-            store.put_request(marker, new=True),
-        ]
+        extra = [*(counters.take_request(store, cap) for cap in caps)]
+        extra.append(store.put_request(marker, new=True))
         try:
             save(store, waiver, event, extra)
         except ConditionFailed:

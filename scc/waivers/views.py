@@ -18,14 +18,16 @@ from flask import (
     url_for,
 )
 
-from scc import clock, eventids, matching, paylinks
+from scc import eventids, matching, paylinks
 from scc.auth.guard import login_required
 from scc.errors import Moved, NotFound
+from scc.keys import signing_keys
 from scc.models import Event, Signer, Waiver
 from scc.store import get_store
 from scc.waivers import form as waiver_form
 from scc.waivers import records, signing
 from scc.waivers import text as waiver_text
+from scc.web import today
 from scc.web.address import client_ip
 from scc.web.cards import event_id_from_url
 from scc.web.errors import handle_scc_error
@@ -83,10 +85,6 @@ def moved(exc: Moved) -> Any:
     )
 
 
-def _today() -> date:
-    return clock.today(current_app.config["TIMEZONE"])
-
-
 def _form_page(
     event: Event,
     *,
@@ -113,7 +111,7 @@ def _form_page(
         errors=errors,
         max_minors=waiver_form.MAX_MINORS,
         nonce=nonce,
-        today=_today().isoformat(),
+        today=today().isoformat(),
     )
     return make_response(body, status)
 
@@ -137,8 +135,9 @@ def waiver(eid: str) -> Response:
     """The waiver for this trip and the form to sign it (one read). With a patron's personal
     link (?p=), their name and email are filled in, so their signature matches them."""
     event = _event(eid)
-    secret = current_app.config["SECRET_KEY"]
-    patron_id = paylinks.read(secret, request.args.get("p"), event.event_id, event.moved_from)
+    patron_id = paylinks.read(
+        signing_keys(), request.args.get("p"), event.event_id, event.moved_from
+    )
     patron = event.patron(patron_id) if patron_id else None
     values = {"full_name": patron.name, "email": patron.email or ""} if patron else None
     return _form_page(event, nonce=secrets.token_urlsafe(16), values=values)
@@ -154,12 +153,12 @@ def sign(eid: str) -> Response:
         return _signed_page(_event(eid), form.get("full_name", ""))
     rows = waiver_form.minor_rows(form.getlist("minor_name"), form.getlist("minor_dob"))
     nonce = waiver_form.nonce(form.get("form_id")) or secrets.token_urlsafe(16)
-    today = _today()
+    day = today()
     event_id = _event_id(eid)
 
     def check(event: Event) -> Signer:
         trip = date.fromisoformat(event.date)
-        return waiver_form.signer(form, rows, trip=trip, today=today)
+        return waiver_form.signer(form, rows, trip=trip, today=day)
 
     try:
         outcome = signing.submit(
@@ -187,9 +186,7 @@ def payment(eid: str) -> Response:
     """How to pay; with a valid personal link also that patron's share, payments and balance."""
     event = _event(eid)
     token = request.args.get("p")
-    patron_id = paylinks.read(
-        current_app.config["SECRET_KEY"], token, event.event_id, event.moved_from
-    )
+    patron_id = paylinks.read(signing_keys(), token, event.event_id, event.moved_from)
     patron = event.patron(patron_id) if patron_id else None
     body = render_template(
         "waivers/payment.html",

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
+from scc import clock
 from scc.money import fmt
 from scc.web import assets, compress, errors, security
 
@@ -20,6 +21,9 @@ HTMX_CONFIG = {
     "includeIndicatorStyles": False,
     "historyCacheSize": 0,
     "selfRequestsOnly": True,
+    # The CSP allows no inline style; htmx's settle would copy a style attribute (even an empty
+    # one some tool left) onto the new element, which the browser then reports as a violation.
+    "attributesToSettle": ["class", "width", "height"],
     "responseHandling": [
         {"code": "204", "swap": False},
         {"code": "[23]..", "swap": True},
@@ -27,6 +31,11 @@ HTMX_CONFIG = {
         {"code": "...", "swap": False},
     ],
 }
+
+
+def today() -> date:
+    """Today where the boats are (SCC_TIMEZONE)."""
+    return clock.today(current_app.config["TIMEZONE"])
 
 
 def day_label(value: str) -> str:

@@ -33,6 +33,8 @@ def respond(status: int, message: str, field: str | None = None) -> Response:
             # Only a failed sign-in is an error to show; a board asking for sign-in is not.
             failed = message if request.endpoint == "auth.login" else None
             response = make_response(render_template("auth/_login.html", message=failed), status)
+            # A session that ended mid-dialog: the form replaces the board, then the dialog goes.
+            response.headers["HX-Trigger-After-Swap"] = "scc:close-modal"
             return retarget(response, "#board", "innerHTML")
         response = make_response(
             render_template("errors/_message.html", message=message, status=status), status

@@ -21,10 +21,13 @@ def _depth(value: Any, limit: int) -> int:
 
 
 def payload() -> dict[str, Any]:
-    """The request body as a dict, from JSON or a form; JSON that can't be read is a 400."""
+    """The request body as a dict, from JSON or a form (none: no fields); JSON that can't be
+    read is a 400."""
     if not request.is_json:
         return request.form.to_dict(flat=True)
     raw = request.get_data(cache=True)
+    if not raw.strip():  # a JSON request with nothing to say (a DELETE, say) has no fields
+        return {}
     try:
         text = raw.decode("utf-8")
         data = json.loads(text)

@@ -25,7 +25,7 @@ def test_a_token_signed_with_another_key_is_not_valid() -> None:
 def test_a_session_token_is_not_a_pay_link() -> None:
     from scc.auth import sessions
 
-    assert paylinks.read("k", sessions.issue("k", "cory"), EID) is None
+    assert paylinks.read("k", sessions.start("k", "cory", "crew", 0)[0], EID) is None
 
 
 @pytest.mark.parametrize("token", [None, "", "garbage", "x" * 600])

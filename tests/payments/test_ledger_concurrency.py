@@ -10,29 +10,17 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from moto.server import DomainDispatcherApplication, create_backend_app
 
 from tests.builders import event_body
-from tests.servers import serve
+from tests.servers import moto_dynamodb
 from tests.support import Auth, make_app
 
 SERVED: list[str] = []
 
 
-def counting(app):  # type: ignore[no-untyped-def]
-    """Count requests that really reached the server (not the in-process mock)."""
-
-    def wsgi(environ, start_response):  # type: ignore[no-untyped-def]
-        SERVED.append(environ.get("HTTP_X_AMZ_TARGET", ""))
-        return app(environ, start_response)
-
-    return wsgi
-
-
 @pytest.fixture(scope="module")
 def moto_server(aws: None) -> Iterator[str]:
-    backend = DomainDispatcherApplication(create_backend_app)
-    with serve(counting(backend), threaded=False) as url:
+    with moto_dynamodb(SERVED) as url:
         yield url
 
 

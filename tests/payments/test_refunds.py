@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from scc.auth import guard
+from scc.store import Store
 from tests.builders import TRIP_ID, event_body
-from tests.support import Api
+from tests.support import ROSTER_CHECK, Api, on_roster
 
 TRIP = f"/api/events/{TRIP_ID}"
 
@@ -36,7 +36,7 @@ def test_a_refund_is_one_write_and_lowers_what_was_paid(
 ) -> None:
     ddb_calls.clear()
     answer = refund(api, "30.00")
-    assert ddb_calls.calls == ["UpdateItem"]
+    assert ddb_calls.calls == [*ROSTER_CHECK, "UpdateItem"]
     assert answer.status == 201
     data = answer.json
     assert data["paid_total"] == "90.00" and data["balance_due"] == "310.00"
@@ -125,10 +125,16 @@ def test_the_patron_sees_money_returned(api: Api, paid: str) -> None:
     ],
 )
 def test_crew_who_are_not_owners_get_403(
-    api: Api, paid: str, monkeypatch: pytest.MonkeyPatch, method: str, path: str, body: Any
+    api: Api, paid: str, store: Store, method: str, path: str, body: Any
 ) -> None:
-    monkeypatch.setattr(guard, "current_role", lambda: "crew")
-    answer = api(method, path, body, query="from=2030-01-01&to=2030-12-31")
+    on_roster(store, "cory", "owner")
+    on_roster(store, "jess", "crew")
+    jess = api.as_crew("jess")
+    answer = jess(method, path, body, query="from=2030-01-01&to=2030-12-31")
     assert answer.status == 403 and "owner" in answer.json["error"]
-    card = api("GET", TRIP, htmx=True).text
-    assert "Cancel trip" not in card
+    card = jess("GET", TRIP, htmx=True).text
+    assert "Cancel trip" not in card and "Reschedule" in card
+    assert (
+        api("GET", TRIP).json["status"] == "scheduled"
+        and len(api("GET", TRIP).json["refunds"]) == 0
+    )

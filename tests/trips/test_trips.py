@@ -3,6 +3,7 @@ import re
 import pytest
 
 from tests.builders import BASE_URL, event_body
+from tests.support import Auth, on_roster, pay, sign
 
 HX = {"HX-Request": "true"}
 
@@ -251,3 +252,45 @@ def test_staging_prefix_serves_the_same_app(client):
     assert client.get("/_staging/api/health").json["status"] == "ok"
     page = client.get("/_staging/").get_data(as_text=True)
     assert 'hx-get="/_staging/api/events?when=upcoming"' in page
+
+
+def card_on_board(crew, eid="2030-05-23-captain-cory-afternoon", prefix=""):
+    html = crew.get(f"{prefix}/api/events?when=all", headers=HX, base_url=BASE_URL)
+    found = re.search(rf'<article id="event-{eid}".*?</article>', html.get_data(as_text=True), re.S)
+    assert found is not None
+    return found.group(0)
+
+
+def test_the_board_shows_each_write(crew, auth, create_event, store):
+    create_event()
+    assert "Paid</dt><dd>$0.00" in card_on_board(crew)
+    pay(crew, auth, "25.00")
+    assert "Paid</dt><dd>$25.00" in card_on_board(crew)
+    sign(store)
+    assert "Waivers 1/2" in card_on_board(crew)
+    edit = {"title": "Sunset run"}
+    patched = crew.patch(
+        "/api/events/2030-05-23-captain-cory-afternoon",
+        json=edit,
+        headers=auth.headers(),
+        base_url=BASE_URL,
+    )
+    assert patched.status_code == 200 and "<h2>Sunset run</h2>" in card_on_board(crew)
+
+
+def test_cards_on_the_staging_board_keep_the_staging_prefix(crew, create_event):
+    create_event()
+    staged = card_on_board(crew, prefix="/_staging")
+    assert 'hx-get="/_staging/api/events/2030-05-23-captain-cory-afternoon/payment-modal"' in staged
+    assert 'hx-get="/api/events/' in card_on_board(crew) and "/_staging/" not in card_on_board(crew)
+
+
+def test_each_member_sees_their_own_name_on_the_board(app, crew, create_event, store):
+    create_event()
+    on_roster(store, "maria", "crew")
+    other = app.test_client()
+    assert Auth(other).login("maria").status_code == 200
+    mine = crew.get("/api/events?when=all", headers=HX, base_url=BASE_URL).get_data(as_text=True)
+    theirs = other.get("/api/events?when=all", headers=HX, base_url=BASE_URL).get_data(as_text=True)
+    assert 'cory <span class="role-tag">owner' in mine
+    assert 'maria <span class="role-tag">crew' in theirs

@@ -11,9 +11,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from scc import paylinks
-from scc.models import Patron, Payment
+from scc.models import Patron
 from scc.store import Store
-from tests.builders import QUOTEY, XSS, trip
+from tests.builders import QUOTEY, XSS, payment, trip
 
 EID = "2030-05-23-captain-cory-afternoon"
 URL = f"/g/{EID}/payment"
@@ -23,22 +23,8 @@ URL = f"/g/{EID}/payment"
 def event(store: Store) -> Any:
     """Dana paid 50.00 of 200.00; Sam paid all 200.00; Bo has no share set."""
     paid = [
-        Payment(
-            payment_id="p1",
-            patron_id="dana",
-            amount=Decimal("50.00"),
-            method="cash",
-            timestamp="2030-05-01T10:00:00Z",
-            logged_by="cory",
-        ),
-        Payment(
-            payment_id="p2",
-            patron_id="sam",
-            amount=Decimal("200.00"),
-            method="venmo",
-            timestamp="2030-05-02T10:00:00Z",
-            logged_by="cory",
-        ),
+        payment(amount="50.00", timestamp="2030-05-01T10:00:00Z"),
+        payment(payment_id="p2", patron_id="sam", amount="200.00", method="venmo"),
     ]
     base = trip(patrons=[*trip().patrons, Patron(patron_id="bo", name="Bo Diaz")])
     return store.create_event(

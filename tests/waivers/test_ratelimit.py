@@ -1,5 +1,7 @@
-"""The waiver form's per-IP limit: a DynamoDB counter read with the event and counted inside the
-signing transaction, correct when two requests race."""
+"""The waiver form's caps: per trip per address, and per address across trips. DynamoDB counters
+read with the trip and counted inside the signing transaction (refused at the cap), so racing
+signatures cannot pass it. The caps are made small here; the real sizes are shown through the
+handler in tests/auth/test_attacks.py."""
 
 from __future__ import annotations
 
@@ -10,12 +12,13 @@ import pytest
 
 from scc import clock
 from scc.errors import Throttled
-from scc.store import ConditionFailed, Store, counters
+from scc.store import Store, counters
 from scc.waivers import signing as waivers
 from tests.builders import trip
 from tests.support import sign, stored_waivers
 
 START = datetime(2026, 11, 21, 18, 0, tzinfo=UTC)
+OTHER_TRIP = "2030-05-24-captain-maya"
 
 
 @pytest.fixture
@@ -26,22 +29,30 @@ def now(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
     return moment
 
 
-def fill(store: Store, ip: str = "203.0.113.9") -> None:
-    for n in range(waivers.SIGN_LIMIT):
-        sign(store, ip=ip, full_name=f"Guest {n}", signature=f"Guest {n}")
-
-
-def test_the_eleventh_signature_in_an_hour_is_refused(store: Store, now: Any) -> None:
+@pytest.fixture
+def small_caps(monkeypatch: pytest.MonkeyPatch, store: Store) -> None:
+    monkeypatch.setattr(waivers, "TRIP_LIMIT", 3)
+    monkeypatch.setattr(waivers, "ADDRESS_LIMIT", 4)
     store.create_event(trip())
+    store.create_event(trip(event_id=OTHER_TRIP))
+
+
+def fill(store: Store, n: int = 3, ip: str = "203.0.113.9", eid: str = trip().event_id) -> None:
+    for k in range(n):
+        sign(store, eid, ip=ip, full_name=f"Guest {k}", signature=f"Guest {k}")
+
+
+def test_a_trip_refuses_signatures_past_its_cap_from_one_address(
+    store: Store, now: Any, small_caps: None
+) -> None:
     fill(store)
     with pytest.raises(Throttled) as refused:
         sign(store)
-    assert refused.value.retry_after == 3600
-    assert len(stored_waivers(store)) == waivers.SIGN_LIMIT
+    assert refused.value.retry_after == 3600  # the hour's window ends at 19:00
+    assert len(stored_waivers(store)) == 3
 
 
-def test_a_refusal_costs_one_read(store: Store, now: Any, ddb_calls: Any) -> None:
-    store.create_event(trip())
+def test_a_refusal_costs_one_read(store: Store, now: Any, small_caps: None, ddb_calls: Any) -> None:
     fill(store)
     ddb_calls.clear()
     with pytest.raises(Throttled):
@@ -49,78 +60,65 @@ def test_a_refusal_costs_one_read(store: Store, now: Any, ddb_calls: Any) -> Non
     assert ddb_calls.calls == ["BatchGetItem"]
 
 
-def test_another_ip_is_not_limited(store: Store, now: Any) -> None:
-    store.create_event(trip())
+def test_another_address_is_not_limited(store: Store, now: Any, small_caps: None) -> None:
     fill(store)
     assert sign(store, ip="198.51.100.4").waiver is not None
 
 
-def test_a_new_window_starts_when_the_old_one_ends(store: Store, now: Any) -> None:
-    store.create_event(trip())
+def test_the_address_cap_counts_every_trip(store: Store, now: Any, small_caps: None) -> None:
+    fill(store)  # 3 on the first trip
+    assert sign(store, OTHER_TRIP).waiver is not None  # the 4th from this address: allowed
+    with pytest.raises(Throttled):
+        sign(store, OTHER_TRIP)  # the 5th, though this trip has only one
+
+
+def test_one_ipv6_64_is_one_address(store: Store, now: Any, small_caps: None) -> None:
+    for n in range(3):
+        sign(store, ip=f"2001:db8:1:2::{n + 1}")
+    with pytest.raises(Throttled):
+        sign(store, ip="2001:db8:1:2:ffff::9")
+
+
+def test_a_new_window_counts_from_nothing(store: Store, now: Any, small_caps: None) -> None:
     fill(store)
     now[0] = START + timedelta(hours=1, seconds=1)
     assert sign(store).waiver is not None
-    assert counters.peek(store, waivers.RATE_SCOPE, ["203.0.113.9"])[0].hits == 1
 
 
-def others_sign_meanwhile(store: Store, monkeypatch: Any, times: int) -> None:
-    """Between the next signature's read and its write, this IP signs `times` times elsewhere."""
+def test_the_cap_holds_when_others_reach_it_meanwhile(
+    store: Store, now: Any, small_caps: None, monkeypatch: Any
+) -> None:
+    """Between this signature's read and its write, the address signs up to the cap elsewhere:
+    the transaction is refused, the re-read sees the cap, nothing is stored."""
     real = waivers._read
 
     def read_then_others_sign(*args: Any) -> Any:
         found = real(*args)
-        for _ in range(times):
-            counters.hit(store, waivers.RATE_SCOPE, "203.0.113.9", waivers.SIGN_WINDOW)
         monkeypatch.setattr(waivers, "_read", real)
+        for _ in range(3):
+            assert counters.take(store, waivers.limits(trip().event_id, "203.0.113.9")) is None
         return found
 
     monkeypatch.setattr(waivers, "_read", read_then_others_sign)
-
-
-def test_the_limit_holds_when_others_reach_it_meanwhile(
-    store: Store, now: Any, monkeypatch: Any
-) -> None:
-    store.create_event(trip())
-    others_sign_meanwhile(store, monkeypatch, waivers.SIGN_LIMIT)
     with pytest.raises(Throttled):
         sign(store)
     assert stored_waivers(store) == []
 
 
-def test_a_window_started_meanwhile_is_counted_not_reset(
-    store: Store, now: Any, monkeypatch: Any
-) -> None:
-    store.create_event(trip())
-    others_sign_meanwhile(store, monkeypatch, 1)
-    assert sign(store).waiver is not None
-    assert counters.peek(store, waivers.RATE_SCOPE, ["203.0.113.9"])[0].hits == 2
+def test_take_refuses_at_the_limit_and_give_back_makes_room(store: Store, now: Any) -> None:
+    limit = counters.Limit("t", "who", 2, 60)
+    assert counters.take(store, [limit]) is None
+    assert counters.take(store, [limit]) is None
+    assert counters.take(store, [limit]) == 60  # START is on a minute: the window ends in 60 s
+    counters.give_back(store, limit)
+    assert counters.take(store, [limit]) is None
 
 
-def transact(store: Store, update: dict[str, Any]) -> None:
-    store.call("transact_write_items", TransactItems=[update])
-
-
-def test_hit_update_starts_a_window_only_if_none_is_live(store: Store, now: Any) -> None:
-    counters.hit(store, "t", "ip", 60)
-    with pytest.raises(ConditionFailed):
-        transact(store, counters.hit_request(store, "t", "ip", window=60, limit=5, seen=None))
-
-
-def test_hit_update_refuses_past_the_limit(store: Store, now: Any) -> None:
-    for _ in range(5):
-        counters.hit(store, "t", "ip", 60)
-    seen = counters.Count(4, int(START.timestamp()) + 60)  # what a slower reader saw
-    with pytest.raises(ConditionFailed):
-        transact(store, counters.hit_request(store, "t", "ip", window=60, limit=5, seen=seen))
-    assert counters.peek(store, "t", ["ip"])[0].hits == 5
-
-
-def test_hit_update_restarts_an_ended_window(store: Store, now: Any) -> None:
-    counters.hit(store, "t", "ip", 60)
-    now[0] = START + timedelta(seconds=61)
-    transact(store, counters.hit_request(store, "t", "ip", window=60, limit=5, seen=None))
-    [count] = counters.peek(store, "t", ["ip"])
-    assert (count.hits, count.resets_at) == (1, int(now[0].timestamp()) + 60)
+def test_take_of_two_counters_is_all_or_none(store: Store, now: Any) -> None:
+    full, empty = counters.Limit("t", "a", 1, 60), counters.Limit("t", "b", 1, 60)
+    assert counters.take(store, [full]) is None
+    assert counters.take(store, [empty, full]) is not None
+    assert counters.take(store, [empty]) is None  # the refused attempt did not count on b
 
 
 def test_live_ignores_ended_windows(now: Any) -> None:

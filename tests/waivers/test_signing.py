@@ -2,57 +2,20 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 import pytest
 
 from scc import activity
 from scc.errors import Conflict, NotFound
-from scc.models import Event
 from scc.store import ConditionFailed, Store
-from scc.store.items import WAIVER_SK_PREFIX, deserialize, waiver_from_item, waiver_sort_key
+from scc.store.items import WAIVER_SK_PREFIX, waiver_from_item, waiver_sort_key
 from scc.trips import manifest
 from scc.waivers import signing as waivers
 from scc.waivers import text as waiver_text
-from scc.waivers.form import signer
-from tests.builders import trip, waiver_form
-
-TODAY = date(2026, 11, 21)
-
-
-def check(**fields: Any) -> Any:
-    rows = fields.pop("minors", [])
-
-    def run(event: Event) -> Any:
-        return signer(waiver_form(**fields), rows, trip=date.fromisoformat(event.date), today=TODAY)
-
-    return run
-
-
-def sign(
-    store: Store,
-    eid: str = "2030-05-23-captain-cory-afternoon",
-    *,
-    ip: str = "203.0.113.9",
-    nonce: str = "",
-    **fields: Any,
-) -> waivers.Outcome:
-    return waivers.submit(
-        store,
-        eid,
-        ip=ip,
-        nonce=nonce or secrets.token_urlsafe(16),
-        check=check(**fields),
-        user_agent="pytest-phone",
-    )
-
-
-def stored_waivers(store: Store) -> list[dict[str, Any]]:
-    items = [deserialize(i) for i in store.call("scan", TableName=store.table)["Items"]]
-    return [i for i in items if i["crew_id"].startswith(WAIVER_SK_PREFIX)]
+from tests.builders import trip
+from tests.support import check, sign, stored_waivers
 
 
 def test_a_signature_is_stored_with_everything_that_makes_it_stand_up(store: Store) -> None:

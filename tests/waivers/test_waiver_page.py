@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -78,16 +79,28 @@ def test_signing_costs_two_calls(client: FlaskClient, event: Any, ddb_calls: Any
         ("2001:db8::7:46532", "2001:db8::7"),
     ],
 )
-def test_the_stored_ip_is_the_viewers(
-    client: FlaskClient, store: Store, event: Any, header: str, stored: str
+def test_the_stored_ip_is_the_viewers_when_cloudfront_vouches_for_it(
+    client: FlaskClient,
+    store: Store,
+    event: Any,
+    header: str,
+    stored: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setitem(client.application.config, "ORIGIN_SECRETS", ["edge-secret"])
     post(
         client,
         waiver_form(),
-        headers={"CloudFront-Viewer-Address": header},
+        headers={"CloudFront-Viewer-Address": header, "X-SCC-Origin-Verify": "edge-secret"},
         environ_base={"REMOTE_ADDR": "130.176.0.1"},
     )  # the CloudFront edge
-    assert stored_waivers(store)[0]["ip"] == stored
+    post(
+        client,
+        waiver_form(full_name="Sam Lee", signature="Sam Lee"),
+        headers={"CloudFront-Viewer-Address": header, "X-SCC-Origin-Verify": "forged"},
+        environ_base={"REMOTE_ADDR": "130.176.0.1"},
+    )
+    assert [w["ip"] for w in stored_waivers(store)] == [stored, "130.176.0.1"]
 
 
 def test_without_the_header_the_source_ip_is_stored(
@@ -194,20 +207,16 @@ def test_a_body_over_64_kb_is_413(client: FlaskClient, store: Store, event: Any)
     assert stored_waivers(store) == []
 
 
-def test_too_many_signatures_from_one_ip_is_429(
+def test_past_the_trip_cap_from_one_address_is_429_with_a_page(
     client: FlaskClient, event: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    frozen = clock.now()
+    frozen = datetime(2026, 11, 21, 18, 0, tzinfo=UTC)  # on the hour: the window ends at 19:00
     monkeypatch.setattr(clock, "now", lambda: frozen)
-    viewer = {"CloudFront-Viewer-Address": "203.0.113.50:1234"}
-    for n in range(waivers.SIGN_LIMIT):
-        assert (
-            post(
-                client, waiver_form(full_name=f"G {n}", signature=f"G {n}"), headers=viewer
-            ).status_code
-            == 201
-        )
-    response = post(client, waiver_form(), headers=viewer)
+    monkeypatch.setattr(waivers, "TRIP_LIMIT", 2)
+    for n in range(2):
+        signed = post(client, waiver_form(full_name=f"G {n}", signature=f"G {n}"))
+        assert signed.status_code == 201
+    response = post(client, waiver_form())
     assert response.status_code == 429 and response.headers["Retry-After"] == "3600"
     assert "try again in 60 minutes" in response.get_data(as_text=True)
 

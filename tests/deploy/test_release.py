@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from scc.store import Store
-from tests.deploy_cloud import FUNCTION, Cloud, Result, assert_no_secrets, on_every_session
+from tests.deploy.cloud import FUNCTION, Cloud, Result, assert_no_secrets, on_every_session
 
 SHELL = "tools/shipcaptaincrew/index.html"
 

@@ -12,7 +12,7 @@ import pytest
 
 from deploy import smoke
 from deploy.output import DeployError
-from tests.deploy_cloud import Cloud, Result, assert_no_secrets
+from tests.deploy.cloud import Cloud, Result, assert_no_secrets
 
 URL = "https://d111.cloudfront.net/_staging/api/health"
 

@@ -1,4 +1,4 @@
-"""Every subcommand end to end against the moto server of tests/deploy_cloud.py, smoke-testing
+"""Every subcommand end to end against the moto server of tests/deploy/cloud.py, smoke-testing
 the real app served on loopback."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from deploy.config import PROJECT_ROOT
-from tests.deploy_cloud import (
+from tests.deploy.cloud import (
     BUCKET,
     INITIAL_ENV,
     SECRETS,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.deploy_cloud import FUNCTION, INITIAL_ENV, Cloud, Result, assert_no_secrets
+from tests.deploy.cloud import FUNCTION, INITIAL_ENV, Cloud, Result, assert_no_secrets
 
 
 def _snapshots(tmp_path: Path) -> list[dict[str, Any]]:

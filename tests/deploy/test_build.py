@@ -76,8 +76,8 @@ def _elf_machine(data: bytes) -> int:
 
 def test_python_m_deploy_build_makes_a_lambda_package(tmp_path: Path) -> None:
     """One real build (pip against the package index, cached by pip): bcrypt is the manylinux
-    x86_64 wheel, the app is there with Python 3.12 .pyc files, boto3 is not; and the same
-    inputs give the same SHA-256."""
+    x86_64 wheel, py_webauthn's compiled cbor2 is Lambda's (manylinux_2_28), the app is there
+    with Python 3.12 .pyc files, boto3 is not; and the same inputs give the same SHA-256."""
     out = tmp_path / "lambda.zip"
     done = subprocess.run(
         [sys.executable, "-m", "deploy", "build", "--output", str(out)],
@@ -99,7 +99,11 @@ def test_python_m_deploy_build_makes_a_lambda_package(tmp_path: Path) -> None:
         "scc/__init__.py",
         "scc/trips/templates/trips/shell.html",
         "scc/waivers/texts/waiver_text_v1.txt",
+        "webauthn/__init__.py",  # passkeys (py_webauthn) and what it needs, built for Lambda
+        "cbor2/__init__.py",
+        "cryptography/__init__.py",
     } <= names
+    assert any(re.fullmatch(r"cbor2/_cbor2\.cpython-312-x86_64-linux-gnu\.so", n) for n in names)
     assert not any(n.startswith(("boto3/", "botocore/", "bin/")) for n in names)
     assert not any(n.endswith(".cpython-311.pyc") for n in names)
     if build.find_python() is not None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from deploy import headers
-from tests.deploy_cloud import FUNCTION, INITIAL_ENV, Cloud, Result, assert_no_secrets
+from tests.deploy.cloud import FUNCTION, INITIAL_ENV, Cloud, Result, assert_no_secrets
 
 OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 URL_AUTH = {"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}}

@@ -2,9 +2,9 @@
 account per test (the function with its secrets, a bucket, a distribution, a Function URL), and
 `python -m deploy …` run in this process against it, smoke-testing the real app on loopback.
 
-The moto server runs in its own process (tests/deploy_moto.py): an in-process server would share
-moto's global state with the app tests' mock_aws, and its reset would wipe their tables. Requests
-to 127.0.0.1 are not intercepted by mock_aws, so both coexist in one session.
+The moto server runs in its own process (tests/deploy/moto_server.py): an in-process server
+would share moto's global state with the app tests' mock_aws, and its reset would wipe their
+tables. Requests to 127.0.0.1 are not intercepted by mock_aws, so both coexist in one session.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def moto_url() -> Iterator[str]:
     """One moto server for the session, stopped when its stdin closes."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
     process = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("deploy_moto.py"))],
+        [sys.executable, str(Path(__file__).with_name("moto_server.py"))],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

@@ -1,0 +1,210 @@
+"""The roster (owner only): list, add, change, deactivate, new enrollment links, sign out
+everywhere; and the enrollment page where a new member sets a password or adds a passkey.
+
+The enrollment page is `/api/crew/enroll?token=…`: under /api/, which CloudFront already sends to
+Lambda, so no new behaviour is needed (docs/DEPLOY.md)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, g, jsonify, make_response, render_template, request, url_for
+
+from scc import clock, validation
+from scc.auth import members, passwords, throttle
+from scc.auth.guard import NOT_ALLOWED, checked_session, owner_required, role_required
+from scc.auth.views import signed_in, signed_out
+from scc.errors import Forbidden, Gone, Invalid, NotFound
+from scc.models import ROLES, Member
+from scc.store import get_store, roster
+from scc.web.forms import payload
+from scc.web.htmx import is_htmx, trigger
+
+bp = Blueprint("crew", __name__, template_folder="templates")
+
+
+def member_json(m: Member) -> dict[str, Any]:
+    """A member as the roster shows them: never a hash, a link's secret or a passkey's key."""
+    return {
+        "crew_id": m.crew_id,
+        "name": m.name,
+        "role": m.role,
+        "active": m.active,
+        "has_password": m.has_password,
+        "passkeys": m.passkeys,
+        "email": m.email,
+        "phone": m.phone,
+        "link_expires": m.link_expires,
+    }
+
+
+def _panel(*, link: dict[str, str] | None = None, note: str = "", status: int = 200) -> Response:
+    """The roster panel inside the Crew dialog (every roster action answers with it)."""
+    everyone = roster.members(get_store())
+    body = render_template(
+        "auth/_crew_panel.html", members=everyone, link=link, note=note, me=checked_session()
+    )
+    return make_response(body, status)
+
+
+def _crew_id_from_url(crew_id: str) -> str:
+    try:
+        return validation.crew_id(crew_id)
+    except Invalid:
+        raise NotFound(f"There is no crew member {crew_id}.") from None
+
+
+def _member(crew_id: str) -> Member:
+    found = roster.find(get_store(), _crew_id_from_url(crew_id))
+    if found is None:
+        raise NotFound(f"There is no crew member {crew_id}.")
+    return found[0]
+
+
+def _role(value: Any, default: str) -> str:
+    role = default if value in (None, "") else value
+    if role not in ROLES:
+        raise Invalid("The role must be owner or crew.", "role")
+    return str(role)
+
+
+def _flag(value: Any, default: bool) -> bool:
+    if value in (None, ""):
+        return default
+    if isinstance(value, bool):
+        return bool(value)
+    if value in ("true", "false"):
+        return bool(value == "true")
+    raise Invalid("Active must be true or false.", "active")
+
+
+@bp.get("/api/crew")
+@owner_required
+def list_crew() -> Any:
+    """The roster: the Crew dialog (HX) or JSON."""
+    if is_htmx():
+        return render_template(
+            "auth/_crew.html", members=roster.members(get_store()), me=checked_session()
+        )
+    return jsonify({"crew": [member_json(m) for m in roster.members(get_store())]})
+
+
+@bp.post("/api/crew")
+@owner_required
+def add() -> Any:
+    """Add a member; answer with their one-time enrollment link (72 hours)."""
+    g.error_target = "#crew-error"
+    data = payload()
+    crew_id = validation.crew_id(data.get("crew_id"))
+    if crew_id in members.RESERVED_IDS:
+        raise Invalid(f"{crew_id} is a word the app uses; choose another crew id.", "crew_id")
+    member = Member(
+        crew_id=crew_id,
+        name=validation.text(data.get("name"), "name", "The name", max_len=80),
+        role=_role(data.get("role"), "crew"),
+        email=validation.email(data.get("email")),
+        phone=validation.phone(data.get("phone")),
+    )
+    store = get_store()
+    me = checked_session()
+    # On a new installation the owner signed in with the shared password is not on the roster
+    # yet: they join it as its first owner, so the roster never starts without one.
+    also = None
+    if crew_id != me.crew_id and roster.is_empty(store):
+        also = Member(crew_id=me.crew_id, name=me.crew_id, role="owner")
+    token, link_hash, expires = members.new_link(crew_id)
+    roster.add(store, member, link_hash=link_hash, link_expires=expires, also=also)
+    link = {"crew_id": crew_id, "url": members.link_url(token)}
+    if is_htmx():
+        return trigger(_panel(link=link, status=201), "scc:toast", f"Added {crew_id}.")
+    shown = replace(member, link_expires=clock.iso(datetime.fromtimestamp(expires, clock.UTC)))
+    response = jsonify({**member_json(shown), "enroll_url": link["url"]})
+    response.status_code = 201
+    return response
+
+
+@bp.patch("/api/crew/<crew_id>")
+@owner_required
+def change(crew_id: str) -> Any:
+    """Change a member's name, role or standing (the last active owner stays one)."""
+    g.error_target = "#crew-error"
+    was = _member(crew_id)
+    data = payload()
+    name = validation.text(data.get("name") or was.name, "name", "The name", max_len=80)
+    role = _role(data.get("role"), was.role)
+    active = _flag(data.get("active"), was.active)
+    store = get_store()
+    owners = members.keep_an_owner(roster.members(store), was, role, active)
+    now = roster.change(store, was, name=name, role=role, active=active, owners=owners)
+    if is_htmx():
+        return _panel(
+            note=f"{now.crew_id}: {now.role}, {'active' if now.active else 'deactivated'}."
+        )
+    return jsonify(member_json(now))
+
+
+@bp.post("/api/crew/<crew_id>/enroll-link")
+@owner_required
+def enroll_link(crew_id: str) -> Any:
+    """A new one-time link for a member; the one before stops working."""
+    g.error_target = "#crew-error"
+    was = _member(crew_id)
+    token, link_hash, expires = members.new_link(was.crew_id)
+    now = roster.new_link(get_store(), was.crew_id, link_hash=link_hash, link_expires=expires)
+    url = members.link_url(token)
+    if is_htmx():
+        return _panel(link={"crew_id": was.crew_id, "url": url})
+    return jsonify({"crew_id": was.crew_id, "enroll_url": url, "link_expires": now.link_expires})
+
+
+@bp.post("/api/crew/<crew_id>/sign-out")
+@role_required("crew")
+def sign_out_everywhere(crew_id: str) -> Any:
+    """End every session of a member issued before now: a member for themselves, an owner for
+    anyone. Writes notice at once, reads within 5 minutes (scc.auth.guard)."""
+    g.error_target = "#crew-error"
+    me = checked_session()
+    if crew_id != me.crew_id and me.role != "owner":
+        raise Forbidden(NOT_ALLOWED["owner"])
+    member = _member(crew_id)
+    roster.sign_out_everywhere(get_store(), member.crew_id)
+    if member.crew_id == me.crew_id:
+        return signed_out("Signed out everywhere.")
+    if is_htmx():
+        return _panel(note=f"{member.crew_id} is signed out everywhere.")
+    return jsonify({"crew_id": member.crew_id, "status": "signed out everywhere"})
+
+
+# --- enrollment (the holder of a link) -----------------------------------------------------------
+
+
+@bp.get("/api/crew/enroll")
+def enroll_page() -> Response:
+    """Where a one-time link leads: set a password or add a passkey. A spent link: 410."""
+    token = request.args.get("token", "")
+    try:
+        member, _ = members.link_holder(get_store(), token)
+    except Gone as exc:
+        return make_response(render_template("auth/enroll.html", gone=exc.message), 410)
+    return make_response(render_template("auth/enroll.html", member=member, token=token))
+
+
+@bp.post("/api/crew/enroll")
+def enroll() -> Any:
+    """Set one's own password with a link (spending it), and be signed in."""
+    throttle.same_site()
+    data = payload()
+    token = data.get("token")
+    crew_id = members.link_crew_id(token)
+    password = passwords.check_rules(data.get("password"), crew_id or "")
+    throttle.take(crew_id)  # before the link is checked, as a password is
+    store = get_store()
+    member, link_hash = members.link_holder(store, token)
+    roster.set_password(store, member.crew_id, passwords.hashed(password), link_hash=link_hash)
+    throttle.succeeded(member.crew_id)
+    response = signed_in(member.crew_id, member.role, member.gen, status=201)
+    if is_htmx():
+        response.headers["HX-Redirect"] = url_for("trips.shell")
+    return response

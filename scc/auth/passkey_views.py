@@ -1,0 +1,133 @@
+"""Passkey routes: add one (from an enrollment link, or while signed in) and sign in with one.
+
+Each ceremony is two requests: options (a fresh challenge, kept server-side for 5 minutes) and
+the browser's answer (the challenge taken, so it works once). scc.auth.passkeys, and py_webauthn
+with it, is imported inside the views: the other routes' cold starts never load it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify
+
+from scc.auth import members, throttle
+from scc.auth.guard import checked_session, login_required
+from scc.auth.views import signed_in
+from scc.errors import Invalid, Unauthorized
+from scc.models import Member
+from scc.store import challenges, get_store, roster
+from scc.web.forms import payload
+
+bp = Blueprint("passkeys", __name__)
+
+REGISTER, SIGN_IN = "register", "sign-in"
+EXPIRED = "That took too long or was already used; please try again."
+
+
+def _options(purpose: str, member: Member | None) -> Any:
+    from scc.auth import passkeys
+
+    store = get_store()
+    challenge_id, challenge = challenges.issue(store, purpose, member.crew_id if member else "")
+    if member is None:
+        options = passkeys.authentication_options(challenge)
+    else:
+        found = roster.find(store, member.crew_id)
+        existing = list(found[1].passkeys) if found else []
+        options = passkeys.registration_options(member, challenge, existing)
+    return jsonify({"challenge_id": challenge_id, "publicKey": options})
+
+
+def _register(member: Member, data: dict[str, Any], link_hash: str | None) -> None:
+    """Check the browser's new credential against the challenge issued to this member; keep it."""
+    from scc.auth import passkeys
+
+    store = get_store()
+    taken = challenges.take(store, data.get("challenge_id"))
+    if taken is None or taken.purpose != REGISTER or taken.crew_id != member.crew_id:
+        raise Invalid(EXPIRED, "credential")
+    passkey = passkeys.verify_registration(data.get("credential"), taken.challenge)
+    roster.add_passkey(store, member.crew_id, passkey, link_hash=link_hash)
+
+
+@bp.post("/api/crew/enroll/passkey-options")
+def enroll_options() -> Any:
+    """Options to create a passkey, for the holder of an enrollment link."""
+    throttle.same_site()
+    token = payload().get("token")
+    throttle.take(members.link_crew_id(token))
+    member, _ = members.link_holder(get_store(), token)
+    return _options(REGISTER, member)
+
+
+@bp.post("/api/crew/enroll/passkey")
+def enroll_passkey() -> Any:
+    """Add the passkey made with a link (spending the link), and sign in."""
+    throttle.same_site()
+    data = payload()
+    throttle.take(members.link_crew_id(data.get("token")))
+    member, link_hash = members.link_holder(get_store(), data.get("token"))
+    _register(member, data, link_hash)
+    throttle.succeeded(member.crew_id)
+    return signed_in(member.crew_id, member.role, member.gen, status=201)
+
+
+def _me() -> Member:
+    session = checked_session()
+    found = roster.find(get_store(), session.crew_id)
+    if found is None:
+        raise Invalid(
+            "Passkeys belong to members of the roster: ask the owner to add you to it first."
+        )
+    return found[0]
+
+
+@bp.post("/api/crew/me/passkey-options")
+@login_required
+def my_options() -> Any:
+    """Options to add a passkey to one's own account, while signed in."""
+    return _options(REGISTER, _me())
+
+
+@bp.post("/api/crew/me/passkey")
+@login_required
+def my_passkey() -> Any:
+    """Add a passkey to one's own account."""
+    member = _me()
+    _register(member, payload(), None)
+    response = jsonify({"crew_id": member.crew_id, "passkeys": member.passkeys + 1})
+    response.status_code = 201
+    return response
+
+
+@bp.post("/api/admin/passkey-options")
+def sign_in_options() -> Any:
+    """Options to sign in with any passkey of this site (no crew id to type)."""
+    throttle.same_site()
+    return _options(SIGN_IN, None)
+
+
+@bp.post("/api/admin/passkey-login")
+def passkey_login() -> Any:
+    """Sign in with a passkey: the attempt is counted first, then the signature checked."""
+    from scc.auth import passkeys
+
+    throttle.same_site()
+    data = payload()
+    credential = data.get("credential")
+    claim = passkeys.claimed(credential)
+    throttle.take(claim[0] if claim else None)
+    store = get_store()
+    taken = challenges.take(store, data.get("challenge_id"))
+    if taken is None or taken.purpose != SIGN_IN:
+        raise Unauthorized(EXPIRED)
+    found = roster.find(store, claim[0]) if claim else None
+    key = found[1].passkeys.get(claim[1]) if found and claim else None
+    if found is None or key is None or not found[0].active:
+        raise Unauthorized(passkeys.NOT_ACCEPTED)
+    member = found[0]
+    count = passkeys.verify_authentication(credential, taken.challenge, key)
+    if count > key.sign_count:
+        roster.passkey_used(store, member.crew_id, key.credential_id, count)
+    throttle.succeeded(member.crew_id)
+    return signed_in(member.crew_id, member.role, member.gen)

@@ -1,0 +1,16 @@
+"""The keys that sign sessions and patron links: SCC_SECRET_KEY's first key signs, every key
+verifies (the others are Flask's SECRET_KEY_FALLBACKS), so keys rotate without breaking what is
+already out there."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import current_app
+
+
+def signing_keys(config: Mapping[str, Any] | None = None) -> list[str]:
+    """The keys in the order itsdangerous wants them: all verify, the last one signs."""
+    config = current_app.config if config is None else config
+    return [*reversed(config.get("SECRET_KEY_FALLBACKS") or []), config["SECRET_KEY"]]
