@@ -36,15 +36,14 @@
     if (flash) flash.textContent = "";
   });
 
-  // Focus where the person should look: the first field with a message, else the first field.
+  // Focus the first field with a message, else the first field.
   function focusFirst(root) {
     var target = root.querySelector('[aria-invalid="true"]') ||
       root.querySelector("select, input:not([type=hidden])");
     if (target) target.focus();
   }
 
-  // Modals: a <dialog> swapped into #modal opens; scc:close-modal (HX-Trigger) closes it. A form
-  // sent back with messages (it replaces itself inside the open dialog) gets focus on the first.
+  // Modals: a <dialog> swapped into #modal opens; scc:close-modal (HX-Trigger) closes it.
   document.addEventListener("htmx:afterSettle", function () {
     var dialog = document.querySelector("#modal dialog:not([open])");
     if (dialog && typeof dialog.showModal === "function") {
@@ -52,9 +51,8 @@
       focusFirst(dialog);
     }
   });
-  // A refused submit sends its form again, with messages, and it replaces itself inside the open
-  // dialog: focus the first message's field. (The old form is detached by then, so its own
-  // events never reach the document; htmx:load fires on the new one.)
+  // A refused form comes back with messages in place of itself: focus the first (htmx:load, as
+  // the old form is detached by then).
   document.addEventListener("htmx:load", function (evt) {
     var form = evt.target;
     if (form instanceof HTMLFormElement && form.closest("dialog[open]") &&
@@ -63,8 +61,7 @@
     }
   });
 
-  // The trip dialog's rows: [data-add-row] copies a <template> into its list; [data-remove-row]
-  // takes its row out.
+  // Rows: [data-add-row] copies its <template> into its list; [data-remove-row] drops the row.
   document.addEventListener("click", function (evt) {
     var target = evt.target;
     if (!(target instanceof Element)) return;

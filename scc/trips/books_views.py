@@ -24,6 +24,13 @@ def _event(eid: str) -> Any:
     return get_store().get_event(event_id_from_url(eid))
 
 
+@bp.get("/api/events/<eid>/more")
+@login_required
+def more(eid: str) -> Any:
+    """The card's other actions: activity, the manifest, reschedule, cancel (owners)."""
+    return render_template("trips/_more.html", event=_event(eid))
+
+
 @bp.get("/api/events/<eid>/cancel")
 @owner_required
 def cancel_dialog(eid: str) -> Any:

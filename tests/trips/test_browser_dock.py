@@ -33,11 +33,13 @@ def test_check_in_undo_activity_and_the_manifest_csv(live_server, phone, store):
     card.locator(".badge.aboard", has_text="Aboard 0/2").wait_for()
     assert card.locator("button.check-aboard").first.get_attribute("aria-pressed") == "false"
 
-    card.locator("summary:has-text('More')").click()
-    assert phone.evaluate(SMALL_TARGETS) == []
-    card.locator("button:has-text('Activity')").click()
+    card.locator("button:has-text('More')").click()
     dialog = phone.locator("dialog[open]")
     dialog.wait_for()
+    assert phone.evaluate(SMALL_TARGETS) == []
+    shot(phone, "dock-more")
+    dialog.locator("button:has-text('Activity')").click()
+    phone.locator("dialog[open] .activity").wait_for()
     entries = dialog.locator(".activity li").all_inner_texts()
     assert entries[0].startswith("Check-in Dana Lee: check-in cleared")
     assert entries[1].startswith("Check-in Dana Lee: aboard") and "cory" in entries[1]
@@ -46,8 +48,9 @@ def test_check_in_undo_activity_and_the_manifest_csv(live_server, phone, store):
     dialog.locator("button:has-text('Close')").click()
     phone.wait_for_selector("dialog", state="detached")
 
+    card.locator("button:has-text('More')").click()
     with phone.expect_download() as download:
-        card.locator("a:has-text('Manifest CSV')").click()
+        dialog.locator("a:has-text('Manifest CSV')").click()
     path = Path(download.value.path())
     assert download.value.suggested_filename == f"scc-manifest-{TRIP_ID}.csv"
     with path.open(newline="", encoding="utf-8") as handle:

@@ -63,9 +63,9 @@ def test_create_edit_pay_reschedule_and_follow_an_old_link(live_server, phone, s
     dialog.locator("button:has-text('Close')").click()
     phone.wait_for_selector("dialog", state="detached")
 
-    card.locator("summary:has-text('More')").click()
-    card.locator("button:has-text('Reschedule')").click()
-    dialog.wait_for()
+    card.locator("button:has-text('More')").click()
+    dialog.locator("button:has-text('Reschedule')").click()
+    phone.locator("dialog[open] #reschedule-date").wait_for()
     phone.fill("#reschedule-date", "2030-06-02")
     shot(phone, "trip-reschedule-dialog")
     dialog.locator("button[type=submit]").click()
