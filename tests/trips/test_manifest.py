@@ -92,6 +92,10 @@ def test_a_paid_patron_cannot_be_removed_until_refunded(api: Api, trip: Any) -> 
     assert refused.status == 409
     assert "void or refund" in refused.json["error"] and "keep Dana Lee" in refused.json["error"]
     assert len(api("GET", TRIP).json["patrons"]) == 2
+    hx = api("DELETE", f"{TRIP}/patrons/dana", htmx=True)
+    assert (
+        hx.status == 409 and hx.headers["hx-retarget"] == "#flash" and "void or refund" in hx.text
+    )
     back = {"patron_id": "dana", "amount": "50.00", "method": "cash", "reason": "left"}
     assert api("POST", f"{TRIP}/refunds", back).status == 201
     removed = api("DELETE", f"{TRIP}/patrons/dana", htmx=True)
@@ -113,6 +117,8 @@ def test_one_captain_per_trip(api: Api, trip: Any) -> None:
     assert answer.status == 409 and answer.json["error"].startswith(
         "cory is already this trip's captain"
     )
+    hx = api("PUT", f"{TRIP}/crew/maya", form={"role": "captain"}, htmx=True)
+    assert hx.status == 409 and "already this trip&#39;s captain" in hx.text
     mate = api("PUT", f"{TRIP}/crew/maya", {"role": "mate"}, htmx=True)
     assert mate.status == 200 and "maya" in mate.text
     assert api("PUT", f"{TRIP}/crew/maya", {"role": "boss"}).json["field"] == "role"
@@ -203,3 +209,24 @@ def test_a_refused_edit_dialog_shows_the_message_beside_the_field(api: Api, trip
     total = 'id="trip-total" name="total" type="text" value="abc" inputmode="decimal"'
     assert total + ' aria-invalid="true"' in html
     assert 'id="trip-total-error"' in html
+
+
+@pytest.mark.parametrize(
+    ("path", "marker"),
+    [
+        ("/api/events/new", 'id="trip-form"'),
+        (f"{TRIP}/edit", 'id="trip-form"'),
+        (f"{TRIP}/more", "Reschedule"),
+        (f"{TRIP}/reschedule", 'type="date"'),
+        (f"{TRIP}/cancel", 'name="reason"'),
+        (f"{TRIP}/refund", 'inputmode="decimal"'),
+        ("/api/exports", 'type="date"'),
+    ],
+)
+def test_every_dialog_is_a_fragment_whoever_asks(
+    api: Api, trip: Any, path: str, marker: str
+) -> None:
+    for htmx in (True, False):
+        answer = api("GET", path, htmx=htmx)
+        assert answer.status == 200 and answer.text.startswith("<dialog") and marker in answer.text
+        assert "<script" not in answer.text and " style=" not in answer.text

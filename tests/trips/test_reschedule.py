@@ -141,6 +141,8 @@ def test_cancel_keeps_the_trip_marked_and_refuses_a_second_time(api: Api, trip: 
     )
     again = api("POST", f"{TRIP}/cancel", {"reason": "again"})
     assert again.status == 409 and again.json["error"] == "This trip is already cancelled."
+    hx = api("POST", f"{TRIP}/cancel", form={"reason": "again"}, htmx=True)
+    assert hx.status == 409 and hx.headers["hx-retarget"] == "#cancel-error"
     assert [e["event_id"] for e in api("GET", "/api/events").json["events"]] == [TRIP_ID]
     refused = api(
         "POST", f"{TRIP}/payment-log", {"patron_id": "sam", "amount": "5", "method": "cash"}
