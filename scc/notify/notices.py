@@ -148,29 +148,26 @@ def ledger_notices(data: Mapping[str, Any], *, admin: str | None, render: Render
         log.warning("notify: SCC_ADMIN_EMAIL is not set; refund/void notes not sent")
         return []
     event = event_from_item(deserialize(new or {}))
+    title = _title(event.title, event.event_id, event.date)
+
+    def note(kind: str, key: str, subject: str, **context: Any) -> Notice:
+        text, html = render("ledger_change", {"event": event, "kind": kind, **context})
+        message = Message(to=str(admin), subject=f"{subject} – {title}", text=text, html=html)
+        return Notice(key, {"refund": "refund_recorded", "void": "payment_voided"}[kind], message)
+
     notices = []
-    for back in event.refunds:
-        if back.refund_id in refunds:
-            name = event.name_of(back.patron_id)
-            context = {"event": event, "refund": back, "patron_name": name, "kind": "refund"}
-            text, html = render("ledger_change", context)
-            subject = (
-                f"Refund recorded: ${fmt(back.amount)} to {name} – "
-                f"{_title(event.title, event.event_id, event.date)}"
-            )
-            message = Message(to=admin, subject=subject, text=text, html=html)
-            notices.append(Notice(f"refund#{back.refund_id}", "refund_recorded", message))
-    for pay in event.payments:
-        if pay.payment_id in voids:
-            name = event.name_of(pay.patron_id)
-            context = {"event": event, "payment": pay, "patron_name": name, "kind": "void"}
-            text, html = render("ledger_change", context)
-            subject = (
-                f"Payment voided: ${fmt(pay.amount)} from {name} – "
-                f"{_title(event.title, event.event_id, event.date)}"
-            )
-            message = Message(to=admin, subject=subject, text=text, html=html)
-            notices.append(Notice(f"void#{pay.payment_id}", "payment_voided", message))
+    for back in (r for r in event.refunds if r.refund_id in refunds):
+        name = event.name_of(back.patron_id)
+        subject = f"Refund recorded: ${fmt(back.amount)} to {name}"
+        notices.append(
+            note("refund", f"refund#{back.refund_id}", subject, refund=back, patron_name=name)
+        )
+    for pay in (p for p in event.payments if p.payment_id in voids):
+        name = event.name_of(pay.patron_id)
+        subject = f"Payment voided: ${fmt(pay.amount)} from {name}"
+        notices.append(
+            note("void", f"void#{pay.payment_id}", subject, payment=pay, patron_name=name)
+        )
     return notices
 
 

@@ -99,20 +99,25 @@ def log_payment(store: Store, event_id: str, payment: Payment, name: str | None 
     return Logged(event, payment)
 
 
+def _same_money(original: Payment | Refund, sent: Payment | Refund, what: str) -> None:
+    """A retry under a key already recorded answers the original; the key reused for different
+    money is a Conflict."""
+    if (original.patron_id, original.amount, original.method) != (
+        sent.patron_id,
+        sent.amount,
+        sent.method,
+    ):
+        raise Conflict(
+            f"That idempotency key was already used for a different {what}.", "idempotency_key"
+        )
+
+
 def _explain_refusal(payment: Payment, event: Event | None) -> Logged:
     """Say why the conditional write was refused, from the trip as it was."""
     assert event is not None  # noqa: S101 - the store answers NotFound / Moved itself
     original = event.payment(payment.payment_id)
     if original is not None:
-        same = (original.patron_id, original.amount, original.method) == (
-            payment.patron_id,
-            payment.amount,
-            payment.method,
-        )
-        if not same:
-            raise Conflict(
-                "That idempotency key was already used for a different payment.", "idempotency_key"
-            )
+        _same_money(original, payment, "payment")
         return Logged(event, original, replayed=True)
     patron = event.patron(payment.patron_id)
     if patron is None:
@@ -203,14 +208,7 @@ def _explain_refund(back: Refund, event: Event | None) -> Refunded:
     assert event is not None  # noqa: S101 - the store answers NotFound / Moved itself
     original = event.refund(back.refund_id)
     if original is not None:
-        if (original.patron_id, original.amount, original.method) != (
-            back.patron_id,
-            back.amount,
-            back.method,
-        ):
-            raise Conflict(
-                "That idempotency key was already used for a different refund.", "idempotency_key"
-            )
+        _same_money(original, back, "refund")
         return Refunded(event, original, replayed=True)
     patron = event.patron(back.patron_id)
     if patron is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, g, jsonify, render_template, request, url_for
@@ -15,14 +16,14 @@ from scc.money import fmt, parse_amount
 from scc.payments import ledger
 from scc.store import get_store
 from scc.web.cards import (
+    card_done,
     event_id_from_url,
     patron_json,
     payment_json,
     refund_json,
-    render_card,
 )
 from scc.web.forms import payload
-from scc.web.htmx import is_htmx, trigger
+from scc.web.htmx import is_htmx
 
 bp = Blueprint("payments", __name__, template_folder="templates")
 
@@ -62,49 +63,61 @@ def payment_modal(eid: str) -> Any:
     )
 
 
-def _log(event_id: str, data: dict[str, Any]) -> Any:
-    g.error_target = "#payment-error"  # 422s show inside the modal, where the crew member is
+def _money(data: dict[str, Any], missing: str) -> tuple[str, Decimal, str, str | None]:
+    """What a payment and a refund both carry: the patron, the amount, the method, and the
+    idempotency key (the header, else the field; None: make one)."""
     patron_id = data.get("patron_id")
     if not isinstance(patron_id, str) or not patron_id.strip():
-        raise Invalid("Choose the patron who paid.", "patron_id")
+        raise Invalid(missing, "patron_id")
     amount = parse_amount(data.get("amount"))
     method = ledger.check_method(data.get("method"))
-    notes = validation.text(
-        data.get("notes"), "notes", "The note", max_len=280, required=False, multiline=True
-    )
     key = request.headers.get("Idempotency-Key") or data.get("idempotency_key")
-    payment = ledger.new_payment(
-        patron_id=patron_id.strip(),
-        amount=amount,
-        method=method,
-        notes=notes,
-        logged_by=signed_in_crew(),
-        payment_id=None if key in (None, "") else ledger.check_key(key),
-    )
-    logged = ledger.log_payment(get_store(), event_id, payment)
-    event, pay = logged.event, logged.payment
+    return patron_id.strip(), amount, method, None if key in (None, "") else ledger.check_key(key)
+
+
+def _recorded(event: Event, toast: str, answer: dict[str, Any]) -> Any:
+    """The card with a toast, the dialog closed (HX); else the JSON answer, 201."""
     if is_htmx():
-        verb = "Already recorded" if logged.replayed else "Recorded"
-        response = render_card(event)
-        trigger(
-            response,
-            "scc:toast",
-            f"{verb} ${fmt(pay.amount)} {METHOD_LABELS[pay.method]} from "
-            f"{event.name_of(pay.patron_id)}.",
-        )
-        return trigger(response, "scc:close-modal")
+        return card_done(event, toast)
     response = jsonify(
         {
             "event_id": event.event_id,
-            "payment": payment_json(pay),
+            **answer,
             "paid_total": fmt(event.paid_total),
             "balance_due": fmt(event.balance_due),
-            "payment_cleared": event.payment_cleared,
-            "replayed": logged.replayed,
         }
     )
     response.status_code = 201
     return response
+
+
+def _log(event_id: str, data: dict[str, Any]) -> Any:
+    g.error_target = "#payment-error"  # 422s show inside the modal, where the crew member is
+    patron_id, amount, method, key = _money(data, "Choose the patron who paid.")
+    notes = validation.text(
+        data.get("notes"), "notes", "The note", max_len=280, required=False, multiline=True
+    )
+    payment = ledger.new_payment(
+        patron_id=patron_id,
+        amount=amount,
+        method=method,
+        notes=notes,
+        logged_by=signed_in_crew(),
+        payment_id=key,
+    )
+    logged = ledger.log_payment(get_store(), event_id, payment)
+    event, pay = logged.event, logged.payment
+    verb = "Already recorded" if logged.replayed else "Recorded"
+    toast = (
+        f"{verb} ${fmt(pay.amount)} {METHOD_LABELS[pay.method]} from "
+        f"{event.name_of(pay.patron_id)}."
+    )
+    answer = {
+        "payment": payment_json(pay),
+        "payment_cleared": event.payment_cleared,
+        "replayed": logged.replayed,
+    }
+    return _recorded(event, toast, answer)
 
 
 @bp.post("/api/events/<eid>/payment-log")
@@ -196,43 +209,21 @@ def refund(eid: str) -> Any:
     g.error_target = "#refund-error"
     event_id = event_id_from_url(eid)
     data = payload()
-    patron_id = data.get("patron_id")
-    if not isinstance(patron_id, str) or not patron_id.strip():
-        raise Invalid("Choose the patron to refund.", "patron_id")
-    amount = parse_amount(data.get("amount"))
-    method = ledger.check_method(data.get("method"))
+    patron_id, amount, method, key = _money(data, "Choose the patron to refund.")
     reason = validation.text(data.get("reason"), "reason", "The reason", max_len=200)
-    key = request.headers.get("Idempotency-Key") or data.get("idempotency_key")
     back = ledger.new_refund(
-        patron_id=patron_id.strip(),
+        patron_id=patron_id,
         amount=amount,
         method=method,
         reason=reason,
         logged_by=signed_in_crew(),
-        key=None if key in (None, "") else ledger.check_key(key),
+        key=key,
     )
     done = ledger.refund(get_store(), event_id, back)
-    event = done.event
-    if is_htmx():
-        response = render_card(event)
-        verb = "Already recorded" if done.replayed else "Refunded"
-        trigger(
-            response,
-            "scc:toast",
-            f"{verb} ${fmt(done.refund.amount)} to {event.name_of(back.patron_id)}.",
-        )
-        return trigger(response, "scc:close-modal")
-    response = jsonify(
-        {
-            "event_id": event.event_id,
-            "refund": refund_json(done.refund),
-            "paid_total": fmt(event.paid_total),
-            "balance_due": fmt(event.balance_due),
-            "replayed": done.replayed,
-        }
-    )
-    response.status_code = 201
-    return response
+    verb = "Already recorded" if done.replayed else "Refunded"
+    toast = f"{verb} ${fmt(done.refund.amount)} to {done.event.name_of(back.patron_id)}."
+    answer = {"refund": refund_json(done.refund), "replayed": done.replayed}
+    return _recorded(done.event, toast, answer)
 
 
 @bp.get("/api/events/<eid>/payments/<payment_id>/void")
@@ -256,8 +247,4 @@ def void(eid: str, payment_id: str) -> Any:
     event_id = event_id_from_url(eid)
     reason = validation.text(payload().get("reason"), "reason", "The reason", max_len=200)
     event = ledger.void_payment(get_store(), event_id, payment_id, reason, signed_in_crew())
-    response = render_card(event)
-    if is_htmx():
-        trigger(response, "scc:toast", "Payment voided.")
-        trigger(response, "scc:close-modal")
-    return response
+    return card_done(event, "Payment voided.")

@@ -12,9 +12,9 @@ from scc.auth.guard import login_required, owner_required, signed_in_crew
 from scc.store import board as by_date
 from scc.store import get_store
 from scc.trips import exports, lifecycle, rules
-from scc.web.cards import event_id_from_url, render_card
+from scc.web.cards import card_done, event_id_from_url
 from scc.web.forms import payload
-from scc.web.htmx import is_htmx, trigger
+from scc.web.htmx import is_htmx
 from scc.web.sheets import csv_response
 
 bp = Blueprint("books", __name__, template_folder="templates")
@@ -44,11 +44,7 @@ def cancel(eid: str) -> Any:
     cancelled already. Nothing is deleted."""
     g.error_target = "#cancel-error"
     event = lifecycle.cancel(get_store(), event_id_from_url(eid), payload(), signed_in_crew())
-    response = render_card(event)
-    if is_htmx():
-        trigger(response, "scc:toast", "Trip cancelled.")
-        trigger(response, "scc:close-modal")
-    return response
+    return card_done(event, "Trip cancelled.")
 
 
 @bp.get("/api/events/<eid>/reschedule")
@@ -64,11 +60,7 @@ def reschedule(eid: str) -> Any:
     exists. Patrons with an email hear about it (from the stream)."""
     g.error_target = "#reschedule-error"
     event = lifecycle.reschedule(get_store(), event_id_from_url(eid), payload(), signed_in_crew())
-    response = render_card(event)
-    if is_htmx():
-        trigger(response, "scc:toast", f"Moved to {event.event_id}.")
-        trigger(response, "scc:close-modal")
-    return response
+    return card_done(event, f"Moved to {event.event_id}.")
 
 
 @bp.get("/api/events/<eid>/activity")

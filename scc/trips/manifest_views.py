@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint
 
 from scc import validation
 from scc.auth.guard import login_required, signed_in_crew
 from scc.errors import NotFound
 from scc.store import get_store
 from scc.trips import lifecycle, manifest
-from scc.web.cards import event_id_from_url, render_card
+from scc.web.cards import card_done, event_id_from_url, render_card
 from scc.web.forms import payload
 from scc.web.htmx import is_htmx, trigger
 
@@ -25,21 +25,13 @@ def _patron_id(patron_id: str) -> str:
     return patron_id
 
 
-def _answer(event: Any, toast: str, status: int = 200) -> Response:
-    response = render_card(event, status)
-    if is_htmx():
-        trigger(response, "scc:toast", toast)
-        trigger(response, "scc:close-modal")
-    return response
-
-
 @bp.post("/api/events/<eid>/patrons")
 @login_required
 def add_patron(eid: str) -> Any:
     """Add a patron: name, optional patron_id (made from the name), email, phone, amount_due."""
     data = payload()
     event = manifest.add_patron(get_store(), event_id_from_url(eid), data, signed_in_crew())
-    return _answer(event, f"Added {event.patrons[-1].name} to the manifest.", 201)
+    return card_done(event, f"Added {event.patrons[-1].name} to the manifest.", 201)
 
 
 @bp.patch("/api/events/<eid>/patrons/<patron_id>")
@@ -50,7 +42,7 @@ def change_patron(eid: str, patron_id: str) -> Any:
     event = manifest.change_patron(
         store, event_id_from_url(eid), _patron_id(patron_id), data, signed_in_crew()
     )
-    return _answer(event, "Saved.")
+    return card_done(event, "Saved.")
 
 
 @bp.delete("/api/events/<eid>/patrons/<patron_id>")
@@ -61,7 +53,7 @@ def remove_patron(eid: str, patron_id: str) -> Any:
     event = manifest.remove_patron(
         store, event_id_from_url(eid), _patron_id(patron_id), data, signed_in_crew()
     )
-    return _answer(event, "Removed from the manifest.")
+    return card_done(event, "Removed from the manifest.")
 
 
 @bp.put("/api/events/<eid>/crew/<crew_id>")
@@ -71,7 +63,7 @@ def assign_crew(eid: str, crew_id: str) -> Any:
     409 naming the other trip unless the body says "confirm": true."""
     store, data = get_store(), payload()
     event = manifest.assign(store, event_id_from_url(eid), crew_id, data, signed_in_crew())
-    return _answer(event, f"{crew_id} is on the crew.")
+    return card_done(event, f"{crew_id} is on the crew.")
 
 
 @bp.delete("/api/events/<eid>/crew/<crew_id>")
@@ -79,7 +71,7 @@ def assign_crew(eid: str, crew_id: str) -> Any:
 def unassign_crew(eid: str, crew_id: str) -> Any:
     store, data = get_store(), payload()
     event = manifest.unassign(store, event_id_from_url(eid), crew_id, data, signed_in_crew())
-    return _answer(event, f"{crew_id} is off the crew.")
+    return card_done(event, f"{crew_id} is off the crew.")
 
 
 @bp.post("/api/events/<eid>/patrons/<patron_id>/check-in")

@@ -16,7 +16,7 @@ from scc.store import get_store
 from scc.trips import crewing, forms, manifest, rules
 from scc.web import today
 from scc.web.address import origin_verified
-from scc.web.cards import event_id_from_url, event_json, moved_json, render_card
+from scc.web.cards import card_done, event_id_from_url, event_json, moved_json, render_card
 from scc.web.htmx import is_htmx, retarget, trigger
 
 bp = Blueprint("trips", __name__, template_folder="templates")
@@ -178,8 +178,4 @@ def patch_event(eid: str) -> Any:
             raise
         context = forms.edit_context(store.get_event(event_id), data)
         return _dialog_error(exc, "trips/_trip_form.html", **context)
-    response = render_card(event)
-    if is_htmx():
-        trigger(response, "scc:toast", "Saved.")
-        trigger(response, "scc:close-modal")
-    return response
+    return card_done(event, "Saved.")

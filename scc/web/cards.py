@@ -32,6 +32,15 @@ def render_card(event: Event, status: int = 200) -> Response:
     return response
 
 
+def card_done(event: Event, toast: str, status: int = 200) -> Response:
+    """What a dialog's action answers: the card, a toast and the dialog closed (HX); or JSON."""
+    response = render_card(event, status)
+    if is_htmx():
+        trigger(response, "scc:toast", toast)
+        trigger(response, "scc:close-modal")
+    return response
+
+
 def render_stale(exc: Stale) -> Response:
     """409 for an edit of an out-of-date copy: the trip as it is now, and who changed it. HX: the
     card replaces itself, the dialog closes and a toast says why."""

@@ -1,15 +1,19 @@
-"""Concurrent crew: 20 threads x 5 payments of 10.00 against a 500.00 event.
+"""Concurrent crew on one trip: payments racing each other can't overpay, and refunds racing
+payments can't take a patron's net paid below zero or past what is owed.
 
-moto in-process is not thread-safe, so this test serves DynamoDB from a moto server on loopback
-that handles one request at a time (like DynamoDB's per-item atomicity) and points the app at it.
+moto in-process is not thread-safe, so these tests serve DynamoDB from a moto server on loopback
+that handles one request at a time (like DynamoDB's per-item atomicity) and point the app at it.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
+from flask import Flask
 
 from tests.builders import event_body
 from tests.servers import moto_dynamodb
@@ -24,8 +28,40 @@ def moto_server(aws: None) -> Iterator[str]:
         yield url
 
 
-def test_concurrent_payments_never_overpay(moto_server: str) -> None:
-    app = make_app(DYNAMODB_ENDPOINT=moto_server, TABLE="scc-concurrency")
+@dataclass
+class Race:
+    """A trip of 500.00 for one patron ("group") on its own table of the moto server, and crew
+    members posting to it from threads at once."""
+
+    app: Flask
+    bearer: dict[str, str]
+    trip: str
+    results: dict[str, list[int]] = field(default_factory=dict)
+
+    def run(self, *crew: tuple[str, int, dict[str, Any]]) -> dict[str, Any]:
+        """Each (route, times, body) is one crew member's thread; the trip's JSON after."""
+        lock = threading.Lock()
+
+        def member(route: str, times: int, body: dict[str, Any]) -> None:
+            local = self.app.test_client()
+            for _ in range(times):
+                status = local.post(f"{self.trip}/{route}", headers=self.bearer, json=body)
+                with lock:
+                    self.results.setdefault(route, []).append(status.status_code)
+
+        threads = [threading.Thread(target=member, args=job) for job in crew]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        answer: dict[str, Any] = self.app.test_client().get(self.trip, headers=self.bearer).json
+        return answer
+
+
+@pytest.fixture
+def race(moto_server: str, request: pytest.FixtureRequest) -> Iterator[Race]:
+    table = f"scc-concurrency-{request.node.name[-20:]}"
+    app = make_app(DYNAMODB_ENDPOINT=moto_server, TABLE=table)
     with app.app_context():
         from scc.store import get_store
 
@@ -34,75 +70,32 @@ def test_concurrent_payments_never_overpay(moto_server: str) -> None:
     client = app.test_client()
     auth = Auth(client)
     assert auth.login().status_code == 200
-    bearer = auth.bearer()
     body = event_body(total="500.00", patrons=[{"patron_id": "group", "name": "Group"}])
-    event_id = client.post("/api/events", json=body, headers=bearer).json["event_id"]
-    results: list[int] = []
-    lock = threading.Lock()
+    event_id = client.post("/api/events", json=body, headers=auth.bearer()).json["event_id"]
+    yield Race(app, auth.bearer(), f"/api/events/{event_id}")
+    store.client.delete_table(TableName=table)
 
-    def crew_member() -> None:
-        local = app.test_client()
-        for _ in range(5):
-            status = local.post(
-                f"/api/events/{event_id}/payment-log",
-                headers=bearer,
-                json={"patron_id": "group", "amount": "10.00", "method": "cash"},
-            ).status_code
-            with lock:
-                results.append(status)
 
-    threads = [threading.Thread(target=crew_member) for _ in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    final = client.get(f"/api/events/{event_id}", headers=bearer).json
-    store.client.delete_table(TableName="scc-concurrency")
+def test_concurrent_payments_never_overpay(race: Race) -> None:
+    """20 crew x 5 payments of 10.00 against 500.00."""
+    pay = {"patron_id": "group", "amount": "10.00", "method": "cash"}
+    final = race.run(*[("payment-log", 5, pay)] * 20)
     assert sum(target.endswith("UpdateItem") for target in SERVED) >= 100
+    results = race.results["payment-log"]
     assert results.count(201) == 50 and results.count(422) == 50
     assert final["paid_total"] == "500.00" and final["balance_due"] == "0.00"
     assert len(final["payments"]) == 50 and final["payment_cleared"] is True
 
 
-def test_refunds_racing_payments_keep_net_paid_between_zero_and_owed(moto_server: str) -> None:
-    """10 crew at once on one patron who paid 200.00 of 500.00: 5 log 20.00 three times (300.00,
+def test_refunds_racing_payments_keep_net_paid_between_zero_and_owed(race: Race) -> None:
+    """10 crew at once on a patron who paid 200.00 of 500.00: 5 log 20.00 three times (300.00,
     exactly the room left), 5 refund 20.00 four times (400.00, more than ever paid at once)."""
-    app = make_app(DYNAMODB_ENDPOINT=moto_server, TABLE="scc-concurrency-refunds")
-    with app.app_context():
-        from scc.store import get_store
-
-        store = get_store()
-        store.create_table()
-    client = app.test_client()
-    auth = Auth(client)
-    assert auth.login().status_code == 200
-    bearer = auth.bearer()
-    body = event_body(total="500.00", patrons=[{"patron_id": "group", "name": "Group"}])
-    event_id = client.post("/api/events", json=body, headers=bearer).json["event_id"]
-    trip = f"/api/events/{event_id}"
-    money = {"patron_id": "group", "amount": "200.00", "method": "cash"}
-    assert client.post(f"{trip}/payment-log", headers=bearer, json=money).status_code == 201
-    results: dict[str, list[int]] = {"payment-log": [], "refunds": []}
-    lock = threading.Lock()
-
-    def crew_member(route: str, times: int) -> None:
-        local = app.test_client()
-        body = {"patron_id": "group", "amount": "20.00", "method": "cash", "reason": "r"}
-        for _ in range(times):
-            status = local.post(f"{trip}/{route}", headers=bearer, json=body).status_code
-            with lock:
-                results[route].append(status)
-
-    threads = [threading.Thread(target=crew_member, args=("payment-log", 3)) for _ in range(5)]
-    threads += [threading.Thread(target=crew_member, args=("refunds", 4)) for _ in range(5)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    final = client.get(trip, headers=bearer).json
-    store.client.delete_table(TableName="scc-concurrency-refunds")
-    paid, refunded = results["payment-log"].count(201), results["refunds"].count(201)
-    assert set(results["payment-log"] + results["refunds"]) <= {201, 422}
+    race.run(("payment-log", 1, {"patron_id": "group", "amount": "200.00", "method": "cash"}))
+    money = {"patron_id": "group", "amount": "20.00", "method": "cash", "reason": "r"}
+    final = race.run(*[("payment-log", 3, money)] * 5, *[("refunds", 4, money)] * 5)
+    statuses = race.results["payment-log"][1:] + race.results["refunds"]
+    assert set(statuses) <= {201, 422}
+    paid, refunded = race.results["payment-log"].count(201) - 1, race.results["refunds"].count(201)
     paid_total = 200 + 20 * paid - 20 * refunded
     assert 0 <= paid_total <= 500 and final["paid_total"] == f"{paid_total}.00"
     assert len(final["payments"]) == 1 + paid and len(final["refunds"]) == refunded
