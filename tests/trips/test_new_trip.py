@@ -146,3 +146,17 @@ def test_the_board_query_reads_only_what_cards_show(store: Store, ddb_calls: Any
     projected = set(params["ExpressionAttributeNames"].values())
     assert params["Limit"] == 50 and "activity" not in projected and "payments" not in projected
     assert {"status", "check_in", "waiver_by_patron"} <= projected
+
+
+def test_a_double_booking_in_the_dialog_asks_and_confirm_assigns(api: Api) -> None:
+    api(
+        "POST",
+        "/api/events",
+        event_body(name="captain-maya", crew=[{"crew_id": "cory", "role": "mate"}]),
+    )
+    asked = api("POST", "/api/events", form=NEW_TRIP, htmx=True)
+    assert asked.status == 409 and asked.headers["hx-retarget"] == "#trip-form"
+    assert 'id="trip-confirm-error">cory is already on Captain Maya' in asked.text
+    assert 'name="confirm" value="true" aria-invalid="true"' in asked.text
+    created = api("POST", "/api/events", form=[*NEW_TRIP, ("confirm", "true")], htmx=True)
+    assert created.status == 201 and f'id="event-{TRIP_ID}"' in created.text
