@@ -29,10 +29,11 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# The suite runs on every core (pytest-xdist): each worker has its own moto and browser.
 test: $(VENV)/.test-installed browser
 	$(VENV)/bin/ruff check $(SOURCES)
 	$(VENV)/bin/mypy
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check $(SOURCES)
