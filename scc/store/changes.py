@@ -10,7 +10,13 @@ from typing import Any
 
 from scc.models import CANCELLED, Cancellation, CheckIn, Entry, Event
 from scc.money import to_cents
-from scc.store.items import NO_SHARE_HEADROOM, entry_to_map, patron_to_map, serialize
+from scc.store.items import (
+    NO_SHARE_HEADROOM,
+    contacts_map,
+    entry_to_map,
+    patron_to_map,
+    serialize,
+)
 
 
 @dataclass(frozen=True)
@@ -162,6 +168,7 @@ def edit(
         ":title": new.title,
         ":total": to_cents(new.total),
         ":patrons": [patron_to_map(p) for p in new.patrons],
+        ":contacts": contacts_map(new.patrons),
         ":crew": [asdict(c) for c in new.crew],
         ":paid": {p.patron_id: new.paid_by(p.patron_id) for p in new.patrons},
         ":due": {
@@ -177,6 +184,7 @@ def edit(
         "title = :title",
         "#total = :total",
         "patrons = :patrons",
+        "contacts = :contacts",
         "crew = :crew",
         "patron_paid = :paid",
         "patron_due = :due",

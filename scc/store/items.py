@@ -37,8 +37,9 @@ TTL_ATTRIBUTE = "ttl"
 # patron_due holds each patron's headroom for the conditional payment write; a patron without a
 # share gets this sentinel, so the same condition (headroom >= amount) works for everyone.
 NO_SHARE_HEADROOM = Decimal("1000000000000.00")
-# What a card shows: the board's Query reads only these (payments, refunds, their indexes, the
-# headroom map and the activity stay behind).
+# What a card shows: the board's Query reads only these. Payments, refunds, their indexes, the
+# headroom map, the patrons' contacts and the activity stay behind; a card's dialogs read the
+# whole record.
 CARD_ATTRIBUTES = (
     "eid",
     "date",
@@ -48,15 +49,12 @@ CARD_ATTRIBUTES = (
     "crew",
     "patron_paid",
     "payment_amount",
-    "payment_timestamp",
-    "payment_logged_by",
     "waivers_signed",
     "waiver_by_patron",
     "waivers_unmatched",
     "check_in",
     "status",
     "cancelled",
-    "rev",
 )
 
 _serializer = TypeSerializer()
@@ -104,6 +102,7 @@ def event_to_item(event: Event) -> dict[str, Any]:
         "title": event.title,
         "total": to_cents(event.total),
         "patrons": [patron_to_map(p) for p in event.patrons],
+        "contacts": contacts_map(event.patrons),
         "crew": [asdict(c) for c in event.crew],
         # The ledger: payments by patron, then payment id. payment_index maps a payment id to its
         # patron so the idempotency key is unique across the trip; patron_due is each patron's
@@ -174,10 +173,18 @@ def crew_item(event: Event, member: CrewMember) -> dict[str, Any]:
 
 
 def patron_to_map(patron: Patron) -> dict[str, Any]:
-    """A manifest entry as stored (money in cents, nothing for what is unknown)."""
+    """A manifest entry as the card needs it (money in cents, nothing for what is unknown); the
+    patron's email and phone are kept apart, in contacts_map, which the board does not read."""
     due = None if patron.amount_due is None else to_cents(patron.amount_due)
-    result: dict[str, Any] = _drop_none({**asdict(patron), "amount_due": due})
+    entry = {"patron_id": patron.patron_id, "name": patron.name, "amount_due": due}
+    result: dict[str, Any] = _drop_none(entry)
     return result
+
+
+def contacts_map(patrons: list[Patron]) -> dict[str, dict[str, str]]:
+    """How to reach each patron who left an email or a phone, by patron id."""
+    contacts = {p.patron_id: _drop_none({"email": p.email, "phone": p.phone}) for p in patrons}
+    return {pid: found for pid, found in contacts.items() if found}
 
 
 def payment_to_map(payment: Payment) -> dict[str, Any]:
@@ -225,6 +232,7 @@ def event_from_item(item: Mapping[str, Any]) -> Event:
     ]
     refunds.sort(key=lambda r: (r.timestamp, r.refund_id))
     cancelled = item.get("cancelled")
+    contacts = item.get("contacts", {})
     return Event(
         event_id=item["eid"],
         date=item["date"],
@@ -234,8 +242,9 @@ def event_from_item(item: Mapping[str, Any]) -> Event:
             Patron(
                 patron_id=p["patron_id"],
                 name=p["name"],
-                email=p.get("email"),
-                phone=p.get("phone"),
+                # Records written before contacts were kept apart hold them in the entry.
+                email=contacts.get(p["patron_id"], p).get("email"),
+                phone=contacts.get(p["patron_id"], p).get("phone"),
                 amount_due=None if p.get("amount_due") is None else to_cents(p["amount_due"]),
             )
             for p in item.get("patrons", [])
