@@ -44,6 +44,22 @@ HOSTILE_TEXT = [
     TRIP_ID,
     "x" * 5000,
 ]
+# One of each kind, for the systematic pass over every field of every form (the random tests
+# draw from the whole list): markup, a lone surrogate, a line separator, C1 and C0 controls, too
+# long, too many digits, a sign, an exponent, not a real date, empty.
+EACH_KIND = [
+    "",
+    "<script>alert(1)</script>",
+    "\ud800",
+    "a\u2028b",
+    "\x85",
+    "\x00",
+    "9" * 400,
+    "-1",
+    "1e309",
+    "2026-02-30",
+    "x" * 5000,
+]
 scalars = st.one_of(
     st.sampled_from(HOSTILE_TEXT),
     st.text(max_size=40),
@@ -303,7 +319,7 @@ FUZZ = settings(
 
 
 @pytest.mark.parametrize("route", _routes(), ids=lambda r: f"{r[1]} {r[0]}")
-@settings(FUZZ, max_examples=15)
+@settings(FUZZ, max_examples=8)
 @given(data=st.data(), htmx=st.booleans())
 def test_hostile_bodies_at_every_route_are_4xx_and_lose_nothing(
     world: World, route: tuple[str, str], data: Any, htmx: bool
@@ -349,7 +365,7 @@ def test_every_field_of_every_form_refuses_each_hostile_text(world: World, templ
     patron = valid.get("patrons", [{}])[0]
     places = [(name, None) for name in valid] + [("patrons", name) for name in patron]
     for field, inner in places:
-        for n, text in enumerate(HOSTILE_TEXT):
+        for n, text in enumerate(EACH_KIND):
             body = json.loads(json.dumps(valid))
             if inner is None:
                 body[field] = text
