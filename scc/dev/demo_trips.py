@@ -11,7 +11,6 @@ from typing import Any
 
 from scc import activity, eventids
 from scc.models import CheckIn, CrewMember, Entry, Event, Patron, Payment, Signer
-from scc.money import fmt
 from scc.payments import ledger
 from scc.store import Store
 from scc.store.items import crew_item, event_to_item, serialize
@@ -33,7 +32,7 @@ def chronicle(event: Event) -> Event:
     created = activity.created(event, captain)
     entries = [replace(created, at=event.created_at or created.at)]
     for pay in event.payments:
-        summary = f"${fmt(pay.amount)} {pay.method} from {event.name_of(pay.patron_id)}"
+        summary = ledger.payment_summary(pay, event.name_of(pay.patron_id))
         entries.append(Entry(at=pay.timestamp, by=pay.logged_by, action="payment", summary=summary))
     return replace(event, activity=entries, created_by=captain)
 

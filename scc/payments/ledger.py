@@ -79,12 +79,16 @@ def _money(amount: object, method: str, name: str, word: str) -> str:
     return f"${fmt(amount)} {METHOD_LABELS.get(method, method)} {word} {name}"  # type: ignore[arg-type]
 
 
+def payment_summary(payment: Payment, name: str) -> str:
+    """What the activity says of a payment: "$40.00 Venmo from Dana Lee (deposit)"."""
+    summary = _money(payment.amount, payment.method, name, "from")
+    return f"{summary} ({payment.notes})" if payment.notes else summary
+
+
 def log_payment(store: Store, event_id: str, payment: Payment, name: str | None = None) -> Logged:
     """Record a payment once; refuse overpaying the trip or the patron's share, atomically.
     `name`: the patron's, for the activity entry (their id when not known)."""
-    summary = _money(payment.amount, payment.method, name or payment.patron_id, "from")
-    if payment.notes:
-        summary += f" ({payment.notes})"
+    summary = payment_summary(payment, name or payment.patron_id)
     entry = activity.entry(payment.logged_by, "payment", summary)
     try:
         event = store.update_event(event_id, changes.payment(payment, most=MAX_PAYMENTS), [entry])

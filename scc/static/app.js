@@ -96,10 +96,12 @@
     if (evt.target instanceof HTMLDialogElement) evt.target.remove();
   }, true);
 
-  // Toasts: HX-Trigger {"scc:toast": "Recorded 50.00 cash for Dana"}.
+  // Toasts: HX-Trigger {"scc:toast": "Recorded 50.00 cash for Dana"}. The newest says what just
+  // happened; older ones go, so a busy minute on the dock doesn't stack them over the cards.
   document.addEventListener("scc:toast", function (evt) {
     var box = document.getElementById("toasts");
     if (!box || !evt.detail) return;
+    while (box.children.length > 1) box.firstElementChild.remove();
     var toast = document.createElement("p");
     toast.className = "toast";
     toast.setAttribute("role", "status");
