@@ -23,7 +23,7 @@ def parse_amount(value: object, *, field: str = "amount", allow_zero: bool = Fal
         raise Invalid(
             'Send the amount as a string with at most two decimals, e.g. "125.00".', field
         )
-    if isinstance(value, int):
+    if isinstance(value, int | Decimal):  # a JSON number is read as a Decimal (scc.web.forms)
         text = str(value)
     elif isinstance(value, str):
         text = value.strip().removeprefix("$")

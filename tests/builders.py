@@ -20,6 +20,9 @@ ADMIN = "admin@scc.example"  # where the admin's notices go in the notify tests
 XSS = '<script>alert("x")</script>'
 QUOTEY = 'O\'Brien & "Sons"'
 
+# Amounts refused everywhere (the validation matrix), as typed in a form or sent in JSON.
+BAD_AMOUNTS = ["0", "-1", "0.001", "12.345", "abc", "", "NaN", "Infinity", "1e3", "1,000", 12.345]
+
 # The waiver form's text inputs (the checkbox "agree" and the minors' rows aside).
 TEXT_FIELDS = (
     "full_name",

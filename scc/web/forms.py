@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 from flask import request
@@ -30,7 +31,7 @@ def payload() -> dict[str, Any]:
         return {}
     try:
         text = raw.decode("utf-8")
-        data = json.loads(text)
+        data = json.loads(text, parse_float=Decimal)  # 125.5 stays exact: money is Decimal
     except (UnicodeDecodeError, RecursionError, ValueError):
         raise SCCError("The request body is not valid JSON.") from None
     if not isinstance(data, dict):

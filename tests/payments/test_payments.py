@@ -3,8 +3,7 @@ import json
 import pytest
 from botocore.exceptions import ReadTimeoutError
 
-from tests.builders import BASE_URL
-from tests.core.test_money import BAD_AMOUNTS
+from tests.builders import BAD_AMOUNTS, BASE_URL
 
 HX = {"HX-Request": "true"}
 
@@ -304,3 +303,10 @@ def test_pay_links_dialog_lists_each_patron(crew, event):
     ).get_data(as_text=True)
     assert "<dialog" in html and html.count("Copy pay link") == 2
     assert f'data-copy="/g/{event["event_id"]}/payment?p=' in html
+
+
+@pytest.mark.parametrize(("amount", "recorded"), [(12.5, "12.50"), (40, "40.00"), ("7.25", "7.25")])
+def test_amounts_come_as_json_numbers_or_strings(pay, amount, recorded):
+    """A JSON number is read exactly (as a Decimal), never through a float."""
+    response = pay(amount=amount)
+    assert response.status_code == 201 and response.json["payment"]["amount"] == recorded
