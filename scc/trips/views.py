@@ -7,13 +7,13 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, make_response, render_template, request
 
-from scc import __version__
 from scc.auth.guard import login_required, signed_in_crew
 from scc.errors import Conflict, Invalid, Moved, Stale
 from scc.models import Event
 from scc.store import board as by_date
 from scc.store import get_store
 from scc.trips import crewing, forms, manifest, rules
+from scc.version import VERSION
 from scc.web import today
 from scc.web.address import origin_verified
 from scc.web.cards import card_done, event_id_from_url, event_json, moved_json, render_card
@@ -31,7 +31,7 @@ def shell() -> str:
 @bp.get("/api/health")
 def health() -> Any:
     """For the deploy's smoke test; with an origin secret set, whether CloudFront's header came."""
-    answer: dict[str, Any] = {"status": "ok", "version": __version__}
+    answer: dict[str, Any] = {"status": "ok", "version": VERSION}
     if current_app.config["ORIGIN_SECRETS"]:
         answer["origin_verified"] = origin_verified()
     return jsonify(answer)

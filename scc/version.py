@@ -1,0 +1,3 @@
+"""The release SCC reports (GET /api/health) and packages as."""
+
+VERSION = "0.1.0"
