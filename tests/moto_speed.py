@@ -4,8 +4,8 @@
   items and tables, through copy.deepcopy's generic path; and making or copying an item adds its
   attributes one by one, each re-measuring the whole item against the 400 KB limit. Here an
   item and its typed values copy themselves directly (the copy is equal and shares nothing), and
-  a new item is measured once, whole (sizes only add up, so it is refused exactly when moto's
-  own check would refuse it).
+  a new or copied item is measured once, whole (sizes only add up, so it is refused exactly when
+  moto's own check would refuse it).
 - TransactWriteItems deep-copies every table to roll back on failure, its stream with it: every
   record the test's writes made so far. A stream record never changes once written, so the copy
   of the stream's list shares them.
@@ -39,14 +39,24 @@ def _copy_value(value: DynamoType) -> DynamoType:
     return clone
 
 
+def _measured(typed: dict[str, DynamoType]) -> LimitedSizeDict:
+    """The attributes as moto keeps them, measured once, whole, against its limit (moto adds
+    them one by one, re-measuring each time; sizes only add up, so both refuse the same items)."""
+    if sum(bytesize(key) + value.size() for key, value in typed.items()) > ITEM_LIMIT:
+        raise ItemSizeTooLarge
+    attrs = LimitedSizeDict()
+    dict.update(attrs, typed)
+    return attrs
+
+
 def _copy_item(item: Item, memo: dict[int, Any]) -> Item:
     clone = object.__new__(type(item))
     clone.__dict__.update(item.__dict__)
     clone.hash_key = _copy_value(item.hash_key)
     clone.range_key = None if item.range_key is None else _copy_value(item.range_key)
-    attrs = LimitedSizeDict()
-    dict.update(attrs, {k: _copy_value(v) for k, v in item.attrs.items()})
-    clone.attrs = attrs
+    # moto's own copy rebuilds the attributes through LimitedSizeDict and so refuses an item an
+    # update grew past the limit (a nested SET is not measured when it is made): so does this.
+    clone.attrs = _measured({k: _copy_value(v) for k, v in item.attrs.items()})
     return clone
 
 
@@ -55,11 +65,7 @@ def _item_init(
 ) -> None:
     self.hash_key = hash_key
     self.range_key = range_key
-    typed = {key: DynamoType(value) for key, value in attrs.items()}
-    if sum(bytesize(key) + value.size() for key, value in typed.items()) > ITEM_LIMIT:
-        raise ItemSizeTooLarge
-    self.attrs = LimitedSizeDict()
-    dict.update(self.attrs, typed)
+    self.attrs = _measured({key: DynamoType(value) for key, value in attrs.items()})
 
 
 def _project(self: Item, projection_expressions: list[list[str]]) -> Item:

@@ -5,6 +5,7 @@ from botocore.stub import Stubber
 
 from scc.errors import Conflict, NotFound, StoreError
 from scc.store import Store, board
+from scc.store.changes import Change
 from scc.store.items import event_from_item, event_to_item
 from scc.store.tables import table_spec
 from tests.builders import TRIP_ID, payment, trip
@@ -193,3 +194,18 @@ def test_an_item_past_the_limit_is_refused_by_the_table(store):
     """The test table still enforces DynamoDB's 400 KB item limit (tests/moto_speed.py keeps it)."""
     with pytest.raises(StoreError):
         store.put({"eid": "2030-01-01-big", "crew_id": "#event", "blob": "x" * 410_000})
+
+
+def test_an_item_grown_past_the_limit_by_nested_updates_is_refused(store):
+    """As stock moto does (it re-measures a whole item when it copies it), so a test cannot pass
+    on a trip DynamoDB would refuse to grow."""
+    store.put({"eid": "2030-01-01-big", "crew_id": "#event", "m": {}})
+    key = {"eid": "2030-01-01-big", "crew_id": "#event"}
+    grown = 0
+    with pytest.raises(StoreError):
+        for n in range(6):
+            store.update(
+                key, Change(set=("m.#n = :v",), names={"#n": f"f{n}"}, values={":v": "x" * 100_000})
+            )
+            grown += 1
+    assert grown == 5  # moto, like stock moto, notices when it next copies the 500 KB item
