@@ -1,4 +1,4 @@
-"""Domain exceptions, raised where things go wrong and answered in one place (scc.web_errors)."""
+"""Domain exceptions, raised where things go wrong and answered in one place (scc.web.errors)."""
 
 from __future__ import annotations
 

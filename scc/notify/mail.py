@@ -25,19 +25,20 @@ SES_PERMANENT = frozenset({"BadRequestException"})
 
 
 class LogMailer:
-    """`make dev` and unconfigured installs: write the message to the log instead of sending."""
+    """`make dev` and unconfigured installs: write the message to the log instead of sending.
 
-    def __init__(self) -> None:
+    A body can carry a patron's personal pay link, so only `make dev` (whole=True) logs bodies;
+    an installation without mail settings logs who would have been written to, and about what.
+    The recipient is masked as everywhere in the log."""
+
+    def __init__(self, *, whole: bool = False) -> None:
         self._ids = itertools.count(1)
+        self.whole = whole
 
     def send(self, message: Message) -> str:
-        # Message bodies never hold credentials (they are rendered from records), so the dev log
-        # may show them whole; the recipient is masked as everywhere in the log.
+        body = f"\n{message.text}" if self.whole else ""
         log.info(
-            "mail (log backend, not sent) to %s: %s\n%s",
-            masked(message.to),
-            message.subject,
-            message.text,
+            "mail (log backend, not sent) to %s: %s%s", masked(message.to), message.subject, body
         )
         return f"log-{next(self._ids)}"
 
@@ -109,7 +110,7 @@ def mailer_for(config: Mapping[str, Any]) -> Mailer:
     """The configured backend; NotifyError (naming the missing settings, never their values)."""
     name = backend_name(config)
     if name == "log":
-        return LogMailer()
+        return LogMailer(whole=bool(config.get("DEV")))
     sender = address(config["MAIL_FROM"], "SCC_MAIL_FROM") if config.get("MAIL_FROM") else ""
     if name == "ses":
         if not sender:

@@ -41,7 +41,7 @@ bp = Blueprint("notify", __name__, template_folder="templates")
 Handler = Callable[[dict[str, Any], Any], Any]
 MARKER_PREFIX = "#notified#"
 MARKER_TTL = timedelta(days=7)
-# Start no new record with less time left than one bounded send needs (scc.gmail.BUDGET plus
+# Start no new record with less time left than one bounded send needs (scc.notify.gmail.BUDGET plus
 # room for the marker writes); what is left over goes back to Lambda to retry.
 RESERVE_MS = 10_000
 COPY_KIND = "waiver_copy"  # the signer's copy: an address the public typed in, so capped

@@ -1,6 +1,6 @@
 """Static files under content-hashed names (`app.css` -> `app.3f9c2b1a.css`), so a page only
 ever links the exact bytes it was made with and they can be cached for a year. The deploy
-uploads the same names (deploy/s3shell.py calls hashed_files); this app serves them too."""
+uploads the same names (deploy/s3shell.py calls hashed_name); this app serves them too."""
 
 from __future__ import annotations
 

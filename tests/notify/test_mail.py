@@ -103,11 +103,22 @@ def test_bad_addresses_are_permanent_errors(raw: Any) -> None:
     assert failed.value.permanent is True
 
 
-def test_the_log_backend_writes_the_message(caplog: pytest.LogCaptureFixture) -> None:
+def test_the_log_backend_writes_the_message_whole_only_in_make_dev(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     with caplog.at_level(logging.INFO, logger="scc.notify"):
-        assert LogMailer().send(MESSAGE) == "log-1"
+        assert LogMailer(whole=True).send(MESSAGE) == "log-1"
     assert "to a***@scc.example: Waiver signed: Dana Lee" in caplog.text  # addresses masked
     assert "Signed by: Dana Lee" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="scc.notify"):
+        LogMailer().send(MESSAGE)  # an installation without mail settings: no bodies logged
+    assert "Waiver signed: Dana Lee" in caplog.text and "Signed by" not in caplog.text
+
+
+def test_make_devs_mailer_logs_bodies_and_others_do_not() -> None:
+    assert isinstance(mailer_for({"DEV": True}), LogMailer) and mailer_for({"DEV": True}).whole
+    assert not mailer_for({}).whole
 
 
 def test_ses_sends_subject_text_and_html(ses: list[Any]) -> None:
