@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
+from deploy import build, s3shell
 from scc.store import Store
+from scc.web import assets
 from tests.deploy.cloud import FUNCTION, Cloud, Result, assert_no_secrets, on_every_session
 
 SHELL = "tools/shipcaptaincrew/index.html"
@@ -157,3 +159,37 @@ def test_promote_refuses_a_staging_alias_moved_by_hand(
         refused.err
     )
     assert cloud.alias("live") is None
+
+
+def test_new_static_files_get_new_names_and_the_old_ones_stay_for_open_pages(
+    cloud: Cloud,
+    deploy: Callable[..., Result],
+    packages: Callable[[str], Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert deploy("staging", "--package", str(packages("one"))).code == 0
+    assert deploy("promote").code == 0
+    linked = r'href="/static/(app\.[0-9a-f]{8}\.css)"'
+    old = re.search(linked, cloud.body(SHELL))
+    assert old is not None
+    old_css = cloud.body(f"static/{old[1]}")
+
+    # The next release changes its stylesheet: package and checkout both hold the new one.
+    tree = tmp_path / "next"
+    build.copy_sources(tree)
+    css = tree / "scc" / "static" / "app.css"
+    css.write_bytes(css.read_bytes() + b"\n/* the next release */\n")
+    package = tmp_path / "next.zip"
+    build.write_zip(tree, package)
+    local_files, hashed_files = s3shell._local_files, assets.hashed_files
+    monkeypatch.setattr(s3shell, "_local_files", lambda root=tree: local_files(tree))
+    folder = str(tree / "scc" / "static")
+    monkeypatch.setattr(assets, "hashed_files", lambda _=None: hashed_files(folder))
+
+    assert deploy("staging", "--package", str(package)).code == 0
+    assert deploy("promote").code == 0
+    new = re.search(linked, cloud.body(SHELL))
+    assert new is not None and new[1] != old[1]
+    assert cloud.body(f"static/{new[1]}").endswith("/* the next release */\n")
+    assert cloud.body(f"static/{old[1]}") == old_css  # a page still open loads what it linked

@@ -100,3 +100,11 @@ def test_a_plain_static_name_is_served_but_not_cached(client):
     with client.get("/static/app.css") as response:
         assert response.status_code == 200 and "immutable" not in response.headers["Cache-Control"]
     assert client.get("/static/app.00000000.css").status_code == 404
+
+
+def test_a_static_name_follows_its_content():
+    from scc.web.assets import hashed_name
+
+    one, two = hashed_name("app.css", b"a {}"), hashed_name("app.css", b"b {}")
+    assert one != two and one.startswith("app.") and one.endswith(".css")
+    assert hashed_name("vendor/htmx.min.js", b"x").startswith("vendor/htmx.min.")
