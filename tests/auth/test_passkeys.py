@@ -1,0 +1,66 @@
+"""Passkeys through lambda_entry.handler, answered by a software authenticator: adding one while
+signed in or from an enrollment link, signing in with it, what each costs in DynamoDB calls, and
+the throttle on both of its requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from scc.store import Store
+from tests.authenticator import Authenticator
+from tests.support import Answer, Http, on_roster
+
+SITE = "https://scc.example"
+
+
+@pytest.fixture
+def http(handler: Any, monkeypatch: pytest.MonkeyPatch) -> Http:
+    import lambda_entry
+
+    monkeypatch.setitem(lambda_entry.app.config, "SITE_URL", SITE)
+    return Http(handler)
+
+
+@pytest.fixture
+def phone() -> Authenticator:
+    return Authenticator(SITE)
+
+
+def add_passkey(http: Http, token: str, phone: Authenticator) -> Answer:
+    options = http("POST", "/api/crew/me/passkey-options", {}, token=token)
+    assert options.status == 200, options.body
+    credential = phone.create(options.json["publicKey"])
+    body = {"challenge_id": options.json["challenge_id"], "credential": credential}
+    return http("POST", "/api/crew/me/passkey", body, token=token)
+
+
+def passkey_sign_in(http: Http, phone: Authenticator, **kwargs: Any) -> Answer:
+    options = http("POST", "/api/admin/passkey-options", {}, **kwargs)
+    assert options.status == 200, options.body
+    body = {
+        "challenge_id": options.json["challenge_id"],
+        "credential": phone.get(options.json["publicKey"]),
+    }
+    return http("POST", "/api/admin/passkey-login", body, **kwargs)
+
+
+def test_a_passkey_added_while_signed_in_signs_its_member_in(
+    http: Http, store: Store, phone: Authenticator
+) -> None:
+    on_roster(store, "cory", "owner")
+    added = add_passkey(http, http.token("cory"), phone)
+    assert added.status == 201 and added.json == {"crew_id": "cory", "passkeys": 1}
+    answer = passkey_sign_in(http, phone)
+    assert answer.status == 200
+    assert (answer.json["crew_id"], answer.json["role"]) == ("cory", "owner")
+
+
+def test_passkey_sign_ins_give_back_what_they_counted(
+    http: Http, store: Store, phone: Authenticator
+) -> None:
+    on_roster(store, "cory", "owner")
+    add_passkey(http, http.token("cory"), phone)
+    for _ in range(12):  # the dock's Wi-Fi: one address, sign-in after sign-in
+        assert passkey_sign_in(http, phone).status == 200
