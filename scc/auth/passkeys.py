@@ -21,7 +21,7 @@ from webauthn.helpers.structs import (
     UserVerificationRequirement,
 )
 
-from scc import clock
+from scc import clock, validation
 from scc.errors import Invalid, Unauthorized
 from scc.models import Member
 from scc.store.roster import Passkey
@@ -95,7 +95,8 @@ def authentication_options(challenge: bytes) -> dict[str, Any]:
 
 
 def claimed(credential: Any) -> tuple[str, str] | None:
-    """(crew id, credential id) that a sign-in answer claims, unchecked (to find the key)."""
+    """(crew id, credential id) that a sign-in answer claims, unchecked (to find the key); None
+    when the user handle is not a crew id as the app writes them (empty, ill-formed, …)."""
     if not isinstance(credential, dict) or not isinstance(credential.get("response"), dict):
         return None
     handle, credential_id = credential["response"].get("userHandle"), credential.get("id")
@@ -103,9 +104,10 @@ def claimed(credential: Any) -> tuple[str, str] | None:
         return None
     try:
         crew_id = base64url_to_bytes(handle).decode("utf-8")
-    except (ValueError, UnicodeDecodeError):
+        valid = validation.crew_id(crew_id) == crew_id  # the handle is the crew id, verbatim
+    except (ValueError, UnicodeDecodeError, Invalid):
         return None
-    return crew_id, credential_id
+    return (crew_id, credential_id) if valid else None
 
 
 def verify_authentication(credential: Any, challenge: bytes, passkey: Passkey) -> int:

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from scc.auth import passkeys
 from scc.store import Store
-from tests.authenticator import Authenticator
+from tests.authenticator import Authenticator, b64
 from tests.support import Answer, Http, on_roster
 
 SITE = "https://scc.example"
@@ -46,6 +47,14 @@ def passkey_sign_in(http: Http, phone: Authenticator, **kwargs: Any) -> Answer:
     return http("POST", "/api/admin/passkey-login", body, **kwargs)
 
 
+def sign_in_answer(http: Http, handle: str) -> Answer:
+    """A sign-in answer that claims this user handle (nothing else in it matters: it fails)."""
+    challenge_id = http("POST", "/api/admin/passkey-options", {}).json["challenge_id"]
+    credential = {"id": "abc", "response": {"userHandle": handle}}
+    body = {"challenge_id": challenge_id, "credential": credential}
+    return http("POST", "/api/admin/passkey-login", body)
+
+
 def test_a_passkey_added_while_signed_in_signs_its_member_in(
     http: Http, store: Store, phone: Authenticator
 ) -> None:
@@ -55,6 +64,12 @@ def test_a_passkey_added_while_signed_in_signs_its_member_in(
     answer = passkey_sign_in(http, phone)
     assert answer.status == 200
     assert (answer.json["crew_id"], answer.json["role"]) == ("cory", "owner")
+
+
+@pytest.mark.parametrize("crew_id", ["", "Not A Crew Id!", "x" * 41, "#crew"])
+def test_a_sign_in_answer_naming_no_possible_crew_id_is_401(http: Http, crew_id: str) -> None:
+    answer = sign_in_answer(http, b64(crew_id.encode()))
+    assert answer.status == 401 and answer.json["error"] == passkeys.NOT_ACCEPTED
 
 
 def test_passkey_sign_ins_give_back_what_they_counted(
