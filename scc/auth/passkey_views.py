@@ -104,6 +104,7 @@ def my_passkey() -> Any:
 def sign_in_options() -> Any:
     """Options to sign in with any passkey of this site (no crew id to type)."""
     throttle.same_site()
+    throttle.take_address()  # each challenge is a write: counted, given back by a sign-in
     return _options(SIGN_IN, None)
 
 
@@ -129,5 +130,5 @@ def passkey_login() -> Any:
     count = passkeys.verify_authentication(credential, taken.challenge, key)
     if count > key.sign_count:
         roster.passkey_used(store, member.crew_id, key.credential_id, count)
-    throttle.succeeded(member.crew_id)
+    throttle.succeeded(member.crew_id, attempts=2)  # this request and its challenge
     return signed_in(member.crew_id, member.role, member.gen)

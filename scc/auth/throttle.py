@@ -6,7 +6,8 @@ one per address (IPv6 by its /64). When either is at its limit the attempt is re
 being checked, so simultaneous guesses never get more checks than the limit. A member is never
 locked out by failures from someone else's address: the per-member counter is per address too.
 A successful attempt is given back, so a crew sharing the dock's Wi-Fi does not use up its
-address's allowance by signing in.
+address's allowance by signing in. A passkey sign-in's challenge (its first request, before
+anyone is named) is counted on the address alone, and given back with the sign-in.
 
 Sign-in forms must also be posted from this site's own pages (Origin / Sec-Fetch-Site)."""
 
@@ -32,9 +33,8 @@ def limits(crew_key: str, where: str) -> list[counters.Limit]:
     ]
 
 
-def take(crew_id: str | None) -> None:
-    """Count an attempt for this crew id from this address; Throttled when over a limit."""
-    wait = counters.take(get_store(), limits(crew_id or UNKNOWN, client_network()))
+def _count(counted: list[counters.Limit]) -> None:
+    wait = counters.take(get_store(), counted)
     if wait is not None:
         minutes = (wait + 59) // 60
         raise Throttled(
@@ -43,12 +43,24 @@ def take(crew_id: str | None) -> None:
         )
 
 
-def succeeded(crew_id: str) -> None:
-    """A good sign-in: forget this member's failures from here, give back the address's count."""
+def take(crew_id: str | None) -> None:
+    """Count an attempt for this crew id from this address; Throttled when over a limit."""
+    _count(limits(crew_id or UNKNOWN, client_network()))
+
+
+def take_address() -> None:
+    """Count a request that names nobody yet (a passkey sign-in's challenge) on this address's
+    allowance alone; Throttled when it is used up."""
+    _count(limits(UNKNOWN, client_network())[1:])
+
+
+def succeeded(crew_id: str, *, attempts: int = 1) -> None:
+    """A good sign-in: forget this member's failures from here, give back the address's count
+    (`attempts`: how many requests this sign-in counted there, e.g. a passkey's challenge too)."""
     member, address = limits(crew_id, client_network())
     store = get_store()
     counters.forget(store, member)
-    counters.give_back(store, address)
+    counters.give_back(store, address, attempts)
 
 
 def same_site() -> None:

@@ -101,13 +101,14 @@ def take(store: Store, limits: Sequence[Limit]) -> int | None:
     return None
 
 
-def give_back(store: Store, limit: Limit) -> None:
-    """Un-count one attempt (one that succeeded, or that never got to be made)."""
+def give_back(store: Store, limit: Limit, attempts: int = 1) -> None:
+    """Un-count attempts (ones that succeeded, or that never got to be made); nothing when the
+    window holds fewer (it began after they were counted)."""
     change = Change(
         add=("#h :less",),
-        condition="#h > :zero",
+        condition="#h >= :n",
         names={"#h": "hits"},
-        values={":less": -1, ":zero": 0},
+        values={":less": -attempts, ":n": attempts},
     )
     with contextlib.suppress(ConditionFailed):  # nothing to give back
         store.call("update_item", **store.update_request(limit.key(), change)["Update"])

@@ -72,6 +72,15 @@ def test_a_sign_in_answer_naming_no_possible_crew_id_is_401(http: Http, crew_id:
     assert answer.status == 401 and answer.json["error"] == passkeys.NOT_ACCEPTED
 
 
+def test_sign_in_options_count_against_the_address(http: Http) -> None:
+    for _ in range(10):
+        assert http("POST", "/api/admin/passkey-options", {}).status == 200
+    refused = http("POST", "/api/admin/passkey-options", {})
+    assert refused.status == 429 and "Too many sign-in attempts" in refused.json["error"]
+    elsewhere = http("POST", "/api/admin/passkey-options", {}, source_ip="203.0.113.40")
+    assert elsewhere.status == 200
+
+
 def test_passkey_sign_ins_give_back_what_they_counted(
     http: Http, store: Store, phone: Authenticator
 ) -> None:
