@@ -110,15 +110,19 @@ def add() -> Any:
     store = get_store()
     me = checked_session()
     # On a new installation the owner signed in with the shared password is not on the roster
-    # yet: they join it as its first owner, so the roster never starts without one.
-    also = None
-    if crew_id != me.crew_id and roster.is_empty(store):
-        also = Member(crew_id=me.crew_id, name=me.crew_id, role="owner")
+    # yet: they join it as its first owner (whatever role the form held when they add themselves),
+    # so the roster never starts without one and its owner's routes never lock them out.
+    also, added = None, f"Added {crew_id}."
+    if roster.is_empty(store):
+        if crew_id == me.crew_id:
+            member, added = replace(member, role="owner"), f"Added {crew_id}, as the first owner."
+        else:
+            also = Member(crew_id=me.crew_id, name=me.crew_id, role="owner")
     token, link_hash, expires = members.new_link(crew_id)
     roster.add(store, member, link_hash=link_hash, link_expires=expires, also=also)
     link = {"crew_id": crew_id, "url": members.link_url(token)}
     if is_htmx():
-        return trigger(_panel(link=link, status=201), "scc:toast", f"Added {crew_id}.")
+        return trigger(_panel(link=link, status=201), "scc:toast", added)
     shown = replace(member, link_expires=clock.iso(datetime.fromtimestamp(expires, clock.UTC)))
     response = jsonify({**member_json(shown), "enroll_url": link["url"]})
     response.status_code = 201

@@ -69,6 +69,26 @@ def test_the_first_member_added_brings_the_bootstrap_owner_onto_the_roster(
     assert http.login("cory").json["role"] == "owner"  # not enrolled: the shared password works
 
 
+@pytest.mark.parametrize("role", ["crew", ""])
+def test_the_bootstrap_owner_adding_themselves_first_joins_as_owner(
+    http: Http, store: Any, role: str
+) -> None:
+    owner = http.token("cory")
+    added = add(http, owner, "cory", role)  # the form's role is crew unless changed
+    assert added.status == 201 and added.json["role"] == "owner"
+    assert [(m.crew_id, m.role) for m in roster.members(store)] == [("cory", "owner")]
+    assert http("GET", "/api/crew", token=owner).status == 200  # owner routes still open
+    assert add(http, owner, "jess").json["role"] == "crew"  # later members keep their role
+
+
+def test_adding_oneself_first_says_so_in_the_crew_dialog(http: Http) -> None:
+    owner = http.token("cory")
+    body = {"crew_id": "cory", "name": "Cory", "role": "crew"}
+    added = http("POST", "/api/crew", body, token=owner, htmx=True)
+    assert added.status == 201 and "Added cory, as the first owner." in added.headers["hx-trigger"]
+    assert '<span class="role-tag">owner</span>' in added.body
+
+
 def test_a_member_signs_in_with_their_own_password_and_role(http: Http) -> None:
     owner = http.token("cory")
     enrolled = enroll(http, owner, "jess", JESS_PASSWORD)
