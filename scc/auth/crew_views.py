@@ -15,7 +15,7 @@ from flask import Blueprint, Response, g, jsonify, make_response, render_templat
 from scc import clock, validation
 from scc.auth import members, passwords, throttle
 from scc.auth.guard import NOT_ALLOWED, checked_session, owner_required, role_required
-from scc.auth.views import signed_in, signed_out
+from scc.auth.signin import signed_in, signed_out
 from scc.errors import Forbidden, Gone, Invalid, NotFound
 from scc.models import ROLES, Member
 from scc.store import get_store, roster

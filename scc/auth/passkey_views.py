@@ -12,7 +12,7 @@ from flask import Blueprint, jsonify
 
 from scc.auth import members, throttle
 from scc.auth.guard import checked_session, login_required
-from scc.auth.views import signed_in
+from scc.auth.signin import signed_in
 from scc.errors import Invalid, Unauthorized
 from scc.models import Member
 from scc.store import challenges, get_store, roster

@@ -1,49 +1,24 @@
-"""Crew sign-in and sign-out: a password (bcrypt, once per sign-in) or a passkey, then a signed
-session token; and "sign out everywhere"."""
+"""Crew sign-in with a password (bcrypt, once per sign-in) and sign-out, the sign-in form and
+one's own account dialog. Passkeys are in passkey_views; the answer that starts or ends a
+session, which all of them share, is scc.auth.signin."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, make_response, render_template
+from flask import Blueprint, render_template
 
-from scc import clock
-from scc.auth import members, sessions, throttle
-from scc.auth.guard import clear_cookies, lifetimes, login_required, set_cookies
+from scc.auth import members, throttle
+from scc.auth.guard import login_required
+from scc.auth.signin import signed_in, signed_out
 from scc.errors import Invalid, Unauthorized
-from scc.keys import signing_keys
 from scc.store import get_store
 from scc.validation import crew_id as valid_crew_id
 from scc.web.forms import payload
-from scc.web.htmx import is_htmx, retarget, trigger
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
 BAD_LOGIN = "That crew id and password do not match."
-
-
-def signed_in(crew_id: str, role: str, gen: int, *, status: int = 200) -> Response:
-    """Start a session: the board (HX) or the token as JSON, and the cookies. Shared by every
-    way of signing in (password, passkey, enrollment)."""
-    token, session = sessions.start(signing_keys(), crew_id, role, gen)
-    idle, absolute = lifetimes()
-    g.scc_session, g.scc_via_cookie = session, False  # the session line shows who signed in
-    if is_htmx():
-        response = make_response(render_template("auth/_signed_in.html"), status)
-        trigger(response, "scc:toast", f"Signed in as {crew_id}.")
-    else:
-        response = jsonify(
-            {
-                "token": token,
-                "crew_id": crew_id,
-                "role": role,
-                "expires_at": clock.iso(session.expires_at(idle, absolute)),
-                "csrf_token": session.csrf_token,
-            }
-        )
-        response.status_code = status
-    set_cookies(response, token, session.csrf_token)
-    return response
 
 
 @bp.get("/api/admin/login")
@@ -79,19 +54,6 @@ def login() -> Any:
 def logout() -> Any:
     """End the session in this browser: clear both cookies."""
     return signed_out("Signed out.")
-
-
-def signed_out(message: str) -> Response:
-    if is_htmx():
-        response = make_response(render_template("auth/_login.html"))
-        retarget(response, "#board", "innerHTML")
-        trigger(response, "scc:toast", message)
-        trigger(response, "scc:close-modal")
-    else:
-        response = jsonify({"status": "signed out"})
-    clear_cookies(response)
-    g.scc_session = None
-    return response
 
 
 @bp.get("/api/admin/account")
