@@ -205,8 +205,8 @@ def enroll() -> Any:
     password = passwords.check_rules(data.get("password"), crew_id or "")
     throttle.take(crew_id)  # before the link is checked, as a password is
     store = get_store()
-    member, link_hash = members.link_holder(store, token)
-    roster.set_password(store, member.crew_id, passwords.hashed(password), link_hash=link_hash)
+    member, keys = members.link_holder(store, token)
+    roster.set_password(store, member.crew_id, passwords.hashed(password), link_hash=keys.link_hash)
     throttle.succeeded(member.crew_id)
     response = signed_in(member.crew_id, member.role, member.gen, status=201)
     if is_htmx():

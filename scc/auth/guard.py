@@ -22,6 +22,7 @@ from scc import clock
 from scc.auth import sessions
 from scc.errors import Forbidden, Unauthorized
 from scc.keys import signing_keys
+from scc.models import Member
 from scc.store import get_store, roster
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,7 +47,7 @@ def lifetimes() -> tuple[int, int]:
 def _vouch(session: sessions.Session) -> sessions.Session | None:
     """Ask the roster whether the session still stands, and as what role (one GetItem)."""
     standing = roster.standing(get_store(), session.crew_id)
-    g.scc_vouched = True
+    g.scc_vouched, g.scc_member = True, standing.found if standing else None
     if standing is None or standing.gen != session.gen:
         g.scc_ended = True
         return None
@@ -83,6 +84,14 @@ def checked_session() -> sessions.Session:
     if session is None:
         raise Unauthorized(ENDED if g.get("scc_ended") else "Please sign in to continue.")
     return session
+
+
+def checked_member() -> tuple[Member, roster.Secrets] | None:
+    """The signed-in member and their secrets as the roster read them to check the session in
+    this request (no read of its own); None for the owner of a new installation, who is not on
+    the roster yet."""
+    checked_session()
+    return cast(tuple[Member, roster.Secrets] | None, g.get("scc_member"))
 
 
 def login_required(view: F) -> F:

@@ -71,8 +71,9 @@ def link_crew_id(token: object) -> str | None:
     return crew_id if dot and crew_id and secret else None
 
 
-def link_holder(store: Store, token: object) -> tuple[Member, str]:
-    """The member a valid, unused, unexpired link belongs to, and its stored hash; Gone else."""
+def link_holder(store: Store, token: object) -> tuple[Member, roster.Secrets]:
+    """The member a valid, unused, unexpired link belongs to, and their secrets (one GetItem):
+    `link_hash` is this link's, to spend it with; Gone else."""
     crew_id = link_crew_id(token)
     found = roster.find(store, crew_id) if crew_id else None
     if found is None or not isinstance(token, str):
@@ -84,7 +85,7 @@ def link_holder(store: Store, token: object) -> tuple[Member, str]:
         raise Gone(roster.SPENT)
     if not member.active:
         raise Gone(roster.SPENT)
-    return member, digest
+    return member, keys
 
 
 def link_url(token: str) -> str:

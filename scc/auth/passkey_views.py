@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, jsonify
 
 from scc.auth import members, throttle
-from scc.auth.guard import checked_session, login_required
+from scc.auth.guard import checked_member, login_required
 from scc.auth.signin import signed_in
 from scc.errors import Invalid, Unauthorized
 from scc.models import Member
@@ -24,17 +24,19 @@ REGISTER, SIGN_IN = "register", "sign-in"
 EXPIRED = "That took too long or was already used; please try again."
 
 
-def _options(purpose: str, member: Member | None) -> Any:
+def _options(purpose: str, found: tuple[Member, roster.Secrets] | None) -> Any:
+    """A challenge issued (and kept) for a sign-in, or for this member (as read already) to add
+    a passkey that none of theirs duplicates."""
     from scc.auth import passkeys
 
-    store = get_store()
-    challenge_id, challenge = challenges.issue(store, purpose, member.crew_id if member else "")
-    if member is None:
+    challenge_id, challenge = challenges.issue(
+        get_store(), purpose, found[0].crew_id if found else ""
+    )
+    if found is None:
         options = passkeys.authentication_options(challenge)
     else:
-        found = roster.find(store, member.crew_id)
-        existing = list(found[1].passkeys) if found else []
-        options = passkeys.registration_options(member, challenge, existing)
+        member, keys = found
+        options = passkeys.registration_options(member, challenge, list(keys.passkeys))
     return jsonify({"challenge_id": challenge_id, "publicKey": options})
 
 
@@ -56,8 +58,7 @@ def enroll_options() -> Any:
     throttle.same_site()
     token = payload().get("token")
     throttle.take(members.link_crew_id(token))
-    member, _ = members.link_holder(get_store(), token)
-    return _options(REGISTER, member)
+    return _options(REGISTER, members.link_holder(get_store(), token))
 
 
 @bp.post("/api/crew/enroll/passkey")
@@ -66,20 +67,20 @@ def enroll_passkey() -> Any:
     throttle.same_site()
     data = payload()
     throttle.take(members.link_crew_id(data.get("token")))
-    member, link_hash = members.link_holder(get_store(), data.get("token"))
-    _register(member, data, link_hash)
+    member, keys = members.link_holder(get_store(), data.get("token"))
+    _register(member, data, keys.link_hash)
     throttle.succeeded(member.crew_id)
     return signed_in(member.crew_id, member.role, member.gen, status=201)
 
 
-def _me() -> Member:
-    session = checked_session()
-    found = roster.find(get_store(), session.crew_id)
+def _me() -> tuple[Member, roster.Secrets]:
+    """The signed-in member, as the session's check read them (no read of its own)."""
+    found = checked_member()
     if found is None:
         raise Invalid(
             "Passkeys belong to members of the roster: ask the owner to add you to it first."
         )
-    return found[0]
+    return found
 
 
 @bp.post("/api/crew/me/passkey-options")
@@ -93,7 +94,7 @@ def my_options() -> Any:
 @login_required
 def my_passkey() -> Any:
     """Add a passkey to one's own account."""
-    member = _me()
+    member, _ = _me()
     _register(member, payload(), None)
     response = jsonify({"crew_id": member.crew_id, "passkeys": member.passkeys + 1})
     response.status_code = 201

@@ -88,3 +88,37 @@ def test_passkey_sign_ins_give_back_what_they_counted(
     add_passkey(http, http.token("cory"), phone)
     for _ in range(12):  # the dock's Wi-Fi: one address, sign-in after sign-in
         assert passkey_sign_in(http, phone).status == 200
+
+
+def test_adding_a_passkey_while_signed_in_reads_the_member_once_per_request(
+    http: Http, store: Store, phone: Authenticator, ddb_calls: Any
+) -> None:
+    on_roster(store, "cory", "owner")
+    token = http.token("cory")
+    ddb_calls.clear()
+    options = http("POST", "/api/crew/me/passkey-options", {}, token=token)
+    assert options.status == 200
+    assert ddb_calls.calls == ["GetItem", "PutItem"]  # the session's check; the challenge
+    ddb_calls.clear()
+    credential = phone.create(options.json["publicKey"])
+    body = {"challenge_id": options.json["challenge_id"], "credential": credential}
+    assert http("POST", "/api/crew/me/passkey", body, token=token).status == 201
+    assert ddb_calls.calls == ["GetItem", "DeleteItem", "UpdateItem"]
+
+
+def test_a_passkey_from_an_enrollment_link_reads_the_member_once_per_request(
+    http: Http, store: Store, phone: Authenticator, ddb_calls: Any
+) -> None:
+    on_roster(store, "cory", "owner")
+    member = {"crew_id": "jess", "name": "Jess", "role": "crew"}
+    added = http("POST", "/api/crew", member, token=http.token("cory"))
+    token = added.json["enroll_url"].split("token=", 1)[1]
+    ddb_calls.clear()
+    options = http("POST", "/api/crew/enroll/passkey-options", {"token": token})
+    assert options.status == 200
+    assert ddb_calls.calls == ["TransactWriteItems", "GetItem", "PutItem"]
+    credential = phone.create(options.json["publicKey"])
+    body = {"token": token, "challenge_id": options.json["challenge_id"], "credential": credential}
+    answer = http("POST", "/api/crew/enroll/passkey", body)
+    assert answer.status == 201 and answer.json["crew_id"] == "jess"
+    assert http("POST", "/api/crew/enroll/passkey", body).status == 410  # the link is spent
