@@ -134,13 +134,16 @@ def add() -> Any:
 def change(crew_id: str) -> Any:
     """Change a member's name, role or standing (the last active owner stays one)."""
     g.error_target = "#crew-error"
-    was = _member(crew_id)
+    wanted, store = _crew_id_from_url(crew_id), get_store()
+    everyone = roster.members(store)  # one Query: the member, and the owners a change relies on
+    was = next((m for m in everyone if m.crew_id == wanted), None)
+    if was is None:
+        raise NotFound(f"There is no crew member {crew_id}.")
     data = payload()
     name = validation.text(data.get("name") or was.name, "name", "The name", max_len=80)
     role = _role(data.get("role"), was.role)
     active = _flag(data.get("active"), was.active)
-    store = get_store()
-    owners = members.keep_an_owner(roster.members(store), was, role, active)
+    owners = members.keep_an_owner(everyone, was, role, active)
     now = roster.change(store, was, name=name, role=role, active=active, owners=owners)
     if is_htmx():
         return _panel(

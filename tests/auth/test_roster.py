@@ -279,6 +279,16 @@ def test_a_write_costs_one_roster_read_more(http: Http, ddb_calls: Any) -> None:
     assert ddb_calls.calls == ["GetItem", "UpdateItem"]
 
 
+def test_a_roster_change_reads_the_roster_once(http: Http, ddb_calls: Any) -> None:
+    owner = http.token("cory")
+    add(http, owner, "jess")
+    ddb_calls.clear()
+    assert http("PATCH", "/api/crew/jess", {"role": "owner"}, token=owner).status == 200
+    # the session's check, then one Query for the member and the owners the change relies on
+    assert ddb_calls.calls == ["GetItem", "Query", "TransactWriteItems"]
+    assert http("PATCH", "/api/crew/nobody", {"role": "owner"}, token=owner).status == 404
+
+
 def test_roster_answers_never_carry_secrets(http: Http, store: Any) -> None:
     owner = http.token("cory")
     added = add(http, owner, "jess", email="jess@example.com", phone="619-555-0100")
