@@ -20,7 +20,7 @@ from scc.models import Member
 from scc.store import Store, roster
 
 LINK_LIFETIME = 72 * 60 * 60
-RESERVED_IDS = frozenset({"enroll", "passkeys", "me"})  # words in /api/crew/... routes
+RESERVED_IDS = frozenset({"enroll", "me"})  # /api/crew/enroll…, /api/crew/me/… are routes
 
 
 @dataclass(frozen=True)

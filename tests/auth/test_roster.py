@@ -289,6 +289,19 @@ def test_a_roster_change_reads_the_roster_once(http: Http, ddb_calls: Any) -> No
     assert http("PATCH", "/api/crew/nobody", {"role": "owner"}, token=owner).status == 404
 
 
+@pytest.mark.parametrize("word", ["enroll", "me"])
+def test_crew_ids_that_are_route_words_are_refused(http: Http, word: str) -> None:
+    refused = add(http, http.token("cory"), word)
+    assert refused.status == 422 and "a word the app uses" in refused.json["error"]
+
+
+def test_any_other_crew_id_has_its_own_routes(http: Http) -> None:
+    owner = http.token("cory")
+    assert add(http, owner, "passkeys").status == 201  # no route has that word
+    assert http("PATCH", "/api/crew/passkeys", {"role": "owner"}, token=owner).status == 200
+    assert http("POST", "/api/crew/passkeys/enroll-link", token=owner).status == 200
+
+
 def test_roster_answers_never_carry_secrets(http: Http, store: Any) -> None:
     owner = http.token("cory")
     added = add(http, owner, "jess", email="jess@example.com", phone="619-555-0100")
