@@ -9,6 +9,8 @@ from typing import Any
 
 from flask import current_app
 
+Keys = str | list[str]  # one key, or several: all verify, the last signs (itsdangerous's order)
+
 
 def signing_keys(config: Mapping[str, Any] | None = None) -> list[str]:
     """The keys in the order itsdangerous wants them: all verify, the last one signs."""

@@ -11,11 +11,10 @@ from collections.abc import Iterable
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from scc.keys import Keys
+
 SALT = "scc-patron-pay-link"
 MAX_TOKEN = 512
-
-
-Keys = str | list[str]  # one key, or several: all verify, the last signs (scc.keys)
 
 
 def issue(secret: Keys, event_id: str, patron_id: str) -> str:

@@ -16,9 +16,9 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from itsdangerous.timed import TimestampSigner
 
 from scc import clock
+from scc.keys import Keys
 
 SALT = "scc-session"
-Keys = str | list[str]  # one key, or several: all verify, the last signs (scc.keys)
 
 
 class _ClockSigner(TimestampSigner):
