@@ -120,17 +120,9 @@ def find(store: Store, crew_id: str) -> tuple[Member, Secrets] | None:
 
 
 def is_empty(store: Store) -> bool:
-    """True on a new installation: nobody is on the roster yet (a Query for one key)."""
-    result = store.call(
-        "query",
-        TableName=store.table,
-        KeyConditionExpression="eid = :e",
-        ExpressionAttributeValues={":e": {"S": ROSTER_PK}},
-        ProjectionExpression="crew_id",
-        ConsistentRead=True,
-        Limit=1,
-    )
-    return not result.get("Items")
+    """True on a new installation: nobody is on the roster yet (the roster's Query, its first
+    page only: a roster is a few dozen small items)."""
+    return next(store.collection(ROSTER_PK), None) is None
 
 
 def standing(store: Store, crew_id: str) -> Standing | None:
