@@ -40,6 +40,12 @@ def member_json(m: Member) -> dict[str, Any]:
     }
 
 
+def linked_json(m: Member, url: str) -> dict[str, Any]:
+    """A member with their new one-time enrollment link: what adding a member and a new link
+    both answer (the link's `link_expires` with it)."""
+    return {**member_json(m), "enroll_url": url}
+
+
 def _panel(*, link: dict[str, str] | None = None, note: str = "", status: int = 200) -> Response:
     """The roster panel inside the Crew dialog (every roster action answers with it)."""
     everyone = roster.members(get_store())
@@ -124,7 +130,7 @@ def add() -> Any:
     if is_htmx():
         return trigger(_panel(link=link, status=201), "scc:toast", added)
     shown = replace(member, link_expires=clock.iso(datetime.fromtimestamp(expires, clock.UTC)))
-    response = jsonify({**member_json(shown), "enroll_url": link["url"]})
+    response = jsonify(linked_json(shown, link["url"]))
     response.status_code = 201
     return response
 
@@ -163,7 +169,7 @@ def enroll_link(crew_id: str) -> Any:
     url = members.link_url(token)
     if is_htmx():
         return _panel(link={"crew_id": was.crew_id, "url": url})
-    return jsonify({"crew_id": was.crew_id, "enroll_url": url, "link_expires": now.link_expires})
+    return jsonify(linked_json(now, url))
 
 
 @bp.post("/api/crew/<crew_id>/sign-out")

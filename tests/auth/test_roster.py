@@ -302,6 +302,17 @@ def test_any_other_crew_id_has_its_own_routes(http: Http) -> None:
     assert http("POST", "/api/crew/passkeys/enroll-link", token=owner).status == 200
 
 
+def test_a_new_link_answers_as_adding_the_member_did(http: Http) -> None:
+    owner = http.token("cory")
+    added = add(http, owner, "jess", email="jess@example.com")
+    again = http("POST", "/api/crew/jess/enroll-link", {}, token=owner)
+    assert again.status == 200 and set(again.json) == set(added.json)
+    assert again.json["enroll_url"] != added.json["enroll_url"]
+    assert again.json["link_expires"] is not None  # the new link's 72 hours
+    unchanged = ("crew_id", "name", "role", "active", "email", "has_password", "passkeys")
+    assert {k: again.json[k] for k in unchanged} == {k: added.json[k] for k in unchanged}
+
+
 def test_roster_answers_never_carry_secrets(http: Http, store: Any) -> None:
     owner = http.token("cory")
     added = add(http, owner, "jess", email="jess@example.com", phone="619-555-0100")
