@@ -59,6 +59,9 @@ def succeeded(crew_id: str, *, attempts: int = 1) -> None:
     (`attempts`: how many requests this sign-in counted there, e.g. a passkey's challenge too)."""
     member, address = limits(crew_id, client_network())
     store = get_store()
+    # Two writes on two items, on purpose: one TransactWriteItems would save a round trip but
+    # costs twice the write units, and a give-back whose window has turned (its condition
+    # fails) would cancel the forget with it.
     counters.forget(store, member)
     counters.give_back(store, address, attempts)
 
