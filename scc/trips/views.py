@@ -16,7 +16,7 @@ from scc.trips import crewing, forms, manifest, rules
 from scc.version import VERSION
 from scc.web import today
 from scc.web.address import origin_verified
-from scc.web.cards import card_done, event_id_from_url, event_json, moved_json, render_card
+from scc.web.cards import board_json, card_done, event_id_from_url, moved_json, render_card
 from scc.web.htmx import is_htmx, retarget, trigger
 
 bp = Blueprint("trips", __name__, template_folder="templates")
@@ -62,7 +62,8 @@ def _board(when: str, cursor: str | None = None, created: Event | None = None) -
 @login_required
 def list_events() -> Any:
     """The board, 50 cards a page: upcoming (soonest first) by default; today, past or all
-    (newest first) on request; `cursor` continues where the last page stopped."""
+    (newest first) on request; `cursor` continues where the last page stopped. JSON: each trip
+    as the board read it (no ledger entries, contacts or rev: GET the trip for those)."""
     when = _when(request.args.get("when"))
     cursor = request.args.get("cursor") or None
     if is_htmx():
@@ -71,7 +72,7 @@ def list_events() -> Any:
     return jsonify(
         {
             "when": when,
-            "events": [event_json(event) for event in page.events],
+            "events": [board_json(event) for event in page.events],
             "next_cursor": page.cursor,
         }
     )

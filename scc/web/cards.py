@@ -1,4 +1,5 @@
-"""A trip as crew see it: its card (HX) or its JSON. Every action on a card answers with it."""
+"""A trip as crew see it: its card (HX) or its JSON. Every action on a card answers with it;
+the board's JSON says only what the board read of each trip."""
 
 from __future__ import annotations
 
@@ -137,3 +138,27 @@ def event_json(event: Event) -> dict[str, Any]:
         "moved_from": event.moved_from,
         "rev": event.rev,
     }
+
+
+# What the board's Query leaves behind (scc.store.items.CARD_ATTRIBUTES: no ledger entries, no
+# contacts, no version), so the board's JSON leaves it out rather than answer it empty or 0.
+# GET /api/events/<eid> answers the whole trip.
+BOARD_UNREAD = (
+    "payments",
+    "refunds",
+    "payment_timestamp",
+    "payment_logged_by",
+    "moved_from",
+    "rev",
+)
+PATRON_UNREAD = ("email", "phone")
+
+
+def board_json(event: Event) -> dict[str, Any]:
+    """A trip on the board as API clients see it: the trip's JSON less what was not read."""
+    whole = event_json(event)
+    entry = {k: v for k, v in whole.items() if k not in BOARD_UNREAD}
+    entry["patrons"] = [
+        {k: v for k, v in p.items() if k not in PATRON_UNREAD} for p in whole["patrons"]
+    ]
+    return entry

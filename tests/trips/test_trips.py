@@ -112,6 +112,27 @@ def test_board_lists_upcoming_first_and_switches(crew, auth):
     assert crew.get("/api/events?when=today", base_url=BASE_URL).json["events"] == []
 
 
+def test_board_json_says_only_what_the_board_read(crew, auth, create_event, store):
+    patrons = [
+        {"patron_id": "dana", "name": "Dana Lee", "email": "dana@example.com", "amount_due": "200"},
+        {"patron_id": "sam", "name": "Sam Ortiz", "phone": "619-555-0100", "amount_due": "200"},
+    ]
+    create_event(patrons=patrons)
+    pay(crew, auth, "25.00")
+    sign(store)
+    [entry] = crew.get("/api/events", base_url=BASE_URL).json["events"]
+    whole = crew.get(f"/api/events/{entry['event_id']}", base_url=BASE_URL).json
+    left_out = {"rev", "payments", "refunds", "moved_from"}
+    left_out |= {"payment_timestamp", "payment_logged_by"}
+    assert set(entry) == set(whole) - left_out
+    assert all(entry[k] == whole[k] for k in entry if k != "patrons")
+    assert entry["paid_total"] == "25.00" and entry["waivers_signed"] == 1
+    for shown, full in zip(entry["patrons"], whole["patrons"], strict=True):
+        assert shown == {k: v for k, v in full.items() if k not in ("email", "phone")}
+    assert entry["patrons"][0]["amount_paid"] == "25.00"
+    assert whole["rev"] > 0 and whole["payments"] and whole["patrons"][0]["email"]
+
+
 def test_board_fragment_has_cards_tabs_and_session(crew, auth):
     post_event(crew, auth)
     html = crew.get("/api/events", headers=HX, base_url=BASE_URL).get_data(as_text=True)
