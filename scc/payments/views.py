@@ -21,6 +21,7 @@ from scc.web.cards import (
     patron_json,
     payment_json,
     refund_json,
+    trip_from_url,
 )
 from scc.web.forms import payload
 from scc.web.htmx import is_htmx
@@ -46,17 +47,13 @@ def waiver_link(event_id: str, patron_id: str) -> str:
     return url_for("waivers.waiver", eid=event_id, p=token)
 
 
-def _event(eid: str) -> Event:
-    return get_store().get_event(event_id_from_url(eid))
-
-
 @bp.get("/api/events/<eid>/payment-modal")
 @login_required
 def payment_modal(eid: str) -> Any:
     """The Log Payment dialog, with a fresh idempotency key each time it opens."""
     return render_template(
         "payments/_modal.html",
-        event=_event(eid),
+        event=trip_from_url(eid),
         methods=METHOD_LABELS,
         key=ledger.new_key(),
         crew_id=signed_in_crew(),
@@ -162,14 +159,14 @@ def _cleared_json(event: Event, patron_id: str | None) -> dict[str, Any]:
 @login_required
 def pay_links(eid: str) -> Any:
     """A dialog with each patron's personal payment link, to copy and text to them."""
-    return render_template("payments/_pay_links.html", event=_event(eid))
+    return render_template("payments/_pay_links.html", event=trip_from_url(eid))
 
 
 @bp.get("/api/events/<eid>/payments")
 @login_required
 def history(eid: str) -> Any:
     """The trip's payments, oldest first, voided ones struck through: a dialog or JSON."""
-    event = _event(eid)
+    event = trip_from_url(eid)
     if is_htmx():
         return render_template("payments/_history.html", event=event, methods=METHOD_LABELS)
     return jsonify(
@@ -181,7 +178,7 @@ def history(eid: str) -> Any:
 @login_required
 def payment_cleared(eid: str) -> Any:
     """Whether one patron (patron_id=...) or the whole trip has paid in full."""
-    data = _cleared_json(_event(eid), request.args.get("patron_id") or None)
+    data = _cleared_json(trip_from_url(eid), request.args.get("patron_id") or None)
     if is_htmx():
         return render_template("payments/_cleared.html", data=data)
     return jsonify(data)
@@ -191,7 +188,7 @@ def payment_cleared(eid: str) -> Any:
 @owner_required
 def refund_modal(eid: str) -> Any:
     """The Refund dialog: patron (preselected from ?patron_id=), amount, method, reason."""
-    event = _event(eid)
+    event = trip_from_url(eid)
     return render_template(
         "payments/_refund_modal.html",
         event=event,
@@ -230,7 +227,7 @@ def refund(eid: str) -> Any:
 @owner_required
 def void_modal(eid: str, payment_id: str) -> Any:
     """The dialog asking why a payment is being voided."""
-    event = _event(eid)
+    event = trip_from_url(eid)
     return render_template(
         "payments/_void_modal.html",
         event=event,

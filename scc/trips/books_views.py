@@ -12,7 +12,7 @@ from scc.auth.guard import login_required, owner_required, signed_in_crew
 from scc.store import board as by_date
 from scc.store import get_store
 from scc.trips import exports, lifecycle, rules
-from scc.web.cards import card_done, event_id_from_url
+from scc.web.cards import card_done, event_id_from_url, trip_from_url
 from scc.web.forms import payload
 from scc.web.htmx import is_htmx
 from scc.web.sheets import csv_response
@@ -20,21 +20,17 @@ from scc.web.sheets import csv_response
 bp = Blueprint("books", __name__, template_folder="templates")
 
 
-def _event(eid: str) -> Any:
-    return get_store().get_event(event_id_from_url(eid))
-
-
 @bp.get("/api/events/<eid>/more")
 @login_required
 def more(eid: str) -> Any:
     """The card's other actions: activity, the manifest, reschedule, cancel (owners)."""
-    return render_template("trips/_more.html", event=_event(eid))
+    return render_template("trips/_more.html", event=trip_from_url(eid))
 
 
 @bp.get("/api/events/<eid>/cancel")
 @owner_required
 def cancel_dialog(eid: str) -> Any:
-    return render_template("trips/_cancel.html", event=_event(eid))
+    return render_template("trips/_cancel.html", event=trip_from_url(eid))
 
 
 @bp.post("/api/events/<eid>/cancel")
@@ -50,7 +46,8 @@ def cancel(eid: str) -> Any:
 @bp.get("/api/events/<eid>/reschedule")
 @login_required
 def reschedule_dialog(eid: str) -> Any:
-    return render_template("trips/_reschedule.html", event=_event(eid), periods=rules.PERIODS)
+    event = trip_from_url(eid)
+    return render_template("trips/_reschedule.html", event=event, periods=rules.PERIODS)
 
 
 @bp.post("/api/events/<eid>/reschedule")
@@ -67,7 +64,7 @@ def reschedule(eid: str) -> Any:
 @login_required
 def activity(eid: str) -> Any:
     """Every change to the trip, newest first: a dialog (HX) or JSON."""
-    event = _event(eid)
+    event = trip_from_url(eid)
     names = {p.patron_id: p.name for p in event.patrons}
     entries = [
         {"at": e.at, "by": e.by, "action": e.action, "summary": readable(e, names)}
@@ -86,14 +83,14 @@ def activity(eid: str) -> Any:
 @login_required
 def manifest_page(eid: str) -> Any:
     """The manifest as a clean page for the dock, made to print."""
-    return render_template("trips/manifest.html", event=_event(eid))
+    return render_template("trips/manifest.html", event=trip_from_url(eid))
 
 
 @bp.get("/api/events/<eid>/manifest.csv")
 @login_required
 def manifest_csv(eid: str) -> Any:
     """The manifest as CSV: patron, contact, due, paid, waiver signed, check-in."""
-    event = _event(eid)
+    event = trip_from_url(eid)
     rows = exports.manifest_rows(event)
     return csv_response(exports.MANIFEST_HEADER, rows, f"scc-manifest-{event.event_id}.csv")
 

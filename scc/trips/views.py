@@ -16,7 +16,14 @@ from scc.trips import crewing, forms, manifest, rules
 from scc.version import VERSION
 from scc.web import today
 from scc.web.address import origin_verified
-from scc.web.cards import board_json, card_done, event_id_from_url, moved_json, render_card
+from scc.web.cards import (
+    board_json,
+    card_done,
+    event_id_from_url,
+    moved_json,
+    render_card,
+    trip_from_url,
+)
 from scc.web.htmx import is_htmx, retarget, trigger
 
 bp = Blueprint("trips", __name__, template_folder="templates")
@@ -145,12 +152,11 @@ def preview_id() -> Any:
 def get_event(eid: str) -> Any:
     """One trip: its card (HX) or JSON. A rescheduled trip's old id answers with `moved_to`
     (HX: the card of the trip where it is now)."""
-    store = get_store()
     try:
-        return render_card(store.get_event(event_id_from_url(eid)))
+        return render_card(trip_from_url(eid))
     except Moved as moved:
         if is_htmx():
-            return render_card(store.get_event(moved.moved_to))
+            return render_card(get_store().get_event(moved.moved_to))
         return jsonify(moved_json(moved))
 
 
@@ -158,7 +164,7 @@ def get_event(eid: str) -> Any:
 @login_required
 def edit_dialog(eid: str) -> Any:
     """The Edit trip dialog, filled in, with the rev it was opened at."""
-    event = get_store().get_event(event_id_from_url(eid))
+    event = trip_from_url(eid)
     return render_template("trips/_trip_dialog.html", errors={}, **forms.edit_context(event))
 
 

@@ -11,6 +11,7 @@ from scc import eventids
 from scc.errors import Moved, NotFound, Stale
 from scc.models import Event, Patron, Payment, Refund
 from scc.money import fmt
+from scc.store import get_store
 from scc.web.htmx import is_htmx, retarget, trigger
 
 CARD = "cards/_card.html"
@@ -22,6 +23,11 @@ def event_id_from_url(eid: str) -> str:
     if message is not None:
         raise NotFound(message)
     return eid
+
+
+def trip_from_url(eid: str) -> Event:
+    """The trip an id in a URL names: 404 when ill-formed or unknown, Moved when rescheduled."""
+    return get_store().get_event(event_id_from_url(eid))
 
 
 def render_card(event: Event, status: int = 200) -> Response:

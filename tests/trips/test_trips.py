@@ -71,6 +71,32 @@ def test_bad_event_ids_are_refused(crew, auth, eid):
     assert crew.get("/api/events?when=all", base_url=BASE_URL).json["events"] == []
 
 
+TRIP_READS = [
+    "/api/events/{}",
+    "/api/events/{}/edit",
+    "/api/events/{}/more",
+    "/api/events/{}/cancel",
+    "/api/events/{}/reschedule",
+    "/api/events/{}/activity",
+    "/api/events/{}/manifest",
+    "/api/events/{}/payment-modal",
+    "/api/events/{}/pay-links",
+    "/api/events/{}/payments",
+    "/api/events/{}/payment-cleared",
+    "/api/events/{}/refund",
+    "/api/events/{}/waivers",
+]
+
+
+@pytest.mark.parametrize("url", TRIP_READS)
+def test_every_read_of_a_trip_answers_a_bad_id_alike(crew, url):
+    ill_formed = crew.get(url.format("cory-2026-05-23"), base_url=BASE_URL)
+    assert ill_formed.status_code == 404 and "YYYY-MM-DD-name[-period]" in ill_formed.json["error"]
+    unknown = crew.get(url.format("2030-05-23-nobody"), base_url=BASE_URL)
+    assert unknown.status_code == 404
+    assert unknown.json["error"] == "There is no event 2030-05-23-nobody."
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [
