@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask
 
-from scc import clock
+from scc import clock, paylinks
 from scc.errors import StoreError
 from scc.store import Store, counters, get_store
 from scc.store.items import TTL_ATTRIBUTE
@@ -120,18 +120,11 @@ def mailer(app: Flask) -> Mailer:
 def _links(app: Flask) -> Callable[[str, str], tuple[str, str]]:
     """Each patron's own waiver and pay links, for the notices that carry them: absolute from
     SCC_SITE_URL (relative when it is not set)."""
-    from flask import url_for
-
-    from scc import paylinks
-    from scc.keys import signing_keys
-
-    site, secret = app.config.get("SITE_URL", ""), signing_keys(app.config)
+    site = app.config.get("SITE_URL", "")
 
     def links(event_id: str, patron_id: str) -> tuple[str, str]:
-        token = paylinks.issue(secret, event_id, patron_id)
         with app.test_request_context():
-            waiver = url_for("waivers.waiver", eid=event_id, p=token)
-            pay = url_for("waivers.payment", eid=event_id, p=token)
+            waiver, pay = paylinks.urls(event_id, patron_id)
         return site + waiver, site + pay
 
     return links

@@ -5,12 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, g, jsonify, render_template, request, url_for
+from flask import Blueprint, g, jsonify, render_template, request
 
-from scc import eventids, paylinks, validation
+from scc import eventids, validation
 from scc.auth.guard import login_required, owner_required, signed_in_crew
 from scc.errors import Invalid, NotFound
-from scc.keys import signing_keys
 from scc.models import METHOD_LABELS, Event
 from scc.money import fmt, parse_amount
 from scc.payments import ledger
@@ -27,24 +26,6 @@ from scc.web.forms import payload
 from scc.web.htmx import is_htmx
 
 bp = Blueprint("payments", __name__, template_folder="templates")
-
-
-@bp.app_template_global()
-def pay_link(event_id: str, patron_id: str) -> str:
-    """The personal payment link crew copy from the card and send to a patron.
-
-    It is a path: behind CloudFront the Lambda sees its own host, not the public one, so the
-    browser (app.js, [data-copy]) makes it absolute against the page's own address."""
-    token = paylinks.issue(signing_keys(), event_id, patron_id)
-    return url_for("waivers.payment", eid=event_id, p=token)
-
-
-@bp.app_template_global()
-def waiver_link(event_id: str, patron_id: str) -> str:
-    """A patron's own waiver link: the waiver page with their name and email filled in, so
-    their signature is matched to them."""
-    token = paylinks.issue(signing_keys(), event_id, patron_id)
-    return url_for("waivers.waiver", eid=event_id, p=token)
 
 
 @bp.get("/api/events/<eid>/payment-modal")

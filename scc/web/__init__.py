@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
-from scc import clock
+from scc import clock, paylinks
 from scc.money import fmt
 from scc.web import assets, compress, errors, security
 
@@ -62,7 +62,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters.update(money=fmt, day_label=day_label, local_time=local_time)
     app.jinja_env.globals.update(
-        htmx_config=json.dumps(HTMX_CONFIG, separators=(",", ":")), asset_url=assets.asset_url
+        htmx_config=json.dumps(HTMX_CONFIG, separators=(",", ":")),
+        asset_url=assets.asset_url,
+        patron_links=paylinks.urls,
     )
     app.register_blueprint(assets.bp)
     errors.init_app(app)

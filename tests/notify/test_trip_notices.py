@@ -62,6 +62,8 @@ def test_a_reschedule_tells_each_patron_once_with_links_that_open_the_trip(
     waiver, pay = re.findall(rf"{SITE}(/g/\S+)", dana.text)
     assert waiver.startswith(f"/g/{NEW_ID}/waiver?p=") and pay.startswith(f"/g/{NEW_ID}/payment?p=")
     assert f'href="{SITE}{waiver}"' in dana.html.replace("&amp;", "&")
+    dialog = api("GET", f"/api/events/{NEW_ID}/pay-links", htmx=True).text.replace("&amp;", "&")
+    assert f'data-copy="{waiver}"' in dialog and f'data-copy="{pay}"' in dialog  # the crew's own
     path, query = waiver.split("?")
     form = api("GET", path, query=query)
     assert form.status == 200 and 'value="Dana Lee"' in form.text  # her own, filled in

@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from botocore.exceptions import ReadTimeoutError
@@ -302,7 +303,10 @@ def test_pay_links_dialog_lists_each_patron(crew, event):
         f"/api/events/{event['event_id']}/pay-links", headers=HX, base_url=BASE_URL
     ).get_data(as_text=True)
     assert "<dialog" in html and html.count("Copy pay link") == 2
-    assert f'data-copy="/g/{event["event_id"]}/payment?p=' in html
+    eid = event["event_id"]
+    pays = re.findall(rf'data-copy="/g/{eid}/payment\?p=([^"]+)"', html)
+    waivers = re.findall(rf'data-copy="/g/{eid}/waiver\?p=([^"]+)"', html)
+    assert len(set(pays)) == 2 and pays == waivers  # each patron's own, one token for both
 
 
 @pytest.mark.parametrize(("amount", "recorded"), [(12.5, "12.50"), (40, "40.00"), ("7.25", "7.25")])
