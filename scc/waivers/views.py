@@ -193,6 +193,7 @@ def payment(eid: str) -> Response:
         event=event,
         patron=patron,
         bad_token=bool(token) and patron is None,
+        token=token if patron else None,  # kept on the waiver link: their name filled in there
         instructions=current_app.config.get("PAY_INSTRUCTIONS", ""),
     )
     return make_response(body)

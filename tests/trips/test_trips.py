@@ -97,6 +97,17 @@ def test_every_read_of_a_trip_answers_a_bad_id_alike(crew, url):
     assert unknown.json["error"] == "There is no event 2030-05-23-nobody."
 
 
+@pytest.mark.parametrize("dialog", ["payment-modal", "refund", "cancel", "reschedule"])
+def test_each_card_dialog_form_posts_where_htmx_posts(crew, create_event, dialog):
+    """Without htmx (not loaded yet, or failed) the form still posts to its action, never a GET
+    of the page with what was typed in the URL."""
+    eid = create_event()["event_id"]
+    html = crew.get(f"/api/events/{eid}/{dialog}", headers=HX, base_url=BASE_URL).text
+    form = r'<form method="post" action="([^"]+)"\s+hx-post="([^"]+)"'
+    [(action, hx_post)] = re.findall(form, html)
+    assert action == hx_post and action.startswith(f"/api/events/{eid}/")
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -134,3 +135,14 @@ def test_without_instructions_the_page_says_the_crew_will_tell(
 ) -> None:
     monkeypatch.setitem(app.config, "PAY_INSTRUCTIONS", "")
     assert "The crew will tell you how to pay" in page(client)
+
+
+def test_sign_the_waiver_keeps_the_personal_link(
+    app: Flask, client: FlaskClient, event: Any
+) -> None:
+    token = link(app, "dana").split("?p=")[1]
+    [href] = re.findall(r'href="([^"]+)">Sign the waiver', page(client, link(app, "dana")))
+    assert href == f"/g/{EID}/waiver?p={token}"
+    assert 'value="Dana Lee"' in page(client, href)  # her name filled in, so her signature matches
+    [plain] = re.findall(r'href="([^"]+)">Sign the waiver', page(client, f"{URL}?p=forged"))
+    assert plain == f"/g/{EID}/waiver"
