@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 DEFAULT_TABLE = "shipcaptaincrew-events"
 DEFAULT_REGION = "us-west-2"
+KEY_ATTRIBUTES = ("eid", "crew_id")  # what a read projects to learn only whether an item exists
 # A trip keeps its latest ACTIVITY_KEEP..ACTIVITY_MAX activity entries (~350 bytes each at most:
 # about 50 KB), and counts the older ones it folded; the first (created) always stays. With the
 # ledger's bounds (scc.payments.ledger) the record stays far below DynamoDB's 400 KB item limit.
@@ -139,26 +140,23 @@ class Store:
         self, key: Mapping[str, str], *, attributes: Iterable[str] = ()
     ) -> dict[str, Any] | None:
         """One item by key (consistent), or None; with attributes, only those are read."""
-        names = {f"#a{n}": name for n, name in enumerate(attributes)}
-        projection = (
-            {"ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names}
-            if names
-            else {}
-        )
-        result = self.call(
-            "get_item", TableName=self.table, Key=serialize(key), ConsistentRead=True, **projection
-        )
+        request = {"Key": serialize(key), "ConsistentRead": True, **_projection(attributes)}
+        result = self.call("get_item", TableName=self.table, **request)
         return deserialize(result["Item"]) if "Item" in result else None
 
     def get_many(
-        self, keys: Iterable[Mapping[str, str]], *, complete: bool = False
+        self,
+        keys: Iterable[Mapping[str, str]],
+        *,
+        complete: bool = False,
+        attributes: Iterable[str] = (),
     ) -> dict[tuple[str, str], dict[str, Any]]:
-        """These items in one consistent BatchGetItem (at most 100 keys), by (eid, crew_id).
-        complete: refuse (StoreError) when DynamoDB leaves some keys unread under load."""
+        """These items in one consistent BatchGetItem (at most 100 keys), by (eid, crew_id);
+        with attributes, only those are read (the key among them). complete: refuse
+        (StoreError) when DynamoDB leaves some keys unread under load."""
         wanted = [serialize(k) for k in {(k["eid"], k["crew_id"]): k for k in keys}.values()]
-        result = self.call(
-            "batch_get_item", RequestItems={self.table: {"Keys": wanted, "ConsistentRead": True}}
-        )
+        request = {"Keys": wanted, "ConsistentRead": True, **_projection(attributes)}
+        result = self.call("batch_get_item", RequestItems={self.table: request})
         if complete and result.get("UnprocessedKeys"):
             raise StoreError("The database is busy right now; please try again.")
         items = map(deserialize, result.get("Responses", {}).get(self.table, []))
@@ -329,6 +327,14 @@ class Store:
             done = replace(done, waiver_by_patron=matched[0], waivers_unmatched=matched[1])
         self.keep_activity_small(done)
         return done
+
+
+def _projection(attributes: Iterable[str]) -> dict[str, Any]:
+    """A read's ProjectionExpression for these attributes (none: the whole item)."""
+    names = {f"#a{n}": name for n, name in enumerate(attributes)}
+    if not names:
+        return {}
+    return {"ProjectionExpression": ", ".join(names), "ExpressionAttributeNames": names}
 
 
 def init_app(app: Flask) -> None:

@@ -12,8 +12,8 @@ from flask import request
 from scc import eventids, validation
 from scc.errors import Invalid
 from scc.models import TRIP_ROLES, Event
-from scc.store import Store, get_store, roster
-from scc.store.items import event_key
+from scc.store import KEY_ATTRIBUTES, Store, get_store, roster
+from scc.store.items import EVENT_SK, event_key
 from scc.trips import rules
 from scc.web.forms import payload
 
@@ -58,12 +58,13 @@ def _common() -> dict[str, Any]:
     }
 
 
-def new_context(data: Mapping[str, Any]) -> dict[str, Any]:
-    """What the New trip dialog is drawn with: what was typed, and its rows."""
+def new_context(data: Mapping[str, Any], shown: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """What the New trip dialog is drawn with: what was typed, its rows, and the id it will
+    create (`shown`: that preview, when the caller has it already)."""
     patrons = _rows(data, "patrons") or [{}]
     return {
         **_common(),
-        "preview": preview(get_store(), data),
+        "preview": shown or preview(get_store(), data),
         "mode": "new",
         "values": data,
         "patron_rows": patrons,
@@ -118,15 +119,16 @@ def free_id(store: Store, eid: str, data: Mapping[str, Any]) -> str | None:
         candidates = [eventids.make(day, f"{name}-{k}", period) for k in range(2, 10)]
     except Invalid:
         return None
-    found = store.get_many(event_key(c) for c in candidates)
-    return next((c for c in candidates if (c, event_key(c)["crew_id"]) not in found), None)
+    taken = store.get_many((event_key(c) for c in candidates), attributes=KEY_ATTRIBUTES)
+    return next((c for c in candidates if (c, EVENT_SK) not in taken), None)
 
 
-def taken_message(store: Store, data: Mapping[str, Any]) -> str:
+def taken(store: Store, data: Mapping[str, Any]) -> dict[str, Any]:
+    """The preview of an id that is taken: which, and a free one beside it."""
     eid, _, _ = rules.new_id(dict(data))
     free = free_id(store, eid, data)
     tail = f"; {free} is free" if free else "; choose another name or period"
-    return f"A trip {eid} already exists{tail}."
+    return {"eid": eid, "message": f"A trip {eid} already exists{tail}.", "taken": True}
 
 
 def preview(store: Store, args: Mapping[str, Any]) -> dict[str, Any]:
@@ -137,6 +139,6 @@ def preview(store: Store, args: Mapping[str, Any]) -> dict[str, Any]:
         eid, _, _ = rules.new_id({k: args.get(k) for k in ("date", "name", "period")})
     except Invalid as exc:
         return {"eid": None, "message": exc.message}
-    if store.get(event_key(eid)) is None:
+    if store.get(event_key(eid), attributes=KEY_ATTRIBUTES) is None:  # the key alone: cheap
         return {"eid": eid, "message": None}
-    return {"eid": eid, "message": taken_message(store, args), "taken": True}
+    return taken(store, args)

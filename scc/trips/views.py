@@ -113,16 +113,15 @@ def create_event() -> Any:
         if not manifest.confirmed(data):
             crewing.check_bookings(store, event, [c.crew_id for c in event.crew])
         event = store.create_event(event)
-    except Conflict as exc:
-        if exc.field == "event_id":
-            exc = Conflict(forms.taken_message(store, data), "name")
+    except (Invalid, Conflict) as exc:
+        refused, shown = exc, None
+        if isinstance(exc, Conflict) and exc.field == "event_id":  # taken: say which id is free
+            shown = forms.taken(store, data)
+            refused = Conflict(shown["message"], "name")
         if not is_htmx() or request.is_json:
-            raise exc from None
-        return _dialog_error(exc, "trips/_trip_form.html", **forms.new_context(data))
-    except Invalid as exc:
-        if not is_htmx() or request.is_json:
-            raise
-        return _dialog_error(exc, "trips/_trip_form.html", **forms.new_context(data))
+            raise refused from None
+        context = forms.new_context(data, shown)
+        return _dialog_error(refused, "trips/_trip_form.html", **context)
     if not is_htmx() or request.is_json:
         return render_card(event, 201)
     when = _tab_for(event, str(data.get("board") or "upcoming"))

@@ -46,6 +46,29 @@ def test_the_id_preview_follows_the_typing(api: Api) -> None:
     assert "already exists; 2030-05-23-captain-cory-2-afternoon is free" in taken
 
 
+def test_the_id_preview_reads_only_keys(api: Api, store: Store) -> None:
+    """Whether an id (or a numbered one beside it) is taken is read from the keys alone."""
+    api("POST", "/api/events", event_body())
+    reads: list[tuple[str, Any]] = []
+
+    def record(params: dict[str, Any], model: Any, **_: Any) -> None:
+        reads.append((model.name, params))
+
+    events = store.client.meta.events
+    events.register("before-parameter-build.dynamodb", record, unique_id="test-key-reads")
+    try:
+        query = "date=2030-05-23&name=Captain+Cory&period=afternoon"
+        assert "is free" in api("GET", "/api/events/new/id", query=query).text
+    finally:
+        events.unregister("before-parameter-build.dynamodb", unique_id="test-key-reads")
+    [(_, get), (_, batch)] = [r for r in reads if r[0] in ("GetItem", "BatchGetItem")]
+    [wanted] = batch["RequestItems"].values()
+    for read in (get, wanted):
+        names = read["ExpressionAttributeNames"]
+        shown = {names[n.strip()] for n in read["ProjectionExpression"].split(",")}
+        assert shown == {"eid", "crew_id"}
+
+
 def test_creating_in_the_dialog_answers_the_board_with_the_card(api: Api) -> None:
     answer = api("POST", "/api/events", form=NEW_TRIP, htmx=True)
     assert answer.status == 201 and "hx-retarget" not in answer.headers  # the form's own target
@@ -58,16 +81,19 @@ def test_creating_in_the_dialog_answers_the_board_with_the_card(api: Api) -> Non
     assert (created["action"], created["by"]) == ("created", "cory")
 
 
-def test_a_taken_id_is_refused_with_a_free_one(api: Api) -> None:
+def test_a_taken_id_is_refused_with_a_free_one(api: Api, ddb_calls: Any) -> None:
     api("POST", "/api/events", event_body())
     answer = api("POST", "/api/events", event_body())
     assert answer.status == 409
     assert answer.json["error"] == (
         f"A trip {TRIP_ID} already exists; 2030-05-23-captain-cory-2-afternoon is free."
     )
+    ddb_calls.clear()
     hx = api("POST", "/api/events", form=NEW_TRIP, htmx=True)
     assert hx.status == 409 and hx.headers["hx-retarget"] == "#trip-form"
     assert 'id="trip-name-error">A trip' in hx.text and 'aria-invalid="true"' in hx.text
+    assert "2030-05-23-captain-cory-2-afternoon is free" in hx.text
+    assert ddb_calls.calls.count("BatchGetItem") == 1  # the free id is looked up once
     assert 'value="Dana Lee"' in hx.text  # what was typed stays
 
 
