@@ -156,9 +156,10 @@ def submit(
     raise StoreError("The waiver could not be saved just now; please try again.")
 
 
-def list_for(store: Store, event_id: str) -> list[Waiver]:
-    """The trip's signed waivers, oldest first (one Query, paged by boto3 if it ever must be)."""
-    return [waiver_from_item(i) for i in store.collection(event_id, WAIVER_SK_PREFIX)]
+def trip_with_waivers(store: Store, event_id: str) -> tuple[Event, list[Waiver]]:
+    """The trip and its signed waivers, oldest first: one Query of its item collection."""
+    event, others = store.get_trip(event_id)
+    return event, [waiver_from_item(i) for i in others if i["crew_id"].startswith(WAIVER_SK_PREFIX)]
 
 
 def get(store: Store, event_id: str, waiver_id: str) -> Waiver:

@@ -29,7 +29,7 @@ from scc.waivers import records, signing
 from scc.waivers import text as waiver_text
 from scc.web import today
 from scc.web.address import client_ip
-from scc.web.cards import trip_from_url
+from scc.web.cards import event_id_from_url
 from scc.web.errors import handle_scc_error
 from scc.web.htmx import is_htmx
 
@@ -206,8 +206,7 @@ def payment(eid: str) -> Response:
 @login_required
 def list_waivers(eid: str) -> Any:
     """The trip's signed waivers: a dialog fragment (HX) or a JSON list."""
-    event = trip_from_url(eid)
-    signed = signing.list_for(get_store(), event.event_id)
+    event, signed = signing.trip_with_waivers(get_store(), event_id_from_url(eid))
     if is_htmx():
         covers = {
             w.waiver_id: [event.name_of(pid) for pid in matching.patrons_of(event.patrons, w)]

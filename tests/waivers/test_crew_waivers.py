@@ -201,3 +201,12 @@ def test_the_copied_pay_link_opens_that_patrons_balance(
     assert link.startswith(f"/g/{EID}/payment?p=")  # made absolute by the browser
     page = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
     assert "O&#39;Brien &amp; &#34;Sons&#34;" in page
+
+
+def test_the_list_reads_the_trip_and_its_waivers_in_one_query(
+    crew: FlaskClient, signed: list[dict[str, Any]], ddb_calls: Any
+) -> None:
+    ddb_calls.clear()
+    assert len(get(crew, LIST).json["waivers"]) == 2
+    assert "Dana Lee" in get(crew, LIST, headers=HX).get_data(as_text=True)
+    assert ddb_calls.calls == ["Query", "Query"]

@@ -132,8 +132,8 @@ def test_list_returns_only_waivers_oldest_first(store: Store) -> None:
     names = ["Ann Bee", "Cy Dee", "Eve Eff"]
     for name in names:
         sign(store, full_name=name, signature=name)
-    listed = waivers.list_for(store, "2030-05-23-captain-cory-afternoon")
-    assert [w.full_name for w in listed] == names
+    event, listed = waivers.trip_with_waivers(store, "2030-05-23-captain-cory-afternoon")
+    assert [w.full_name for w in listed] == names and event.waivers_signed == 3
 
 
 def test_get_reads_one_waiver_by_its_id(store: Store) -> None:
