@@ -36,18 +36,23 @@ def hashed_files(folder: str = STATIC) -> dict[str, str]:
     return found
 
 
+@functools.cache
+def hashed_names(folder: str = STATIC) -> dict[str, str]:
+    """Every static file's real name -> its hashed name (once per process)."""
+    return {real: hashed for hashed, real in hashed_files(folder).items()}
+
+
 def asset_url(filename: str) -> str:
     """The URL of a static file under its hashed name (the URL prefix, e.g. staging's, kept)."""
-    names = {real: hashed for hashed, real in hashed_files().items()}
-    return url_for("assets.static_file", filename=names[filename])
+    return url_for("assets.static_file", filename=hashed_names(STATIC)[filename])
 
 
 @bp.get("/static/<path:filename>")
 def static_file(filename: str) -> Response:
     """A hashed name is served for a year; a plain name (make dev, old bookmarks) is not cached."""
-    real = hashed_files().get(filename)
+    real = hashed_files(STATIC).get(filename)
     if real is None:
-        if filename not in hashed_files().values():
+        if filename not in hashed_names(STATIC):
             abort(404)
         return send_from_directory(STATIC, filename, max_age=0)
     response = send_from_directory(STATIC, real)

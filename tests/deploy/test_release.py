@@ -182,10 +182,9 @@ def test_new_static_files_get_new_names_and_the_old_ones_stay_for_open_pages(
     css.write_bytes(css.read_bytes() + b"\n/* the next release */\n")
     package = tmp_path / "next.zip"
     build.write_zip(tree, package)
-    local_files, hashed_files = s3shell._local_files, assets.hashed_files
+    local_files = s3shell._local_files
     monkeypatch.setattr(s3shell, "_local_files", lambda root=tree: local_files(tree))
-    folder = str(tree / "scc" / "static")
-    monkeypatch.setattr(assets, "hashed_files", lambda _=None: hashed_files(folder))
+    monkeypatch.setattr(assets, "STATIC", str(tree / "scc" / "static"))
 
     assert deploy("staging", "--package", str(package)).code == 0
     assert deploy("promote").code == 0
