@@ -14,7 +14,6 @@ from scc.models import CrewMember, Event, Minor, Patron, Payment, Signer
 from scc.store import Store
 from scc.waivers import records, signing
 
-DEMO_CREW_ID = "cory"
 DEMO_PASSWORD = "ahoy-crew"  # noqa: S105 - the embedded dev default only, printed at start
 
 

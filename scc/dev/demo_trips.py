@@ -97,7 +97,7 @@ def dock_week(store: Store, today: date, events: list[Event]) -> list[Event]:
         patron_id="pat-lin", amount=Decimal("150.00"), method="card", notes="deposit",
         logged_by="cory",
     )  # fmt: skip
-    ledger.log_payment(store, fishing.event_id, deposit, "Pat Lin")
+    ledger.log_payment(store, fishing.event_id, deposit)
     cancelled = lifecycle.cancel(
         store, fishing.event_id, {"reason": "Small craft advisory"}, "cory"
     )

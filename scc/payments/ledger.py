@@ -85,10 +85,10 @@ def payment_summary(payment: Payment, name: str) -> str:
     return f"{summary} ({payment.notes})" if payment.notes else summary
 
 
-def log_payment(store: Store, event_id: str, payment: Payment, name: str | None = None) -> Logged:
+def log_payment(store: Store, event_id: str, payment: Payment) -> Logged:
     """Record a payment once; refuse overpaying the trip or the patron's share, atomically.
-    `name`: the patron's, for the activity entry (their id when not known)."""
-    summary = payment_summary(payment, name or payment.patron_id)
+    The activity entry names the patron by id (shown by name: activity.readable)."""
+    summary = payment_summary(payment, payment.patron_id)
     entry = activity.entry(payment.logged_by, "payment", summary)
     try:
         event = store.update_event(event_id, changes.payment(payment, most=MAX_PAYMENTS), [entry])
@@ -196,10 +196,10 @@ class Refunded:
     replayed: bool = False
 
 
-def refund(store: Store, event_id: str, back: Refund, name: str | None = None) -> Refunded:
+def refund(store: Store, event_id: str, back: Refund) -> Refunded:
     """Give money back once: one conditional write bounded by what the patron has paid, net of
     voids and earlier refunds; a repeated key answers with the first refund."""
-    summary = _money(back.amount, back.method, name or back.patron_id, "to") + f": {back.reason}"
+    summary = _money(back.amount, back.method, back.patron_id, "to") + f": {back.reason}"
     entry = activity.entry(back.logged_by, "refund", summary)
     try:
         event = store.update_event(event_id, changes.refund(back, most=MAX_REFUNDS), [entry])

@@ -27,7 +27,7 @@ from scc.store.items import (
 WHEN = ("upcoming", "today", "past", "all")
 PAGE = 50  # cards a page
 # What the export reads of each trip: its ledger and who the patrons are.
-LEDGER_ATTRIBUTES = ("eid", "date", "title", "patrons", "payments", "refunds", "status")
+LEDGER_ATTRIBUTES = ("eid", "date", "title", "patrons", "payments", "refunds")
 _CURSOR_BAD = "That cursor is not one this board gave out; start from the first page."
 
 
