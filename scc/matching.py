@@ -8,20 +8,20 @@ from collections.abc import Iterable, Sequence
 from scc.models import Patron, Waiver
 
 
-def same_name(name: str) -> str:
-    """A name as it is compared: case and spacing ignored ("Dana  LEE" == "dana lee")."""
+def name_key(name: str) -> str:
+    """What two names are compared by: case and spacing ignored ("Dana  LEE" -> "danalee")."""
     return "".join(name.casefold().split())
 
 
 def _signer(patrons: Sequence[Patron], waiver: Waiver) -> Patron | None:
     email = waiver.email.strip().casefold()
-    name = same_name(waiver.full_name)
+    name = name_key(waiver.full_name)
     by_email = [p for p in patrons if email and (p.email or "").strip().casefold() == email]
     if len(by_email) == 1:
         return by_email[0]
     # A family may share one address: then the name decides among them, or on the manifest.
-    pool = [p for p in by_email if same_name(p.name) == name] or [
-        p for p in patrons if same_name(p.name) == name
+    pool = [p for p in by_email if name_key(p.name) == name] or [
+        p for p in patrons if name_key(p.name) == name
     ]
     return pool[0] if pool else None
 
@@ -33,8 +33,8 @@ def patrons_of(patrons: Sequence[Patron], waiver: Waiver) -> list[str]:
     if signer is not None:
         found.append(signer.patron_id)
     for minor in waiver.minors:
-        key = same_name(minor.name)
-        found += [p.patron_id for p in patrons if same_name(p.name) == key]
+        key = name_key(minor.name)
+        found += [p.patron_id for p in patrons if name_key(p.name) == key]
     return list(dict.fromkeys(found))
 
 
