@@ -13,7 +13,7 @@ from typing import Any
 
 from scc import activity, clock
 from scc.errors import Conflict, Invalid, NotFound
-from scc.models import METHOD_LABELS, METHODS, Event, Payment, Refund
+from scc.models import METHOD_LABELS, METHODS, Event, Patron, Payment, Refund
 from scc.money import fmt
 from scc.store import ConditionFailed, Store
 from scc.store import ledger_changes as changes
@@ -75,13 +75,14 @@ def new_payment(
     )
 
 
-def _money(amount: object, method: str, name: str, word: str) -> str:
+def _money_line(amount: object, method: str, name: str, word: str) -> str:
+    """The activity's words for money moved: "$40.00 Venmo from dana", "$10.00 Cash to sam"."""
     return f"${fmt(amount)} {METHOD_LABELS.get(method, method)} {word} {name}"  # type: ignore[arg-type]
 
 
 def payment_summary(payment: Payment, name: str) -> str:
     """What the activity says of a payment: "$40.00 Venmo from Dana Lee (deposit)"."""
-    summary = _money(payment.amount, payment.method, name, "from")
+    summary = _money_line(payment.amount, payment.method, name, "from")
     return f"{summary} ({payment.notes})" if payment.notes else summary
 
 
@@ -116,6 +117,14 @@ def _same_money(original: Payment | Refund, sent: Payment | Refund, what: str) -
         )
 
 
+def _on_manifest(event: Event, patron_id: str) -> Patron:
+    """The patron a payment or refund names; Invalid when they are not on the manifest."""
+    patron = event.patron(patron_id)
+    if patron is None:
+        raise Invalid("Choose a patron on this trip's manifest.", "patron_id")
+    return patron
+
+
 def _explain_refusal(payment: Payment, event: Event | None) -> Logged:
     """Say why the conditional write was refused, from the trip as it was."""
     assert event is not None  # noqa: S101 - the store answers NotFound / Moved itself
@@ -123,9 +132,7 @@ def _explain_refusal(payment: Payment, event: Event | None) -> Logged:
     if original is not None:
         _same_money(original, payment, "payment")
         return Logged(event, original, replayed=True)
-    patron = event.patron(payment.patron_id)
-    if patron is None:
-        raise Invalid("Choose a patron on this trip's manifest.", "patron_id")
+    patron = _on_manifest(event, payment.patron_id)
     if event.cancelled:
         raise Conflict(CANCELLED)
     if len(event.payments) >= MAX_PAYMENTS:
@@ -159,7 +166,7 @@ def void_payment(store: Store, event_id: str, payment_id: str, reason: str, by: 
     if payment.voided:
         raise Conflict("That payment was already voided.")
     name = event.name_of(payment.patron_id)
-    summary = _money(payment.amount, payment.method, name, "from") + f": {reason}"
+    summary = _money_line(payment.amount, payment.method, name, "from") + f": {reason}"
     entry = activity.entry(by, "void", summary)
     change = changes.void(payment, by=by, reason=reason, at=entry.at)
     try:
@@ -199,7 +206,7 @@ class Refunded:
 def refund(store: Store, event_id: str, back: Refund) -> Refunded:
     """Give money back once: one conditional write bounded by what the patron has paid, net of
     voids and earlier refunds; a repeated key answers with the first refund."""
-    summary = _money(back.amount, back.method, back.patron_id, "to") + f": {back.reason}"
+    summary = _money_line(back.amount, back.method, back.patron_id, "to") + f": {back.reason}"
     entry = activity.entry(back.logged_by, "refund", summary)
     try:
         event = store.update_event(event_id, changes.refund(back, most=MAX_REFUNDS), [entry])
@@ -209,14 +216,13 @@ def refund(store: Store, event_id: str, back: Refund) -> Refunded:
 
 
 def _explain_refund(back: Refund, event: Event | None) -> Refunded:
+    """Say why the conditional refund was refused, from the trip as it was."""
     assert event is not None  # noqa: S101 - the store answers NotFound / Moved itself
     original = event.refund(back.refund_id)
     if original is not None:
         _same_money(original, back, "refund")
         return Refunded(event, original, replayed=True)
-    patron = event.patron(back.patron_id)
-    if patron is None:
-        raise Invalid("Choose a patron on this trip's manifest.", "patron_id")
+    patron = _on_manifest(event, back.patron_id)
     if len(event.refunds) >= MAX_REFUNDS:
         raise Invalid(
             f"This trip already has {MAX_REFUNDS} refunds, the most it can hold.", "amount"

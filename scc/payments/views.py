@@ -41,7 +41,7 @@ def payment_modal(eid: str) -> Any:
     )
 
 
-def _money(data: dict[str, Any], missing: str) -> tuple[str, Decimal, str, str | None]:
+def _ledger_input(data: dict[str, Any], missing: str) -> tuple[str, Decimal, str, str | None]:
     """What a payment and a refund both carry: the patron, the amount, the method, and the
     idempotency key (the header, else the field; None: make one)."""
     patron_id = data.get("patron_id")
@@ -71,7 +71,7 @@ def _recorded(event: Event, toast: str, answer: dict[str, Any]) -> Any:
 
 def _log(event_id: str, data: dict[str, Any]) -> Any:
     g.error_target = "#payment-error"  # 422s show inside the modal, where the crew member is
-    patron_id, amount, method, key = _money(data, "Choose the patron who paid.")
+    patron_id, amount, method, key = _ledger_input(data, "Choose the patron who paid.")
     notes = validation.text(
         data.get("notes"), "notes", "The note", max_len=280, required=False, multiline=True
     )
@@ -187,7 +187,7 @@ def refund(eid: str) -> Any:
     g.error_target = "#refund-error"
     event_id = event_id_from_url(eid)
     data = payload()
-    patron_id, amount, method, key = _money(data, "Choose the patron to refund.")
+    patron_id, amount, method, key = _ledger_input(data, "Choose the patron to refund.")
     reason = validation.text(data.get("reason"), "reason", "The reason", max_len=200)
     back = ledger.new_refund(
         patron_id=patron_id,
