@@ -5,12 +5,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-__all__ = ["UTC", "iso", "now", "today"]
+__all__ = ["UTC", "epoch", "iso", "now", "today"]
 
 
 def now() -> datetime:
     """Return the current time in UTC."""
     return datetime.now(UTC)
+
+
+def epoch(moment: datetime | None = None) -> int:
+    """Whole seconds since 1970 (TTLs, counters' windows, sessions): now, or that moment."""
+    return int((now() if moment is None else moment).timestamp())
 
 
 def today(tz: str) -> date:

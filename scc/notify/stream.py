@@ -239,7 +239,7 @@ def _already_sent(store: Store, eid: str, notice: Notice) -> bool:
 
 
 def _mark_sent(store: Store, eid: str, notice: Notice) -> None:
-    expires = int((clock.now() + MARKER_TTL).timestamp())
+    expires = clock.epoch(clock.now() + MARKER_TTL)
     try:
         store.put({**_marker_key(eid, notice), TTL_ATTRIBUTE: expires})
     except StoreError as exc:

@@ -22,17 +22,13 @@ from scc.store.items import TTL_ATTRIBUTE
 COUNTER_SK = "#counter"
 
 
-def _now() -> int:
-    return int(clock.now().timestamp())
-
-
 @dataclass(frozen=True)
 class Count:
     hits: int
     resets_at: int  # epoch seconds
 
     def retry_after(self) -> int:
-        return max(1, self.resets_at - _now())
+        return max(1, self.resets_at - clock.epoch())
 
 
 @dataclass(frozen=True)
@@ -47,7 +43,7 @@ class Limit:
 
     def key(self, now: int | None = None) -> dict[str, str]:
         """The counter item of the window holding `now`."""
-        moment = _now() if now is None else now
+        moment = clock.epoch() if now is None else now
         return {
             "eid": f"#counter#{self.scope}#{self.who}#{moment // self.window}",
             "crew_id": COUNTER_SK,
@@ -55,13 +51,13 @@ class Limit:
 
     def ends(self, now: int | None = None) -> int:
         """When the window holding `now` ends (epoch seconds)."""
-        moment = _now() if now is None else now
+        moment = clock.epoch() if now is None else now
         return (moment // self.window + 1) * self.window
 
 
 def live(item: Mapping[str, Any] | None) -> Count | None:
     """The count in a counter item; None when missing or its window has ended."""
-    if not item or int(item.get(TTL_ATTRIBUTE, 0)) <= _now():
+    if not item or int(item.get(TTL_ATTRIBUTE, 0)) <= clock.epoch():
         return None
     return Count(int(item.get("hits", 0)), int(item[TTL_ATTRIBUTE]))
 
@@ -75,7 +71,7 @@ def full(item: Mapping[str, Any] | None, limit: Limit) -> Count | None:
 def take_request(store: Store, limit: Limit) -> dict[str, Any]:
     """An Update (for a transaction) that counts one attempt, refused (the transaction with it)
     once the window's count has reached the limit."""
-    now = _now()
+    now = clock.epoch()
     change = Change(
         set=("#t = :end",),
         add=("#h :one",),
@@ -96,7 +92,7 @@ def take(store: Store, limits: Sequence[Limit]) -> int | None:
         else:
             store.transact(requests)
     except ConditionFailed:
-        now = _now()
+        now = clock.epoch()
         return max(1, max(limit.ends(now) for limit in limits) - now)
     return None
 

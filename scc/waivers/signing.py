@@ -140,7 +140,7 @@ def submit(
         if errors:
             return Outcome(event, errors=errors)
         waiver = build(event, signer, ip=ip, user_agent=user_agent, text=text)
-        expires = int((clock.now() + timedelta(seconds=SUBMISSION_TTL)).timestamp())
+        expires = clock.epoch(clock.now() + timedelta(seconds=SUBMISSION_TTL))
         marker = {
             **_submission_key(event_id, nonce),
             "waiver_id": waiver.waiver_id,
