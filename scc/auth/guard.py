@@ -68,7 +68,7 @@ def current_session() -> sessions.Session | None:
             g.scc_via_cookie = bool(token)
         if token:
             found = sessions.read(signing_keys(), token, idle=idle, absolute=absolute)
-        now = int(clock.now().timestamp())
+        now = clock.epoch()
         if found is not None and not 0 <= now - found.checked < CHECK_EVERY:
             found = _vouch(found)
         g.scc_session = found
@@ -203,7 +203,7 @@ def refresh_cookie(response: Response) -> Response:
         if fresh and request.headers.get("Authorization", "").startswith("Bearer "):
             response.headers[TOKEN_HEADER] = sessions.issue(signing_keys(), session)
         return response
-    if fresh or int(clock.now().timestamp()) - session.issued >= REFRESH_AFTER:
+    if fresh or clock.epoch() - session.issued >= REFRESH_AFTER:
         set_cookies(response, sessions.issue(signing_keys(), session), session.csrf_token)
     return response
 

@@ -55,7 +55,7 @@ def password_sign_in(store: Store, crew_id: str | None, password: object) -> Ver
 def new_link(crew_id: str) -> tuple[str, str, int]:
     """A fresh enrollment link's token, the hash stored for it, and when it expires."""
     secret = secrets.token_urlsafe(32)
-    expires = int(clock.now().timestamp()) + LINK_LIFETIME
+    expires = clock.epoch() + LINK_LIFETIME
     return f"{crew_id}.{secret}", _digest(secret), expires
 
 
@@ -80,7 +80,7 @@ def link_holder(store: Store, token: object) -> tuple[Member, roster.Secrets]:
         raise Gone(roster.SPENT)
     member, keys = found
     digest = _digest(token.rpartition(".")[2])
-    fresh = keys.link_expires > int(clock.now().timestamp())
+    fresh = keys.link_expires > clock.epoch()
     if not (keys.link_hash and hmac.compare_digest(keys.link_hash, digest) and fresh):
         raise Gone(roster.SPENT)
     if not member.active:

@@ -25,7 +25,7 @@ class _ClockSigner(TimestampSigner):
     """Timestamps come from scc.clock, so expiry can be tested by moving the clock."""
 
     def get_timestamp(self) -> int:
-        return int(clock.now().timestamp())
+        return clock.epoch()
 
 
 @dataclass(frozen=True)
@@ -42,17 +42,13 @@ class Session:
         return datetime.fromtimestamp(min(self.issued + idle, self.started + absolute), clock.UTC)
 
 
-def _now() -> int:
-    return int(clock.now().timestamp())
-
-
 def _serializer(keys: Keys) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(keys, salt=SALT, signer=_ClockSigner)
 
 
 def start(keys: Keys, crew_id: str, role: str, gen: int) -> tuple[str, Session]:
     """A new session at sign-in (the roster was just read: it counts as checked)."""
-    now = _now()
+    now = clock.epoch()
     session = Session(crew_id, secrets.token_urlsafe(32), now, now, role, gen, now)
     return issue(keys, session), session
 
@@ -88,7 +84,7 @@ def read(keys: Keys, token: str, *, idle: int, absolute: int) -> Session | None:
     if not (isinstance(role, str) and isinstance(gen, int) and isinstance(checked, int)):
         return None
     session = Session(crew_id, csrf, start, int(signed_at.timestamp()), role, gen, checked)
-    now = _now()
+    now = clock.epoch()
     if not 0 <= now - session.issued <= idle:
         return None
     if now - session.started > absolute or session.started > now + 60:
@@ -98,7 +94,7 @@ def read(keys: Keys, token: str, *, idle: int, absolute: int) -> Session | None:
 
 def vouched(session: Session, role: str) -> Session:
     """The session as the roster confirms it now, with the role it has now."""
-    return replace(session, role=role, checked=_now())
+    return replace(session, role=role, checked=clock.epoch())
 
 
 def csrf_matches(session: Session, sent: str | None) -> bool:

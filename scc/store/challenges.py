@@ -28,7 +28,7 @@ def _key(challenge_id: str) -> dict[str, str]:
 def issue(store: Store, purpose: str, crew_id: str = "") -> tuple[str, bytes]:
     """A new random challenge, stored; its id (for the browser to send back) and its bytes."""
     challenge_id, challenge = secrets.token_urlsafe(24), secrets.token_bytes(32)
-    expires = int(clock.now().timestamp()) + LIFETIME
+    expires = clock.epoch() + LIFETIME
     item = {**_key(challenge_id), "challenge": challenge, "purpose": purpose, "who": crew_id}
     store.put({**item, TTL_ATTRIBUTE: expires}, new=True)
     return challenge_id, challenge
@@ -40,7 +40,7 @@ def take(store: Store, challenge_id: object) -> Challenge | None:
     if not isinstance(challenge_id, str) or not 16 <= len(challenge_id) <= 64:
         return None
     item = store.take(_key(challenge_id))
-    if item is None or int(item.get(TTL_ATTRIBUTE, 0)) <= int(clock.now().timestamp()):
+    if item is None or int(item.get(TTL_ATTRIBUTE, 0)) <= clock.epoch():
         return None
     return Challenge(
         bytes(item["challenge"]), str(item.get("purpose", "")), str(item.get("who", ""))

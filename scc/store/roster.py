@@ -55,10 +55,6 @@ class Standing:
     found: tuple[Member, Secrets] | None = None
 
 
-def _now() -> int:
-    return int(clock.now().timestamp())
-
-
 def member_from_item(item: dict[str, Any]) -> Member:
     expires = int(item.get("link_expires", 0))
     return Member(
@@ -71,7 +67,7 @@ def member_from_item(item: dict[str, Any]) -> Member:
         has_password=bool(item.get("password_hash")),
         passkeys=len(item.get("passkeys") or {}),
         link_expires=clock.iso(datetime.fromtimestamp(expires, clock.UTC))
-        if item.get("link_hash") and expires > _now()
+        if item.get("link_hash") and expires > clock.epoch()
         else None,
         gen=int(item.get("gen", 0)),
     )
@@ -181,7 +177,7 @@ def _spend(link_hash: str) -> Change:
         remove=("#lh", "#le"),
         condition="#lh = :lh AND #le > :now AND #act = :yes",
         names={"#lh": "link_hash", "#le": "link_expires", "#act": "active"},
-        values={":lh": link_hash, ":now": _now(), ":yes": True},
+        values={":lh": link_hash, ":now": clock.epoch(), ":yes": True},
     )
 
 
