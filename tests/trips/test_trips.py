@@ -108,6 +108,16 @@ def test_each_card_dialog_form_posts_where_htmx_posts(crew, create_event, dialog
     assert action == hx_post and action.startswith(f"/api/events/{eid}/")
 
 
+@pytest.mark.parametrize("url", ["/api/events/new", "/api/events/{}/edit", "/api/crew"])
+def test_no_form_leaves_its_method_to_the_browser(crew, create_event, url):
+    """A form without a method is a GET: submitted before htmx loads, what was typed (names,
+    emails, amounts) would land in the URL and the logs. Only the export asks for a GET."""
+    eid = create_event()["event_id"]
+    html = crew.get(url.format(eid), headers=HX, base_url=BASE_URL).text
+    forms = re.findall(r"<form\b[^>]*>", html)
+    assert forms and all(re.search(r'\smethod="post"', form) for form in forms), forms
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [
