@@ -115,9 +115,10 @@ def waiver_signed(waiver_id: str, signer: str, patron_ids: Sequence[str]) -> Cha
     nobody on the manifest)."""
     sets: list[str] = []
     names: dict[str, str] = {}
-    values: dict[str, Any] = {":one": 1, ":wid": waiver_id}
+    values: dict[str, Any] = {":one": 1}
     if patron_ids:
         names["#wv"] = "waiver_by_patron"
+        values[":wid"] = waiver_id
         for n, patron_id in enumerate(patron_ids):
             names[f"#wp{n}"] = patron_id
             sets.append(f"#wv.#wp{n} = :wid")
