@@ -196,6 +196,19 @@ class Store:
         """Every partition key in the table (a keys-only Scan; for admin tools only)."""
         yield from (item["eid"] for item in self._pages("scan", ProjectionExpression="eid"))
 
+    def upgrade_trips(self) -> int:
+        """Give every trip record written before the current format the maps its writes set
+        entries inside (changes.TRIP_MAPS), empty: one paginated Scan for the records lacking
+        one, then one UpdateItem each. Idempotent; answers how many records it upgraded."""
+        old = self._pages("scan", ProjectionExpression="eid", **changes.missing_maps())
+        upgraded = 0
+        for item in old:
+            params = self.update_request(event_key(item["eid"]), changes.add_missing_maps())
+            with contextlib.suppress(ConditionFailed):  # deleted or moved since: nothing to do
+                self.call("update_item", **params["Update"])
+                upgraded += 1
+        return upgraded
+
     # --- writes in several parts ------------------------------------------------------------------
 
     def put_request(self, item: Mapping[str, Any], *, new: bool = False) -> dict[str, Any]:

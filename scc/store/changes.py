@@ -11,6 +11,7 @@ from typing import Any
 from scc.models import CANCELLED, Cancellation, CheckIn, Entry, Event
 from scc.money import to_cents
 from scc.store.items import (
+    EVENT_SK,
     NO_SHARE_HEADROOM,
     contacts_map,
     entry_to_map,
@@ -107,6 +108,43 @@ def trim_activity(count: int, rev: int) -> Change:
         condition="#rev = :seen",
         names={"#folded": "activity_folded", "#act": "activity", "#rev": "rev"},
         values={":zero": 0, ":n": count, ":seen": rev},
+    )
+
+
+# The maps a trip's writes set entries inside (DynamoDB refuses a path into a missing map).
+TRIP_MAPS = (
+    "payments",
+    "payment_index",
+    "patron_paid",
+    "patron_due",
+    "refunds",
+    "waiver_by_patron",
+    "waivers_unmatched",
+    "check_in",
+)
+
+
+def missing_maps() -> dict[str, Any]:
+    """A Scan's filter for the trip records (not pointers) lacking one of TRIP_MAPS: written
+    before they existed."""
+    names = {f"#m{n}": name for n, name in enumerate(TRIP_MAPS)}
+    lacking = " OR ".join(f"attribute_not_exists({k})" for k in names)
+    return {
+        "FilterExpression": f"crew_id = :event AND attribute_not_exists(#moved) AND ({lacking})",
+        "ExpressionAttributeNames": {**names, "#moved": "moved_to"},
+        "ExpressionAttributeValues": serialize({":event": EVENT_SK}),
+    }
+
+
+def add_missing_maps() -> Change:
+    """Give a trip's record written before TRIP_MAPS existed each of them, empty; a map it has
+    is kept as it is. Not a change to the trip: no version bump, no activity entry."""
+    names = {f"#m{n}": name for n, name in enumerate(TRIP_MAPS)}
+    return Change(
+        set=tuple(f"{k} = if_not_exists({k}, :empty)" for k in names),
+        condition="attribute_exists(eid) AND attribute_not_exists(#moved)",
+        names={**names, "#moved": "moved_to"},
+        values={":empty": {}},
     )
 
 
