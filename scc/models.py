@@ -189,6 +189,13 @@ class Event:
     def payments_of(self, patron_id: str | None) -> list[Payment]:
         return [p for p in self.payments if patron_id is None or p.patron_id == patron_id]
 
+    @property
+    def ledger_only_ids(self) -> frozenset[str]:
+        """The ids of patrons taken off the manifest whose payments or refunds stay on record:
+        no one else may be given them (their ledger would become the newcomer's)."""
+        on_record = {p.patron_id for p in self.payments} | {r.patron_id for r in self.refunds}
+        return frozenset(on_record - {p.patron_id for p in self.patrons})
+
 
 ROLES = ("owner", "crew")
 

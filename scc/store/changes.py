@@ -235,7 +235,9 @@ def edit(
         values |= {":wv": matched[0], ":wu": matched[1]}
     for n, patron_id in enumerate(added):
         names[f"#new{n}"] = patron_id
-        sets.append(f"#pay.#new{n} = :empty")
+        # if_not_exists: a ledger on record is never written over (scc.trips keeps the ids
+        # of removed patrons with payments from newcomers; this holds even if it did not)
+        sets.append(f"#pay.#new{n} = if_not_exists(#pay.#new{n}, :empty)")
     removes = []
     for n, patron_id in enumerate(sorted(removed)):
         if not old.payments_of(patron_id):  # voided or refunded payments stay on record

@@ -72,7 +72,7 @@ def add_patron(store: Store, event_id: str, data: dict[str, Any], by: str) -> Ev
             raise NotFound("There is no such signed waiver on this trip.")
         fields |= {"name": signer.full_name, "email": signer.email, "phone": signer.phone}
     taken = {p.patron_id for p in event.patrons} | set(event.patron_paid)
-    patron = validation.patron(fields, None, 1, taken)
+    patron = validation.patron(fields, None, 1, taken, event.ledger_only_ids)
     new = rules.with_total(replace(event, patrons=[*event.patrons, patron]))
     return _write(store, event, new, by, signed)
 

@@ -159,7 +159,7 @@ def apply_changes(event: Event, data: dict[str, Any]) -> Event:
     if "crew" in data:
         changed = replace(changed, crew=validation.crew(data["crew"]))
     if "patrons" in data:
-        patrons = validation.patrons(data["patrons"])
+        patrons = validation.patrons(data["patrons"], kept=event.ledger_only_ids)
         kept = {p.patron_id for p in patrons}
         for gone in event.patrons:
             if gone.patron_id not in kept:

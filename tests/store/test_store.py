@@ -1,12 +1,15 @@
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 from botocore.stub import Stubber
 
+from scc import activity
 from scc.errors import Conflict, NotFound, StoreError
+from scc.models import Patron
 from scc.store import Store, board
 from scc.store.changes import Change
-from scc.store.items import event_from_item, event_to_item
+from scc.store.items import event_from_item, event_to_item, payment_to_map
 from scc.store.tables import table_spec
 from tests.builders import TRIP_ID, payment, trip
 
@@ -209,3 +212,19 @@ def test_an_item_grown_past_the_limit_by_nested_updates_is_refused(store):
             )
             grown += 1
     assert grown == 5  # moto, like stock moto, notices when it next copies the 500 KB item
+
+
+def test_a_patron_put_back_on_the_manifest_keeps_their_payments_on_record(store):
+    """The store never writes an empty ledger over one on record (scc.trips also keeps such
+    ids from newcomers)."""
+    item = event_to_item(trip(patrons=[Patron(patron_id="dana", name="Dana Lee")]))
+    voided = payment(payment_id="p9", patron_id="sam", voided=True, voided_by="cory")
+    item["payments"]["sam"] = {"p9": payment_to_map(voided)}
+    item["payment_index"]["p9"] = "sam"
+    store.put(item, new=True)
+    old = store.get_event(TRIP_ID)
+    back = replace(old, patrons=[*old.patrons, Patron(patron_id="sam", name="Sam Ortiz")])
+    store.replace_event(old, back, [activity.entry("cory", "patron_added", "Sam Ortiz")])
+    now = store.get_event(TRIP_ID)
+    assert [p.patron_id for p in now.patrons] == ["dana", "sam"]
+    assert now.payments_of("sam") == [voided]
