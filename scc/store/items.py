@@ -107,11 +107,12 @@ def event_to_item(event: Event) -> dict[str, Any]:
         # The ledger: payments by patron, then payment id. payment_index maps a payment id to its
         # patron so the idempotency key is unique across the trip; patron_due is each patron's
         # headroom, so one conditional UpdateItem can refuse an overpayment (scc.store.trips).
+        # Every payment under its own patron: those of patrons taken off the manifest too.
         "payments": {
-            p.patron_id: {
-                pay.payment_id: payment_to_map(pay) for pay in event.payments_of(p.patron_id)
-            }
-            for p in event.patrons
+            patron_id: {pay.payment_id: payment_to_map(pay) for pay in event.payments_of(patron_id)}
+            for patron_id in dict.fromkeys(
+                [*(p.patron_id for p in event.patrons), *(pay.patron_id for pay in event.payments)]
+            )
         },
         "payment_index": {pay.payment_id: pay.patron_id for pay in event.payments},
         "patron_paid": {p.patron_id: event.paid_by(p.patron_id) for p in event.patrons},

@@ -83,6 +83,25 @@ def test_links_sent_before_the_move_keep_working(
     assert posted.status == 307 and posted.headers["location"] == f"/g/{NEW_ID}/waiver"
 
 
+def test_a_reschedule_keeps_the_payments_of_patrons_taken_off_the_manifest(
+    api: Api, trip: Any
+) -> None:
+    body = {"patron_id": "sam", "amount": "30.00", "method": "cash"}
+    paid = api("POST", f"{TRIP}/payment-log", body).json["payment"]["payment_id"]
+    back = {"patron_id": "sam", "amount": "30.00", "method": "cash", "reason": "can't come"}
+    assert api("POST", f"{TRIP}/refunds", back).status == 201
+    assert api("DELETE", f"{TRIP}/patrons/sam").status == 200
+    assert api("POST", f"{TRIP}/reschedule", {"date": "2030-06-02"}).status == 200
+    moved = api("GET", f"/api/events/{NEW_ID}").json
+    assert sorted((p["patron_id"], p["amount"]) for p in moved["payments"]) == [
+        ("dana", "50.00"),
+        ("sam", "30.00"),
+    ]
+    assert paid in {p["payment_id"] for p in moved["payments"]}
+    assert [(r["patron_id"], r["amount"]) for r in moved["refunds"]] == [("sam", "30.00")]
+    assert [p["patron_id"] for p in moved["patrons"]] == ["dana"]
+
+
 def test_a_reschedule_onto_an_existing_trip_is_409(api: Api, trip: Any) -> None:
     assert api("POST", "/api/events", event_body(date="2030-06-02")).status == 201
     answer = api("POST", f"{TRIP}/reschedule", {"date": "2030-06-02"})
