@@ -59,25 +59,30 @@ def move(
             f"can move at most {MAX_COPIES}. Nothing was changed. Create the trip on the new "
             "date and send its waiver link again."
         )
+    # Back to one of its earlier ids (A → B → A): that id's pointer gives way to the record.
+    earlier = [e for e in event.moved_from if e != moved.event_id]
     new = replace(
         moved,
-        moved_from=[*event.moved_from, old_id],
+        moved_from=[*earlier, old_id],
         activity=[*event.activity, entry],
         rev=event.rev + 1,
     )
     pointer = pointer_item(old_id, new.event_id, by=entry.by, at=entry.at, date=event.date)
+    record = store.put_request(event_to_item(new))
+    record["Put"] |= {  # a free id, or one of this trip's own pointers (its moved_to is old_id)
+        "ConditionExpression": "attribute_not_exists(eid) OR #moved = :old",
+        "ExpressionAttributeNames": {"#moved": "moved_to"},
+        "ExpressionAttributeValues": {":old": {"S": old_id}},
+    }
     guard = {
         "ConditionExpression": "#rev = :seen AND attribute_not_exists(moved_to)",
         "ExpressionAttributeNames": {"#rev": "rev"},
         "ExpressionAttributeValues": {":seen": {"N": str(event.rev)}},
         "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
     }
-    writes = [
-        store.put_request(event_to_item(new), new=True),
-        {"Put": {**store.put_request(pointer)["Put"], **guard}},
-    ]
+    writes = [record, {"Put": {**store.put_request(pointer)["Put"], **guard}}]
     writes += [  # the trip's earlier ids point straight to the new one
-        store.put_request({**pointer, **event_key(earlier)}) for earlier in event.moved_from
+        store.put_request({**pointer, **event_key(e)}) for e in earlier
     ]
     for item in items:
         if item["crew_id"].startswith(WAIVER_SK_PREFIX):

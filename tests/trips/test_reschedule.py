@@ -102,6 +102,39 @@ def test_a_reschedule_keeps_the_payments_of_patrons_taken_off_the_manifest(
     assert [p["patron_id"] for p in moved["patrons"]] == ["dana"]
 
 
+def test_a_trip_moved_back_to_its_first_date_lives_there_again(
+    api: Api, trip: Any, store: Store
+) -> None:
+    assert api("POST", f"{TRIP}/reschedule", {"date": "2030-06-02"}).status == 200
+    back = api("POST", f"/api/events/{NEW_ID}/reschedule", {"date": "2030-05-23"})
+    assert back.status == 200, back.text
+    assert back.json["event_id"] == TRIP_ID and back.json["moved_from"] == [NEW_ID]
+    live = api("GET", TRIP).json
+    assert live["event_id"] == TRIP_ID and live["date"] == "2030-05-23"
+    assert [(p["patron_id"], p["amount"]) for p in live["payments"]] == [("dana", "50.00")]
+    assert live["patrons"][0]["check_in"] == "aboard" and live["patrons"][0]["waiver_signed"]
+    assert api("GET", f"/api/events/{NEW_ID}").json["moved_to"] == TRIP_ID  # B's links lead back
+    waivers = api("GET", f"{TRIP}/waivers").json["waivers"]
+    assert [w["full_name"] for w in waivers] == ["Dana Lee"]
+    assert list(store.collection(NEW_ID, WAIVER_SK_PREFIX)) == []
+    # and on again: both earlier ids point to the trip's third date
+    third = "2030-06-09-captain-cory-afternoon"
+    assert api("POST", f"{TRIP}/reschedule", {"date": "2030-06-09"}).json["event_id"] == third
+    for earlier in (TRIP_ID, NEW_ID):
+        assert api("GET", f"/api/events/{earlier}").json["moved_to"] == third
+    board = [e["event_id"] for e in api("GET", "/api/events", query="when=all").json["events"]]
+    assert board == [third]
+
+
+def test_a_reschedule_onto_another_trips_old_id_is_409(api: Api, trip: Any) -> None:
+    assert api("POST", f"{TRIP}/reschedule", {"date": "2030-06-02"}).status == 200
+    assert api("POST", "/api/events", event_body(date="2030-06-09")).status == 201
+    other = "/api/events/2030-06-09-captain-cory-afternoon"
+    answer = api("POST", f"{other}/reschedule", {"date": "2030-05-23"})
+    assert answer.status == 409 and f"already a trip {TRIP_ID}" in answer.json["error"]
+    assert api("GET", TRIP).json["moved_to"] == NEW_ID  # the first trip's old links still work
+
+
 def test_a_reschedule_onto_an_existing_trip_is_409(api: Api, trip: Any) -> None:
     assert api("POST", "/api/events", event_body(date="2030-06-02")).status == 201
     answer = api("POST", f"{TRIP}/reschedule", {"date": "2030-06-02"})
