@@ -148,9 +148,11 @@ def add_missing_maps() -> Change:
     )
 
 
-def waiver_signed(waiver_id: str, signer: str, patron_ids: Sequence[str]) -> Change:
+def waiver_signed(
+    waiver_id: str, signer: str, patron_ids: Sequence[str], *, most_unmatched: int
+) -> Change:
     """Count one more signed waiver, and mark the patrons it covers (or note that it covers
-    nobody on the manifest)."""
+    nobody on the manifest: refused when `most_unmatched` such signers are noted already)."""
     sets: list[str] = []
     names: dict[str, str] = {}
     values: dict[str, Any] = {":one": 1}
@@ -163,7 +165,15 @@ def waiver_signed(waiver_id: str, signer: str, patron_ids: Sequence[str]) -> Cha
     else:
         names |= {"#wu": "waivers_unmatched", "#wk": waiver_id}
         sets.append("#wu.#wk = :signer")
-        values[":signer"] = signer
+        values |= {":signer": signer, ":most": most_unmatched}
+        condition = "size(#wu) < :most"
+        return Change(
+            set=tuple(sets),
+            add=("waivers_signed :one",),
+            condition=condition,
+            names=names,
+            values=values,
+        )
     return Change(set=tuple(sets), add=("waivers_signed :one",), names=names, values=values)
 
 
