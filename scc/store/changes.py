@@ -4,7 +4,7 @@ written. A Change is sent by the Store (update_event / update / transact); the l
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -32,26 +32,41 @@ class Change:
     names: dict[str, str] = field(default_factory=dict)
     values: dict[str, Any] = field(default_factory=dict)
 
+    def also(
+        self,
+        condition: str,
+        names: Mapping[str, str] | None = None,
+        values: Mapping[str, Any] | None = None,
+    ) -> Change:
+        """The same change, only if `condition` holds as well as its own condition; `names` and
+        `values` are what `condition` uses."""
+        both = f"({condition}) AND ({self.condition})" if self.condition else condition
+        return replace(
+            self,
+            condition=both,
+            names={**self.names, **(names or {})},
+            values={**self.values, **(values or {})},
+        )
+
     def on_trip(self, entries: Sequence[Entry]) -> Change:
         """The same change to a trip's record, with what every such write carries: the record
         must exist (and not be a rescheduled trip's pointer), its version goes up, and the
         change's activity entries are appended in the same write."""
         if not entries:
             raise ValueError("A change to a trip is written with its activity entry.")
-        condition = "attribute_exists(eid) AND attribute_not_exists(#moved)"
-        if self.condition:
-            condition += f" AND ({self.condition})"
+        change = self.also(
+            "attribute_exists(eid) AND attribute_not_exists(#moved)", {"#moved": "moved_to"}
+        )
         return replace(
-            self,
+            change,
             set=(
-                *self.set,
+                *change.set,
                 "#rev = #rev + :rev_step",
                 "#act = list_append(if_not_exists(#act, :act_none), :act_new)",
             ),
-            condition=condition,
-            names={**self.names, "#rev": "rev", "#act": "activity", "#moved": "moved_to"},
+            names={**change.names, "#rev": "rev", "#act": "activity"},
             values={
-                **self.values,
+                **change.values,
                 ":rev_step": 1,
                 ":act_none": [],
                 ":act_new": [entry_to_map(e) for e in entries],
@@ -77,25 +92,15 @@ class Change:
 
 def guarded(change: Change, rev: int) -> Change:
     """The change, only if the trip is still at the version the editor read (rev)."""
-    condition = "#seen = :seen" + (f" AND ({change.condition})" if change.condition else "")
-    return replace(
-        change,
-        condition=condition,
-        names={**change.names, "#seen": "rev"},
-        values={**change.values, ":seen": rev},
-    )
+    return change.also("#seen = :seen", {"#seen": "rev"}, {":seen": rev})
 
 
 def not_cancelled(change: Change) -> Change:
     """The change, only while the trip is not cancelled."""
-    condition = "(attribute_not_exists(#st) OR #st <> :cancelled)"
-    if change.condition:
-        condition += f" AND ({change.condition})"
-    return replace(
-        change,
-        condition=condition,
-        names={**change.names, "#st": "status"},
-        values={**change.values, ":cancelled": CANCELLED},
+    return change.also(
+        "attribute_not_exists(#st) OR #st <> :cancelled",
+        {"#st": "status"},
+        {":cancelled": CANCELLED},
     )
 
 

@@ -228,3 +228,15 @@ def test_a_patron_put_back_on_the_manifest_keeps_their_payments_on_record(store)
     now = store.get_event(TRIP_ID)
     assert [p.patron_id for p in now.patrons] == ["dana", "sam"]
     assert now.payments_of("sam") == [voided]
+
+
+def test_a_condition_added_to_a_change_keeps_both_whole():
+    """Change.also: one way to AND a condition onto a change (an OR on either side stays in its
+    own parentheses), with the names and values it uses."""
+    bare = Change(set=("#a = :a",), names={"#a": "a"}, values={":a": 1})
+    assert bare.also("attribute_exists(eid)").condition == "attribute_exists(eid)"
+    both = Change(condition="#a = :a OR #a = :b", names={"#a": "a"}, values={":a": 1, ":b": 2})
+    added = both.also("attribute_not_exists(#s) OR #s <> :c", {"#s": "status"}, {":c": "x"})
+    assert added.condition == "(attribute_not_exists(#s) OR #s <> :c) AND (#a = :a OR #a = :b)"
+    assert added.names == {"#a": "a", "#s": "status"}
+    assert added.values == {":a": 1, ":b": 2, ":c": "x"}
