@@ -211,11 +211,16 @@ class Store:
 
     # --- writes in several parts ------------------------------------------------------------------
 
-    def put_request(self, item: Mapping[str, Any], *, new: bool = False) -> dict[str, Any]:
-        """A Put for transact(); new: only if no item has its key."""
+    def put_request(
+        self, item: Mapping[str, Any], *, new: bool = False, when: Change | None = None
+    ) -> dict[str, Any]:
+        """A Put for transact(); new: only if no item has its key; when: only while that
+        change's condition holds on the item the Put replaces."""
         put: dict[str, Any] = {"TableName": self.table, "Item": serialize(item)}
         if new:
             put["ConditionExpression"] = "attribute_not_exists(eid)"
+        if when is not None:
+            put |= when.check()
         return {"Put": put}
 
     def delete_request(self, key: Mapping[str, str]) -> dict[str, Any]:
@@ -228,9 +233,9 @@ class Store:
     def check_request(self, key: Mapping[str, str], change: Change) -> dict[str, Any]:
         """A ConditionCheck for transact(): the other writes happen only while `change`'s
         condition holds on this item."""
-        params = change.request()
-        del params["UpdateExpression"]
-        return {"ConditionCheck": {"TableName": self.table, "Key": serialize(key), **params}}
+        return {
+            "ConditionCheck": {"TableName": self.table, "Key": serialize(key), **change.check()}
+        }
 
     def update(self, key: Mapping[str, str], change: Change) -> dict[str, Any]:
         """Apply a change to an item; the item as it is after."""

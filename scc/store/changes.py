@@ -80,7 +80,11 @@ class Change:
             for verb, parts in (("SET", self.set), ("ADD", self.add), ("REMOVE", self.remove))
             if parts
         ]
-        params: dict[str, Any] = {"UpdateExpression": " ".join(clauses)}
+        return {"UpdateExpression": " ".join(clauses), **self.check()}
+
+    def check(self) -> dict[str, Any]:
+        """The condition's parameters alone (a Put's, or a ConditionCheck's)."""
+        params: dict[str, Any] = {}
         if self.condition:
             params["ConditionExpression"] = self.condition
         if self.names:
@@ -101,6 +105,24 @@ def not_cancelled(change: Change) -> Change:
         "attribute_not_exists(#st) OR #st <> :cancelled",
         {"#st": "status"},
         {":cancelled": CANCELLED},
+    )
+
+
+def moved_out(rev: int) -> Change:
+    """A rescheduled trip's record becomes a pointer to its new id: only at the version read
+    (rev) and if it is not a pointer already. (A condition for the pointer's Put.)"""
+    return guarded(
+        Change(condition="attribute_not_exists(#moved)", names={"#moved": "moved_to"}), rev
+    )
+
+
+def moved_in(old_id: str) -> Change:
+    """A rescheduled trip's record goes to a free id, or to one of its own earlier ids, whose
+    pointer (to old_id, where the trip is now) gives way. (A condition for the record's Put.)"""
+    return Change(
+        condition="attribute_not_exists(eid) OR #moved = :old",
+        names={"#moved": "moved_to"},
+        values={":old": old_id},
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from scc import activity, validation
 from scc.errors import Conflict, Invalid, NotFound
 from scc.models import CHECK_INS, Cancellation, CheckIn, Event
-from scc.store import ConditionFailed, Store, changes
+from scc.store import ConditionFailed, Store, changes, failures
 from scc.store.moves import move
 from scc.trips import rules
 
@@ -50,7 +50,7 @@ def reschedule(store: Store, event_id: str, data: dict[str, Any], by: str) -> Ev
     """Move a trip to a new date (and period): its id follows, with everything it holds, in one
     transaction (scc.store.moves); the old id keeps a pointer to the new one."""
     event, others = store.get_trip(event_id)
-    rules.check_rev(event, data)
+    failures.check_rev(event, rules.rev_seen(data))
     if event.cancelled:
         raise Conflict("This trip is cancelled; a cancelled trip stays on its date.")
     new_id, day, period = rules.moved_id(event, data)

@@ -8,8 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from scc import activity, clock, eventids, validation
-from scc.errors import Conflict, Invalid, Stale
+from scc import clock, eventids, validation
+from scc.errors import Conflict, Invalid
 from scc.models import Event, Patron
 from scc.money import fmt, parse_amount
 
@@ -90,13 +90,6 @@ def rev_seen(data: dict[str, Any]) -> int | None:
     if not text.isdigit() or len(text) > 12 or not text.isascii():
         raise Invalid("rev must be the trip's version number, as read.", "rev")
     return int(text)
-
-
-def check_rev(event: Event, data: dict[str, Any]) -> None:
-    """An editor sends the rev they saw; a trip changed since is Stale (409 with it as it is)."""
-    seen = rev_seen(data)
-    if seen is not None and seen != event.rev:
-        raise Stale(activity.stale(event), event)
 
 
 def removable(event: Event, patron: Patron) -> None:

@@ -4,12 +4,17 @@ in one transaction, old links redirect, and a cancelled trip stays on the board,
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from scc.store import Store, moves
-from scc.store.items import WAIVER_SK_PREFIX, serialize
+from scc import activity
+from scc.errors import Moved, Stale
+from scc.models import CheckIn
+from scc.store import Store, changes, moves
+from scc.store.items import WAIVER_SK_PREFIX, event_key, serialize
+from tests import builders
 from tests.builders import TRIP_ID, event_body
 from tests.support import ROSTER_CHECK, Api, sign
 
@@ -209,3 +214,25 @@ def test_cancel_needs_a_reason_and_the_current_rev(api: Api, trip: Any) -> None:
     stale = api("POST", f"{TRIP}/cancel", {"reason": "wind", "rev": trip["rev"] - 1})
     assert stale.status == 409 and "event" in stale.json
     assert api("GET", TRIP).json["status"] == "scheduled"
+
+
+def test_a_move_from_an_older_read_is_refused_as_every_rev_guarded_write_is(
+    store: Store,
+) -> None:
+    """The move's guard is changes.guarded and its refusal failures.refusal: Stale with the trip
+    as it is now, or Moved when another reschedule got in first; nothing is written."""
+    read, others = store.get_trip(store.create_event(builders.trip()).event_id)
+    entry = activity.entry("cory", "rescheduled", "2030-05-23 → 2030-06-02")
+    moved = replace(read, event_id=NEW_ID, date="2030-06-02")
+    aboard = CheckIn(status="aboard", by="jess", at=entry.at)
+    store.update_event(TRIP_ID, changes.check_in("dana", aboard), [entry])
+    with pytest.raises(Stale) as stale:
+        moves.move(store, read, others, moved, entry)
+    assert stale.value.event.rev == read.rev + 1 and stale.value.event.check_ins["dana"] == aboard
+    assert store.get(event_key(NEW_ID)) is None
+    now, others = store.get_trip(TRIP_ID)
+    moves.move(store, now, others, replace(moved, rev=now.rev), entry)
+    elsewhere = replace(now, event_id="2030-06-09-captain-cory-afternoon", date="2030-06-09")
+    with pytest.raises(Moved) as gone:
+        moves.move(store, now, others, elsewhere, entry)
+    assert gone.value.moved_to == NEW_ID
