@@ -1,5 +1,5 @@
 """The ledger's rules: a payment is one conditional write that cannot overpay and cannot apply
-twice (scc.store.changes.payment); a refused write is explained from the trip as DynamoDB
+twice (scc.store.ledger_changes.payment); a refused write is explained from the trip as DynamoDB
 returned it, without another read."""
 
 from __future__ import annotations

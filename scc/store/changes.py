@@ -1,6 +1,7 @@
-"""What each write does to an item, as DynamoDB update expressions: the one place they are
-written. A Change is sent by the Store (update_event / update / transact); the ledger's writes
-(payments, voids, refunds) are in scc.store.ledger_changes."""
+"""What each write of a trip does to its record, as DynamoDB expressions: the one place they are
+written (a reschedule's conditions too; the ledger's writes, payments, voids and refunds, are in
+scc.store.ledger_changes). A Change is sent by the Store (update_event / update / transact, or
+as a Put's condition); the roster's and the counters' own Changes are in their modules."""
 
 from __future__ import annotations
 
