@@ -106,7 +106,8 @@ def event_to_item(event: Event) -> dict[str, Any]:
         "crew": [asdict(c) for c in event.crew],
         # The ledger: payments by patron, then payment id. payment_index maps a payment id to its
         # patron so the idempotency key is unique across the trip; patron_due is each patron's
-        # headroom, so one conditional UpdateItem can refuse an overpayment (scc.store.ledger_changes).
+        # headroom, so one conditional UpdateItem can refuse an overpayment
+        # (scc.store.ledger_changes).
         # Every payment under its own patron: those of patrons taken off the manifest too.
         "payments": {
             patron_id: {pay.payment_id: payment_to_map(pay) for pay in event.payments_of(patron_id)}
