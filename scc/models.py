@@ -83,12 +83,16 @@ class Cancellation:
 
 @dataclass(frozen=True, kw_only=True)
 class Entry:
-    """One line of a trip's activity: when, who, what kind of change, and what it was."""
+    """One line of a trip's activity: when, who, what kind of change, and what it was; for a
+    change about one patron, their id and where the summary names them (patron_at: its offset),
+    so the activity shows the name the manifest has when read."""
 
     at: str
     by: str
     action: str
     summary: str
+    patron_id: str | None = None
+    patron_at: int | None = None
 
 
 @dataclass(kw_only=True)

@@ -88,8 +88,9 @@ def payment_summary(payment: Payment, name: str) -> str:
 def log_payment(store: Store, event_id: str, payment: Payment, name: str | None = None) -> Logged:
     """Record a payment once; refuse overpaying the trip or the patron's share, atomically.
     `name`: the patron's, for the activity entry (their id when not known)."""
-    summary = payment_summary(payment, name or payment.patron_id)
-    entry = activity.entry(payment.logged_by, "payment", summary)
+    summary = payment_summary(payment, name or activity.PATRON)
+    about = None if name else payment.patron_id
+    entry = activity.entry(payment.logged_by, "payment", summary, patron_id=about)
     try:
         event = store.update_event(event_id, changes.payment(payment, most=MAX_PAYMENTS), [entry])
     except ConditionFailed as failed:
@@ -199,8 +200,9 @@ class Refunded:
 def refund(store: Store, event_id: str, back: Refund, name: str | None = None) -> Refunded:
     """Give money back once: one conditional write bounded by what the patron has paid, net of
     voids and earlier refunds; a repeated key answers with the first refund."""
-    summary = _money(back.amount, back.method, name or back.patron_id, "to") + f": {back.reason}"
-    entry = activity.entry(back.logged_by, "refund", summary)
+    summary = _money(back.amount, back.method, name or activity.PATRON, "to") + f": {back.reason}"
+    about = None if name else back.patron_id
+    entry = activity.entry(back.logged_by, "refund", summary, patron_id=about)
     try:
         event = store.update_event(event_id, changes.refund(back, most=MAX_REFUNDS), [entry])
     except ConditionFailed as failed:

@@ -139,7 +139,7 @@ def event_to_item(event: Event) -> dict[str, Any]:
         "cancelled": asdict(event.cancellation) if event.cancellation else None,
         "period": event.period,
         "moved_from": list(event.moved_from) or None,
-        "activity": [asdict(e) for e in event.activity],
+        "activity": [entry_to_map(e) for e in event.activity],
         "activity_folded": event.activity_folded or None,
         "rev": event.rev,
         "created_at": event.created_at,
@@ -155,7 +155,20 @@ def pointer_item(old_id: str, new_id: str, *, by: str, at: str, date: str) -> di
 
 
 def entry_to_map(entry: Entry) -> dict[str, Any]:
-    return asdict(entry)
+    result: dict[str, Any] = _drop_none(asdict(entry))
+    return result
+
+
+def entry_from_map(data: Mapping[str, Any]) -> Entry:
+    at = data.get("patron_at")
+    return Entry(
+        at=data["at"],
+        by=data["by"],
+        action=data["action"],
+        summary=data["summary"],
+        patron_id=data.get("patron_id"),
+        patron_at=None if at is None else int(at),
+    )
 
 
 def refund_to_map(refund: Refund) -> dict[str, Any]:
@@ -269,7 +282,7 @@ def event_from_item(item: Mapping[str, Any]) -> Event:
         cancellation=Cancellation(**cancelled) if cancelled else None,
         period=item.get("period"),
         moved_from=list(item.get("moved_from", [])),
-        activity=[Entry(**e) for e in item.get("activity", [])],
+        activity=[entry_from_map(e) for e in item.get("activity", [])],
         activity_folded=int(item.get("activity_folded", 0)),
         rev=int(item.get("rev", 0)),
         created_at=item.get("created_at"),

@@ -20,7 +20,8 @@ def check_in(store: Store, event_id: str, patron_id: str, status: Any, by: str) 
     the patron being on the manifest and the trip not cancelled (not by rev)."""
     if status not in (*CHECK_INS, "clear"):
         raise Invalid("The check-in status must be aboard, no_show or clear.", "status")
-    entry = activity.entry(by, "check_in", f"{patron_id}: {CHECK_IN_WORDS[status]}")
+    words = f"{activity.PATRON}: {CHECK_IN_WORDS[status]}"
+    entry = activity.entry(by, "check_in", words, patron_id=patron_id)
     record = None if status == "clear" else CheckIn(status=status, by=by, at=entry.at)
     change = changes.not_cancelled(changes.check_in(patron_id, record))
     try:
