@@ -36,8 +36,8 @@ if TYPE_CHECKING:
 
 DEFAULT_TABLE = "shipcaptaincrew-events"
 DEFAULT_REGION = "us-west-2"
-# A trip keeps its latest ACTIVITY_KEEP..ACTIVITY_MAX activity entries (~350 bytes each at most:
-# about 50 KB), and counts the older ones it folded; the first (created) always stays. With the
+# A trip keeps its latest ACTIVITY_KEEP..ACTIVITY_MAX activity entries (~420 bytes each at most:
+# about 60 KB), and counts the older ones it folded; the first (created) always stays. With the
 # ledger's bounds (scc.payments.ledger) the record stays far below DynamoDB's 400 KB item limit.
 ACTIVITY_MAX = 150
 ACTIVITY_KEEP = 100

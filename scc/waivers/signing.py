@@ -32,7 +32,7 @@ TRIP_LIMIT = 40  # signatures per trip per address per hour (a party of 30 fits)
 ADDRESS_LIMIT = 80  # signatures per address per hour, all trips together (floods across trips)
 # Signers who match nobody on the manifest are listed on the trip's record (for "Add to
 # manifest"); past this many the form asks the signer to be added first (the record's size).
-UNMATCHED_MOST = 100
+UNMATCHED_MOST = 60
 TOO_MANY_UNMATCHED = (
     f"This trip already has {UNMATCHED_MOST} signed waivers from people who are not on its "
     "passenger list. Please ask the crew to add you to the list, then sign again."
