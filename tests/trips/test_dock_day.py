@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from scc import activity
 from scc.store import ACTIVITY_KEEP, ACTIVITY_MAX, Store
 from scc.store.items import event_key, serialize
 from tests.builders import TRIP_ID, event_body
@@ -191,3 +192,15 @@ def test_an_entry_about_a_patron_keeps_their_id_and_shows_their_name_as_it_is_no
         "$10.00 Cash to Sam Ortiz-Reyes: sam from dana: x",
         "$40.00 Cash from Sam Ortiz-Reyes",
     ]
+
+
+def test_a_summary_cut_short_keeps_the_patrons_place_only_when_their_id_is_whole() -> None:
+    names = {"sam": "Sam Ortiz"}
+    reason = "r" * activity.SUMMARY_MAX
+    kept = activity.entry(
+        "cory", "refund", f"$1.00 Cash to {activity.PATRON}: {reason}", patron_id="sam"
+    )
+    assert len(kept.summary) == activity.SUMMARY_MAX and kept.patron_id == "sam"
+    assert activity.readable(kept, names).startswith("$1.00 Cash to Sam Ortiz: rrr")
+    cut = activity.entry("cory", "refund", "x" * 198 + activity.PATRON, patron_id="sam")
+    assert cut.patron_id is None and activity.readable(cut, names) == cut.summary
