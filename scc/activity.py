@@ -27,8 +27,11 @@ ACTIONS = {
     "cancelled": "Cancelled",
     "rescheduled": "Rescheduled",
 }
-# Writes that read nothing first (payment, refund, check-in) name the patron by id; the activity
-# shows their name from the manifest as it is when read.
+# Writes that read nothing first (payment, refund, check-in) name the patron by id: PATRON in the
+# summary given to entry() marks where, and the entry keeps the id and its place (patron_id,
+# patron_at), so the activity shows their name from the manifest as it is when read.
+PATRON = "{patron}"
+# Entries written before patron_id was stored: where each action's summary names the patron.
 _PATRON_AT = {
     "check_in": re.compile(r"^(?P<id>[a-z0-9][a-z0-9_-]*)(?=: )"),
     "payment": re.compile(r"(?<= from )(?P<id>[a-z0-9][a-z0-9_-]*)(?= \(|$)"),
@@ -37,12 +40,28 @@ _PATRON_AT = {
 SUMMARY_MAX = 200  # keeps an entry under ~350 bytes (scc.store: ACTIVITY_MAX entries a trip)
 
 
-def entry(by: str, action: str, summary: str) -> Entry:
-    """An entry for a change made now."""
+def entry(by: str, action: str, summary: str, *, patron_id: str | None = None) -> Entry:
+    """An entry for a change made now; with patron_id, about that patron, whom the summary
+    names where it says PATRON (their id is written there)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown activity action {action!r}")
+    place = None
+    if patron_id is not None:
+        before, mark, after = summary.partition(PATRON)
+        if not mark:
+            raise ValueError(f"an entry about a patron names them with {PATRON}")
+        summary, place = before + patron_id + after, len(before)
     text = summary if len(summary) <= SUMMARY_MAX else summary[: SUMMARY_MAX - 1] + "…"
-    return Entry(at=clock.iso(clock.now()), by=by, action=action, summary=text)
+    if place is not None and text[place : place + len(patron_id or "")] != patron_id:
+        patron_id = place = None  # the summary was cut short before the id's end
+    return Entry(
+        at=clock.iso(clock.now()),
+        by=by,
+        action=action,
+        summary=text,
+        patron_id=patron_id,
+        patron_at=place,
+    )
 
 
 def created(event: Event, by: str) -> Entry:
@@ -106,6 +125,12 @@ def _describe(p: Patron) -> str:
 
 def readable(entry: Entry, names: Mapping[str, str]) -> str:
     """An entry's summary with the patron it names by id shown by name (names: id -> name)."""
+    if entry.patron_id is not None and entry.patron_at is not None:
+        start, end = entry.patron_at, entry.patron_at + len(entry.patron_id)
+        if entry.summary[start:end] != entry.patron_id:
+            return entry.summary
+        name = names.get(entry.patron_id, entry.patron_id)
+        return entry.summary[:start] + name + entry.summary[end:]
     pattern = _PATRON_AT.get(entry.action)
     if pattern is None:
         return entry.summary

@@ -83,12 +83,16 @@ class Cancellation:
 
 @dataclass(frozen=True, kw_only=True)
 class Entry:
-    """One line of a trip's activity: when, who, what kind of change, and what it was."""
+    """One line of a trip's activity: when, who, what kind of change, and what it was; for a
+    change about one patron, their id and where the summary names them (patron_at: its offset),
+    so the activity shows the name the manifest has when read."""
 
     at: str
     by: str
     action: str
     summary: str
+    patron_id: str | None = None
+    patron_at: int | None = None
 
 
 @dataclass(kw_only=True)
@@ -188,6 +192,13 @@ class Event:
 
     def payments_of(self, patron_id: str | None) -> list[Payment]:
         return [p for p in self.payments if patron_id is None or p.patron_id == patron_id]
+
+    @property
+    def ledger_only_ids(self) -> frozenset[str]:
+        """The ids of patrons taken off the manifest whose payments or refunds stay on record:
+        no one else may be given them (their ledger would become the newcomer's)."""
+        on_record = {p.patron_id for p in self.payments} | {r.patron_id for r in self.refunds}
+        return frozenset(on_record - {p.patron_id for p in self.patrons})
 
 
 ROLES = ("owner", "crew")

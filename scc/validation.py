@@ -125,10 +125,15 @@ def _list(value: Any, field: str, label: str, most: int) -> list[Any]:
 
 
 def patron(
-    entry: Any, field: str | None = "patrons", n: int = 1, taken: set[str] | None = None
+    entry: Any,
+    field: str | None = "patrons",
+    n: int = 1,
+    taken: set[str] | None = None,
+    kept: frozenset[str] = frozenset(),
 ) -> Patron:
     """One manifest entry: a name, and an id made from it when none is given (unique among
-    `taken`, which it joins). Errors name `field` (a list's), or each attribute when None."""
+    `taken`, which it joins, and `kept`: the ids of removed patrons whose payments stay on
+    record). Errors name `field` (a list's), or each attribute when None."""
     taken = set() if taken is None else taken
     if not isinstance(entry, dict):
         raise Invalid(f"Patron {n} must be an object with a name.", field)
@@ -142,7 +147,13 @@ def patron(
             field or "patron_id",
         )
     base, k = pid, 2
-    while pid in taken:
+    while pid in taken or pid in kept:
+        if given and pid in kept:
+            raise Invalid(
+                f"Patron id {pid} has payments on record from a patron taken off this trip; "
+                "choose another id (or leave it out and one is made from the name).",
+                field or "patron_id",
+            )
         if given:
             raise Invalid(f"Patron id {pid} is already on the manifest.", field or "patron_id")
         pid, k = f"{base[:36]}-{k}", k + 1
@@ -159,8 +170,9 @@ def patron(
     )
 
 
-def patrons(value: Any, field: str = "patrons") -> list[Patron]:
-    """The manifest: at least one patron, unique ids (made from names when not given)."""
+def patrons(value: Any, field: str = "patrons", kept: frozenset[str] = frozenset()) -> list[Patron]:
+    """The manifest: at least one patron, unique ids (made from names when not given), none of
+    them `kept` (removed patrons' ids, their payments still on record)."""
     entries = _list(value, field, "The patron list", MAX_PATRONS)
     if not entries:
         raise Invalid("Add at least one patron to the manifest.", field)
@@ -168,7 +180,7 @@ def patrons(value: Any, field: str = "patrons") -> list[Patron]:
     result = []
     for n, entry in enumerate(entries, start=1):
         try:
-            result.append(patron(entry, None, n, seen))
+            result.append(patron(entry, None, n, seen, kept))
         except Invalid as exc:  # say which patron, and mark the row and field: "patrons.2.email"
             message = exc.message
             if not message.startswith("Patron"):

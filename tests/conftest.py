@@ -31,6 +31,7 @@ from moto.ses.models import ses_backends  # noqa: E402
 import tests.moto_speed  # noqa: E402, F401 - moto's projections, converted once
 from scc.store import Store, get_store  # noqa: E402
 from tests.builders import BASE_URL, PASSWORD_HASH, SENDER, event_body  # noqa: E402
+from tests.expressions import refuse_unused  # noqa: E402
 from tests.support import Api, Auth, Stream, make_app, on_roster  # noqa: E402
 
 # Browser fixtures (live_server, browser, phone) live in tests/browser.py, the fake Google
@@ -47,7 +48,13 @@ def aws() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def app(aws: None) -> Flask:
-    return make_app()
+    """The app; its DynamoDB client (one per process, lambda_entry's too) refuses unused
+    expression names and values as DynamoDB does (moto doesn't: tests/expressions.py)."""
+    app = make_app()
+    with app.app_context():
+        events = get_store().client.meta.events
+    events.register("before-call.dynamodb", refuse_unused, unique_id="scc-test-unused")
+    return app
 
 
 @pytest.fixture

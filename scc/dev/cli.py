@@ -22,7 +22,8 @@ def _store() -> Store:
 
 
 def init_db(_: argparse.Namespace) -> int:
-    """Create the table, its index and its stream when missing (safe to run again)."""
+    """Create the table, its index and its stream when missing, and bring trips written in an
+    older format up to the current one (safe to run again)."""
     store = _store()
     created = store.create_table()
     print(f"{'Created' if created else 'Table already exists:'} {store.table}")
@@ -31,6 +32,7 @@ def init_db(_: argparse.Namespace) -> int:
     except RuntimeError as exc:
         print(exc, file=sys.stderr)
         return 1
+    print(f"Trips upgraded to the current format: {store.upgrade_trips()}")
     return 0
 
 

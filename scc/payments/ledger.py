@@ -1,5 +1,5 @@
 """The ledger's rules: a payment is one conditional write that cannot overpay and cannot apply
-twice (scc.store.changes.payment); a refused write is explained from the trip as DynamoDB
+twice (scc.store.ledger_changes.payment); a refused write is explained from the trip as DynamoDB
 returned it, without another read."""
 
 from __future__ import annotations
@@ -88,9 +88,9 @@ def payment_summary(payment: Payment, name: str) -> str:
 
 def log_payment(store: Store, event_id: str, payment: Payment) -> Logged:
     """Record a payment once; refuse overpaying the trip or the patron's share, atomically.
-    The activity entry names the patron by id (shown by name: activity.readable)."""
-    summary = payment_summary(payment, payment.patron_id)
-    entry = activity.entry(payment.logged_by, "payment", summary)
+    The activity entry keeps the patron's id and shows their name as it is when read."""
+    summary = payment_summary(payment, activity.PATRON)
+    entry = activity.entry(payment.logged_by, "payment", summary, patron_id=payment.patron_id)
     try:
         event = store.update_event(event_id, changes.payment(payment, most=MAX_PAYMENTS), [entry])
     except ConditionFailed as failed:
@@ -206,8 +206,8 @@ class Refunded:
 def refund(store: Store, event_id: str, back: Refund) -> Refunded:
     """Give money back once: one conditional write bounded by what the patron has paid, net of
     voids and earlier refunds; a repeated key answers with the first refund."""
-    summary = _money_line(back.amount, back.method, back.patron_id, "to") + f": {back.reason}"
-    entry = activity.entry(back.logged_by, "refund", summary)
+    summary = _money_line(back.amount, back.method, activity.PATRON, "to") + f": {back.reason}"
+    entry = activity.entry(back.logged_by, "refund", summary, patron_id=back.patron_id)
     try:
         event = store.update_event(event_id, changes.refund(back, most=MAX_REFUNDS), [entry])
     except ConditionFailed as failed:

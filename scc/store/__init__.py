@@ -37,8 +37,8 @@ if TYPE_CHECKING:
 DEFAULT_TABLE = "shipcaptaincrew-events"
 DEFAULT_REGION = "us-west-2"
 KEY_ATTRIBUTES = ("eid", "crew_id")  # what a read projects to learn only whether an item exists
-# A trip keeps its latest ACTIVITY_KEEP..ACTIVITY_MAX activity entries (~350 bytes each at most:
-# about 50 KB), and counts the older ones it folded; the first (created) always stays. With the
+# A trip keeps its latest ACTIVITY_KEEP..ACTIVITY_MAX activity entries (~420 bytes each at most:
+# about 60 KB), and counts the older ones it folded; the first (created) always stays. With the
 # ledger's bounds (scc.payments.ledger) the record stays far below DynamoDB's 400 KB item limit.
 ACTIVITY_MAX = 150
 ACTIVITY_KEEP = 100
@@ -194,13 +194,31 @@ class Store:
         """Every partition key in the table (a keys-only Scan; for admin tools only)."""
         yield from (item["eid"] for item in self._pages("scan", ProjectionExpression="eid"))
 
+    def upgrade_trips(self) -> int:
+        """Give every trip record written before the current format the maps its writes set
+        entries inside (changes.TRIP_MAPS), empty: one paginated Scan for the records lacking
+        one, then one UpdateItem each. Idempotent; answers how many records it upgraded."""
+        old = self._pages("scan", ProjectionExpression="eid", **changes.missing_maps())
+        upgraded = 0
+        for item in old:
+            params = self.update_request(event_key(item["eid"]), changes.add_missing_maps())
+            with contextlib.suppress(ConditionFailed):  # deleted or moved since: nothing to do
+                self.call("update_item", **params["Update"])
+                upgraded += 1
+        return upgraded
+
     # --- writes in several parts ------------------------------------------------------------------
 
-    def put_request(self, item: Mapping[str, Any], *, new: bool = False) -> dict[str, Any]:
-        """A Put for transact(); new: only if no item has its key."""
+    def put_request(
+        self, item: Mapping[str, Any], *, new: bool = False, when: Change | None = None
+    ) -> dict[str, Any]:
+        """A Put for transact(); new: only if no item has its key; when: only while that
+        change's condition holds on the item the Put replaces."""
         put: dict[str, Any] = {"TableName": self.table, "Item": serialize(item)}
         if new:
             put["ConditionExpression"] = "attribute_not_exists(eid)"
+        if when is not None:
+            put |= when.check()
         return {"Put": put}
 
     def delete_request(self, key: Mapping[str, str]) -> dict[str, Any]:
@@ -213,9 +231,9 @@ class Store:
     def check_request(self, key: Mapping[str, str], change: Change) -> dict[str, Any]:
         """A ConditionCheck for transact(): the other writes happen only while `change`'s
         condition holds on this item."""
-        params = change.request()
-        del params["UpdateExpression"]
-        return {"ConditionCheck": {"TableName": self.table, "Key": serialize(key), **params}}
+        return {
+            "ConditionCheck": {"TableName": self.table, "Key": serialize(key), **change.check()}
+        }
 
     def update(self, key: Mapping[str, str], change: Change) -> dict[str, Any]:
         """Apply a change to an item; the item as it is after."""

@@ -71,13 +71,15 @@ def _query(
     **extra: Any,
 ) -> dict[str, Any]:
     shown = {f"#a{n}": name for n, name in enumerate(attributes)}
+    # DynamoDB refuses a name no expression uses: the whole board ("all") has no date bound.
+    keys = {"#b": "board", **({"#s": "board_sk"} if "#s" in condition else {})}
     return store.call(
         "query",
         TableName=store.table,
         IndexName=BY_DATE_INDEX,
         KeyConditionExpression=condition,
         ProjectionExpression=", ".join(shown),
-        ExpressionAttributeNames={"#b": "board", "#s": "board_sk", **shown},
+        ExpressionAttributeNames={**keys, **shown},
         ExpressionAttributeValues=serialize({":b": BOARD_PK, **values}),
         **extra,
     )

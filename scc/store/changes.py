@@ -1,16 +1,18 @@
-"""What each write does to an item, as DynamoDB update expressions: the one place they are
-written. A Change is sent by the Store (update_event / update / transact); the ledger's writes
-(payments, voids, refunds) are in scc.store.ledger_changes."""
+"""What each write of a trip does to its record, as DynamoDB expressions: the one place they are
+written (a reschedule's conditions too; the ledger's writes, payments, voids and refunds, are in
+scc.store.ledger_changes). A Change is sent by the Store (update_event / update / transact, or
+as a Put's condition); the roster's and the counters' own Changes are in their modules."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from scc.models import CANCELLED, Cancellation, CheckIn, Entry, Event
 from scc.money import to_cents
 from scc.store.items import (
+    EVENT_SK,
     NO_SHARE_HEADROOM,
     contacts_map,
     entry_to_map,
@@ -31,26 +33,41 @@ class Change:
     names: dict[str, str] = field(default_factory=dict)
     values: dict[str, Any] = field(default_factory=dict)
 
+    def also(
+        self,
+        condition: str,
+        names: Mapping[str, str] | None = None,
+        values: Mapping[str, Any] | None = None,
+    ) -> Change:
+        """The same change, only if `condition` holds as well as its own condition; `names` and
+        `values` are what `condition` uses."""
+        both = f"({condition}) AND ({self.condition})" if self.condition else condition
+        return replace(
+            self,
+            condition=both,
+            names={**self.names, **(names or {})},
+            values={**self.values, **(values or {})},
+        )
+
     def on_trip(self, entries: Sequence[Entry]) -> Change:
         """The same change to a trip's record, with what every such write carries: the record
         must exist (and not be a rescheduled trip's pointer), its version goes up, and the
         change's activity entries are appended in the same write."""
         if not entries:
             raise ValueError("A change to a trip is written with its activity entry.")
-        condition = "attribute_exists(eid) AND attribute_not_exists(#moved)"
-        if self.condition:
-            condition += f" AND ({self.condition})"
+        change = self.also(
+            "attribute_exists(eid) AND attribute_not_exists(#moved)", {"#moved": "moved_to"}
+        )
         return replace(
-            self,
+            change,
             set=(
-                *self.set,
+                *change.set,
                 "#rev = #rev + :rev_step",
                 "#act = list_append(if_not_exists(#act, :act_none), :act_new)",
             ),
-            condition=condition,
-            names={**self.names, "#rev": "rev", "#act": "activity", "#moved": "moved_to"},
+            names={**change.names, "#rev": "rev", "#act": "activity"},
             values={
-                **self.values,
+                **change.values,
                 ":rev_step": 1,
                 ":act_none": [],
                 ":act_new": [entry_to_map(e) for e in entries],
@@ -64,7 +81,11 @@ class Change:
             for verb, parts in (("SET", self.set), ("ADD", self.add), ("REMOVE", self.remove))
             if parts
         ]
-        params: dict[str, Any] = {"UpdateExpression": " ".join(clauses)}
+        return {"UpdateExpression": " ".join(clauses), **self.check()}
+
+    def check(self) -> dict[str, Any]:
+        """The condition's parameters alone (a Put's, or a ConditionCheck's)."""
+        params: dict[str, Any] = {}
         if self.condition:
             params["ConditionExpression"] = self.condition
         if self.names:
@@ -76,25 +97,33 @@ class Change:
 
 def guarded(change: Change, rev: int) -> Change:
     """The change, only if the trip is still at the version the editor read (rev)."""
-    condition = "#seen = :seen" + (f" AND ({change.condition})" if change.condition else "")
-    return replace(
-        change,
-        condition=condition,
-        names={**change.names, "#seen": "rev"},
-        values={**change.values, ":seen": rev},
-    )
+    return change.also("#seen = :seen", {"#seen": "rev"}, {":seen": rev})
 
 
 def not_cancelled(change: Change) -> Change:
     """The change, only while the trip is not cancelled."""
-    condition = "(attribute_not_exists(#st) OR #st <> :cancelled)"
-    if change.condition:
-        condition += f" AND ({change.condition})"
-    return replace(
-        change,
-        condition=condition,
-        names={**change.names, "#st": "status"},
-        values={**change.values, ":cancelled": CANCELLED},
+    return change.also(
+        "attribute_not_exists(#st) OR #st <> :cancelled",
+        {"#st": "status"},
+        {":cancelled": CANCELLED},
+    )
+
+
+def moved_out(rev: int) -> Change:
+    """A rescheduled trip's record becomes a pointer to its new id: only at the version read
+    (rev) and if it is not a pointer already. (A condition for the pointer's Put.)"""
+    return guarded(
+        Change(condition="attribute_not_exists(#moved)", names={"#moved": "moved_to"}), rev
+    )
+
+
+def moved_in(old_id: str) -> Change:
+    """A rescheduled trip's record goes to a free id, or to one of its own earlier ids, whose
+    pointer (to old_id, where the trip is now) gives way. (A condition for the record's Put.)"""
+    return Change(
+        condition="attribute_not_exists(eid) OR #moved = :old",
+        names={"#moved": "moved_to"},
+        values={":old": old_id},
     )
 
 
@@ -110,21 +139,69 @@ def trim_activity(count: int, rev: int) -> Change:
     )
 
 
-def waiver_signed(waiver_id: str, signer: str, patron_ids: Sequence[str]) -> Change:
+# The maps a trip's writes set entries inside (DynamoDB refuses a path into a missing map).
+TRIP_MAPS = (
+    "payments",
+    "payment_index",
+    "patron_paid",
+    "patron_due",
+    "refunds",
+    "waiver_by_patron",
+    "waivers_unmatched",
+    "check_in",
+)
+
+
+def missing_maps() -> dict[str, Any]:
+    """A Scan's filter for the trip records (not pointers) lacking one of TRIP_MAPS: written
+    before they existed."""
+    names = {f"#m{n}": name for n, name in enumerate(TRIP_MAPS)}
+    lacking = " OR ".join(f"attribute_not_exists({k})" for k in names)
+    return {
+        "FilterExpression": f"crew_id = :event AND attribute_not_exists(#moved) AND ({lacking})",
+        "ExpressionAttributeNames": {**names, "#moved": "moved_to"},
+        "ExpressionAttributeValues": serialize({":event": EVENT_SK}),
+    }
+
+
+def add_missing_maps() -> Change:
+    """Give a trip's record written before TRIP_MAPS existed each of them, empty; a map it has
+    is kept as it is. Not a change to the trip: no version bump, no activity entry."""
+    names = {f"#m{n}": name for n, name in enumerate(TRIP_MAPS)}
+    return Change(
+        set=tuple(f"{k} = if_not_exists({k}, :empty)" for k in names),
+        condition="attribute_exists(eid) AND attribute_not_exists(#moved)",
+        names={**names, "#moved": "moved_to"},
+        values={":empty": {}},
+    )
+
+
+def waiver_signed(
+    waiver_id: str, signer: str, patron_ids: Sequence[str], *, most_unmatched: int
+) -> Change:
     """Count one more signed waiver, and mark the patrons it covers (or note that it covers
-    nobody on the manifest)."""
+    nobody on the manifest: refused when `most_unmatched` such signers are noted already)."""
     sets: list[str] = []
     names: dict[str, str] = {}
-    values: dict[str, Any] = {":one": 1, ":wid": waiver_id}
+    values: dict[str, Any] = {":one": 1}
     if patron_ids:
         names["#wv"] = "waiver_by_patron"
+        values[":wid"] = waiver_id
         for n, patron_id in enumerate(patron_ids):
             names[f"#wp{n}"] = patron_id
             sets.append(f"#wv.#wp{n} = :wid")
     else:
         names |= {"#wu": "waivers_unmatched", "#wk": waiver_id}
         sets.append("#wu.#wk = :signer")
-        values[":signer"] = signer
+        values |= {":signer": signer, ":most": most_unmatched}
+        condition = "size(#wu) < :most"
+        return Change(
+            set=tuple(sets),
+            add=("waivers_signed :one",),
+            condition=condition,
+            names=names,
+            values=values,
+        )
     return Change(set=tuple(sets), add=("waivers_signed :one",), names=names, values=values)
 
 
@@ -196,7 +273,9 @@ def edit(
         values |= {":wv": matched[0], ":wu": matched[1]}
     for n, patron_id in enumerate(added):
         names[f"#new{n}"] = patron_id
-        sets.append(f"#pay.#new{n} = :empty")
+        # if_not_exists: a ledger on record is never written over (scc.trips keeps the ids
+        # of removed patrons with payments from newcomers; this holds even if it did not)
+        sets.append(f"#pay.#new{n} = if_not_exists(#pay.#new{n}, :empty)")
     removes = []
     for n, patron_id in enumerate(sorted(removed)):
         if not old.payments_of(patron_id):  # voided or refunded payments stay on record

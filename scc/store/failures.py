@@ -27,6 +27,20 @@ class ConditionFailed(Exception):
         return event_from_item(self.item) if self.item else None
 
 
+def stale(event: Event) -> Stale:
+    """The one answer to a change based on an older version of the trip: who changed it since,
+    and the trip as it is now."""
+    return Stale(activity.stale(event), event)
+
+
+def check_rev(event: Event, seen: int | None) -> None:
+    """Before a change computed from a read: the editor saw version `seen` (None: they did not
+    say); a trip changed since is stale(). The write is then guarded on the rev read
+    (changes.guarded), and refused the same way when another write got in between (refusal)."""
+    if seen is not None and seen != event.rev:
+        raise stale(event)
+
+
 def refusal(event_id: str, change: Change, failed: ConditionFailed) -> Exception:
     """Say why a write of a trip's record was refused, from the record as it was: NotFound,
     Moved (rescheduled), Stale (a rev-guarded edit of an older version), else `failed` itself."""
@@ -36,6 +50,5 @@ def refusal(event_id: str, change: Change, failed: ConditionFailed) -> Exception
     if "moved_to" in item:
         return Moved(event_id, item["moved_to"])
     if ":seen" in change.values and int(item.get("rev", 0)) != change.values[":seen"]:
-        event = event_from_item(item)
-        return Stale(activity.stale(event), event)
+        return stale(event_from_item(item))
     return failed

@@ -106,12 +106,14 @@ def event_to_item(event: Event) -> dict[str, Any]:
         "crew": [asdict(c) for c in event.crew],
         # The ledger: payments by patron, then payment id. payment_index maps a payment id to its
         # patron so the idempotency key is unique across the trip; patron_due is each patron's
-        # headroom, so one conditional UpdateItem can refuse an overpayment (scc.store.trips).
+        # headroom, so one conditional UpdateItem can refuse an overpayment
+        # (scc.store.ledger_changes).
+        # Every payment under its own patron: those of patrons taken off the manifest too.
         "payments": {
-            p.patron_id: {
-                pay.payment_id: payment_to_map(pay) for pay in event.payments_of(p.patron_id)
-            }
-            for p in event.patrons
+            patron_id: {pay.payment_id: payment_to_map(pay) for pay in event.payments_of(patron_id)}
+            for patron_id in dict.fromkeys(
+                [*(p.patron_id for p in event.patrons), *(pay.patron_id for pay in event.payments)]
+            )
         },
         "payment_index": {pay.payment_id: pay.patron_id for pay in event.payments},
         "patron_paid": {p.patron_id: event.paid_by(p.patron_id) for p in event.patrons},
@@ -137,7 +139,7 @@ def event_to_item(event: Event) -> dict[str, Any]:
         "cancelled": asdict(event.cancellation) if event.cancellation else None,
         "period": event.period,
         "moved_from": list(event.moved_from) or None,
-        "activity": [asdict(e) for e in event.activity],
+        "activity": [entry_to_map(e) for e in event.activity],
         "activity_folded": event.activity_folded or None,
         "rev": event.rev,
         "created_at": event.created_at,
@@ -153,7 +155,20 @@ def pointer_item(old_id: str, new_id: str, *, by: str, at: str, date: str) -> di
 
 
 def entry_to_map(entry: Entry) -> dict[str, Any]:
-    return asdict(entry)
+    result: dict[str, Any] = _drop_none(asdict(entry))
+    return result
+
+
+def entry_from_map(data: Mapping[str, Any]) -> Entry:
+    at = data.get("patron_at")
+    return Entry(
+        at=data["at"],
+        by=data["by"],
+        action=data["action"],
+        summary=data["summary"],
+        patron_id=data.get("patron_id"),
+        patron_at=None if at is None else int(at),
+    )
 
 
 def refund_to_map(refund: Refund) -> dict[str, Any]:
@@ -267,7 +282,7 @@ def event_from_item(item: Mapping[str, Any]) -> Event:
         cancellation=Cancellation(**cancelled) if cancelled else None,
         period=item.get("period"),
         moved_from=list(item.get("moved_from", [])),
-        activity=[Entry(**e) for e in item.get("activity", [])],
+        activity=[entry_from_map(e) for e in item.get("activity", [])],
         activity_folded=int(item.get("activity_folded", 0)),
         rev=int(item.get("rev", 0)),
         created_at=item.get("created_at"),

@@ -1,7 +1,8 @@
 """Rescheduling: a trip's item collection moves to its new id in one TransactWriteItems.
 
-The transaction puts the new record (refused if the id is taken), turns the old record into a
-pointer (`moved_to`, refused if the trip changed since it was read), points the trip's earlier
+The transaction puts the new record (refused if the id is taken, but for the trip's own
+pointer when it moves back to an earlier id), turns the old record into a pointer (`moved_to`,
+refused if the trip changed since it was read), points the trip's earlier
 ids there too, and copies its crew assignments and signed waivers. DynamoDB takes at most 100
 writes in a transaction: when the copies' deletions fit as well they are in it; past that the
 old copies are deleted right after (they sit under a pointer, where nothing reads them), and a
@@ -15,14 +16,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from scc import activity
-from scc.errors import Conflict, Moved, Stale, StoreError
+from scc.errors import Conflict, StoreError
 from scc.models import Entry, Event
-from scc.store import ConditionFailed, Store
+from scc.store import ConditionFailed, Store, changes
+from scc.store.failures import refusal
 from scc.store.items import (
     WAIVER_SK_PREFIX,
     crew_item,
-    event_from_item,
     event_key,
     event_to_item,
     pointer_item,
@@ -59,25 +59,21 @@ def move(
             f"can move at most {MAX_COPIES}. Nothing was changed. Create the trip on the new "
             "date and send its waiver link again."
         )
+    # Back to one of its earlier ids (A → B → A): that id's pointer gives way to the record.
+    earlier = [e for e in event.moved_from if e != moved.event_id]
     new = replace(
         moved,
-        moved_from=[*event.moved_from, old_id],
+        moved_from=[*earlier, old_id],
         activity=[*event.activity, entry],
         rev=event.rev + 1,
     )
     pointer = pointer_item(old_id, new.event_id, by=entry.by, at=entry.at, date=event.date)
-    guard = {
-        "ConditionExpression": "#rev = :seen AND attribute_not_exists(moved_to)",
-        "ExpressionAttributeNames": {"#rev": "rev"},
-        "ExpressionAttributeValues": {":seen": {"N": str(event.rev)}},
-        "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
-    }
-    writes = [
-        store.put_request(event_to_item(new), new=True),
-        {"Put": {**store.put_request(pointer)["Put"], **guard}},
-    ]
+    guard = changes.moved_out(event.rev)
+    old = store.put_request(pointer, when=guard)
+    old["Put"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+    writes = [store.put_request(event_to_item(new), when=changes.moved_in(old_id)), old]
     writes += [  # the trip's earlier ids point straight to the new one
-        store.put_request({**pointer, **event_key(earlier)}) for earlier in event.moved_from
+        store.put_request({**pointer, **event_key(e)}) for e in earlier
     ]
     for item in items:
         if item["crew_id"].startswith(WAIVER_SK_PREFIX):
@@ -95,10 +91,7 @@ def move(
                 f"There is already a trip {new.event_id}; choose another date or period.",
                 "date",
             ) from None
-        if failed.item and "moved_to" in failed.item:
-            raise Moved(old_id, failed.item["moved_to"]) from None
-        now = event_from_item(failed.item) if failed.item else event
-        raise Stale(activity.stale(now), now) from None
+        raise refusal(old_id, guard, failed) from None
     for start in range(0, len(later), 25):  # past what one transaction holds; best effort
         batch = [{"DeleteRequest": {"Key": d["Delete"]["Key"]}} for d in later[start : start + 25]]
         with contextlib.suppress(StoreError):

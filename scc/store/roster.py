@@ -150,11 +150,8 @@ def add(
 
 
 def _update(store: Store, crew_id: str, change: Change) -> Member:
-    condition = "attribute_exists(crew_id)" + (
-        f" AND ({change.condition})" if change.condition else ""
-    )
     try:
-        item = store.update(member_key(crew_id), replace(change, condition=condition))
+        item = store.update(member_key(crew_id), change.also("attribute_exists(crew_id)"))
     except ConditionFailed:
         raise NotFound(f"There is no crew member {crew_id}.") from None
     return member_from_item(item)
@@ -184,13 +181,9 @@ def _spend(link_hash: str) -> Change:
 def _write_spending(store: Store, crew_id: str, change: Change, link_hash: str | None) -> None:
     if link_hash is not None:
         spend = _spend(link_hash)
-        change = Change(
-            set=change.set,
-            add=change.add,
+        change = replace(
+            change.also(spend.condition, spend.names, spend.values),
             remove=change.remove + spend.remove,
-            condition=" AND ".join(c for c in (change.condition, spend.condition) if c),
-            names={**change.names, **spend.names},
-            values={**change.values, **spend.values},
         )
     try:
         store.update(member_key(crew_id), change)

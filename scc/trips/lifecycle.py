@@ -8,7 +8,7 @@ from typing import Any
 from scc import activity, validation
 from scc.errors import Conflict, Invalid, NotFound
 from scc.models import CHECK_INS, Cancellation, CheckIn, Event
-from scc.store import ConditionFailed, Store, changes
+from scc.store import ConditionFailed, Store, changes, failures
 from scc.store.moves import move
 from scc.trips import rules
 
@@ -20,7 +20,8 @@ def check_in(store: Store, event_id: str, patron_id: str, status: Any, by: str) 
     the patron being on the manifest and the trip not cancelled (not by rev)."""
     if status not in (*CHECK_INS, "clear"):
         raise Invalid("The check-in status must be aboard, no_show or clear.", "status")
-    entry = activity.entry(by, "check_in", f"{patron_id}: {CHECK_IN_WORDS[status]}")
+    words = f"{activity.PATRON}: {CHECK_IN_WORDS[status]}"
+    entry = activity.entry(by, "check_in", words, patron_id=patron_id)
     record = None if status == "clear" else CheckIn(status=status, by=by, at=entry.at)
     change = changes.not_cancelled(changes.check_in(patron_id, record))
     try:
@@ -50,7 +51,7 @@ def reschedule(store: Store, event_id: str, data: dict[str, Any], by: str) -> Ev
     """Move a trip to a new date (and period): its id follows, with everything it holds, in one
     transaction (scc.store.moves); the old id keeps a pointer to the new one."""
     event, others = store.get_trip(event_id)
-    rules.check_rev(event, data)
+    failures.check_rev(event, rules.rev_seen(data))
     if event.cancelled:
         raise Conflict("This trip is cancelled; a cancelled trip stays on its date.")
     new_id, day, period = rules.moved_id(event, data)

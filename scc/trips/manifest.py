@@ -10,7 +10,7 @@ from typing import Any
 from scc import activity, matching, validation
 from scc.errors import Invalid, NotFound
 from scc.models import CrewMember, Event, Patron
-from scc.store import Store
+from scc.store import Store, failures
 from scc.store.items import WAIVER_SK_PREFIX, waiver_from_item
 from scc.trips import crewing, rules
 
@@ -39,7 +39,7 @@ def _read(store: Store, event_id: str, data: dict[str, Any], waivers: bool) -> t
         signed = [waiver_from_item(i) for i in others if i["crew_id"].startswith(WAIVER_SK_PREFIX)]
     else:
         event, signed = store.get_event(event_id), None
-    rules.check_rev(event, data)
+    failures.check_rev(event, rules.rev_seen(data))
     return event, signed
 
 
@@ -72,7 +72,7 @@ def add_patron(store: Store, event_id: str, data: dict[str, Any], by: str) -> Ev
             raise NotFound("There is no such signed waiver on this trip.")
         fields |= {"name": signer.full_name, "email": signer.email, "phone": signer.phone}
     taken = {p.patron_id for p in event.patrons} | set(event.patron_paid)
-    patron = validation.patron(fields, None, 1, taken)
+    patron = validation.patron(fields, None, 1, taken, event.ledger_only_ids)
     new = rules.with_total(replace(event, patrons=[*event.patrons, patron]))
     return _write(store, event, new, by, signed)
 

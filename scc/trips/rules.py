@@ -8,8 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from scc import activity, clock, eventids, validation
-from scc.errors import Conflict, Invalid, Stale
+from scc import clock, eventids, validation
+from scc.errors import Conflict, Invalid
 from scc.models import Event, Patron
 from scc.money import fmt, parse_amount
 
@@ -92,13 +92,6 @@ def rev_seen(data: dict[str, Any]) -> int | None:
     return int(text)
 
 
-def check_rev(event: Event, data: dict[str, Any]) -> None:
-    """An editor sends the rev they saw; a trip changed since is Stale (409 with it as it is)."""
-    seen = rev_seen(data)
-    if seen is not None and seen != event.rev:
-        raise Stale(activity.stale(event), event)
-
-
 def removable(event: Event, patron: Patron) -> None:
     """A patron with money paid (after voids and refunds) or a signed waiver stays: Conflict,
     saying what to do first."""
@@ -159,7 +152,7 @@ def apply_changes(event: Event, data: dict[str, Any]) -> Event:
     if "crew" in data:
         changed = replace(changed, crew=validation.crew(data["crew"]))
     if "patrons" in data:
-        patrons = validation.patrons(data["patrons"])
+        patrons = validation.patrons(data["patrons"], kept=event.ledger_only_ids)
         kept = {p.patron_id for p in patrons}
         for gone in event.patrons:
             if gone.patron_id not in kept:

@@ -8,7 +8,7 @@ transaction that counts it on the trip's record; there is no update path.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -30,6 +30,13 @@ from scc.web.address import network
 # The form is public: a party signing on one phone or one Wi-Fi is never refused, a flood is.
 TRIP_LIMIT = 40  # signatures per trip per address per hour (a party of 30 fits)
 ADDRESS_LIMIT = 80  # signatures per address per hour, all trips together (floods across trips)
+# Signers who match nobody on the manifest are listed on the trip's record (for "Add to
+# manifest"); past this many the form asks the signer to be added first (the record's size).
+UNMATCHED_MOST = 60
+TOO_MANY_UNMATCHED = (
+    f"This trip already has {UNMATCHED_MOST} signed waivers from people who are not on its "
+    "passenger list. Please ask the crew to add you to the list, then sign again."
+)
 SIGN_WINDOW = 60 * 60
 # One item per submitted form (its one-time id), so a double tap or a resubmit after "back"
 # stores nothing new. Expires through the table's TTL.
@@ -40,24 +47,22 @@ TEXT_CHANGED = (
 )
 
 
-def writes(store: Store, w: Waiver, event: Event) -> list[dict[str, Any]]:
-    """The write-once put and the trip's count, with the patrons it covers (matched to the
-    manifest as read) and its activity entry. The count moves the trip's version, so an edit
-    based on an older read fails instead of writing back a stale count."""
+def save(store: Store, w: Waiver, event: Event, extra: list[dict[str, Any]] | None = None) -> None:
+    """Store a waiver and count it on its trip, with the patrons it covers (matched to the
+    manifest as read) and its activity entry: one TransactWriteItems with the write-once put
+    and `extra` (ConditionFailed). The count moves the trip's version, so an edit based on an
+    older read fails instead of writing back a stale count. Then, as after every write of a
+    trip, its activity is kept small."""
     covered = matching.patrons_of(event.patrons, w)
     names = ", ".join(event.name_of(pid) for pid in covered) or "not on the manifest"
     entry = activity.entry(w.full_name, "waiver_signed", f"{w.full_name} signed ({names})")
-    return [
+    change = changes.waiver_signed(w.waiver_id, w.full_name, covered, most_unmatched=UNMATCHED_MOST)
+    writes = [
         store.put_request(waiver_to_item(w), new=True),
-        store.event_update(
-            w.event_id, changes.waiver_signed(w.waiver_id, w.full_name, covered), [entry]
-        ),
+        store.event_update(w.event_id, change, [entry]),
     ]
-
-
-def save(store: Store, w: Waiver, event: Event, extra: list[dict[str, Any]] | None = None) -> None:
-    """Store a waiver and count it on its trip: one TransactWriteItems (ConditionFailed)."""
-    store.transact(writes(store, w, event) + (extra or []))
+    store.transact(writes + (extra or []))
+    store.keep_activity_small(replace(event, activity=[*event.activity, entry], rev=event.rev + 1))
 
 
 def _submission_key(event_id: str, nonce: str) -> dict[str, str]:
@@ -140,6 +145,9 @@ def submit(
         if errors:
             return Outcome(event, errors=errors)
         waiver = build(event, signer, ip=ip, user_agent=user_agent, text=text)
+        unmatched = not matching.patrons_of(event.patrons, waiver)
+        if unmatched and len(event.waivers_unmatched) >= UNMATCHED_MOST:
+            return Outcome(event, errors={"full_name": TOO_MANY_UNMATCHED})
         expires = clock.epoch(clock.now() + timedelta(seconds=SUBMISSION_TTL))
         marker = {
             **_submission_key(event_id, nonce),

@@ -1,10 +1,13 @@
 import subprocess
 import sys
+from decimal import Decimal
 
 import bcrypt
 
 from scc.dev import cli
-from tests.builders import trip
+from scc.store.items import event_key, serialize
+from tests.builders import BASE_URL, TRIP_ID, trip
+from tests.support import pay, sign
 
 
 def test_init_db_is_idempotent(store, monkeypatch, capsys):
@@ -70,3 +73,44 @@ def test_missing_secret_key_outside_dev_is_a_clear_error(monkeypatch):
     with pytest.raises(RuntimeError, match="SCC_SECRET_KEY is not set"):
         create_app()
     assert create_app({"DEV": True}).config["SECRET_KEY"]
+
+
+def test_init_db_upgrades_trips_written_before_the_current_format(
+    crew, auth, create_event, store, monkeypatch, capsys
+):
+    """A trip written before the check-in, refund and waiver maps existed: init-db gives it
+    them (empty; what it has stays), so check-in, refunds and waiver signing write into them."""
+    create_event()
+    paid = pay(crew, auth, "50.00")
+    store.client.update_item(  # what the first format never wrote
+        TableName=store.table,
+        Key=serialize(event_key(TRIP_ID)),
+        UpdateExpression="REMOVE waiver_by_patron, waivers_unmatched, check_in, refunds",
+    )
+    monkeypatch.setenv("SCC_TABLE", store.table)
+    assert cli.main(["init-db"]) == 0
+    assert cli.main(["init-db"]) == 0  # nothing left to upgrade the second time
+    out = capsys.readouterr().out
+    assert out.count("Trips upgraded to the current format: 1") == 1
+    assert out.count("Trips upgraded to the current format: 0") == 1
+
+    url = f"/api/events/{TRIP_ID}"
+    checked = crew.post(
+        f"{url}/patrons/dana/check-in",
+        json={"status": "aboard"},
+        headers=auth.headers(),
+        base_url=BASE_URL,
+    )
+    assert checked.status_code == 200, checked.json
+    body = {"patron_id": "dana", "amount": "10.00", "method": "cash", "reason": "left early"}
+    refund = crew.post(f"{url}/refunds", json=body, headers=auth.headers(), base_url=BASE_URL)
+    assert refund.status_code == 201, refund.json
+    assert sign(store, full_name="Dana Lee").waiver is not None
+    assert sign(store, full_name="Nobody Listed", signature="Nobody Listed").waiver is not None
+
+    event = store.get_event(TRIP_ID)
+    assert [p.payment_id for p in event.payments] == [paid["payment_id"]]
+    assert event.check_ins["dana"].status == "aboard"
+    assert [r.amount for r in event.refunds] == [Decimal("10.00")]
+    assert "dana" in event.waiver_by_patron
+    assert list(event.waivers_unmatched.values()) == ["Nobody Listed"]

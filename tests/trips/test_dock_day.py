@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from scc import activity
 from scc.store import ACTIVITY_KEEP, ACTIVITY_MAX, Store
 from scc.store.items import event_key, serialize
 from tests.builders import TRIP_ID, event_body
@@ -157,3 +158,49 @@ def test_the_activity_stays_small_and_says_what_it_folded(
 def test_the_board_never_reads_the_activity(api: Api, trip: Any) -> None:
     card = api("GET", "/api/events", query="when=all").json["events"][0]
     assert card["event_id"] == TRIP_ID and "activity" not in card
+
+
+def test_an_entry_about_a_patron_keeps_their_id_and_shows_their_name_as_it_is_now(
+    api: Api, trip: Any, store: Store
+) -> None:
+    api("POST", f"{TRIP}/payment-log", {"patron_id": "sam", "amount": "40", "method": "cash"})
+    back = {"patron_id": "sam", "amount": "10", "method": "cash", "reason": "sam from dana: x"}
+    api("POST", f"{TRIP}/refunds", back)
+    api("POST", f"{TRIP}/patrons/sam/check-in", {"status": "aboard"})
+    item = store.get(event_key(TRIP_ID))
+    assert item is not None
+    stored = [e for e in item["activity"] if e.get("patron_id")]
+    assert [(e["action"], e["patron_id"], e["summary"]) for e in stored] == [
+        ("payment", "sam", "$40.00 Cash from sam"),
+        ("refund", "sam", "$10.00 Cash to sam: sam from dana: x"),
+        ("check_in", "sam", "sam: aboard"),
+    ]
+    # an entry written before patron_id was kept is still shown by name
+    old = {
+        "at": "2030-01-01T00:00:00Z",
+        "by": "leo",
+        "action": "check_in",
+        "summary": "dana: aboard",
+    }
+    item["activity"].append(old)
+    store.put(item)
+    api("PATCH", f"{TRIP}/patrons/sam", {"name": "Sam Ortiz-Reyes"})
+    shown = [e["summary"] for e in api("GET", f"{TRIP}/activity").json["activity"]]
+    assert shown[1:5] == [
+        "Dana Lee: aboard",
+        "Sam Ortiz-Reyes: aboard",
+        "$10.00 Cash to Sam Ortiz-Reyes: sam from dana: x",
+        "$40.00 Cash from Sam Ortiz-Reyes",
+    ]
+
+
+def test_a_summary_cut_short_keeps_the_patrons_place_only_when_their_id_is_whole() -> None:
+    names = {"sam": "Sam Ortiz"}
+    reason = "r" * activity.SUMMARY_MAX
+    kept = activity.entry(
+        "cory", "refund", f"$1.00 Cash to {activity.PATRON}: {reason}", patron_id="sam"
+    )
+    assert len(kept.summary) == activity.SUMMARY_MAX and kept.patron_id == "sam"
+    assert activity.readable(kept, names).startswith("$1.00 Cash to Sam Ortiz: rrr")
+    cut = activity.entry("cory", "refund", "x" * 198 + activity.PATRON, patron_id="sam")
+    assert cut.patron_id is None and activity.readable(cut, names) == cut.summary

@@ -104,6 +104,28 @@ def test_a_paid_patron_cannot_be_removed_until_refunded(api: Api, trip: Any) -> 
     assert [p["amount"] for p in history] == ["50.00"]  # the ledger keeps what happened
 
 
+def test_a_removed_patrons_id_stays_with_their_payments(api: Api, trip: Any) -> None:
+    paid = pay(api, "50.00", "sam")["payment"]["payment_id"]
+    back = {"patron_id": "sam", "amount": "50.00", "method": "cash", "reason": "can't come"}
+    assert api("POST", f"{TRIP}/refunds", back).status == 201
+    assert api("DELETE", f"{TRIP}/patrons/sam").status == 200
+    again = api("POST", f"{TRIP}/patrons", {"name": "Sam Ortiz", "patron_id": "sam"})
+    assert again.status == 422 and again.json["field"] == "patron_id"
+    assert again.json["error"].startswith("Patron id sam has payments on record")
+    newcomer = api("POST", f"{TRIP}/patrons", {"name": "Sam"})  # an id made from the name
+    assert newcomer.status == 201 and newcomer.json["patrons"][-1]["patron_id"] == "sam-2"
+    rows = [*newcomer.json["patrons"], {"name": "Sam"}]
+    patched = api("PATCH", TRIP, {"patrons": rows, "rev": newcomer.json["rev"]})
+    assert patched.status == 200, patched.text
+    assert [p["patron_id"] for p in patched.json["patrons"]] == ["dana", "sam-2", "sam-3"]
+    rows = [*patched.json["patrons"], {"name": "Sam Ortiz", "patron_id": "sam"}]
+    refused = api("PATCH", TRIP, {"patrons": rows, "rev": patched.json["rev"]})
+    assert refused.status == 422 and "has payments on record" in refused.json["error"]
+    ledger = api("GET", TRIP).json
+    assert [(p["payment_id"], p["patron_id"]) for p in ledger["payments"]] == [(paid, "sam")]
+    assert [(r["patron_id"], r["amount"]) for r in ledger["refunds"]] == [("sam", "50.00")]
+
+
 def test_a_patron_who_signed_cannot_be_removed(api: Api, trip: Any, store: Any) -> None:
     sign(store, email="dana@example.com")
     answer = api("DELETE", f"{TRIP}/patrons/dana")

@@ -4,12 +4,17 @@ in one transaction, old links redirect, and a cancelled trip stays on the board,
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from scc.store import Store, moves
-from scc.store.items import WAIVER_SK_PREFIX, serialize
+from scc import activity
+from scc.errors import Moved, Stale
+from scc.models import CheckIn
+from scc.store import Store, changes, moves
+from scc.store.items import WAIVER_SK_PREFIX, event_key, serialize
+from tests import builders
 from tests.builders import TRIP_ID, event_body
 from tests.support import ROSTER_CHECK, Api, sign
 
@@ -81,6 +86,58 @@ def test_links_sent_before_the_move_keep_working(
     assert page.status == 200 and "Dana Lee" in page.text and "$50.00" in page.text
     posted = api("POST", f"/g/{TRIP_ID}/waiver", form={"full_name": "Sam Ortiz"})
     assert posted.status == 307 and posted.headers["location"] == f"/g/{NEW_ID}/waiver"
+
+
+def test_a_reschedule_keeps_the_payments_of_patrons_taken_off_the_manifest(
+    api: Api, trip: Any
+) -> None:
+    body = {"patron_id": "sam", "amount": "30.00", "method": "cash"}
+    paid = api("POST", f"{TRIP}/payment-log", body).json["payment"]["payment_id"]
+    back = {"patron_id": "sam", "amount": "30.00", "method": "cash", "reason": "can't come"}
+    assert api("POST", f"{TRIP}/refunds", back).status == 201
+    assert api("DELETE", f"{TRIP}/patrons/sam").status == 200
+    assert api("POST", f"{TRIP}/reschedule", {"date": "2030-06-02"}).status == 200
+    moved = api("GET", f"/api/events/{NEW_ID}").json
+    assert sorted((p["patron_id"], p["amount"]) for p in moved["payments"]) == [
+        ("dana", "50.00"),
+        ("sam", "30.00"),
+    ]
+    assert paid in {p["payment_id"] for p in moved["payments"]}
+    assert [(r["patron_id"], r["amount"]) for r in moved["refunds"]] == [("sam", "30.00")]
+    assert [p["patron_id"] for p in moved["patrons"]] == ["dana"]
+
+
+def test_a_trip_moved_back_to_its_first_date_lives_there_again(
+    api: Api, trip: Any, store: Store
+) -> None:
+    assert api("POST", f"{TRIP}/reschedule", {"date": "2030-06-02"}).status == 200
+    back = api("POST", f"/api/events/{NEW_ID}/reschedule", {"date": "2030-05-23"})
+    assert back.status == 200, back.text
+    assert back.json["event_id"] == TRIP_ID and back.json["moved_from"] == [NEW_ID]
+    live = api("GET", TRIP).json
+    assert live["event_id"] == TRIP_ID and live["date"] == "2030-05-23"
+    assert [(p["patron_id"], p["amount"]) for p in live["payments"]] == [("dana", "50.00")]
+    assert live["patrons"][0]["check_in"] == "aboard" and live["patrons"][0]["waiver_signed"]
+    assert api("GET", f"/api/events/{NEW_ID}").json["moved_to"] == TRIP_ID  # B's links lead back
+    waivers = api("GET", f"{TRIP}/waivers").json["waivers"]
+    assert [w["full_name"] for w in waivers] == ["Dana Lee"]
+    assert list(store.collection(NEW_ID, WAIVER_SK_PREFIX)) == []
+    # and on again: both earlier ids point to the trip's third date
+    third = "2030-06-09-captain-cory-afternoon"
+    assert api("POST", f"{TRIP}/reschedule", {"date": "2030-06-09"}).json["event_id"] == third
+    for earlier in (TRIP_ID, NEW_ID):
+        assert api("GET", f"/api/events/{earlier}").json["moved_to"] == third
+    board = [e["event_id"] for e in api("GET", "/api/events", query="when=all").json["events"]]
+    assert board == [third]
+
+
+def test_a_reschedule_onto_another_trips_old_id_is_409(api: Api, trip: Any) -> None:
+    assert api("POST", f"{TRIP}/reschedule", {"date": "2030-06-02"}).status == 200
+    assert api("POST", "/api/events", event_body(date="2030-06-09")).status == 201
+    other = "/api/events/2030-06-09-captain-cory-afternoon"
+    answer = api("POST", f"{other}/reschedule", {"date": "2030-05-23"})
+    assert answer.status == 409 and f"already a trip {TRIP_ID}" in answer.json["error"]
+    assert api("GET", TRIP).json["moved_to"] == NEW_ID  # the first trip's old links still work
 
 
 def test_a_reschedule_onto_an_existing_trip_is_409(api: Api, trip: Any) -> None:
@@ -157,3 +214,25 @@ def test_cancel_needs_a_reason_and_the_current_rev(api: Api, trip: Any) -> None:
     stale = api("POST", f"{TRIP}/cancel", {"reason": "wind", "rev": trip["rev"] - 1})
     assert stale.status == 409 and "event" in stale.json
     assert api("GET", TRIP).json["status"] == "scheduled"
+
+
+def test_a_move_from_an_older_read_is_refused_as_every_rev_guarded_write_is(
+    store: Store,
+) -> None:
+    """The move's guard is changes.guarded and its refusal failures.refusal: Stale with the trip
+    as it is now, or Moved when another reschedule got in first; nothing is written."""
+    read, others = store.get_trip(store.create_event(builders.trip()).event_id)
+    entry = activity.entry("cory", "rescheduled", "2030-05-23 → 2030-06-02")
+    moved = replace(read, event_id=NEW_ID, date="2030-06-02")
+    aboard = CheckIn(status="aboard", by="jess", at=entry.at)
+    store.update_event(TRIP_ID, changes.check_in("dana", aboard), [entry])
+    with pytest.raises(Stale) as stale:
+        moves.move(store, read, others, moved, entry)
+    assert stale.value.event.rev == read.rev + 1 and stale.value.event.check_ins["dana"] == aboard
+    assert store.get(event_key(NEW_ID)) is None
+    now, others = store.get_trip(TRIP_ID)
+    moves.move(store, now, others, replace(moved, rev=now.rev), entry)
+    elsewhere = replace(now, event_id="2030-06-09-captain-cory-afternoon", date="2030-06-09")
+    with pytest.raises(Moved) as gone:
+        moves.move(store, now, others, elsewhere, entry)
+    assert gone.value.moved_to == NEW_ID

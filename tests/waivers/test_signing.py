@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any
 
 import pytest
 
 from scc import activity
 from scc.errors import Conflict, NotFound
-from scc.store import ConditionFailed, Store
-from scc.store.items import WAIVER_SK_PREFIX, waiver_from_item, waiver_sort_key
+from scc.store import ACTIVITY_KEEP, ACTIVITY_MAX, ConditionFailed, Store
+from scc.store.items import WAIVER_SK_PREFIX, event_key, waiver_from_item, waiver_sort_key
 from scc.trips import manifest
+from scc.waivers import records
 from scc.waivers import signing as waivers
 from scc.waivers import text as waiver_text
 from tests.builders import trip
@@ -125,6 +126,42 @@ def test_a_stale_edit_of_the_event_cannot_overwrite_the_count(store: Store) -> N
         renamed = replace(before, title="Renamed")
         store.replace_event(before, renamed, activity.edit_entries(before, renamed, "cory"))
     assert store.get_event(before.event_id).waivers_signed == 1
+
+
+def test_signing_keeps_the_trips_activity_small(store: Store) -> None:
+    created = store.create_event(trip())
+    filler = activity.entry("leo", "check_in", "x")
+    item = store.get(event_key(created.event_id))
+    assert item is not None
+    item["activity"] = [item["activity"][0]] + [asdict(filler)] * (ACTIVITY_MAX - 1)
+    store.put(item)
+    sign(store)
+    after = store.get_event(created.event_id)
+    assert len(after.activity) == ACTIVITY_KEEP
+    assert after.activity_folded == ACTIVITY_MAX + 1 - ACTIVITY_KEEP
+    assert after.activity[0].action == "created" and after.activity[-1].action == "waiver_signed"
+
+
+def test_signers_off_the_manifest_are_capped_per_trip(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(waivers, "UNMATCHED_MOST", 2)
+    created = store.create_event(trip())
+    for n in (1, 2):
+        assert sign(store, full_name=f"Guest {n}", signature=f"Guest {n}").waiver is not None
+    refused = sign(store, full_name="Guest 3", signature="Guest 3")
+    assert refused.waiver is None and refused.errors == {"full_name": waivers.TOO_MANY_UNMATCHED}
+    assert "ask the crew to add you" in waivers.TOO_MANY_UNMATCHED
+    now = store.get_event(created.event_id)
+    assert sorted(now.waivers_unmatched.values()) == ["Guest 1", "Guest 2"]
+    assert now.waivers_signed == 2 and len(stored_waivers(store)) == 2
+    assert sign(store).waiver is not None  # Dana is on the manifest: still signs
+    # a signature racing to the cap (its trip read below it) is refused by the write itself
+    signer = check(full_name="Guest 4", signature="Guest 4")(created)
+    late = records.build(created, signer, ip="203.0.113.9", user_agent="pytest-phone")
+    with pytest.raises(ConditionFailed):
+        waivers.save(store, late, created)
+    assert store.get_event(created.event_id).waivers_signed == 3
 
 
 def test_list_returns_only_waivers_oldest_first(store: Store) -> None:

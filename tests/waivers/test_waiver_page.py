@@ -221,6 +221,19 @@ def test_past_the_trip_cap_from_one_address_is_429_with_a_page(
     assert "try again in 60 minutes" in response.get_data(as_text=True)
 
 
+def test_past_the_trips_signers_off_the_manifest_the_form_asks_to_be_added_first(
+    client: FlaskClient, store: Store, event: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(waivers, "UNMATCHED_MOST", 1)
+    assert (
+        post(client, waiver_form(full_name="Guest One", signature="Guest One")).status_code == 201
+    )
+    response = post(client, waiver_form(full_name="Guest Two", signature="Guest Two"))
+    assert response.status_code == 422
+    assert "ask the crew to add you to the list" in response.get_data(as_text=True)
+    assert [w["full_name"] for w in stored_waivers(store)] == ["Guest One"]
+
+
 def test_the_same_form_sent_twice_is_signed_once(
     client: FlaskClient, store: Store, event: Any
 ) -> None:
