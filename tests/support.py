@@ -19,7 +19,7 @@ from scc import create_app
 from scc.dev.stream import StreamReader
 from scc.models import Event, Member
 from scc.notify.message import Message
-from scc.store import Store, roster
+from scc.store import Store, admin, roster
 from scc.store.items import WAIVER_SK_PREFIX
 from scc.waivers import signing
 from scc.waivers.form import signer
@@ -146,7 +146,7 @@ def stored_waivers(store: Store) -> list[dict[str, Any]]:
     """Every signed waiver item in the table."""
     return [
         item
-        for eid in set(store.partition_keys())
+        for eid in set(admin.partition_keys(store))
         for item in store.collection(eid, WAIVER_SK_PREFIX)
     ]
 

@@ -24,6 +24,8 @@ def _store() -> Store:
 def init_db(_: argparse.Namespace) -> int:
     """Create the table, its index and its stream when missing, and bring trips written in an
     older format up to the current one (safe to run again)."""
+    from scc.store import admin
+
     store = _store()
     created = store.create_table()
     print(f"{'Created' if created else 'Table already exists:'} {store.table}")
@@ -32,7 +34,7 @@ def init_db(_: argparse.Namespace) -> int:
     except RuntimeError as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(f"Trips upgraded to the current format: {store.upgrade_trips()}")
+    print(f"Trips upgraded to the current format: {admin.upgrade_trips(store)}")
     return 0
 
 
@@ -60,8 +62,10 @@ def hash_password(_: argparse.Namespace) -> int:
 
 def lint_events(_: argparse.Namespace) -> int:
     """List stored event ids that break YYYY-MM-DD-name[-period], with a fix; exit 1 if any."""
+    from scc.store import admin
+
     bad = 0
-    for eid in sorted({key for key in _store().partition_keys() if not key.startswith("#")}):
+    for eid in sorted({key for key in admin.partition_keys(_store()) if not key.startswith("#")}):
         problem = eventids.problem(eid)
         if problem is None:
             continue

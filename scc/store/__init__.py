@@ -111,7 +111,7 @@ class Store:
             result: dict[str, Any] = getattr(self.client, operation)(**kwargs)
         return result
 
-    def _pages(self, operation: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
+    def every_item(self, operation: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
         """Every item of a Query or Scan, page by page, with boto3's paginator."""
         paginator = self.client.get_paginator(operation)  # type: ignore[call-overload]
         with self._errors():
@@ -183,29 +183,12 @@ class Store:
         condition, values = "eid = :e", {":e": eid}
         if prefix:
             condition, values[":p"] = condition + " AND begins_with(crew_id, :p)", prefix
-        yield from self._pages(
+        yield from self.every_item(
             "query",
             KeyConditionExpression=condition,
             ExpressionAttributeValues=serialize(values),
             ConsistentRead=True,
         )
-
-    def partition_keys(self) -> Iterator[str]:
-        """Every partition key in the table (a keys-only Scan; for admin tools only)."""
-        yield from (item["eid"] for item in self._pages("scan", ProjectionExpression="eid"))
-
-    def upgrade_trips(self) -> int:
-        """Give every trip record written before the current format the maps its writes set
-        entries inside (changes.TRIP_MAPS), empty: one paginated Scan for the records lacking
-        one, then one UpdateItem each. Idempotent; answers how many records it upgraded."""
-        old = self._pages("scan", ProjectionExpression="eid", **changes.missing_maps())
-        upgraded = 0
-        for item in old:
-            params = self.update_request(event_key(item["eid"]), changes.add_missing_maps())
-            with contextlib.suppress(ConditionFailed):  # deleted or moved since: nothing to do
-                self.call("update_item", **params["Update"])
-                upgraded += 1
-        return upgraded
 
     # --- writes in several parts ------------------------------------------------------------------
 

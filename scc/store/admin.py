@@ -1,0 +1,29 @@
+"""Whole-table work for admin tools (`scc init-db`, `scc lint-events`) and the tests: each reads
+the table with a Scan, so no request path uses them."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from scc.store import ConditionFailed, Store, changes
+from scc.store.items import event_key
+
+
+def partition_keys(store: Store) -> Iterator[str]:
+    """Every partition key in the table (a keys-only Scan)."""
+    yield from (item["eid"] for item in store.every_item("scan", ProjectionExpression="eid"))
+
+
+def upgrade_trips(store: Store) -> int:
+    """Give every trip record written before the current format the maps its writes set
+    entries inside (changes.TRIP_MAPS), empty: one paginated Scan for the records lacking
+    one, then one UpdateItem each. Idempotent; answers how many records it upgraded."""
+    old = store.every_item("scan", ProjectionExpression="eid", **changes.missing_maps())
+    upgraded = 0
+    for item in old:
+        params = store.update_request(event_key(item["eid"]), changes.add_missing_maps())
+        with contextlib.suppress(ConditionFailed):  # deleted or moved since: nothing to do
+            store.call("update_item", **params["Update"])
+            upgraded += 1
+    return upgraded
