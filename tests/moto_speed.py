@@ -12,10 +12,15 @@
 - A Query with a ProjectionExpression turns the whole item into plain JSON once per projected
   attribute (Item.project); the board names 18. Here the item is converted once.
 
+And one difference made on purpose: numbers are kept as DynamoDB keeps them, leading and
+trailing zeroes trimmed (150.00 is stored and answered as 150, 75.50 as 75.5), where moto keeps
+the string as written. So every test reads numbers back the way the app will on AWS.
+
 Imported by conftest.py before any test runs; without it the suite is about twice as slow."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from moto.dynamodb.exceptions import ItemSizeTooLarge
@@ -25,6 +30,26 @@ from moto.dynamodb.models.table import StreamRecord
 from moto.dynamodb.models.utilities import bytesize, find_nested_key
 
 ITEM_LIMIT = 405000  # moto's own figure (LimitedSizeDict)
+
+
+def _trimmed(text: str) -> str:
+    """A number as DynamoDB stores it: "Leading and trailing zeroes are trimmed"."""
+    try:
+        number = Decimal(text)
+    except InvalidOperation:  # not a number: left for moto to refuse as it does
+        return text
+    return "0" if number.is_zero() else format(number.normalize(), "f")
+
+
+_dynamo_type_init = DynamoType.__init__
+
+
+def _typed_init(self: DynamoType, type_as_dict: Any) -> None:
+    _dynamo_type_init(self, type_as_dict)
+    if self.type == "N" and isinstance(self.value, str):
+        self.value = _trimmed(self.value)
+    elif self.type == "NS" and isinstance(self.value, list):
+        self.value = [_trimmed(v) for v in self.value]
 
 
 def _copy_value(value: DynamoType) -> DynamoType:
@@ -80,6 +105,7 @@ def _project(self: Item, projection_expressions: list[list[str]]) -> Item:
     )
 
 
+DynamoType.__init__ = _typed_init  # type: ignore[method-assign]
 DynamoType.__deepcopy__ = lambda self, memo: _copy_value(self)  # type: ignore[attr-defined]
 Item.__deepcopy__ = _copy_item  # type: ignore[attr-defined]
 Item.__init__ = _item_init  # type: ignore[method-assign]

@@ -9,9 +9,16 @@ from scc.errors import Conflict, NotFound, StoreError
 from scc.models import Patron
 from scc.store import Store, board
 from scc.store.changes import Change
-from scc.store.items import event_from_item, event_to_item, payment_to_map
+from scc.store.items import (
+    event_from_item,
+    event_key,
+    event_to_item,
+    payment_to_map,
+    serialize,
+)
 from scc.store.tables import table_spec
-from tests.builders import TRIP_ID, payment, trip
+from tests.builders import BASE_URL, TRIP_ID, payment, trip
+from tests.support import pay
 
 
 def test_item_round_trip_keeps_money_decimal():
@@ -28,6 +35,37 @@ def test_item_round_trip_keeps_money_decimal():
     assert back.payments == event.payments
     assert back.paid_total == Decimal("40.00")
     assert isinstance(back.total, Decimal)
+
+
+def test_numbers_come_back_trimmed_and_money_still_reads_in_cents(crew, auth, create_event, store):
+    """DynamoDB trims a number's zeroes (150.00 is answered 150, 75.50 as 75.5), and so does the
+    test table (tests/moto_speed.py): the trip's JSON, the board's and the card still say cents."""
+    create_event()
+    pay(crew, auth, "75.50")
+    key = serialize(event_key(TRIP_ID))
+    raw = store.client.get_item(TableName=store.table, Key=key)["Item"]
+    assert raw["total"] == {"N": "400"} and raw["payment_amount"] == {"N": "75.5"}
+    assert raw["patron_paid"]["M"] == {"dana": {"N": "75.5"}, "sam": {"N": "0"}}
+    assert raw["patrons"]["L"][0]["M"]["amount_due"] == {"N": "200"}
+    whole = crew.get(f"/api/events/{TRIP_ID}", base_url=BASE_URL).json
+    [entry] = crew.get("/api/events", base_url=BASE_URL).json["events"]
+    for shown in (whole, entry):
+        assert (shown["total"], shown["paid_total"], shown["balance_due"]) == (
+            "400.00",
+            "75.50",
+            "324.50",
+        )
+        assert shown["payment_amount"] == "75.50"
+        dana, sam = shown["patrons"]
+        assert (dana["amount_due"], dana["amount_paid"], dana["balance_due"]) == (
+            "200.00",
+            "75.50",
+            "124.50",
+        )
+        assert sam["amount_paid"] == "0.00"
+    assert whole["payments"][0]["amount"] == "75.50"
+    card = crew.get("/api/events", headers={"HX-Request": "true"}, base_url=BASE_URL)
+    assert "Paid</dt><dd>$75.50" in card.get_data(as_text=True)
 
 
 def test_table_spec_has_key_and_date_index():
