@@ -12,7 +12,8 @@ from typing import Any
 
 from scc import eventids
 from scc.errors import Invalid
-from scc.models import Event
+from scc.models import CANCELLED, SCHEDULED, Event
+from scc.money import ZERO
 from scc.store import Store
 from scc.store.items import (
     BOARD_PK,
@@ -85,6 +86,23 @@ def _query(
     )
 
 
+def card(item: dict[str, Any]) -> Event:
+    """A trip from the board's projection (CARD_ATTRIBUTES), with the three stored fields it
+    leaves out because every write keeps them equal to what it reads: the date (the first 10
+    characters of the event id), the status (cancelled exactly when a cancellation is on
+    record: one write sets both) and the paid total (what the patrons have paid, summed: a
+    payment, a void and a refund move a patron's paid and the trip's by the same amount, and a
+    patron leaves the manifest only when what they paid nets to 0.00)."""
+    return event_from_item(
+        item
+        | {
+            "date": item["eid"][:10],
+            "status": CANCELLED if item.get("cancelled") else SCHEDULED,
+            "payment_amount": sum(item.get("patron_paid", {}).values(), ZERO),
+        }
+    )
+
+
 def board(store: Store, when: str, today: str, cursor: str | None = None) -> Page:
     """One page of the board: one Query on the by-date index, reading what cards show. Upcoming
     and today run soonest first; past and all newest first."""
@@ -99,7 +117,7 @@ def board(store: Store, when: str, today: str, cursor: str | None = None) -> Pag
     if cursor:
         extra["ExclusiveStartKey"] = decode_cursor(cursor)
     result = _query(store, condition, values, CARD_ATTRIBUTES, **extra)
-    events = [event_from_item(deserialize(item)) for item in result.get("Items", [])]
+    events = [card(deserialize(item)) for item in result.get("Items", [])]
     last = result.get("LastEvaluatedKey")
     return Page(events, encode_cursor(last) if last else None)
 

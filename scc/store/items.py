@@ -39,21 +39,19 @@ TTL_ATTRIBUTE = "ttl"
 NO_SHARE_HEADROOM = Decimal("1000000000000.00")
 # What a card shows: the board's Query reads only these. Payments, refunds, their indexes, the
 # headroom map, the patrons' contacts and the activity stay behind; a card's dialogs read the
-# whole record.
+# whole record. The date, status and payment_amount stay on the record but are not read: they
+# follow from what is (scc.store.board.card).
 CARD_ATTRIBUTES = (
     "eid",
-    "date",
     "title",
     "total",
     "patrons",
     "crew",
     "patron_paid",
-    "payment_amount",
     "waivers_signed",
     "waiver_by_patron",
     "waivers_unmatched",
     "check_in",
-    "status",
     "cancelled",
 )
 
