@@ -16,6 +16,7 @@ from scc.store.items import (
     NO_SHARE_HEADROOM,
     contacts_map,
     entry_to_map,
+    paid_map,
     patron_to_map,
     serialize,
 )
@@ -206,13 +207,14 @@ def waiver_signed(
 
 
 def check_in(patron_id: str, record: CheckIn | None) -> Change:
-    """Mark a patron aboard or a no-show (None: clear it), if they are on the manifest."""
-    names = {"#ci": "check_in", "#p": patron_id, "#pp": "patron_paid"}
+    """Mark a patron aboard or a no-show (None: clear it), if they are on the manifest (every
+    patron on it has an entry in patron_due, their headroom or NO_SHARE_HEADROOM)."""
+    names = {"#ci": "check_in", "#p": patron_id, "#pd": "patron_due"}
     if record is None:
-        return Change(remove=("#ci.#p",), condition="attribute_exists(#pp.#p)", names=names)
+        return Change(remove=("#ci.#p",), condition="attribute_exists(#pd.#p)", names=names)
     return Change(
         set=("#ci.#p = :rec",),
-        condition="attribute_exists(#pp.#p)",
+        condition="attribute_exists(#pd.#p)",
         names=names,
         values={":rec": asdict(record)},
     )
@@ -247,7 +249,7 @@ def edit(
         ":patrons": [patron_to_map(p) for p in new.patrons],
         ":contacts": contacts_map(new.patrons),
         ":crew": [asdict(c) for c in new.crew],
-        ":paid": {p.patron_id: new.paid_by(p.patron_id) for p in new.patrons},
+        ":paid": paid_map(new),
         ":due": {
             p.patron_id: NO_SHARE_HEADROOM
             if p.amount_due is None

@@ -114,7 +114,7 @@ def event_to_item(event: Event) -> dict[str, Any]:
             )
         },
         "payment_index": {pay.payment_id: pay.patron_id for pay in event.payments},
-        "patron_paid": {p.patron_id: event.paid_by(p.patron_id) for p in event.patrons},
+        "patron_paid": paid_map(event),
         "patron_due": {
             p.patron_id: to_cents(shares[p.patron_id] - event.paid_by(p.patron_id))
             if p.patron_id in shares
@@ -145,6 +145,13 @@ def event_to_item(event: Event) -> dict[str, Any]:
     }
     result: dict[str, Any] = _drop_none(item)
     return result
+
+
+def paid_map(event: Event) -> dict[str, Decimal]:
+    """What each patron on the manifest has paid, net; none who have paid nothing (a missing
+    entry reads as 0.00, and the board reads this map on every card)."""
+    paid = {p.patron_id: event.paid_by(p.patron_id) for p in event.patrons}
+    return {patron_id: amount for patron_id, amount in paid.items() if amount}
 
 
 def pointer_item(old_id: str, new_id: str, *, by: str, at: str, date: str) -> dict[str, Any]:

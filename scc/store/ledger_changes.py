@@ -27,13 +27,14 @@ def _ledger_names(patron_id: str, key: str) -> dict[str, str]:
 def payment(pay: Payment, *, most: int) -> Change:
     """Record a payment once: refused when its key was used already (idempotency), when it
     would take the trip or the patron's share past what is owed, when the trip already holds
-    `most` payments, or when the trip is cancelled."""
+    `most` payments, or when the trip is cancelled. patron_paid holds no entry for a patron
+    who has paid nothing yet (it reads as 0.00): the first payment makes it."""
     return not_cancelled(
         Change(
             set=(
                 "#pay.#p.#k = :rec",
                 "#idx.#k = :pid",
-                "#pp.#p = #pp.#p + :a",
+                "#pp.#p = if_not_exists(#pp.#p, :zero) + :a",
                 "#pd.#p = #pd.#p - :a",
                 "#amt = #amt + :a",
                 "#bal = #bal - :a",
@@ -55,6 +56,7 @@ def payment(pay: Payment, *, most: int) -> Change:
                 ":rec": payment_to_map(pay),
                 ":pid": pay.patron_id,
                 ":a": pay.amount,
+                ":zero": ZERO,
                 ":now": pay.timestamp,
                 ":by": pay.logged_by,
                 ":most": most,

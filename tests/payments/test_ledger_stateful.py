@@ -100,6 +100,8 @@ def run_machine(store: Store) -> None:
             back = sum((r.amount for r in event.refunds), Decimal("0.00"))
             assert Decimal("0") <= event.paid_total <= event.total
             assert event.paid_total == sum((p.amount for p in live), Decimal("0.00")) - back
+            # the board derives the paid total from this map (scc.store.board.card)
+            assert event.paid_total == sum(event.patron_paid.values(), Decimal("0.00"))
             assert event.paid_by("dana") <= Decimal("80.00")
             for pid in ("dana", "sam"):
                 paid = sum((p.amount for p in live if p.patron_id == pid), Decimal("0.00"))

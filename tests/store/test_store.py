@@ -45,7 +45,7 @@ def test_numbers_come_back_trimmed_and_money_still_reads_in_cents(crew, auth, cr
     key = serialize(event_key(TRIP_ID))
     raw = store.client.get_item(TableName=store.table, Key=key)["Item"]
     assert raw["total"] == {"N": "400"} and raw["payment_amount"] == {"N": "75.5"}
-    assert raw["patron_paid"]["M"] == {"dana": {"N": "75.5"}, "sam": {"N": "0"}}
+    assert raw["patron_paid"]["M"] == {"dana": {"N": "75.5"}}  # sam has paid nothing
     assert raw["patrons"]["L"][0]["M"]["amount_due"] == {"N": "200"}
     whole = crew.get(f"/api/events/{TRIP_ID}", base_url=BASE_URL).json
     [entry] = crew.get("/api/events", base_url=BASE_URL).json["events"]
@@ -66,6 +66,43 @@ def test_numbers_come_back_trimmed_and_money_still_reads_in_cents(crew, auth, cr
     assert whole["payments"][0]["amount"] == "75.50"
     card = crew.get("/api/events", headers={"HX-Request": "true"}, base_url=BASE_URL)
     assert "Paid</dt><dd>$75.50" in card.get_data(as_text=True)
+
+
+def test_a_patron_who_has_paid_nothing_has_no_paid_entry(crew, auth, create_event, store):
+    """patron_paid keeps no zeros (the board reads it on every card); a missing entry reads as
+    0.00, check-in still knows who is on the manifest, and a record written with zeros (older
+    trips) takes payments into them."""
+    create_event()
+    key = serialize(event_key(TRIP_ID))
+
+    def paid():
+        return store.client.get_item(TableName=store.table, Key=key)["Item"]["patron_paid"]["M"]
+
+    assert paid() == {}
+    url = f"/api/events/{TRIP_ID}"
+    aboard = crew.post(
+        f"{url}/patrons/sam/check-in", json={"status": "aboard"}, headers=auth.headers(),
+        base_url=BASE_URL,
+    )  # fmt: skip
+    assert aboard.status_code == 200, aboard.json
+    refund = {"patron_id": "sam", "amount": "1.00", "method": "cash", "reason": "x"}
+    refused = crew.post(f"{url}/refunds", json=refund, headers=auth.headers(), base_url=BASE_URL)
+    assert refused.status_code == 422
+    pay(crew, auth, "40.00")
+    assert paid() == {"dana": {"N": "40"}}
+    store.client.update_item(  # an older trip's record: a zero for each patron
+        TableName=store.table,
+        Key=key,
+        UpdateExpression="SET patron_paid.sam = :zero",
+        ExpressionAttributeValues={":zero": {"N": "0.00"}},
+    )
+    pay(crew, auth, "10.00", patron_id="sam")
+    assert paid() == {"dana": {"N": "40"}, "sam": {"N": "10"}}
+    whole = crew.get(url, base_url=BASE_URL).json
+    assert whole["paid_total"] == "50.00"
+    assert [p["amount_paid"] for p in whole["patrons"]] == ["40.00", "10.00"]
+    [entry] = crew.get("/api/events", base_url=BASE_URL).json["events"]
+    assert entry["paid_total"] == "50.00" and entry["patrons"][1]["check_in"] == "aboard"
 
 
 def test_table_spec_has_key_and_date_index():
