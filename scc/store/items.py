@@ -128,7 +128,8 @@ def event_to_item(event: Event) -> dict[str, Any]:
         "payment_cleared": event.payment_cleared,
         "payment_timestamp": event.payment_timestamp,
         "payment_logged_by": event.payment_logged_by,
-        "waivers_signed": event.waivers_signed,
+        # A counter (ADD) that starts missing, as patron_paid's entries do: no zero on every card.
+        "waivers_signed": event.waivers_signed or None,
         "waiver_by_patron": dict(event.waiver_by_patron),
         "waivers_unmatched": dict(event.waivers_unmatched),
         "check_in": {pid: asdict(c) for pid, c in event.check_ins.items()},

@@ -18,7 +18,7 @@ from scc.store.items import (
 )
 from scc.store.tables import table_spec
 from tests.builders import BASE_URL, TRIP_ID, payment, trip
-from tests.support import pay
+from tests.support import pay, sign
 
 
 def test_item_round_trip_keeps_money_decimal():
@@ -103,6 +103,21 @@ def test_a_patron_who_has_paid_nothing_has_no_paid_entry(crew, auth, create_even
     assert [p["amount_paid"] for p in whole["patrons"]] == ["40.00", "10.00"]
     [entry] = crew.get("/api/events", base_url=BASE_URL).json["events"]
     assert entry["paid_total"] == "50.00" and entry["patrons"][1]["check_in"] == "aboard"
+
+
+def test_the_waiver_count_starts_missing_and_counts_up(crew, create_event, store):
+    """No stored zero (the board reads it on every card): a new trip's record has no
+    waivers_signed, which reads as 0, and the first signature's ADD makes it 1."""
+    create_event()
+    key = serialize(event_key(TRIP_ID))
+    assert "waivers_signed" not in store.client.get_item(TableName=store.table, Key=key)["Item"]
+    [entry] = crew.get("/api/events", base_url=BASE_URL).json["events"]
+    assert entry["waivers_signed"] == 0
+    sign(store)
+    item = store.client.get_item(TableName=store.table, Key=key)["Item"]
+    assert item["waivers_signed"] == {"N": "1"}
+    [entry] = crew.get("/api/events", base_url=BASE_URL).json["events"]
+    assert entry["waivers_signed"] == 1
 
 
 def test_table_spec_has_key_and_date_index():
