@@ -5,8 +5,9 @@ path counts: its HTTP answers, recorded from moto (bench.recording), are fed bac
 `before-send` hook, so serializing, signing and parsing are timed on both sides.
 
 `python -m bench.cold_request ours|bare ACTION FILE` is one timed cold process; it prints
-the CPU seconds from its first line to the handler's answer. Sources are compiled first
-(`compileall`), as the deploy's package ships them."""
+the CPU seconds from its first line to the handler's answer. Ours runs from the app's part of
+the Lambda package as deploy.build assembles it: the sources copied, the templates compiled to
+modules, and everything compiled to .pyc files (`compileall`)."""
 
 from __future__ import annotations
 
@@ -95,6 +96,8 @@ def timed(side: str, action: str, path: Path) -> float:
         handler = bare_handler(this)
     response = handler(this["event"], None)
     elapsed = time.process_time() - T0
+    if side == "ours":  # the app under test, not the checkout's sources
+        assert Path(lambda_entry.__file__).parent == Path.cwd()  # noqa: S101
     assert response["statusCode"] == this["response"]["statusCode"], response  # noqa: S101
     # The same page; only per-request values differ (a fresh form key, a timestamp).
     assert abs(len(response["body"]) - len(this["response"]["body"])) < 16  # noqa: S101
@@ -111,14 +114,27 @@ def fresh_token() -> str:
     return token
 
 
-def one_process(side: str, action: str, path: Path) -> float:
-    """One timed cold process; its own figure (init + first request) comes back."""
+def package(target: Path) -> Path:
+    """The app as the Lambda package holds it (deploy.build): sources, compiled templates, .pyc."""
+    import compileall
+
+    from deploy import build
+
+    build.copy_sources(target)
+    build.compile_templates(target)
+    compileall.compile_dir(target, quiet=1)
+    return target
+
+
+def one_process(side: str, action: str, path: Path, app: Path = ROOT) -> float:
+    """One timed cold process, run in app's folder (its lambda_entry and scc come first on the
+    path; bench comes from this checkout); its own figure (init + first request) comes back."""
     from bench.common import ENV
 
     result = subprocess.run(  # noqa: S603
         [sys.executable, "-m", "bench.cold_request", side, action, str(path)],
-        env={**os.environ, **ENV, "BENCH_TOKEN": fresh_token()},
-        cwd=ROOT,
+        env={**os.environ, **ENV, "BENCH_TOKEN": fresh_token(), "PYTHONPATH": str(ROOT)},
+        cwd=app,
         check=True,
         capture_output=True,
         text=True,
@@ -132,14 +148,12 @@ def run(path: Path, recording: dict[str, Any], rounds: int = 15) -> tuple[str, l
 
     from bench.common import Budget, alternate, table
 
-    for source in ("scc", "bench"):  # the package ships .pyc files (deploy/build.py)
-        compileall.compile_dir(ROOT / source, quiet=1)
-    compileall.compile_file(ROOT / "lambda_entry.py", quiet=1)
-
+    compileall.compile_dir(ROOT / "bench", quiet=1)
+    app = package(path.parent / "package")
     rows, budgets = [], []
     for action in TIMED:
         ours, bare = alternate(
-            lambda a=action: one_process("ours", a, path),
+            lambda a=action: one_process("ours", a, path, app),
             lambda a=action: one_process("bare", a, path),
             rounds,
         )

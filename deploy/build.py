@@ -108,6 +108,19 @@ def copy_sources(target: Path, root: Path = PROJECT_ROOT) -> None:
     shutil.copyfile(root / "lambda_entry.py", target / "lambda_entry.py")
 
 
+def compile_templates(target: Path) -> None:
+    """Compile the app's Jinja templates to Python modules in the package's
+    scc.web.COMPILED_TEMPLATES folder, with the app's own Jinja environment (its options and
+    template folders), so a cold process imports them rather than compiling each template."""
+    from scc import create_app
+    from scc.web import COMPILED_TEMPLATES
+
+    # Templates need no secret; a throwaway key keeps create_app from asking for one.
+    app = create_app({"SECRET_KEY": "build-only", "TESTING": False})
+    folder = target / COMPILED_TEMPLATES.relative_to(COMPILED_TEMPLATES.parent.parent)
+    app.jinja_env.compile_templates(folder, zip=None, ignore_errors=False)
+
+
 def requirements(with_boto3: bool = False, root: Path = PROJECT_ROOT) -> list[str]:
     """The project's runtime dependencies from pyproject.toml, boto3 left out by default."""
     project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -224,6 +237,7 @@ def build(output: Path, *, with_boto3: bool = False) -> Package:
         )
         install_dependencies(target, with_boto3)
         copy_sources(target)
+        compile_templates(target)
         python = find_python()
         if python:
             log.info("    compiling .pyc files with %s", python)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
+from jinja2 import ChoiceLoader, ModuleLoader
 
 from scc import clock, paylinks
 from scc.money import fmt
@@ -31,6 +33,10 @@ HTMX_CONFIG = {
         {"code": "...", "swap": False},
     ],
 }
+# The Lambda package's templates, compiled to Python modules by deploy.build (and shipped as .pyc
+# files like the rest): a cold process imports them instead of parsing and compiling each one.
+# The source tree has no such folder, so `make dev` and the tests read the templates themselves.
+COMPILED_TEMPLATES = Path(__file__).resolve().parent.parent / "compiled_templates"
 
 
 def today() -> date:
@@ -58,6 +64,9 @@ def local_time(moment: str) -> str:
 
 
 def init_app(app: Flask) -> None:
+    if COMPILED_TEMPLATES.is_dir():  # before app.jinja_env exists: it reads jinja_options once
+        loader = ChoiceLoader([ModuleLoader(COMPILED_TEMPLATES), app.create_global_jinja_loader()])
+        app.jinja_options = {**app.jinja_options, "loader": loader}
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters.update(money=fmt, day_label=day_label, local_time=local_time)

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from jinja2 import ModuleLoader
 
 from deploy import build
 from deploy.config import PROJECT_ROOT
@@ -99,6 +100,7 @@ def test_python_m_deploy_build_makes_a_lambda_package(tmp_path: Path) -> None:
         "scc/__init__.py",
         "scc/trips/templates/trips/shell.html",
         "scc/waivers/texts/waiver_text_v1.txt",
+        "scc/compiled_templates/" + ModuleLoader.get_module_filename("trips/_board.html"),
         "webauthn/__init__.py",  # passkeys (py_webauthn) and what it needs, built for Lambda
         "cbor2/__init__.py",
         "cryptography/__init__.py",
@@ -114,3 +116,21 @@ def test_python_m_deploy_build_makes_a_lambda_package(tmp_path: Path) -> None:
 
     again = build.build(tmp_path / "again.zip")
     assert again.sha256 == build.package_info(out).sha256
+
+
+def test_the_package_compiles_the_templates_and_the_app_uses_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build.compile_templates(tmp_path)
+    compiled = tmp_path / "scc" / "compiled_templates"
+    from tests.support import make_app
+
+    plain = make_app()
+    monkeypatch.setattr("scc.web.COMPILED_TEMPLATES", compiled)
+    packaged = make_app()
+
+    board = packaged.jinja_env.get_template("trips/_board.html")
+    assert board.filename is not None and Path(board.filename).parent == compiled
+    assert plain.jinja_env.get_template("trips/_board.html").filename != board.filename
+    page = plain.test_client().get("/").get_data()
+    assert packaged.test_client().get("/").get_data() == page
