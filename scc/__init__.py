@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask
-from werkzeug.routing import Rule
 
 from scc.version import VERSION as __version__  # noqa: F401 - the package's version
 
@@ -32,23 +31,6 @@ class StagingPrefix:
         return self.app(environ, start_response)
 
 
-class LazyBuilderRule(Rule):
-    """A URL rule that writes its two URL-building functions on its first url_for, not when
-    the app starts: werkzeug generates them with compile(), about 0.25 ms a rule, and a cold
-    process builds URLs for a dozen of its ~60 rules. Matching is unchanged."""
-
-    def _compile_builder(self, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
-        compile_now = super()._compile_builder
-        built: list[Callable[..., tuple[str, str]]] = []
-
-        def build(rule: Rule, /, **values: Any) -> tuple[str, str]:
-            if not built:
-                built.append(compile_now(append_unknown))
-            return built[0](rule, **values)
-
-        return build
-
-
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app from the environment (or test_config) and register its blueprints."""
     from scc import config, store, web
@@ -62,7 +44,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from scc.waivers import views as waivers
 
     app = Flask(__name__, static_folder=None)  # static files: scc.web.assets (hashed names)
-    app.url_rule_class = LazyBuilderRule
     app.config.from_mapping(config.from_environ())
     if test_config is not None:
         app.config.from_mapping(test_config)
