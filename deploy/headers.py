@@ -1,9 +1,9 @@
 """The app's security headers on what S3 serves: a CloudFront response headers policy on the
 default behaviour (the dispatch shell and its sign-in form come from S3, which cannot set them).
 
-HEADERS is a copy of scc/web/security.py's, kept here so that deploy does not import Flask; a test
-holds the two equal. CloudFront spells the well-known ones as fields of its SecurityHeadersConfig
-and takes the rest (Permissions-Policy) as custom headers.
+HEADERS is the app's own list (scc.web.security), so the two cannot drift apart. CloudFront spells
+the well-known ones as fields of its SecurityHeadersConfig and takes the rest (Permissions-Policy)
+as custom headers.
 """
 
 from __future__ import annotations
@@ -13,20 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from deploy.output import Finding
+from scc.web.security import HEADERS as HEADERS  # the list the policy sends (re-exported)
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; "
-    "frame-ancestors 'none'"
-)
-HEADERS = {
-    "Content-Security-Policy": CSP,
-    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "X-Frame-Options": "DENY",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-}
 POLICY_NAME = "scc-security-headers"
 COMMENT = "ShipCaptainCrew: the app's security headers (scc/web/security.py) on what S3 serves"
 

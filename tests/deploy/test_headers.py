@@ -32,8 +32,8 @@ INVOKE_STATEMENT = {
 
 
 def test_the_policy_sends_exactly_the_headers_the_app_sets() -> None:
-    """deploy keeps its own copy of scc/security.py's headers (so it does not import Flask);
-    what the app sends on its own answers is what CloudFront must add to S3's."""
+    """deploy reads scc/web/security.py's headers; what the app sends on its own answers is
+    what CloudFront must add to S3's."""
     app = create_app({"SECRET_KEY": "headers-test", "TESTING": True})
     response = app.test_client().get("/api/health")
     not_security = {"content-type", "content-length", "cache-control", "vary"}
