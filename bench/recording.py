@@ -8,12 +8,17 @@ HTTP answer) and the handler's response.
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
+
+from bench.common import ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench password 123"  # noqa: S105
@@ -66,16 +71,12 @@ def body_of(response: dict[str, Any]) -> bytes:
 
 def text_of(response: dict[str, Any]) -> bytes:
     """The body, unzipped when it was sent gzipped."""
-    import gzip
-
     raw = body_of(response)
     return gzip.decompress(raw) if response["headers"].get("content-encoding") == "gzip" else raw
 
 
 def make(path: Path) -> dict[str, Any]:
     """Record in a process of its own and read the recording back."""
-    from bench.common import ENV
-
     subprocess.run(  # noqa: S603
         [sys.executable, "-m", "bench.recording", str(path)],
         env={**os.environ, **ENV},
@@ -150,24 +151,20 @@ def _record(path: Path) -> None:
         token = json.loads(text_of(call(login, 200)))["token"]
         bearer = {"authorization": f"Bearer {token}", **json_headers}
         hx = {"authorization": bearer["authorization"], "hx-request": "true"}
+
+        def api(method: str, path: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
+            """A JSON API request from cory, signed in with the bearer token."""
+            return v2_event(method, path, headers=bearer, body=json.dumps(data) if data else "")
+
         ids = []
         for n in range(TRIPS):
-            created = call(
-                v2_event("POST", "/api/events", headers=bearer, body=json.dumps(_trip(n))), 201
-            )
+            created = call(api("POST", "/api/events", _trip(n)), 201)
             ids.append(json.loads(text_of(created))["event_id"])
             for patron in ("chris-wong", "maria-silva"):
-                pay = json.dumps({"patron_id": patron, "amount": "75.00", "method": "cash"})
-                call(
-                    v2_event(
-                        "POST", f"/api/events/{ids[-1]}/payment-log", headers=bearer, body=pay
-                    ),
-                    201,
-                )
+                paid = {"patron_id": patron, "amount": "75.00", "method": "cash"}
+                call(api("POST", f"/api/events/{ids[-1]}/payment-log", paid), 201)
         eid = ids[0]
-        rev = json.loads(text_of(call(v2_event("GET", f"/api/events/{eid}", headers=bearer), 200)))[
-            "rev"
-        ]
+        rev = json.loads(text_of(call(api("GET", f"/api/events/{eid}"), 200)))["rev"]
         waiver_page = text_of(call(v2_event("GET", f"/g/{eid}/waiver"), 200))
         form_id = _form_id(waiver_page)
         pay = {
@@ -187,21 +184,8 @@ def _record(path: Path) -> None:
             "board": (v2_event("GET", "/api/events", query="when=upcoming", headers=hx), 200),
             "modal": (v2_event("GET", f"/api/events/{eid}/payment-modal", headers=hx), 200),
             # The edit is the first write here: it names the version it read (rev).
-            "edit": (
-                v2_event(
-                    "PATCH",
-                    f"/api/events/{eid}",
-                    headers=bearer,
-                    body=json.dumps({"title": "Renamed", "rev": rev}),
-                ),
-                200,
-            ),
-            "log payment": (
-                v2_event(
-                    "POST", f"/api/events/{eid}/payment-log", headers=bearer, body=json.dumps(pay)
-                ),
-                201,
-            ),
+            "edit": (api("PATCH", f"/api/events/{eid}", {"title": "Renamed", "rev": rev}), 200),
+            "log payment": (api("POST", f"/api/events/{eid}/payment-log", pay), 201),
             "shell": (v2_event("GET", "/"), 200),
             "session check (a bad id)": (
                 v2_event("GET", "/api/events/2031-01-01", headers=hx),
@@ -209,17 +193,12 @@ def _record(path: Path) -> None:
             ),
             "card": (v2_event("GET", f"/api/events/{eid}", headers=hx), 200),
             "void": (
-                v2_event(
-                    "POST",
-                    f"/api/events/{eid}/payments/bench-key-0001/void",
-                    headers=bearer,
-                    body=json.dumps({"reason": "bench"}),
-                ),
+                api("POST", f"/api/events/{eid}/payments/bench-key-0001/void", {"reason": "bench"}),
                 200,
             ),
             "waiver page": (v2_event("GET", f"/g/{eid}/waiver"), 200),
             "waiver sign": (
-                v2_event("POST", f"/g/{eid}/waiver", headers=form, body=_urlencode(sign)),
+                v2_event("POST", f"/g/{eid}/waiver", headers=form, body=urlencode(sign)),
                 201,
             ),
         }
@@ -236,17 +215,9 @@ def _record(path: Path) -> None:
 
 
 def _form_id(page: bytes) -> str:
-    import re
-
     found = re.search(rb'name="form_id" value="([^"]+)"', page)
     assert found is not None  # noqa: S101
     return found[1].decode()
-
-
-def _urlencode(data: dict[str, str]) -> str:
-    from urllib.parse import urlencode
-
-    return urlencode(data)
 
 
 if __name__ == "__main__":
