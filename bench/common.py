@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import statistics
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -50,18 +49,6 @@ def alternate(a: Callable[[], float], b: Callable[[], float], rounds: int) -> tu
         xs.append(a())
         ys.append(b())
     return statistics.median(xs), statistics.median(ys)
-
-
-def per_call_us(fn: Callable[[], object], n: int) -> Callable[[], float]:
-    """A timer that runs fn n times and returns µs per call."""
-
-    def timed() -> float:
-        start = time.perf_counter()
-        for _ in range(n):
-            fn()
-        return (time.perf_counter() - start) / n * 1e6
-
-    return timed
 
 
 def table(title: str, header: list[str], rows: list[list[str]]) -> str:
