@@ -20,7 +20,6 @@ Imported by conftest.py before any test runs; without it the suite is about twic
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from moto.dynamodb.exceptions import ItemSizeTooLarge
@@ -29,16 +28,9 @@ from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import StreamRecord
 from moto.dynamodb.models.utilities import bytesize, find_nested_key
 
+from bench.weights import dynamodb_number  # DynamoDB's trimming, as the bench reads it too
+
 ITEM_LIMIT = 405000  # moto's own figure (LimitedSizeDict)
-
-
-def _trimmed(text: str) -> str:
-    """A number as DynamoDB stores it: "Leading and trailing zeroes are trimmed"."""
-    try:
-        number = Decimal(text)
-    except InvalidOperation:  # not a number: left for moto to refuse as it does
-        return text
-    return "0" if number.is_zero() else format(number.normalize(), "f")
 
 
 _dynamo_type_init = DynamoType.__init__
@@ -47,9 +39,9 @@ _dynamo_type_init = DynamoType.__init__
 def _typed_init(self: DynamoType, type_as_dict: Any) -> None:
     _dynamo_type_init(self, type_as_dict)
     if self.type == "N" and isinstance(self.value, str):
-        self.value = _trimmed(self.value)
+        self.value = dynamodb_number(self.value)
     elif self.type == "NS" and isinstance(self.value, list):
-        self.value = [_trimmed(v) for v in self.value]
+        self.value = [dynamodb_number(v) for v in self.value]
 
 
 def _copy_value(value: DynamoType) -> DynamoType:
