@@ -59,6 +59,7 @@ def bare_handler(recorded: dict[str, Any]) -> Any:
     """One Flask route behind apig-wsgi: the same calls through one boto3 client, the same bytes."""
     import boto3
     from apig_wsgi import make_lambda_handler
+    from botocore import xform_name
     from flask import Flask, Response
 
     app = Flask("bare")
@@ -72,8 +73,7 @@ def bare_handler(recorded: dict[str, Any]) -> Any:
         if not client:
             client.append(boto3.client("dynamodb"))
         for call in recorded["calls"]:
-            method = "".join("_" + c.lower() if c.isupper() else c for c in call["operation"])
-            getattr(client[0], method.lstrip("_"))(**call["params"])
+            getattr(client[0], xform_name(call["operation"]))(**call["params"])
         return Response(body, status=answer["statusCode"], headers=headers)
 
     return make_lambda_handler(app, binary_support=True)
