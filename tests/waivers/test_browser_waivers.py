@@ -8,7 +8,7 @@ from typing import Any
 from playwright.sync_api import Browser, Page
 
 from scc.store import Store
-from tests.browser import assert_clean, shot, sign_in
+from tests.browser import OVERFLOW, assert_clean, shot, sign_in
 from tests.builders import TEXT_FIELDS, trip, waiver_form
 from tests.support import stored_waivers
 
@@ -19,7 +19,6 @@ SMALL_TARGETS = """
   .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect().height])
   .filter(([, h]) => h < 28)
 """
-OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 # For each message on the page: its input, and whether the message sits right under it.
 BESIDE = """
 () => Array.from(document.querySelectorAll('.field-error[id$="-error"]')).map(msg => {
