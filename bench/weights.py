@@ -8,6 +8,7 @@ import json
 import re
 from base64 import b64decode
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from bench.common import Budget, table
@@ -78,7 +79,7 @@ def first_load(recording: dict[str, Any]) -> int:
     linked = re.findall(rb'(?:href|src)="/static/([^"]+)"', page)
     total = len(shell)
     for name in linked:
-        data = open(f"{STATIC}/{names[name.decode()]}", "rb").read()  # noqa: PTH123, SIM115
+        data = (Path(STATIC) / names[name.decode()]).read_bytes()
         total += len(gzip.compress(data))
     return total
 
