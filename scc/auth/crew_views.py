@@ -216,7 +216,6 @@ def enroll() -> Any:
     store = get_store()
     member, keys = members.link_holder(store, token)
     roster.set_password(store, member.crew_id, passwords.hashed(password), link_hash=keys.link_hash)
-    throttle.succeeded(member.crew_id)
     response = signed_in(member.crew_id, member.role, member.gen, status=201)
     if is_htmx():
         response.headers["HX-Redirect"] = url_for("trips.shell")

@@ -69,7 +69,6 @@ def enroll_passkey() -> Any:
     throttle.take(members.link_crew_id(data.get("token")))
     member, keys = members.link_holder(get_store(), data.get("token"))
     _register(member, data, keys.link_hash)
-    throttle.succeeded(member.crew_id)
     return signed_in(member.crew_id, member.role, member.gen, status=201)
 
 
@@ -131,5 +130,5 @@ def passkey_login() -> Any:
     count = passkeys.verify_authentication(credential, taken.challenge, key)
     if count > key.sign_count:
         roster.passkey_used(store, member.crew_id, key.credential_id, count)
-    throttle.succeeded(member.crew_id, attempts=2)  # this request and its challenge
-    return signed_in(member.crew_id, member.role, member.gen)
+    # Two attempts to give back: this request and its challenge.
+    return signed_in(member.crew_id, member.role, member.gen, attempts=2)
