@@ -210,11 +210,9 @@ def enroll() -> Any:
     throttle.same_site()
     data = payload()
     token = data.get("token")
-    crew_id = members.link_crew_id(token)
-    password = passwords.check_rules(data.get("password"), crew_id or "")
-    throttle.take(crew_id)  # before the link is checked, as a password is
+    password = passwords.check_rules(data.get("password"), members.link_crew_id(token) or "")
     store = get_store()
-    member, keys = members.link_holder(store, token)
+    member, keys = members.claim_link(store, token)
     roster.set_password(store, member.crew_id, passwords.hashed(password), link_hash=keys.link_hash)
     response = signed_in(member.crew_id, member.role, member.gen, status=201)
     if is_htmx():
