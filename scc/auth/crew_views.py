@@ -14,7 +14,13 @@ from flask import Blueprint, Response, g, jsonify, make_response, render_templat
 
 from scc import clock, validation
 from scc.auth import members, passwords, throttle
-from scc.auth.guard import NOT_ALLOWED, checked_session, owner_required, role_required
+from scc.auth.guard import (
+    NOT_ALLOWED,
+    checked_member,
+    checked_session,
+    owner_required,
+    role_required,
+)
 from scc.auth.signin import signed_in, signed_out
 from scc.errors import Forbidden, Gone, Invalid, NotFound
 from scc.models import ROLES, Member
@@ -117,9 +123,11 @@ def add() -> Any:
     me = checked_session()
     # On a new installation the owner signed in with the shared password is not on the roster
     # yet: they join it as its first owner (whatever role the form held when they add themselves),
-    # so the roster never starts without one and its owner's routes never lock them out.
+    # so the roster never starts without one and its owner's routes never lock them out. The
+    # session's check has just read the roster: a signed-in owner who is not on it means the
+    # roster was empty (scc.store.roster.standing), so it is not read again.
     also, added = None, f"Added {crew_id}."
-    if roster.is_empty(store):
+    if checked_member() is None:
         if crew_id == me.crew_id:
             member, added = replace(member, role="owner"), f"Added {crew_id}, as the first owner."
         else:
