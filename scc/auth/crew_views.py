@@ -68,13 +68,6 @@ def _crew_id_from_url(crew_id: str) -> str:
         raise NotFound(f"There is no crew member {crew_id}.") from None
 
 
-def _member(crew_id: str) -> Member:
-    found = roster.find(get_store(), _crew_id_from_url(crew_id))
-    if found is None:
-        raise NotFound(f"There is no crew member {crew_id}.")
-    return found[0]
-
-
 def _role(value: Any, default: str) -> str:
     role = default if value in (None, "") else value
     if role not in ROLES:
@@ -171,12 +164,12 @@ def change(crew_id: str) -> Any:
 def enroll_link(crew_id: str) -> Any:
     """A new one-time link for a member; the one before stops working."""
     g.error_target = "#crew-error"
-    was = _member(crew_id)
-    token, link_hash, expires = members.new_link(was.crew_id)
-    now = roster.new_link(get_store(), was.crew_id, link_hash=link_hash, link_expires=expires)
+    wanted = _crew_id_from_url(crew_id)  # an unknown member: the write's condition, a 404
+    token, link_hash, expires = members.new_link(wanted)
+    now = roster.new_link(get_store(), wanted, link_hash=link_hash, link_expires=expires)
     url = members.link_url(token)
     if is_htmx():
-        return _panel(link={"crew_id": was.crew_id, "url": url})
+        return _panel(link={"crew_id": wanted, "url": url})
     return jsonify(linked_json(now, url))
 
 
@@ -189,13 +182,13 @@ def sign_out_everywhere(crew_id: str) -> Any:
     me = checked_session()
     if crew_id != me.crew_id and me.role != "owner":
         raise Forbidden(NOT_ALLOWED["owner"])
-    member = _member(crew_id)
-    roster.sign_out_everywhere(get_store(), member.crew_id)
-    if member.crew_id == me.crew_id:
+    wanted = _crew_id_from_url(crew_id)  # an unknown member: the write's condition, a 404
+    roster.sign_out_everywhere(get_store(), wanted)
+    if wanted == me.crew_id:
         return signed_out("Signed out everywhere.")
     if is_htmx():
-        return _panel(note=f"{member.crew_id} is signed out everywhere.")
-    return jsonify({"crew_id": member.crew_id, "status": "signed out everywhere"})
+        return _panel(note=f"{wanted} is signed out everywhere.")
+    return jsonify({"crew_id": wanted, "status": "signed out everywhere"})
 
 
 # --- enrollment (the holder of a link) -----------------------------------------------------------
