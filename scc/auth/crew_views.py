@@ -14,7 +14,13 @@ from flask import Blueprint, Response, g, jsonify, make_response, render_templat
 
 from scc import clock, validation
 from scc.auth import members, passwords, throttle
-from scc.auth.guard import NOT_ALLOWED, checked_session, owner_required, role_required
+from scc.auth.guard import (
+    NOT_ALLOWED,
+    checked_member,
+    checked_session,
+    owner_required,
+    role_required,
+)
 from scc.auth.signin import signed_in, signed_out
 from scc.errors import Forbidden, Gone, Invalid, NotFound
 from scc.models import ROLES, Member
@@ -60,13 +66,6 @@ def _crew_id_from_url(crew_id: str) -> str:
         return validation.crew_id(crew_id)
     except Invalid:
         raise NotFound(f"There is no crew member {crew_id}.") from None
-
-
-def _member(crew_id: str) -> Member:
-    found = roster.find(get_store(), _crew_id_from_url(crew_id))
-    if found is None:
-        raise NotFound(f"There is no crew member {crew_id}.")
-    return found[0]
 
 
 def _role(value: Any, default: str) -> str:
@@ -117,9 +116,11 @@ def add() -> Any:
     me = checked_session()
     # On a new installation the owner signed in with the shared password is not on the roster
     # yet: they join it as its first owner (whatever role the form held when they add themselves),
-    # so the roster never starts without one and its owner's routes never lock them out.
+    # so the roster never starts without one and its owner's routes never lock them out. The
+    # session's check has just read the roster: a signed-in owner who is not on it means the
+    # roster was empty (scc.store.roster.standing), so it is not read again.
     also, added = None, f"Added {crew_id}."
-    if roster.is_empty(store):
+    if checked_member() is None:
         if crew_id == me.crew_id:
             member, added = replace(member, role="owner"), f"Added {crew_id}, as the first owner."
         else:
@@ -163,12 +164,12 @@ def change(crew_id: str) -> Any:
 def enroll_link(crew_id: str) -> Any:
     """A new one-time link for a member; the one before stops working."""
     g.error_target = "#crew-error"
-    was = _member(crew_id)
-    token, link_hash, expires = members.new_link(was.crew_id)
-    now = roster.new_link(get_store(), was.crew_id, link_hash=link_hash, link_expires=expires)
+    wanted = _crew_id_from_url(crew_id)  # an unknown member: the write's condition, a 404
+    token, link_hash, expires = members.new_link(wanted)
+    now = roster.new_link(get_store(), wanted, link_hash=link_hash, link_expires=expires)
     url = members.link_url(token)
     if is_htmx():
-        return _panel(link={"crew_id": was.crew_id, "url": url})
+        return _panel(link={"crew_id": wanted, "url": url})
     return jsonify(linked_json(now, url))
 
 
@@ -181,13 +182,13 @@ def sign_out_everywhere(crew_id: str) -> Any:
     me = checked_session()
     if crew_id != me.crew_id and me.role != "owner":
         raise Forbidden(NOT_ALLOWED["owner"])
-    member = _member(crew_id)
-    roster.sign_out_everywhere(get_store(), member.crew_id)
-    if member.crew_id == me.crew_id:
+    wanted = _crew_id_from_url(crew_id)  # an unknown member: the write's condition, a 404
+    roster.sign_out_everywhere(get_store(), wanted)
+    if wanted == me.crew_id:
         return signed_out("Signed out everywhere.")
     if is_htmx():
-        return _panel(note=f"{member.crew_id} is signed out everywhere.")
-    return jsonify({"crew_id": member.crew_id, "status": "signed out everywhere"})
+        return _panel(note=f"{wanted} is signed out everywhere.")
+    return jsonify({"crew_id": wanted, "status": "signed out everywhere"})
 
 
 # --- enrollment (the holder of a link) -----------------------------------------------------------
@@ -210,13 +211,10 @@ def enroll() -> Any:
     throttle.same_site()
     data = payload()
     token = data.get("token")
-    crew_id = members.link_crew_id(token)
-    password = passwords.check_rules(data.get("password"), crew_id or "")
-    throttle.take(crew_id)  # before the link is checked, as a password is
+    password = passwords.check_rules(data.get("password"), members.link_crew_id(token) or "")
     store = get_store()
-    member, keys = members.link_holder(store, token)
+    member, keys = members.claim_link(store, token)
     roster.set_password(store, member.crew_id, passwords.hashed(password), link_hash=keys.link_hash)
-    throttle.succeeded(member.crew_id)
     response = signed_in(member.crew_id, member.role, member.gen, status=201)
     if is_htmx():
         response.headers["HX-Redirect"] = url_for("trips.shell")

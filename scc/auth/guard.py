@@ -36,6 +36,7 @@ CHECK_EVERY = 5 * 60  # a session is checked against the roster again after this
 ROLE_RANK = {"crew": 0, "owner": 1}
 NOT_ALLOWED = {"owner": "Only an owner can do that; ask the owner of the business."}
 ENDED = "Your session has ended; please sign in again."
+SIGN_IN = "Please sign in to continue."
 
 
 def lifetimes() -> tuple[int, int]:
@@ -52,6 +53,11 @@ def _vouch(session: sessions.Session) -> sessions.Session | None:
         g.scc_ended = True
         return None
     return sessions.vouched(session, standing.role)
+
+
+def _no_session() -> Unauthorized:
+    """Why there is no session: the roster ended it in this request, or there was none."""
+    return Unauthorized(ENDED if g.get("scc_ended") else SIGN_IN)
 
 
 def current_session() -> sessions.Session | None:
@@ -82,7 +88,7 @@ def checked_session() -> sessions.Session:
     if session is not None and not g.get("scc_vouched"):
         session = g.scc_session = _vouch(session)
     if session is None:
-        raise Unauthorized(ENDED if g.get("scc_ended") else "Please sign in to continue.")
+        raise _no_session()
     return session
 
 
@@ -102,7 +108,7 @@ def login_required(view: F) -> F:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         session = current_session()
         if session is None:
-            raise Unauthorized(ENDED if g.get("scc_ended") else "Please sign in to continue.")
+            raise _no_session()
         if request.method in UNSAFE:
             if g.scc_via_cookie and not sessions.csrf_matches(
                 session, request.headers.get(CSRF_HEADER)
@@ -150,7 +156,7 @@ def signed_in_crew() -> str:
     """The crew id of the signed-in crew member (call inside a login_required view)."""
     session = current_session()
     if session is None:  # login_required guarantees one; this keeps a mistake from passing
-        raise Unauthorized("Please sign in to continue.")
+        raise _no_session()
     return session.crew_id
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flask import current_app, url_for
 
 from scc import clock
-from scc.auth import passwords
+from scc.auth import passwords, throttle
 from scc.errors import Conflict, Gone
 from scc.models import Member
 from scc.store import Store, roster
@@ -86,6 +86,13 @@ def link_holder(store: Store, token: object) -> tuple[Member, roster.Secrets]:
     if not member.active:
         raise Gone(roster.SPENT)
     return member, keys
+
+
+def claim_link(store: Store, token: object) -> tuple[Member, roster.Secrets]:
+    """The holder of a link that is being used, the attempt counted first as a password's is
+    (Throttled), then the link checked (Gone): see link_holder."""
+    throttle.take(link_crew_id(token))
+    return link_holder(store, token)
 
 
 def link_url(token: str) -> str:

@@ -56,9 +56,7 @@ def _register(member: Member, data: dict[str, Any], link_hash: str | None) -> No
 def enroll_options() -> Any:
     """Options to create a passkey, for the holder of an enrollment link."""
     throttle.same_site()
-    token = payload().get("token")
-    throttle.take(members.link_crew_id(token))
-    return _options(REGISTER, members.link_holder(get_store(), token))
+    return _options(REGISTER, members.claim_link(get_store(), payload().get("token")))
 
 
 @bp.post("/api/crew/enroll/passkey")
@@ -66,10 +64,8 @@ def enroll_passkey() -> Any:
     """Add the passkey made with a link (spending the link), and sign in."""
     throttle.same_site()
     data = payload()
-    throttle.take(members.link_crew_id(data.get("token")))
-    member, keys = members.link_holder(get_store(), data.get("token"))
+    member, keys = members.claim_link(get_store(), data.get("token"))
     _register(member, data, keys.link_hash)
-    throttle.succeeded(member.crew_id)
     return signed_in(member.crew_id, member.role, member.gen, status=201)
 
 
@@ -131,5 +127,5 @@ def passkey_login() -> Any:
     count = passkeys.verify_authentication(credential, taken.challenge, key)
     if count > key.sign_count:
         roster.passkey_used(store, member.crew_id, key.credential_id, count)
-    throttle.succeeded(member.crew_id, attempts=2)  # this request and its challenge
-    return signed_in(member.crew_id, member.role, member.gen)
+    # Two attempts to give back: this request and its challenge.
+    return signed_in(member.crew_id, member.role, member.gen, attempts=2)

@@ -7,14 +7,19 @@ from __future__ import annotations
 from flask import Response, g, jsonify, make_response, render_template
 
 from scc import clock
-from scc.auth import sessions
+from scc.auth import sessions, throttle
 from scc.auth.guard import clear_cookies, lifetimes, set_cookies
 from scc.keys import signing_keys
 from scc.web.htmx import is_htmx, retarget, trigger
 
 
-def signed_in(crew_id: str, role: str, gen: int, *, status: int = 200) -> Response:
-    """Start a session: the board (HX) or the token as JSON, and the cookies."""
+def signed_in(
+    crew_id: str, role: str, gen: int, *, status: int = 200, attempts: int = 1
+) -> Response:
+    """A sign-in that held: its throttle count given back (`attempts`: see
+    throttle.succeeded), and a session started: the board (HX) or the token as JSON, and the
+    cookies."""
+    throttle.succeeded(crew_id, attempts=attempts)
     token, session = sessions.start(signing_keys(), crew_id, role, gen)
     idle, absolute = lifetimes()
     g.scc_session, g.scc_via_cookie = session, False  # the session line shows who signed in

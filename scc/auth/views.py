@@ -45,7 +45,6 @@ def login() -> Any:
     verdict = members.password_sign_in(get_store(), crew_id, password)
     if crew_id is None or not verdict.ok:
         raise Unauthorized(BAD_LOGIN)
-    throttle.succeeded(crew_id)
     return signed_in(crew_id, verdict.role, verdict.gen)
 
 

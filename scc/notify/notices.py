@@ -37,16 +37,12 @@ def record_keys(record: Mapping[str, Any]) -> tuple[str, str]:
     return (keys.get("eid") or {}).get("S", ""), (keys.get("crew_id") or {}).get("S", "")
 
 
-def _no_links(event_id: str, patron_id: str) -> tuple[str, str]:
-    return f"/g/{event_id}/waiver", f"/g/{event_id}/payment"
-
-
 def from_record(
     record: Mapping[str, Any],
     *,
     admin: str | None,
     render: Render,
-    links: trip_notices.Links = _no_links,
+    links: trip_notices.Links,
 ) -> list[Notice]:
     """The messages one stream record calls for (none for most records). `links` makes each
     patron's own waiver and pay links for the notices that carry them."""

@@ -17,9 +17,8 @@ from scc.store import get_store
 from scc.web.cards import (
     card_done,
     event_id_from_url,
+    ledger_json,
     patron_json,
-    payment_json,
-    refund_json,
     trip_from_url,
 )
 from scc.web.forms import payload
@@ -91,7 +90,7 @@ def _log(event_id: str, data: dict[str, Any]) -> Any:
         f"{event.name_of(pay.patron_id)}."
     )
     answer = {
-        "payment": payment_json(pay),
+        "payment": ledger_json(pay),
         "payment_cleared": event.payment_cleared,
         "replayed": logged.replayed,
     }
@@ -122,7 +121,7 @@ def _cleared_json(event: Event, patron_id: str | None) -> dict[str, Any]:
             "amount_due": fmt(event.total),
             "amount_paid": fmt(event.paid_total),
             "balance_due": fmt(event.balance_due),
-            "payments": [payment_json(p) for p in event.payments],
+            "payments": [ledger_json(p) for p in event.payments],
         }
     patron = event.patron(patron_id)
     if patron is None:
@@ -132,7 +131,7 @@ def _cleared_json(event: Event, patron_id: str | None) -> dict[str, Any]:
         "event_id": event.event_id,
         "patron_id": patron_id,
         **{k: balance[k] for k in ("cleared", "amount_due", "amount_paid", "balance_due")},
-        "payments": [payment_json(p) for p in event.payments_of(patron_id)],
+        "payments": [ledger_json(p) for p in event.payments_of(patron_id)],
     }
 
 
@@ -151,7 +150,7 @@ def history(eid: str) -> Any:
     if is_htmx():
         return render_template("payments/_history.html", event=event, methods=METHOD_LABELS)
     return jsonify(
-        {"event_id": event.event_id, "payments": [payment_json(p) for p in event.payments]}
+        {"event_id": event.event_id, "payments": [ledger_json(p) for p in event.payments]}
     )
 
 
@@ -200,7 +199,7 @@ def refund(eid: str) -> Any:
     done = ledger.refund(get_store(), event_id, back)
     verb = "Already recorded" if done.replayed else "Refunded"
     toast = f"{verb} ${fmt(done.refund.amount)} to {done.event.name_of(back.patron_id)}."
-    answer = {"refund": refund_json(done.refund), "replayed": done.replayed}
+    answer = {"refund": ledger_json(done.refund), "replayed": done.replayed}
     return _recorded(done.event, toast, answer)
 
 

@@ -3,6 +3,7 @@ the board's JSON says only what the board read of each trip."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import Response, jsonify, make_response, render_template
@@ -67,32 +68,9 @@ def moved_json(exc: Moved) -> dict[str, Any]:
     return {"event_id": exc.event_id, "moved_to": exc.moved_to, "status": "moved"}
 
 
-def refund_json(refund: Refund) -> dict[str, Any]:
-    return {
-        "refund_id": refund.refund_id,
-        "patron_id": refund.patron_id,
-        "amount": fmt(refund.amount),
-        "method": refund.method,
-        "reason": refund.reason,
-        "timestamp": refund.timestamp,
-        "logged_by": refund.logged_by,
-    }
-
-
-def payment_json(payment: Payment) -> dict[str, Any]:
-    return {
-        "payment_id": payment.payment_id,
-        "patron_id": payment.patron_id,
-        "amount": fmt(payment.amount),
-        "method": payment.method,
-        "timestamp": payment.timestamp,
-        "logged_by": payment.logged_by,
-        "notes": payment.notes,
-        "voided": payment.voided,
-        "voided_by": payment.voided_by,
-        "voided_at": payment.voided_at,
-        "void_reason": payment.void_reason,
-    }
+def ledger_json(entry: Payment | Refund) -> dict[str, Any]:
+    """A payment or a refund as API clients see it: its fields, the amount as "125.00"."""
+    return asdict(entry) | {"amount": fmt(entry.amount)}
 
 
 def patron_json(event: Event, patron: Patron) -> dict[str, Any]:
@@ -126,8 +104,8 @@ def event_json(event: Event) -> dict[str, Any]:
         "payment_logged_by": event.payment_logged_by,
         "patrons": [patron_json(event, p) for p in event.patrons],
         "crew": [{"crew_id": c.crew_id, "role": c.role} for c in event.crew],
-        "payments": [payment_json(p) for p in event.payments],
-        "refunds": [refund_json(r) for r in event.refunds],
+        "payments": [ledger_json(p) for p in event.payments],
+        "refunds": [ledger_json(r) for r in event.refunds],
         "waivers_signed": event.waivers_signed,
         "waivers_unmatched": [
             {"waiver_id": wid, "name": name} for wid, name in event.waivers_unmatched.items()
