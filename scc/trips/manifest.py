@@ -11,7 +11,6 @@ from scc import activity, matching, validation
 from scc.errors import Invalid, NotFound
 from scc.models import CrewMember, Event, Patron
 from scc.store import Store, failures
-from scc.store.items import WAIVER_SK_PREFIX, waiver_from_item
 from scc.trips import crewing, rules
 
 PATRON_FIELDS = ("name", "email", "phone", "amount_due")
@@ -35,8 +34,7 @@ def _write(
 def _read(store: Store, event_id: str, data: dict[str, Any], waivers: bool) -> tuple[Event, Any]:
     """The trip (and, when asked, its signed waivers: the same one Query), rev-checked."""
     if waivers:
-        event, others = store.get_trip(event_id)
-        signed = [waiver_from_item(i) for i in others if i["crew_id"].startswith(WAIVER_SK_PREFIX)]
+        event, signed = store.trip_with_waivers(event_id)
     else:
         event, signed = store.get_event(event_id), None
     failures.check_rev(event, rules.rev_seen(data))

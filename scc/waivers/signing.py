@@ -18,7 +18,6 @@ from scc.models import Event, Signer, Waiver
 from scc.store import ConditionFailed, Store, changes, counters
 from scc.store.items import (
     TTL_ATTRIBUTE,
-    WAIVER_SK_PREFIX,
     event_key,
     waiver_from_item,
     waiver_sort_key,
@@ -162,12 +161,6 @@ def submit(
             continue
         return Outcome(event, waiver=waiver)
     raise StoreError("The waiver could not be saved just now; please try again.")
-
-
-def trip_with_waivers(store: Store, event_id: str) -> tuple[Event, list[Waiver]]:
-    """The trip and its signed waivers, oldest first: one Query of its item collection."""
-    event, others = store.get_trip(event_id)
-    return event, [waiver_from_item(i) for i in others if i["crew_id"].startswith(WAIVER_SK_PREFIX)]
 
 
 def get(store: Store, event_id: str, waiver_id: str) -> Waiver:
