@@ -75,9 +75,9 @@ def new_payment(
     )
 
 
-def _money_line(amount: object, method: str, name: str, word: str) -> str:
+def _money_line(amount: Decimal, method: str, name: str, word: str) -> str:
     """The activity's words for money moved: "$40.00 Venmo from dana", "$10.00 Cash to sam"."""
-    return f"${fmt(amount)} {METHOD_LABELS.get(method, method)} {word} {name}"  # type: ignore[arg-type]
+    return f"${fmt(amount)} {METHOD_LABELS.get(method, method)} {word} {name}"
 
 
 def payment_summary(payment: Payment, name: str) -> str:
