@@ -24,7 +24,6 @@ from scc.store.items import event_from_item, event_key
 # 310 KB with every field at its longest (ASCII), of DynamoDB's 400 KB item limit (tests/store).
 MAX_PAYMENTS = 200
 MAX_REFUNDS = 50
-CANCELLED = "This trip is cancelled; it takes no more payments (refund what was paid instead)."
 _KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
@@ -134,7 +133,9 @@ def _explain_refusal(payment: Payment, event: Event | None) -> Logged:
         return Logged(event, original, replayed=True)
     patron = _on_manifest(event, payment.patron_id)
     if event.cancelled:
-        raise Conflict(CANCELLED)
+        raise Conflict(
+            "This trip is cancelled; it takes no more payments (refund what was paid instead)."
+        )
     if len(event.payments) >= MAX_PAYMENTS:
         raise Invalid(
             f"This event already has {MAX_PAYMENTS} payments, the most one event can "
