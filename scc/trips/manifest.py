@@ -22,11 +22,10 @@ def _write(
     """Write what changed (nothing: no write), with one activity entry per change."""
     matched = matching.match(new.patrons, waivers) if waivers is not None else None
     entries = activity.edit_entries(old, new, by)
-    if not entries and (
-        matched is None or matched == (old.waiver_by_patron, old.waivers_unmatched)
-    ):
-        return old
-    if not entries:  # only the waivers' matching moved (e.g. a signer's email fixed)
+    if not entries:
+        if matched is None or matched == (old.waiver_by_patron, old.waivers_unmatched):
+            return old
+        # only the waivers' matching moved (e.g. a signer's email fixed)
         entries = [activity.entry(by, "edited", "waivers matched to the manifest again")]
     return store.replace_event(old, new, entries, matched)
 
