@@ -16,21 +16,19 @@ from flask import Flask, current_app
 
 from scc import activity
 from scc.errors import Conflict, Moved, NotFound, StoreError
-from scc.models import Entry, Event, Waiver
+from scc.models import Entry, Event
 from scc.store import changes, tables
 from scc.store.changes import Change
 from scc.store.failures import ConditionFailed as ConditionFailed
 from scc.store.failures import refusal
 from scc.store.items import (
     EVENT_SK,
-    WAIVER_SK_PREFIX,
     crew_item,
     deserialize,
     event_from_item,
     event_key,
     event_to_item,
     serialize,
-    waiver_from_item,
 )
 
 if TYPE_CHECKING:
@@ -249,12 +247,6 @@ class Store:
         items = list(self.collection(event_id))
         record = next((i for i in items if i["crew_id"] == EVENT_SK), None)
         return self.trip_from(record, event_id), [i for i in items if i is not record]
-
-    def trip_with_waivers(self, event_id: str) -> tuple[Event, list[Waiver]]:
-        """A trip's record and its signed waivers, oldest first: one Query of its collection."""
-        event, others = self.get_trip(event_id)
-        signed = [i for i in others if i["crew_id"].startswith(WAIVER_SK_PREFIX)]
-        return event, [waiver_from_item(i) for i in signed]
 
     def event_update(
         self, event_id: str, change: Change, entries: Sequence[Entry]

@@ -11,6 +11,7 @@ from scc import activity, matching, validation
 from scc.errors import Invalid, NotFound
 from scc.models import CrewMember, Event, Patron
 from scc.store import Store, failures
+from scc.store.items import waivers_among
 from scc.trips import crewing, rules
 
 PATRON_FIELDS = ("name", "email", "phone", "amount_due")
@@ -33,7 +34,8 @@ def _write(
 def _read(store: Store, event_id: str, data: dict[str, Any], waivers: bool) -> tuple[Event, Any]:
     """The trip (and, when asked, its signed waivers: the same one Query), rev-checked."""
     if waivers:
-        event, signed = store.trip_with_waivers(event_id)
+        event, others = store.get_trip(event_id)
+        signed = waivers_among(others)
     else:
         event, signed = store.get_event(event_id), None
     failures.check_rev(event, rules.rev_seen(data))

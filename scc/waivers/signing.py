@@ -22,6 +22,7 @@ from scc.store.items import (
     waiver_from_item,
     waiver_sort_key,
     waiver_to_item,
+    waivers_among,
 )
 from scc.waivers.records import build, current_text
 from scc.web.address import network
@@ -161,6 +162,12 @@ def submit(
             continue
         return Outcome(event, waiver=waiver)
     raise StoreError("The waiver could not be saved just now; please try again.")
+
+
+def trip_with_waivers(store: Store, event_id: str) -> tuple[Event, list[Waiver]]:
+    """The trip and its signed waivers, oldest first: one Query of its item collection."""
+    event, others = store.get_trip(event_id)
+    return event, waivers_among(others)
 
 
 def get(store: Store, event_id: str, waiver_id: str) -> Waiver:

@@ -206,7 +206,7 @@ def payment(eid: str) -> Response:
 @login_required
 def list_waivers(eid: str) -> Any:
     """The trip's signed waivers: a dialog fragment (HX) or a JSON list."""
-    event, signed = get_store().trip_with_waivers(event_id_from_url(eid))
+    event, signed = signing.trip_with_waivers(get_store(), event_id_from_url(eid))
     if is_htmx():
         covers = {
             w.waiver_id: [event.name_of(pid) for pid in matching.patrons_of(event.patrons, w)]

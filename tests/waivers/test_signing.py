@@ -169,7 +169,7 @@ def test_list_returns_only_waivers_oldest_first(store: Store) -> None:
     names = ["Ann Bee", "Cy Dee", "Eve Eff"]
     for name in names:
         sign(store, full_name=name, signature=name)
-    event, listed = store.trip_with_waivers("2030-05-23-captain-cory-afternoon")
+    event, listed = waivers.trip_with_waivers(store, "2030-05-23-captain-cory-afternoon")
     assert [w.full_name for w in listed] == names and event.waivers_signed == 3
 
 
