@@ -183,7 +183,7 @@ def patch_event(eid: str) -> Any:
     store = get_store()
     try:
         event = manifest.edit(store, event_id, data, signed_in_crew())
-    except Stale:
+    except Stale:  # a Conflict, but answered with the card as it is now (web.cards.render_stale)
         raise
     except (Invalid, Conflict) as exc:
         if not _from_dialog():
