@@ -24,7 +24,6 @@ from scc.store.items import event_from_item, event_key
 # 310 KB with every field at its longest (ASCII), of DynamoDB's 400 KB item limit (tests/store).
 MAX_PAYMENTS = 200
 MAX_REFUNDS = 50
-CANCELLED = "This trip is cancelled; it takes no more payments (refund what was paid instead)."
 _KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 
 
@@ -75,9 +74,9 @@ def new_payment(
     )
 
 
-def _money_line(amount: object, method: str, name: str, word: str) -> str:
+def _money_line(amount: Decimal, method: str, name: str, word: str) -> str:
     """The activity's words for money moved: "$40.00 Venmo from dana", "$10.00 Cash to sam"."""
-    return f"${fmt(amount)} {METHOD_LABELS.get(method, method)} {word} {name}"  # type: ignore[arg-type]
+    return f"${fmt(amount)} {METHOD_LABELS.get(method, method)} {word} {name}"
 
 
 def payment_summary(payment: Payment, name: str) -> str:
@@ -134,7 +133,9 @@ def _explain_refusal(payment: Payment, event: Event | None) -> Logged:
         return Logged(event, original, replayed=True)
     patron = _on_manifest(event, payment.patron_id)
     if event.cancelled:
-        raise Conflict(CANCELLED)
+        raise Conflict(
+            "This trip is cancelled; it takes no more payments (refund what was paid instead)."
+        )
     if len(event.payments) >= MAX_PAYMENTS:
         raise Invalid(
             f"This event already has {MAX_PAYMENTS} payments, the most one event can "

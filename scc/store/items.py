@@ -5,7 +5,7 @@ Items are typed with boto3's own TypeSerializer and read back with its TypeDeser
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
@@ -340,3 +340,8 @@ def waiver_from_item(item: Mapping[str, Any]) -> Waiver:
         ip=item.get("ip", ""),
         user_agent=item.get("user_agent", ""),
     )
+
+
+def waivers_among(items: Iterable[Mapping[str, Any]]) -> list[Waiver]:
+    """The signed waivers among a trip's collection items (Store.get_trip), in their order."""
+    return [waiver_from_item(i) for i in items if i["crew_id"].startswith(WAIVER_SK_PREFIX)]

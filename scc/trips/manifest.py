@@ -11,7 +11,7 @@ from scc import activity, matching, validation
 from scc.errors import Invalid, NotFound
 from scc.models import CrewMember, Event, Patron
 from scc.store import Store, failures
-from scc.store.items import WAIVER_SK_PREFIX, waiver_from_item
+from scc.store.items import waivers_among
 from scc.trips import crewing, rules
 
 PATRON_FIELDS = ("name", "email", "phone", "amount_due")
@@ -23,11 +23,10 @@ def _write(
     """Write what changed (nothing: no write), with one activity entry per change."""
     matched = matching.match(new.patrons, waivers) if waivers is not None else None
     entries = activity.edit_entries(old, new, by)
-    if not entries and (
-        matched is None or matched == (old.waiver_by_patron, old.waivers_unmatched)
-    ):
-        return old
-    if not entries:  # only the waivers' matching moved (e.g. a signer's email fixed)
+    if not entries:
+        if matched is None or matched == (old.waiver_by_patron, old.waivers_unmatched):
+            return old
+        # only the waivers' matching moved (e.g. a signer's email fixed)
         entries = [activity.entry(by, "edited", "waivers matched to the manifest again")]
     return store.replace_event(old, new, entries, matched)
 
@@ -36,7 +35,7 @@ def _read(store: Store, event_id: str, data: dict[str, Any], waivers: bool) -> t
     """The trip (and, when asked, its signed waivers: the same one Query), rev-checked."""
     if waivers:
         event, others = store.get_trip(event_id)
-        signed = [waiver_from_item(i) for i in others if i["crew_id"].startswith(WAIVER_SK_PREFIX)]
+        signed = waivers_among(others)
     else:
         event, signed = store.get_event(event_id), None
     failures.check_rev(event, rules.rev_seen(data))

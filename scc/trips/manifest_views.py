@@ -3,6 +3,7 @@ crew; check patrons in (and undo). Each answers with the trip: its card (HX) or 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint
@@ -10,7 +11,8 @@ from flask import Blueprint
 from scc import validation
 from scc.auth.guard import login_required, signed_in_crew
 from scc.errors import NotFound
-from scc.store import get_store
+from scc.models import Event
+from scc.store import Store, get_store
 from scc.trips import lifecycle, manifest
 from scc.web.cards import card_done, event_id_from_url, render_card
 from scc.web.forms import payload
@@ -34,26 +36,32 @@ def add_patron(eid: str) -> Any:
     return card_done(event, f"Added {event.patrons[-1].name} to the manifest.", 201)
 
 
+# A change in scc.trips.manifest: (store, event_id, patron or crew id, body, by) -> the trip.
+Change = Callable[[Store, str, str, dict[str, Any], str], Event]
+
+
+def _changed(change: Change, eid: str, target: str, toast: str) -> Any:
+    """Make one change to the manifest or crew of the trip in the URL, as the signed-in crew
+    member, with the body's fields; answer the card (HX) or JSON."""
+    data = payload()
+    event = change(get_store(), event_id_from_url(eid), target, data, signed_in_crew())
+    return card_done(event, toast)
+
+
 @bp.patch("/api/events/<eid>/patrons/<patron_id>")
 @login_required
 def change_patron(eid: str, patron_id: str) -> Any:
     """Change a patron's name, email, phone or share (never below what they have paid)."""
-    store, data = get_store(), payload()
-    event = manifest.change_patron(
-        store, event_id_from_url(eid), _patron_id(patron_id), data, signed_in_crew()
-    )
-    return card_done(event, "Saved.")
+    return _changed(manifest.change_patron, eid, _patron_id(patron_id), "Saved.")
 
 
 @bp.delete("/api/events/<eid>/patrons/<patron_id>")
 @login_required
 def remove_patron(eid: str, patron_id: str) -> Any:
     """Remove a patron; 409 when they have paid (net) or signed, saying what to do first."""
-    store, data = get_store(), payload()
-    event = manifest.remove_patron(
-        store, event_id_from_url(eid), _patron_id(patron_id), data, signed_in_crew()
+    return _changed(
+        manifest.remove_patron, eid, _patron_id(patron_id), "Removed from the manifest."
     )
-    return card_done(event, "Removed from the manifest.")
 
 
 @bp.put("/api/events/<eid>/crew/<crew_id>")
@@ -61,17 +69,13 @@ def remove_patron(eid: str, patron_id: str) -> Any:
 def assign_crew(eid: str, crew_id: str) -> Any:
     """Assign with a role (captain, mate, deckhand): one captain per trip; a double booking is
     409 naming the other trip unless the body says "confirm": true."""
-    store, data = get_store(), payload()
-    event = manifest.assign(store, event_id_from_url(eid), crew_id, data, signed_in_crew())
-    return card_done(event, f"{crew_id} is on the crew.")
+    return _changed(manifest.assign, eid, crew_id, f"{crew_id} is on the crew.")
 
 
 @bp.delete("/api/events/<eid>/crew/<crew_id>")
 @login_required
 def unassign_crew(eid: str, crew_id: str) -> Any:
-    store, data = get_store(), payload()
-    event = manifest.unassign(store, event_id_from_url(eid), crew_id, data, signed_in_crew())
-    return card_done(event, f"{crew_id} is off the crew.")
+    return _changed(manifest.unassign, eid, crew_id, f"{crew_id} is off the crew.")
 
 
 @bp.post("/api/events/<eid>/patrons/<patron_id>/check-in")

@@ -88,9 +88,15 @@ def list_events() -> Any:
 def _tab_for(event: Event, when: str) -> str:
     """The board tab that shows a trip: the one open, if it does, else upcoming or past."""
     today = _today()
-    shown = {"all": True, "upcoming": event.date >= today, "past": event.date < today}
-    shown["today"] = event.date == today
-    return when if shown.get(when) else ("upcoming" if event.date >= today else "past")
+    upcoming = event.date >= today
+    shown = {"all": True, "upcoming": upcoming, "past": not upcoming, "today": event.date == today}
+    return when if shown.get(when) else ("upcoming" if upcoming else "past")
+
+
+def _from_dialog() -> bool:
+    """Whether the New trip or Edit dialog's form sent this: its refusals go back into the form.
+    Other callers (JSON bodies) get the card or JSON and the usual error answers."""
+    return is_htmx() and not request.is_json
 
 
 def _dialog_error(exc: Invalid | Conflict, template: str, **context: Any) -> Response:
@@ -118,11 +124,11 @@ def create_event() -> Any:
         if isinstance(exc, Conflict) and exc.field == "event_id":  # taken: say which id is free
             shown = forms.taken(store, data)
             refused = Conflict(shown["message"], "name")
-        if not is_htmx() or request.is_json:
+        if not _from_dialog():
             raise refused from None
         context = forms.new_context(data, shown)
         return _dialog_error(refused, "trips/_trip_form.html", **context)
-    if not is_htmx() or request.is_json:
+    if not _from_dialog():
         return render_card(event, 201)
     when = _tab_for(event, str(data.get("board") or "upcoming"))
     response = make_response(_board(when, created=event), 201)  # the form targets #board
@@ -177,10 +183,10 @@ def patch_event(eid: str) -> Any:
     store = get_store()
     try:
         event = manifest.edit(store, event_id, data, signed_in_crew())
-    except Stale:
+    except Stale:  # a Conflict, but answered with the card as it is now (web.cards.render_stale)
         raise
     except (Invalid, Conflict) as exc:
-        if not is_htmx() or request.is_json:
+        if not _from_dialog():
             raise
         context = forms.edit_context(store.get_event(event_id), data)
         return _dialog_error(exc, "trips/_trip_form.html", **context)

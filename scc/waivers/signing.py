@@ -18,11 +18,11 @@ from scc.models import Event, Signer, Waiver
 from scc.store import ConditionFailed, Store, changes, counters
 from scc.store.items import (
     TTL_ATTRIBUTE,
-    WAIVER_SK_PREFIX,
     event_key,
     waiver_from_item,
     waiver_sort_key,
     waiver_to_item,
+    waivers_among,
 )
 from scc.waivers.records import build, current_text
 from scc.web.address import network
@@ -167,7 +167,7 @@ def submit(
 def trip_with_waivers(store: Store, event_id: str) -> tuple[Event, list[Waiver]]:
     """The trip and its signed waivers, oldest first: one Query of its item collection."""
     event, others = store.get_trip(event_id)
-    return event, [waiver_from_item(i) for i in others if i["crew_id"].startswith(WAIVER_SK_PREFIX)]
+    return event, waivers_among(others)
 
 
 def get(store: Store, event_id: str, waiver_id: str) -> Waiver:
