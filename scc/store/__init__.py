@@ -140,7 +140,7 @@ class Store:
         self, key: Mapping[str, str], *, attributes: Iterable[str] = ()
     ) -> dict[str, Any] | None:
         """One item by key (consistent), or None; with attributes, only those are read."""
-        request = {"Key": serialize(key), "ConsistentRead": True, **_projection(attributes)}
+        request = {"Key": serialize(key), "ConsistentRead": True, **projection(attributes)}
         result = self.call("get_item", TableName=self.table, **request)
         return deserialize(result["Item"]) if "Item" in result else None
 
@@ -155,7 +155,7 @@ class Store:
         with attributes, only those are read (the key among them). complete: refuse
         (StoreError) when DynamoDB leaves some keys unread under load."""
         wanted = [serialize(k) for k in {(k["eid"], k["crew_id"]): k for k in keys}.values()]
-        request = {"Keys": wanted, "ConsistentRead": True, **_projection(attributes)}
+        request = {"Keys": wanted, "ConsistentRead": True, **projection(attributes)}
         result = self.call("batch_get_item", RequestItems={self.table: request})
         if complete and result.get("UnprocessedKeys"):
             raise StoreError("The database is busy right now; please try again.")
@@ -330,7 +330,7 @@ class Store:
         return done
 
 
-def _projection(attributes: Iterable[str]) -> dict[str, Any]:
+def projection(attributes: Iterable[str]) -> dict[str, Any]:
     """A read's ProjectionExpression for these attributes (none: the whole item)."""
     names = {f"#a{n}": name for n, name in enumerate(attributes)}
     if not names:

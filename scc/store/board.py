@@ -14,7 +14,7 @@ from scc import eventids
 from scc.errors import Invalid
 from scc.models import CANCELLED, SCHEDULED, Event
 from scc.money import ZERO
-from scc.store import Store
+from scc.store import Store, projection
 from scc.store.items import (
     BOARD_PK,
     BY_DATE_INDEX,
@@ -64,26 +64,21 @@ def decode_cursor(cursor: str) -> dict[str, Any]:
     return serialize(plain)
 
 
-def _query(
-    store: Store,
-    condition: str,
-    values: dict[str, Any],
-    attributes: tuple[str, ...],
-    **extra: Any,
+def _index_query(
+    condition: str, values: dict[str, Any], attributes: tuple[str, ...]
 ) -> dict[str, Any]:
-    shown = {f"#a{n}": name for n, name in enumerate(attributes)}
-    # DynamoDB refuses a name no expression uses: the whole board ("all") has no date bound.
-    keys = {"#b": "board", **({"#s": "board_sk"} if "#s" in condition else {})}
-    return store.call(
-        "query",
-        TableName=store.table,
-        IndexName=BY_DATE_INDEX,
-        KeyConditionExpression=condition,
-        ProjectionExpression=", ".join(shown),
-        ExpressionAttributeNames={**keys, **shown},
-        ExpressionAttributeValues=serialize({":b": BOARD_PK, **values}),
-        **extra,
-    )
+    """A Query of the by-date index (TableName aside): its key condition on the board's partition,
+    and the attributes it reads of each trip."""
+    read = projection(attributes)
+    read["ExpressionAttributeNames"]["#b"] = "board"
+    if "#s" in condition:  # DynamoDB refuses an unused name: the whole board has no date bound
+        read["ExpressionAttributeNames"]["#s"] = "board_sk"
+    return {
+        "IndexName": BY_DATE_INDEX,
+        "KeyConditionExpression": condition,
+        "ExpressionAttributeValues": serialize({":b": BOARD_PK, **values}),
+        **read,
+    }
 
 
 def card(item: dict[str, Any]) -> Event:
@@ -116,7 +111,8 @@ def board(store: Store, when: str, today: str, cursor: str | None = None) -> Pag
     extra: dict[str, Any] = {"ScanIndexForward": when in ("upcoming", "today"), "Limit": PAGE}
     if cursor:
         extra["ExclusiveStartKey"] = decode_cursor(cursor)
-    result = _query(store, condition, values, CARD_ATTRIBUTES, **extra)
+    query = _index_query(condition, values, CARD_ATTRIBUTES)
+    result = store.call("query", TableName=store.table, **query, **extra)
     events = [card(deserialize(item)) for item in result.get("Items", [])]
     last = result.get("LastEvaluatedKey")
     return Page(events, encode_cursor(last) if last else None)
@@ -125,24 +121,17 @@ def board(store: Store, when: str, today: str, cursor: str | None = None) -> Pag
 def day(store: Store, date: str) -> list[Event]:
     """The trips of one day, with their crew and period (one Query; a day has few trips)."""
     attributes = ("eid", "date", "title", "crew", "period", "status")
-    result = _query(store, "#b = :b AND begins_with(#s, :d)", {":d": date + "#"}, attributes)
+    query = _index_query("#b = :b AND begins_with(#s, :d)", {":d": date + "#"}, attributes)
+    result = store.call("query", TableName=store.table, **query)
     return [event_from_item(deserialize(item)) for item in result.get("Items", [])]
 
 
 def dated(store: Store, first: str, last: str) -> Iterator[Event]:
     """Every trip dated first..last (inclusive), oldest first, with its ledger: one Query per
-    page of the index, as many pages as it takes."""
-    start: dict[str, Any] | None = None
-    while True:
-        extra = {"ExclusiveStartKey": start} if start else {}
-        result = _query(
-            store,
-            "#b = :b AND #s BETWEEN :from AND :to",
-            {":from": first, ":to": last + "#\uffff"},
-            LEDGER_ATTRIBUTES,
-            **extra,
-        )
-        yield from (event_from_item(deserialize(item)) for item in result.get("Items", []))
-        start = result.get("LastEvaluatedKey")
-        if not start:
-            return
+    page of the index, as many pages as it takes (boto3's paginator)."""
+    query = _index_query(
+        "#b = :b AND #s BETWEEN :from AND :to",
+        {":from": first, ":to": last + "#\uffff"},
+        LEDGER_ATTRIBUTES,
+    )
+    yield from map(event_from_item, store.every_item("query", **query))
