@@ -20,10 +20,9 @@ def upgrade_trips(store: Store) -> int:
     entries inside (changes.TRIP_MAPS), empty: one paginated Scan for the records lacking
     one, then one UpdateItem each. Idempotent; answers how many records it upgraded."""
     old = store.every_item("scan", ProjectionExpression="eid", **changes.missing_maps())
-    upgraded = 0
+    upgrade, upgraded = changes.add_missing_maps(), 0
     for item in old:
-        params = store.update_request(event_key(item["eid"]), changes.add_missing_maps())
         with contextlib.suppress(ConditionFailed):  # deleted or moved since: nothing to do
-            store.call("update_item", **params["Update"])
+            store.update(event_key(item["eid"]), upgrade)
             upgraded += 1
     return upgraded

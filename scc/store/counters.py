@@ -107,7 +107,7 @@ def give_back(store: Store, limit: Limit, attempts: int = 1) -> None:
         values={":less": -attempts, ":n": attempts},
     )
     with contextlib.suppress(ConditionFailed):  # nothing to give back
-        store.call("update_item", **store.update_request(limit.key(), change)["Update"])
+        store.update(limit.key(), change)
 
 
 def forget(store: Store, limit: Limit) -> None:
