@@ -13,8 +13,8 @@ from scc.models import CANCELLED, Cancellation, CheckIn, Entry, Event
 from scc.money import to_cents
 from scc.store.items import (
     EVENT_SK,
-    NO_SHARE_HEADROOM,
     contacts_map,
+    due_map,
     entry_to_map,
     paid_map,
     patron_to_map,
@@ -250,12 +250,7 @@ def edit(
         ":contacts": contacts_map(new.patrons),
         ":crew": [asdict(c) for c in new.crew],
         ":paid": paid_map(new),
-        ":due": {
-            p.patron_id: NO_SHARE_HEADROOM
-            if p.amount_due is None
-            else to_cents(p.amount_due - new.paid_by(p.patron_id))
-            for p in new.patrons
-        },
+        ":due": due_map(new),
         ":balance": new.balance_due,
         ":cleared": new.payment_cleared,
     }

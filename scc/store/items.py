@@ -91,7 +91,6 @@ def _drop_none(value: Any) -> Any:
 
 def event_to_item(event: Event) -> dict[str, Any]:
     """A new trip's record (python values; the store types them)."""
-    shares = {p.patron_id: p.amount_due for p in event.patrons if p.amount_due is not None}
     item = {
         **event_key(event.event_id),
         "board": BOARD_PK,
@@ -115,12 +114,7 @@ def event_to_item(event: Event) -> dict[str, Any]:
         },
         "payment_index": {pay.payment_id: pay.patron_id for pay in event.payments},
         "patron_paid": paid_map(event),
-        "patron_due": {
-            p.patron_id: to_cents(shares[p.patron_id] - event.paid_by(p.patron_id))
-            if p.patron_id in shares
-            else NO_SHARE_HEADROOM
-            for p in event.patrons
-        },
+        "patron_due": due_map(event),
         "payment_amount": to_cents(event.paid_total),
         "balance_due": event.balance_due,
         # Stored for readers of the table other than this app (reports, exports, the old
@@ -153,6 +147,17 @@ def paid_map(event: Event) -> dict[str, Decimal]:
     entry reads as 0.00, and the board reads this map on every card)."""
     paid = {p.patron_id: event.paid_by(p.patron_id) for p in event.patrons}
     return {patron_id: amount for patron_id, amount in paid.items() if amount}
+
+
+def due_map(event: Event) -> dict[str, Decimal]:
+    """Each patron's headroom on the manifest, for the conditional payment write: what their
+    share still lacks, or NO_SHARE_HEADROOM when they have no share."""
+    return {
+        p.patron_id: NO_SHARE_HEADROOM
+        if p.amount_due is None
+        else to_cents(p.amount_due - event.paid_by(p.patron_id))
+        for p in event.patrons
+    }
 
 
 def pointer_item(old_id: str, new_id: str, *, by: str, at: str, date: str) -> dict[str, Any]:
