@@ -182,28 +182,21 @@ def waiver_signed(
 ) -> Change:
     """Count one more signed waiver, and mark the patrons it covers (or note that it covers
     nobody on the manifest: refused when `most_unmatched` such signers are noted already)."""
-    sets: list[str] = []
-    names: dict[str, str] = {}
-    values: dict[str, Any] = {":one": 1}
-    if patron_ids:
-        names["#wv"] = "waiver_by_patron"
-        values[":wid"] = waiver_id
-        for n, patron_id in enumerate(patron_ids):
-            names[f"#wp{n}"] = patron_id
-            sets.append(f"#wv.#wp{n} = :wid")
-    else:
-        names |= {"#wu": "waivers_unmatched", "#wk": waiver_id}
-        sets.append("#wu.#wk = :signer")
-        values |= {":signer": signer, ":most": most_unmatched}
-        condition = "size(#wu) < :most"
+    if not patron_ids:
         return Change(
-            set=tuple(sets),
+            set=("#wu.#wk = :signer",),
             add=("waivers_signed :one",),
-            condition=condition,
-            names=names,
-            values=values,
+            condition="size(#wu) < :most",
+            names={"#wu": "waivers_unmatched", "#wk": waiver_id},
+            values={":one": 1, ":signer": signer, ":most": most_unmatched},
         )
-    return Change(set=tuple(sets), add=("waivers_signed :one",), names=names, values=values)
+    patrons = {f"#wp{n}": patron_id for n, patron_id in enumerate(patron_ids)}
+    return Change(
+        set=tuple(f"#wv.{name} = :wid" for name in patrons),
+        add=("waivers_signed :one",),
+        names={"#wv": "waiver_by_patron", **patrons},
+        values={":one": 1, ":wid": waiver_id},
+    )
 
 
 def check_in(patron_id: str, record: CheckIn | None) -> Change:
@@ -268,24 +261,22 @@ def edit(
     if matched is not None:
         sets += ["waiver_by_patron = :wv", "waivers_unmatched = :wu"]
         values |= {":wv": matched[0], ":wu": matched[1]}
+    # DynamoDB refuses names and values an expression does not use: each is added with its use.
     for n, patron_id in enumerate(added):
-        names[f"#new{n}"] = patron_id
         # if_not_exists: a ledger on record is never written over (scc.trips keeps the ids
         # of removed patrons with payments from newcomers; this holds even if it did not)
         sets.append(f"#pay.#new{n} = if_not_exists(#pay.#new{n}, :empty)")
+        names |= {"#pay": "payments", f"#new{n}": patron_id}
+        values[":empty"] = {}
     removes = []
     for n, patron_id in enumerate(sorted(removed)):
+        gone = f"#gone{n}"
         if not old.payments_of(patron_id):  # voided or refunded payments stay on record
-            removes.append(f"#pay.#gone{n}")
+            removes.append(f"#pay.{gone}")
+            names |= {"#pay": "payments", gone: patron_id}
         if patron_id in old.check_ins:
-            removes.append(f"#ci.#gone{n}")
-            names["#ci"] = "check_in"
-        if removes and removes[-1].endswith(f"#gone{n}"):
-            names[f"#gone{n}"] = patron_id
-    if added or any(r.startswith("#pay") for r in removes):
-        names["#pay"] = "payments"  # DynamoDB refuses names and values an expression does not use
-    if added:
-        values[":empty"] = {}
+            removes.append(f"#ci.{gone}")
+            names |= {"#ci": "check_in", gone: patron_id}
     return guarded(
         Change(set=tuple(sets), remove=tuple(removes), names=names, values=values), old.rev
     )
