@@ -188,6 +188,18 @@ def refund_to_map(refund: Refund) -> dict[str, Any]:
     return {**data, "amount": to_cents(refund.amount)}
 
 
+def refund_from_map(refund_id: str, data: Mapping[str, Any]) -> Refund:
+    return Refund(
+        refund_id=refund_id,
+        patron_id=data["patron_id"],
+        amount=to_cents(data["amount"]),
+        method=data.get("method", "other"),
+        reason=data.get("reason", ""),
+        timestamp=data.get("timestamp", ""),
+        logged_by=data.get("logged_by", ""),
+    )
+
+
 def crew_item(event: Event, member: CrewMember) -> dict[str, Any]:
     """A crew member's assignment to a trip: an item in the trip's collection, keyed by crew id."""
     return {
@@ -205,6 +217,20 @@ def patron_to_map(patron: Patron) -> dict[str, Any]:
     entry = {"patron_id": patron.patron_id, "name": patron.name, "amount_due": due}
     result: dict[str, Any] = _drop_none(entry)
     return result
+
+
+def patron_from_map(entry: Mapping[str, Any], contacts: Mapping[str, Any]) -> Patron:
+    """A manifest entry, with the patron's email and phone from contacts_map."""
+    # Records written before contacts were kept apart hold them in the entry.
+    contact = contacts.get(entry["patron_id"], entry)
+    due = entry.get("amount_due")
+    return Patron(
+        patron_id=entry["patron_id"],
+        name=entry["name"],
+        email=contact.get("email"),
+        phone=contact.get("phone"),
+        amount_due=None if due is None else to_cents(due),
+    )
 
 
 def contacts_map(patrons: list[Patron]) -> dict[str, dict[str, str]]:
@@ -244,18 +270,7 @@ def event_from_item(item: Mapping[str, Any]) -> Event:
         for payment_id, data in entries.items()
     ]
     payments.sort(key=lambda p: (p.timestamp, p.payment_id))
-    refunds = [
-        Refund(
-            refund_id=refund_id,
-            patron_id=data["patron_id"],
-            amount=to_cents(data["amount"]),
-            method=data.get("method", "other"),
-            reason=data.get("reason", ""),
-            timestamp=data.get("timestamp", ""),
-            logged_by=data.get("logged_by", ""),
-        )
-        for refund_id, data in item.get("refunds", {}).items()
-    ]
+    refunds = [refund_from_map(k, data) for k, data in item.get("refunds", {}).items()]
     refunds.sort(key=lambda r: (r.timestamp, r.refund_id))
     cancelled = item.get("cancelled")
     contacts = item.get("contacts", {})
@@ -264,17 +279,7 @@ def event_from_item(item: Mapping[str, Any]) -> Event:
         date=item["date"],
         title=item.get("title", ""),
         total=to_cents(item.get("total", ZERO)),
-        patrons=[
-            Patron(
-                patron_id=p["patron_id"],
-                name=p["name"],
-                # Records written before contacts were kept apart hold them in the entry.
-                email=contacts.get(p["patron_id"], p).get("email"),
-                phone=contacts.get(p["patron_id"], p).get("phone"),
-                amount_due=None if p.get("amount_due") is None else to_cents(p["amount_due"]),
-            )
-            for p in item.get("patrons", [])
-        ],
+        patrons=[patron_from_map(p, contacts) for p in item.get("patrons", [])],
         crew=[CrewMember(crew_id=c["crew_id"], role=c["role"]) for c in item.get("crew", [])],
         payments=payments,
         paid_total=to_cents(item.get("payment_amount", ZERO)),
