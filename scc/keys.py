@@ -4,15 +4,12 @@ already out there."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from flask import current_app
 
 Keys = str | list[str]  # one key, or several: all verify, the last signs (itsdangerous's order)
 
 
-def signing_keys(config: Mapping[str, Any] | None = None) -> list[str]:
-    """The keys in the order itsdangerous wants them: all verify, the last one signs."""
-    config = current_app.config if config is None else config
-    return [*reversed(config.get("SECRET_KEY_FALLBACKS") or []), config["SECRET_KEY"]]
+def signing_keys() -> list[str]:
+    """The current app's keys in the order itsdangerous wants them: all verify, the last signs."""
+    config = current_app.config
+    return [*reversed(config["SECRET_KEY_FALLBACKS"] or []), config["SECRET_KEY"]]
