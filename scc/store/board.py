@@ -18,7 +18,6 @@ from scc.store import Store, projection
 from scc.store.items import (
     BOARD_PK,
     BY_DATE_INDEX,
-    CARD_ATTRIBUTES,
     EVENT_SK,
     deserialize,
     event_from_item,
@@ -27,6 +26,23 @@ from scc.store.items import (
 
 WHEN = ("upcoming", "today", "past", "all")
 PAGE = 50  # cards a page
+# What a card shows: the board's Query reads only these. Payments, refunds, their indexes, the
+# headroom map, the patrons' contacts and the activity stay behind; a card's dialogs read the
+# whole record. The date, status and payment_amount stay on the record but are not read: they
+# follow from what is (card, below).
+CARD_ATTRIBUTES = (
+    "eid",
+    "title",
+    "total",
+    "patrons",
+    "crew",
+    "patron_paid",
+    "waivers_signed",
+    "waiver_by_patron",
+    "waivers_unmatched",
+    "check_in",
+    "cancelled",
+)
 # What the export reads of each trip: its ledger and who the patrons are.
 LEDGER_ATTRIBUTES = ("eid", "date", "title", "patrons", "payments", "refunds")
 _CURSOR_BAD = "That cursor is not one this board gave out; start from the first page."

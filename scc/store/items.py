@@ -37,23 +37,6 @@ TTL_ATTRIBUTE = "ttl"
 # patron_due holds each patron's headroom for the conditional payment write; a patron without a
 # share gets this sentinel, so the same condition (headroom >= amount) works for everyone.
 NO_SHARE_HEADROOM = Decimal("1000000000000.00")
-# What a card shows: the board's Query reads only these. Payments, refunds, their indexes, the
-# headroom map, the patrons' contacts and the activity stay behind; a card's dialogs read the
-# whole record. The date, status and payment_amount stay on the record but are not read: they
-# follow from what is (scc.store.board.card).
-CARD_ATTRIBUTES = (
-    "eid",
-    "title",
-    "total",
-    "patrons",
-    "crew",
-    "patron_paid",
-    "waivers_signed",
-    "waiver_by_patron",
-    "waivers_unmatched",
-    "check_in",
-    "cancelled",
-)
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()

@@ -41,7 +41,7 @@ def table_spec(name: str) -> dict[str, Any]:
                     {"AttributeName": "board_sk", "KeyType": "RANGE"},
                 ],
                 # The board is answered from the index alone; its Query names the attributes
-                # cards show (scc.store.items.CARD_ATTRIBUTES), so only those are sent.
+                # cards show (scc.store.board.CARD_ATTRIBUTES), so only those are sent.
                 "Projection": {"ProjectionType": "ALL"},
             }
         ],

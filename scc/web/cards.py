@@ -124,7 +124,7 @@ def event_json(event: Event) -> dict[str, Any]:
     }
 
 
-# What the board's Query leaves behind (scc.store.items.CARD_ATTRIBUTES: no ledger entries, no
+# What the board's Query leaves behind (scc.store.board.CARD_ATTRIBUTES: no ledger entries, no
 # contacts, no version), so the board's JSON leaves it out rather than answer it empty or 0.
 # GET /api/events/<eid> answers the whole trip.
 BOARD_UNREAD = (

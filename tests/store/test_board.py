@@ -1,4 +1,4 @@
-"""The board reads a projection of each trip (scc.store.items.CARD_ATTRIBUTES) and derives the
+"""The board reads a projection of each trip (scc.store.board.CARD_ATTRIBUTES) and derives the
 date, the status and the paid total from it (scc.store.board.card): the board must say what the
 whole trip says, whatever the ledger went through."""
 
