@@ -146,16 +146,16 @@ def patron(
             f"Patron {n}'s id must be lower-case letters, digits, - or _ (e.g. dana-lee).",
             field or "patron_id",
         )
+    if given and pid in kept:
+        raise Invalid(
+            f"Patron id {pid} has payments on record from a patron taken off this trip; "
+            "choose another id (or leave it out and one is made from the name).",
+            field or "patron_id",
+        )
+    if given and pid in taken:
+        raise Invalid(f"Patron id {pid} is already on the manifest.", field or "patron_id")
     base, k = pid, 2
-    while pid in taken or pid in kept:
-        if given and pid in kept:
-            raise Invalid(
-                f"Patron id {pid} has payments on record from a patron taken off this trip; "
-                "choose another id (or leave it out and one is made from the name).",
-                field or "patron_id",
-            )
-        if given:
-            raise Invalid(f"Patron id {pid} is already on the manifest.", field or "patron_id")
+    while pid in taken or pid in kept:  # a made id: number it until it is free
         pid, k = f"{base[:36]}-{k}", k + 1
     taken.add(pid)
     due = entry.get("amount_due")
