@@ -182,7 +182,8 @@ class Store:
         """The items of one partition (those whose sort key starts with prefix), in order."""
         condition, values = "eid = :e", {":e": eid}
         if prefix:
-            condition, values[":p"] = condition + " AND begins_with(crew_id, :p)", prefix
+            condition += " AND begins_with(crew_id, :p)"
+            values[":p"] = prefix
         yield from self.every_item(
             "query",
             KeyConditionExpression=condition,
@@ -276,9 +277,9 @@ class Store:
         """Past ACTIVITY_MAX entries, fold the oldest (but the first, created) so that
         ACTIVITY_KEEP remain: a second write once every few dozen changes of a busy trip. Best
         effort: when another write got in first, that writer (or the next) trims instead."""
-        extra = len(event.activity) - ACTIVITY_KEEP
         if len(event.activity) <= ACTIVITY_MAX:
             return
+        extra = len(event.activity) - ACTIVITY_KEEP
         with contextlib.suppress(ConditionFailed, StoreError):
             self.update(event_key(event.event_id), changes.trim_activity(extra, event.rev))
 
