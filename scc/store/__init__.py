@@ -164,8 +164,7 @@ class Store:
 
     def put(self, item: Mapping[str, Any], *, new: bool = False) -> None:
         """Write an item whole; new: only if no item has its key (else ConditionFailed)."""
-        condition = {"ConditionExpression": "attribute_not_exists(eid)"} if new else {}
-        self.call("put_item", TableName=self.table, Item=serialize(item), **condition)
+        self.call("put_item", **self.put_request(item, new=new)["Put"])
 
     def delete(self, key: Mapping[str, str]) -> None:
         self.call("delete_item", TableName=self.table, Key=serialize(key))
@@ -198,9 +197,9 @@ class Store:
     ) -> dict[str, Any]:
         """A Put for transact(); new: only if no item has its key; when: only while that
         change's condition holds on the item the Put replaces."""
-        put: dict[str, Any] = {"TableName": self.table, "Item": serialize(item)}
         if new:
-            put["ConditionExpression"] = "attribute_not_exists(eid)"
+            when = (when or Change()).also("attribute_not_exists(eid)")
+        put: dict[str, Any] = {"TableName": self.table, "Item": serialize(item)}
         if when is not None:
             put |= when.check()
         return {"Put": put}
