@@ -126,34 +126,32 @@ def _list(value: Any, field: str, label: str, most: int) -> list[Any]:
 
 def patron(
     entry: Any,
-    field: str | None = "patrons",
     n: int = 1,
     taken: set[str] | None = None,
     kept: frozenset[str] = frozenset(),
 ) -> Patron:
     """One manifest entry: a name, and an id made from it when none is given (unique among
     `taken`, which it joins, and `kept`: the ids of removed patrons whose payments stay on
-    record). Errors name `field` (a list's), or each attribute when None."""
+    record). Each error names the attribute it is about."""
     taken = set() if taken is None else taken
     if not isinstance(entry, dict):
-        raise Invalid(f"Patron {n} must be an object with a name.", field)
-    label = f"Patron {n}'s name" if field else "The name"
-    name = text(entry.get("name"), field or "name", label, max_len=80)
+        raise Invalid(f"Patron {n} must be an object with a name.", None)
+    name = text(entry.get("name"), "name", "The name", max_len=80)
     given = entry.get("patron_id")
     pid = given or eventids.slug(name)[:40] or f"patron-{n}"
     if not isinstance(pid, str) or not _PATRON_ID.fullmatch(pid):
         raise Invalid(
             f"Patron {n}'s id must be lower-case letters, digits, - or _ (e.g. dana-lee).",
-            field or "patron_id",
+            "patron_id",
         )
     if given and pid in kept:
         raise Invalid(
             f"Patron id {pid} has payments on record from a patron taken off this trip; "
             "choose another id (or leave it out and one is made from the name).",
-            field or "patron_id",
+            "patron_id",
         )
     if given and pid in taken:
-        raise Invalid(f"Patron id {pid} is already on the manifest.", field or "patron_id")
+        raise Invalid(f"Patron id {pid} is already on the manifest.", "patron_id")
     base, k = pid, 2
     while pid in taken or pid in kept:  # a made id: number it until it is free
         pid, k = f"{base[:36]}-{k}", k + 1
@@ -162,11 +160,11 @@ def patron(
     return Patron(
         patron_id=pid,
         name=name,
-        email=email(entry.get("email"), field or "email"),
-        phone=phone(entry.get("phone"), field or "phone"),
+        email=email(entry.get("email"), "email"),
+        phone=phone(entry.get("phone"), "phone"),
         amount_due=None
         if due in (None, "")
-        else parse_amount(due, field=field or "amount_due", allow_zero=True),
+        else parse_amount(due, field="amount_due", allow_zero=True),
     )
 
 
@@ -180,7 +178,7 @@ def patrons(value: Any, field: str = "patrons", kept: frozenset[str] = frozenset
     result = []
     for n, entry in enumerate(entries, start=1):
         try:
-            result.append(patron(entry, None, n, seen, kept))
+            result.append(patron(entry, n, seen, kept))
         except Invalid as exc:  # say which patron, and mark the row and field: "patrons.2.email"
             message = exc.message
             if not message.startswith("Patron"):

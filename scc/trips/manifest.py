@@ -71,7 +71,7 @@ def add_patron(store: Store, event_id: str, data: dict[str, Any], by: str) -> Ev
             raise NotFound("There is no such signed waiver on this trip.")
         fields |= {"name": signer.full_name, "email": signer.email, "phone": signer.phone}
     taken = {p.patron_id for p in event.patrons} | set(event.patron_paid)
-    patron = validation.patron(fields, None, 1, taken, event.ledger_only_ids)
+    patron = validation.patron(fields, 1, taken, event.ledger_only_ids)
     new = rules.with_total(replace(event, patrons=[*event.patrons, patron]))
     return _write(store, event, new, by, signed)
 
@@ -90,7 +90,7 @@ def change_patron(
         "amount_due": None if patron.amount_due is None else f"{patron.amount_due:.2f}",
     }
     fields |= {k: data[k] for k in PATRON_FIELDS if k in data}
-    changed = validation.patron(fields, None)
+    changed = validation.patron(fields)
     rules.share_ok(event, changed)
     patrons = [changed if p.patron_id == patron_id else p for p in event.patrons]
     new = rules.with_total(replace(event, patrons=patrons))
