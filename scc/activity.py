@@ -140,7 +140,7 @@ def readable(entry: Entry, names: Mapping[str, str]) -> str:
 def ago(at: str) -> str:
     """ "a moment ago", "5 minutes ago", "3 hours ago", "on 2026-05-23"."""
     try:
-        when = datetime.fromisoformat(at.replace("Z", "+00:00"))
+        when = datetime.fromisoformat(at)
     except (TypeError, ValueError):
         return "earlier"
     seconds = (clock.now() - when).total_seconds()

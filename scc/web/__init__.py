@@ -56,7 +56,7 @@ def day_label(value: str) -> str:
 def local_time(moment: str) -> str:
     """ "2026-05-23T14:23:45.123Z" -> "May 23, 2026, 7:23 AM PDT" where the boats are."""
     try:
-        when = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+        when = datetime.fromisoformat(moment)
     except (TypeError, ValueError):
         return str(moment)
     local = when.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
