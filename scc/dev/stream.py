@@ -1,8 +1,10 @@
 """`make dev`: read the embedded table's stream in the background and hand its records to the
-stream handler, as Lambda's event source mapping does in AWS; the log backend prints the mail."""
+stream handler, as Lambda's event source mapping does in AWS (its filter included); the log
+backend prints the mail."""
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 import threading
@@ -11,10 +13,29 @@ from typing import Any
 
 from flask import Flask
 
+from scc.notify import routes
 from scc.notify import stream as notify_stream
 from scc.store import Store, get_store
 
 POLL_SECONDS = 1.0
+Record = dict[str, Any]
+
+
+def lambda_filter() -> Callable[[Record], bool]:
+    """Whether Lambda would hand a record to the function: the event source mapping's
+    FilterCriteria (scc.notify.routes) applied by moto's EventBridge-pattern matcher, which
+    Lambda's filters follow; a record passes when any filter matches
+    (https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html)."""
+    from moto.events.models import EventPattern  # make dev and the tests have moto; Lambda not
+
+    patterns = [EventPattern.load(f["Pattern"]) for f in routes.filter_criteria()["Filters"]]
+
+    def passes(record: Record) -> bool:
+        # As Lambda sees it: JSON (boto3 parsed ApproximateCreationDateTime into a datetime).
+        seen = json.loads(json.dumps(record, default=str))
+        return any(pattern.matches_event(seen) for pattern in patterns)
+
+    return passes
 
 
 class StreamReader:
@@ -37,11 +58,15 @@ class StreamReader:
         self.iterator = self.client.get_shard_iterator(
             StreamArn=self.arn, ShardId=shard["ShardId"], ShardIteratorType=start
         )["ShardIterator"]
+        self.passes = lambda_filter()
 
-    def take(self) -> list[dict[str, Any]]:
+    def take(self, *, unfiltered: bool = False) -> list[Record]:
+        """The records written since the last take that Lambda would deliver (all of them when
+        `unfiltered`)."""
         answer = self.client.get_records(ShardIterator=self.iterator)
         self.iterator = answer["NextShardIterator"]
-        return [{**record, "eventSourceARN": self.arn} for record in answer["Records"]]
+        records = [{**record, "eventSourceARN": self.arn} for record in answer["Records"]]
+        return records if unfiltered else [r for r in records if self.passes(r)]
 
 
 def poll_once(reader: StreamReader, handler: Callable[[dict[str, Any], Any], Any]) -> int:

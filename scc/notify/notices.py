@@ -13,16 +13,10 @@ from typing import Any
 
 from scc.models import METHOD_LABELS, Event, Payment, Waiver
 from scc.money import fmt
-from scc.notify import trip_notices
+from scc.notify import routes, trip_notices
 from scc.notify.message import Message, NotifyError, address
 from scc.notify.message import Notice as Notice
-from scc.store.items import (
-    EVENT_SK,
-    WAIVER_SK_PREFIX,
-    deserialize,
-    event_from_item,
-    waiver_from_item,
-)
+from scc.store.items import deserialize, event_from_item, waiver_from_item
 from scc.waivers import text as waiver_text
 
 log = logging.getLogger("scc.notify")
@@ -32,7 +26,7 @@ Render = Callable[[str, Mapping[str, Any]], tuple[str, str]]
 
 
 def record_keys(record: Mapping[str, Any]) -> tuple[str, str]:
-    """The record's (eid, crew_id), for routing and for the log."""
+    """The record's (eid, crew_id), for the log."""
     keys = (record.get("dynamodb") or {}).get("Keys") or {}
     return (keys.get("eid") or {}).get("S", ""), (keys.get("crew_id") or {}).get("S", "")
 
@@ -46,22 +40,52 @@ def from_record(
 ) -> list[Notice]:
     """The messages one stream record calls for (none for most records). `links` makes each
     patron's own waiver and pay links for the notices that carry them."""
-    _, crew_id = record_keys(record)
-    name = record.get("eventName")
-    data = record.get("dynamodb") or {}
-    if name == "MODIFY" and crew_id == EVENT_SK:
-        notices = payment_notices(data, admin=admin, render=render)
-        notices += ledger_notices(data, admin=admin, render=render)
-        if trip_notices.is_cancelled(data):
-            notices += trip_notices.cancelled(data, render=render)
-        return notices
-    if name == "INSERT" and crew_id == EVENT_SK and trip_notices.is_rescheduled(data):
+    route = routes.route_of(record)
+    if route is None:
+        return []  # counters, sent-markers, crew items, removals: nothing to say
+    read = READERS[route.name]
+    return read(record.get("dynamodb") or {}, admin=admin, render=render, links=links)
+
+
+def trip_changed(
+    data: Mapping[str, Any], *, admin: str | None, render: Render, links: trip_notices.Links
+) -> list[Notice]:
+    """A MODIFY of a trip's record: new payments, voids and refunds; a cancellation; or the trip
+    moving back to an id that held its pointer (A → B → A), which is news of a new date, not of
+    every payment the trip carries."""
+    if trip_notices.is_back_at_earlier_id(data):
         return trip_notices.rescheduled(data, render=render, links=links)
-    if name == "INSERT" and crew_id.startswith(WAIVER_SK_PREFIX):
-        if "moved_from" in (data.get("NewImage") or {}):
-            return []  # a signed waiver moving with its rescheduled trip: sent when it was signed
-        return waiver_notices(data, admin=admin, render=render)
-    return []  # counters, form markers, crew items, edits, removals: nothing to say
+    notices = payment_notices(data, admin=admin, render=render)
+    notices += ledger_notices(data, admin=admin, render=render)
+    if trip_notices.is_cancelled(data):
+        notices += trip_notices.cancelled(data, render=render)
+    return notices
+
+
+def trip_arrived(
+    data: Mapping[str, Any], *, admin: str | None, render: Render, links: trip_notices.Links
+) -> list[Notice]:
+    """An INSERT of a trip's record: news for its patrons when it came from another id."""
+    if not trip_notices.is_rescheduled(data):
+        return []  # a new trip: nobody to tell yet
+    return trip_notices.rescheduled(data, render=render, links=links)
+
+
+def waiver_signed(
+    data: Mapping[str, Any], *, admin: str | None, render: Render, links: trip_notices.Links
+) -> list[Notice]:
+    if "moved_from" in (data.get("NewImage") or {}):
+        return []  # a signed waiver moving with its rescheduled trip: sent when it was signed
+    return waiver_notices(data, admin=admin, render=render)
+
+
+Reader = Callable[..., list[Notice]]
+# What each route of scc.notify.routes means in mail (a test holds the two in step).
+READERS: dict[str, Reader] = {
+    "trip_changed": trip_changed,
+    "trip_arrived": trip_arrived,
+    "waiver_signed": waiver_signed,
+}
 
 
 def _title(title: str, event_id: str, date: str) -> str:

@@ -29,6 +29,13 @@ def is_rescheduled(data: Mapping[str, Any]) -> bool:
     return "moved_from" in (data.get("NewImage") or {})
 
 
+def is_back_at_earlier_id(data: Mapping[str, Any]) -> bool:
+    """A MODIFY that put a trip's record over the pointer it had left at this id: the trip moved
+    back to an earlier id (A → B → A), so the old image is a pointer, not a trip."""
+    old, new = data.get("OldImage") or {}, data.get("NewImage") or {}
+    return "moved_to" in old and "moved_to" not in new and "moved_from" in new
+
+
 def is_cancelled(data: Mapping[str, Any]) -> bool:
     """A MODIFY that turned the trip's status to cancelled."""
     return _status(data.get("NewImage")) == CANCELLED != _status(data.get("OldImage"))

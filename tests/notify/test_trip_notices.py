@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from scc.dev import stream as dev_stream
+from scc.store import Store
 from tests.builders import ADMIN, TRIP_ID, event_body
 from tests.support import Api, Recorder, Stream
 
@@ -95,3 +97,18 @@ def test_a_refund_is_news_for_the_admin(
     [note] = mailer.sent
     assert note.to == ADMIN and note.subject.startswith("Refund recorded: $30.00 to Dana Lee")
     assert "Reason:     fuel" in note.text and "$50.00 paid of $400.00" in note.text
+
+
+def test_make_devs_stream_reader_filters_as_lambda_and_mails_each_patron_once(
+    api: Api, trip: None, store: Store, handler: Any, mailer: Recorder
+) -> None:
+    reader = dev_stream.StreamReader(store)  # from now on (LATEST), as `make dev` starts it
+    assert api("POST", f"{TRIP}/reschedule", {"date": "2030-06-02"}).status == 200
+
+    polled = [dev_stream.poll_once(reader, handler) for _ in range(3)]
+
+    assert polled[0] >= 2 and polled[1:] == [0, 0]  # the sent-markers are filtered out
+    assert sorted(m.to for m in mailer.sent) == ["dana@example.com", "sam@example.com"]
+    for message in mailer.sent:
+        assert f"{SITE}/g/{NEW_ID}/waiver?p=" in message.text
+        assert f"{SITE}/g/{NEW_ID}/payment?p=" in message.text
