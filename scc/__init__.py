@@ -33,7 +33,7 @@ class StagingPrefix:
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app from the environment (or test_config) and register its blueprints."""
-    from scc import config, store, web
+    from scc import config, runtime_secrets, store, web
     from scc.auth import crew_views, guard, passkey_views
     from scc.auth import views as auth
     from scc.notify import stream as notify
@@ -55,6 +55,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = secrets.token_urlsafe(48)
 
+    runtime_secrets.init_app(app)  # first: every other hook may need a secret
     store.init_app(app)
     web.init_app(app)
     guard.init_app(app)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask
 
-from scc import clock, paylinks
+from scc import clock, paylinks, runtime_secrets
 from scc.errors import StoreError
 from scc.store import Store, counters, get_store
 from scc.store.items import TTL_ATTRIBUTE
@@ -77,6 +77,7 @@ def make_stream_handler(app: Flask) -> Handler:
 
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         with app.app_context():
+            runtime_secrets.apply(app)  # the Gmail tokens, when they are Parameter Store refs
             failed = process(app, event.get("Records") or [], context)
         return {"batchItemFailures": [{"itemIdentifier": seq} for seq in failed]}
 
