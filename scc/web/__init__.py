@@ -13,7 +13,7 @@ from jinja2 import ChoiceLoader, ModuleLoader
 
 from scc import clock, paylinks
 from scc.money import fmt
-from scc.web import assets, compress, errors, security
+from scc.web import assets, compress, edge, errors, security
 
 # htmx settings (CSP-safe: no eval, no injected indicator styles, no history cache). Error
 # statuses are swapped too: each error response says where it goes (HX-Retarget).
@@ -77,5 +77,6 @@ def init_app(app: Flask) -> None:
     )
     app.register_blueprint(assets.bp)
     errors.init_app(app)
+    edge.init_app(app)
     security.init_app(app)
     compress.init_app(app)
