@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.metadata
+import json
 import os
 import re
 import shutil
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from deploy.config import PLATFORMS, PROJECT_ROOT, PYTHON_VERSION, TASK_ROOT
 from deploy.output import DeployError, log
+from scc.version import BUILD_FILE
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 LAMBDA_ZIP_LIMIT = 50 * 1024 * 1024  # direct upload
@@ -30,6 +32,7 @@ LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
 RUNTIME_PROVIDED = frozenset({"boto3", "botocore"})  # the Lambda runtime has them
 SKIP_PARTS = frozenset({"__pycache__", ".DS_Store"})
 SKIP_SUFFIXES = (".pyc", ".pyo")
+STAMP = "scc/" + BUILD_FILE.name  # scc/build.json, where scc.version.code_hash reads it
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class Package:
     size: int
     unzipped: int
     files: int
+    code: str | None = None  # the build stamp's hash, which GET /api/health reports
 
     def describe(self) -> str:
         return (
@@ -54,6 +58,7 @@ def package_info(path: Path) -> Package:
         data = path.read_bytes()
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
+            stamped = archive.read(STAMP) if STAMP in archive.namelist() else b""
     except (OSError, zipfile.BadZipFile) as exc:
         raise DeployError(f"{path} is not a readable zip file ({exc}).") from None
     names = {info.filename for info in infos}
@@ -68,6 +73,7 @@ def package_info(path: Path) -> Package:
         size=len(data),
         unzipped=sum(info.file_size for info in infos),
         files=len(infos),
+        code=str(json.loads(stamped)["code"]) if stamped else None,
     )
     if package.size > LAMBDA_ZIP_LIMIT or package.unzipped > LAMBDA_UNZIPPED_LIMIT:
         raise DeployError(
@@ -75,6 +81,22 @@ def package_info(path: Path) -> Package:
             "250 MB unzipped)."
         )
     return package
+
+
+def stamp(root: Path) -> str:
+    """Write the build stamp (scc/build.json): the SHA-256 of every other file in the package,
+    path and bytes, which GET /api/health reports so the smoke test knows which code answered.
+    Computed here, once, so the running app never hashes anything."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        name = path.relative_to(root).as_posix()
+        if name != STAMP:
+            body = path.read_bytes()
+            digest.update(f"{name}\0{len(body)}\0".encode())
+            digest.update(body)
+    code = digest.hexdigest()
+    (root / STAMP).write_text(json.dumps({"code": code}) + "\n", encoding="utf-8")
+    return code
 
 
 def write_zip(root: Path, out: Path) -> None:
@@ -249,5 +271,6 @@ def build(output: Path, *, with_boto3: bool = False) -> Package:
                 PYTHON_VERSION,
                 PYTHON_VERSION,
             )
+        stamp(target)
         write_zip(target, output)
     return package_info(output)

@@ -42,6 +42,10 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
             v.strip() for v in env.get("SCC_ORIGIN_SECRET", "").split(",") if v.strip()
         ],
         "TIMEZONE": env.get("SCC_TIMEZONE") or "America/Los_Angeles",
+        # Which published version this process runs (Lambda sets it; "$LATEST", or None locally)
+        # and where its build stamp is (scc.version): both for GET /api/health.
+        "LAMBDA_VERSION": env.get("AWS_LAMBDA_FUNCTION_VERSION"),
+        "BUILD_FILE": None,
         "DYNAMODB_ENDPOINT": None,  # boto3 reads AWS_ENDPOINT_URL_DYNAMODB itself
         "DEV": False,
         "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,

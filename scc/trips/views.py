@@ -13,7 +13,7 @@ from scc.models import Event
 from scc.store import board as by_date
 from scc.store import get_store
 from scc.trips import crewing, forms, manifest, rules
-from scc.version import VERSION
+from scc.version import VERSION, code_hash
 from scc.web import today
 from scc.web.address import origin_verified
 from scc.web.cards import (
@@ -37,8 +37,15 @@ def shell() -> str:
 
 @bp.get("/api/health")
 def health() -> Any:
-    """For the deploy's smoke test; with an origin secret set, whether CloudFront's header came."""
-    answer: dict[str, Any] = {"status": "ok", "version": VERSION}
+    """For the deploy's smoke test: which Lambda version and code answered; with an origin
+    secret set, whether CloudFront's header came."""
+    config = current_app.config
+    answer: dict[str, Any] = {
+        "status": "ok",
+        "version": VERSION,
+        "lambda_version": config["LAMBDA_VERSION"],
+        "code": code_hash(config["BUILD_FILE"]),
+    }
     if current_app.config["ORIGIN_SECRETS"]:
         answer["origin_verified"] = origin_verified()
     return jsonify(answer)

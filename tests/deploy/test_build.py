@@ -15,6 +15,7 @@ from jinja2 import ModuleLoader
 from deploy import build
 from deploy.config import PROJECT_ROOT
 from deploy.output import DeployError
+from scc import create_app
 
 ELF_MACHINE_X86_64 = 62
 
@@ -53,6 +54,25 @@ def test_package_info_reports_lambdas_code_sha256(tmp_path: Path) -> None:
 
     assert len(package.sha256) == 64 and len(package.code_sha256) == 44
     assert package.files == 4
+
+
+def test_the_build_stamp_names_the_code_and_the_app_reports_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = make_tree(tmp_path / "tree", 0)
+    first = build.stamp(tree)
+    assert build.stamp(tree) == first  # the stamp itself is not hashed
+    (tree / "b.py").write_text("B = 2\n")
+    second = build.stamp(tree)
+    build.write_zip(tree, tmp_path / "p.zip")
+
+    assert second != first and build.package_info(tmp_path / "p.zip").code == second
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_VERSION", "7")
+    app = create_app({"TESTING": True, "SECRET_KEY": "k", "BUILD_FILE": tree / "scc/build.json"})
+    health = app.test_client().get("/api/health").json
+    assert (health["lambda_version"], health["code"]) == ("7", second)
+    local = create_app({"TESTING": True, "SECRET_KEY": "k"}).test_client().get("/api/health")
+    assert local.json["code"] is None  # the source tree has no stamp
 
 
 def test_a_zip_that_is_not_the_app_is_refused(tmp_path: Path) -> None:
@@ -116,6 +136,7 @@ def test_python_m_deploy_build_makes_a_lambda_package(tmp_path: Path) -> None:
 
     again = build.build(tmp_path / "again.zip")
     assert again.sha256 == build.package_info(out).sha256
+    assert "scc/build.json" in names and again.code is not None and len(again.code) == 64
 
 
 def test_the_package_compiles_the_templates_and_the_app_uses_them(
