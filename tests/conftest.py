@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ import tests.moto_speed  # noqa: E402, F401 - moto's projections, converted once
 from scc.store import Store, get_store  # noqa: E402
 from tests.builders import BASE_URL, PASSWORD_HASH, SENDER, event_body  # noqa: E402
 from tests.expressions import refuse_unused  # noqa: E402
-from tests.support import Api, Auth, Stream, make_app, on_roster  # noqa: E402
+from tests.support import Api, Auth, Stream, drop_table, make_app, on_roster  # noqa: E402
 
 # Browser fixtures (live_server, browser, phone) live in tests/browser.py, the fake Google
 # (OAuth + Gmail) server in tests/fake_google.py, the deploy tests' AWS (a moto server) in
@@ -62,8 +61,7 @@ def store(app: Flask) -> Iterator[Store]:
     """A fresh, empty table for each test."""
     with app.app_context():
         store = get_store()
-    with contextlib.suppress(store.client.exceptions.ResourceNotFoundException):
-        store.client.delete_table(TableName=store.table)
+    drop_table(store.client, store.table)
     store.create_table()
     yield store
 

@@ -4,6 +4,7 @@ fixtures that use them are in conftest.py, test data in builders.py."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import secrets
 from dataclasses import dataclass
@@ -49,6 +50,18 @@ def make_app(**overrides: Any) -> Flask:
         **overrides,
     }
     return create_app(config)
+
+
+def drop_table(client: Any, name: str) -> None:
+    """Delete a test table, even one `scc init-db` protected (which DynamoDB refuses to delete)."""
+    with contextlib.suppress(client.exceptions.ResourceNotFoundException):
+        try:
+            client.delete_table(TableName=name)
+        except client.exceptions.ClientError as exc:
+            if "DeletionProtectionEnabled" not in str(exc):
+                raise
+            client.update_table(TableName=name, DeletionProtectionEnabled=False)
+            client.delete_table(TableName=name)
 
 
 def on_roster(

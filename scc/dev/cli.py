@@ -22,19 +22,17 @@ def _store() -> Store:
 
 
 def init_db(_: argparse.Namespace) -> int:
-    """Create the table, its index and its stream when missing, and bring trips written in an
-    older format up to the current one (safe to run again)."""
-    from scc.store import admin
+    """Create the table, its index and its stream when missing, protect it (deletion protection,
+    point-in-time recovery, TTL), and bring trips written in an older format up to the current
+    one after a backup (safe to run again)."""
+    from scc.store.initdb import init_db as run
 
-    store = _store()
-    created = store.create_table()
-    print(f"{'Created' if created else 'Table already exists:'} {store.table}")
     try:
-        print(f"Stream: {store.ensure_stream()}")
+        for line in run(_store()):
+            print(line)
     except RuntimeError as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(f"Trips upgraded to the current format: {admin.upgrade_trips(store)}")
     return 0
 
 

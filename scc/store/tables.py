@@ -1,8 +1,12 @@
 """The table itself: its spec (keys, by-date index, stream) and creating it, or bringing an older
-table up to that spec, idempotently. Used by `scc init-db`, `make dev`, the tests and the deploy."""
+table up to that spec, idempotently; and what keeps it from being lost (deletion protection,
+point-in-time recovery, TTL, a backup before a rewrite). Used by `scc init-db`, `make dev`, the
+tests and the deploy."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -99,3 +103,84 @@ def ensure_stream(client: DynamoDBClient, name: str) -> str:
     client.update_table(TableName=name, StreamSpecification=STREAM_SPEC)  # type: ignore[arg-type]
     _wait_active(client, name)
     return f"stream turned on ({STREAM_VIEW})"
+
+
+# --- what keeps the table from being lost -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Protection:
+    """What `scc init-db` turns on and the deploy's plan reports, as DescribeTable,
+    DescribeContinuousBackups and DescribeTimeToLive tell it."""
+
+    deletion_protection: bool
+    point_in_time_recovery: bool
+    ttl_status: str  # ENABLED, ENABLING, DISABLED or DISABLING
+    ttl_attribute: str | None
+
+    def missing(self) -> list[str]:
+        """What is not on, in words; empty when the table is protected."""
+        lines = []
+        if not self.deletion_protection:
+            lines.append("deletion protection off")
+        if not self.point_in_time_recovery:
+            lines.append("point-in-time recovery off")
+        if self.ttl_status not in ("ENABLED", "ENABLING"):
+            lines.append("TTL off")
+        elif self.ttl_attribute != TTL_ATTRIBUTE:
+            lines.append(f"TTL on {self.ttl_attribute}, not {TTL_ATTRIBUTE}")
+        return lines
+
+
+def protection(client: DynamoDBClient, name: str) -> Protection:
+    """The table's protection, by describe calls only."""
+    table = client.describe_table(TableName=name)["Table"]
+    backups = client.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
+    recovery = backups.get("PointInTimeRecoveryDescription") or {}
+    ttl = client.describe_time_to_live(TableName=name).get("TimeToLiveDescription") or {}
+    return Protection(
+        deletion_protection=bool(table.get("DeletionProtectionEnabled")),
+        point_in_time_recovery=recovery.get("PointInTimeRecoveryStatus") == "ENABLED",
+        ttl_status=str(ttl.get("TimeToLiveStatus", "DISABLED")),
+        ttl_attribute=ttl.get("AttributeName"),
+    )
+
+
+def protect(client: DynamoDBClient, name: str) -> list[str]:
+    """Turn on what keeps the table from being lost, whoever made it and however far an earlier
+    run got: deletion protection, point-in-time recovery (35 days of restorable history), and
+    TTL on `ttl` (expiring counters, challenges and sent-markers). Says what it found or did."""
+    found = protection(client, name)
+    if found.ttl_status in ("ENABLED", "ENABLING") and found.ttl_attribute != TTL_ATTRIBUTE:
+        raise RuntimeError(
+            f"The table {name} expires items by {found.ttl_attribute}, not {TTL_ATTRIBUTE}; a "
+            "table has one TTL attribute. Turn that TTL off (aws dynamodb update-time-to-live), "
+            "then run `scc init-db` again."
+        )
+    done = []
+    if not found.deletion_protection:
+        client.update_table(TableName=name, DeletionProtectionEnabled=True)
+        _wait_active(client, name)
+        done.append("deletion protection turned on")
+    if not found.point_in_time_recovery:
+        client.update_continuous_backups(
+            TableName=name,
+            PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
+        )
+        done.append("point-in-time recovery turned on")
+    if found.ttl_status not in ("ENABLED", "ENABLING"):
+        # DynamoDB refuses an UpdateTimeToLive that changes nothing, hence the check first.
+        client.update_time_to_live(
+            TableName=name,
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
+        )
+        done.append(f"TTL turned on ({TTL_ATTRIBUTE})")
+    return done or ["deletion protection, point-in-time recovery and TTL already on"]
+
+
+def backup(client: DynamoDBClient, name: str, why: str) -> str:
+    """An on-demand backup, before something rewrites stored items; returns its ARN. DynamoDB
+    takes it as of the request, so the rewrite may start at once."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    answer = client.create_backup(TableName=name, BackupName=f"{name}-{why}-{stamp}"[:255])
+    return str(answer["BackupDetails"]["BackupArn"])

@@ -3,11 +3,13 @@ import sys
 from decimal import Decimal
 
 import bcrypt
+import pytest
 
 from scc.dev import cli
+from scc.store import tables
 from scc.store.items import event_key, serialize
 from tests.builders import BASE_URL, TRIP_ID, trip
-from tests.support import pay, sign
+from tests.support import drop_table, pay, sign
 
 
 def test_init_db_is_idempotent(store, monkeypatch, capsys):
@@ -17,7 +19,32 @@ def test_init_db_is_idempotent(store, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "Created scc-cli-table" in out and "already exists" in out
     assert out.count("Stream: stream on (NEW_AND_OLD_IMAGES)") == 2
-    store.client.delete_table(TableName="scc-cli-table")
+    assert "Protection: deletion protection, point-in-time recovery and TTL already on" in out
+    assert "Backup" not in out  # nothing to rewrite, nothing to back up
+    drop_table(store.client, "scc-cli-table")
+
+
+def test_init_db_protects_a_table_it_did_not_create(store, monkeypatch, capsys):
+    """A table someone made by hand (or a first run that stopped midway): no TTL, no point-in-time
+    recovery, no deletion protection. Every run turns them on."""
+    name, client = "scc-made-by-hand", store.client
+    client.create_table(**tables.table_spec(name))
+    assert tables.protection(client, name).missing() == [
+        "deletion protection off",
+        "point-in-time recovery off",
+        "TTL off",
+    ]
+    monkeypatch.setenv("SCC_TABLE", name)
+
+    assert cli.main(["init-db"]) == 0
+
+    out = capsys.readouterr().out
+    for line in ("deletion protection", "point-in-time recovery", "TTL"):
+        assert f"Protection: {line} turned on" in out
+    assert tables.protection(client, name).missing() == []
+    with pytest.raises(client.exceptions.ClientError, match="DeletionProtectionEnabled"):
+        client.delete_table(TableName=name)
+    drop_table(client, name)
 
 
 def test_lint_events_lists_bad_ids_with_a_fix(store, monkeypatch, capsys):
@@ -93,6 +120,8 @@ def test_init_db_upgrades_trips_written_before_the_current_format(
     out = capsys.readouterr().out
     assert out.count("Trips upgraded to the current format: 1") == 1
     assert out.count("Trips upgraded to the current format: 0") == 1
+    [backup] = store.client.list_backups(TableName=store.table)["BackupSummaries"]
+    assert f"Backup before rewriting trips: {backup['BackupArn']}" in out  # once, before it
 
     url = f"/api/events/{TRIP_ID}"
     checked = crew.post(
