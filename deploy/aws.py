@@ -24,8 +24,8 @@ def new_session(region: str | None) -> Any:
 
 
 class Clients:
-    """The Lambda, S3, CloudFront, CloudWatch Logs and DynamoDB clients of one run, each made on
-    first use."""
+    """The clients of one run (Lambda, S3, CloudFront, CloudWatch and its Logs, DynamoDB, SQS,
+    SNS), each made on first use."""
 
     def __init__(self, region: str | None) -> None:
         self.session = new_session(region)
@@ -50,6 +50,18 @@ class Clients:
     @functools.cached_property
     def dynamodb(self) -> Any:
         return self.session.client("dynamodb", config=self.config)
+
+    @functools.cached_property
+    def sqs(self) -> Any:
+        return self.session.client("sqs", config=self.config)
+
+    @functools.cached_property
+    def sns(self) -> Any:
+        return self.session.client("sns", config=self.config)
+
+    @functools.cached_property
+    def cloudwatch(self) -> Any:
+        return self.session.client("cloudwatch", config=self.config)
 
 
 def error_code(exc: BaseException) -> str:

@@ -6,16 +6,23 @@ from __future__ import annotations
 import argparse
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from deploy import aws, build, release, routes, staging
+from deploy import aws, build
 from deploy.aws import Clients
-from deploy.config import DEFAULT_FUNCTION, DEFAULT_PACKAGE, SHELL_KEY, Options
-from deploy.output import DeployError, echo, log, setup_logging
+from deploy.config import DEFAULT_CONCURRENCY, DEFAULT_FUNCTION, DEFAULT_PACKAGE, SHELL_KEY, Options
+from deploy.output import DeployError, Steps, echo, log, setup_logging
+from deploy.output import Step as Log
+from deploy.promote import Promote
+from deploy.rollback import Rollback
+from deploy.routes import Routes
 from deploy.run import Run
+from deploy.staging import PlanOnly, Staging
+from deploy.steps import Step, carry_out
 
 DESCRIPTION = """\
 Deploy ShipCaptainCrew to AWS Lambda, S3 and CloudFront.
@@ -23,10 +30,11 @@ Deploy ShipCaptainCrew to AWS Lambda, S3 and CloudFront.
   build     build the Lambda zip (dependencies for Lambda's platform, .pyc files)
   plan      show what `staging` would change; changes nothing
   staging   deploy to alias staging and the /_staging/ shell, then smoke-test it
-  promote   point alias live at the staging version, if its smoke test passed; copy its files
-  rollback  point alias live back at the version before it, files included
-  routes    check CloudFront's routes, the Function URL permissions, the origin header and the
-            security headers policy; --yes fixes them
+  promote   point alias live at the staging version, if its smoke test passed; copy its files;
+            connect or update the stream mapping; smoke-test live, going back if it fails
+  rollback  point alias live back at the version before it, files included (safe to run again)
+  routes    check CloudFront's routes, the Function URL permissions, the origin header, the
+            security headers policy, the alarms and the concurrency ceiling; --yes fixes them
 
 See docs/DEPLOY.md."""
 
@@ -91,7 +99,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--smoke-url",
         metavar="URL",
-        help="base URL of the staging smoke test (default https://<distribution>/_staging)",
+        help="the site's base URL for the smoke tests: staging is tested under <URL>/_staging, "
+        "live at <URL> (default https://<the distribution's first alias or domain>)",
     )
     p.add_argument(
         "--smoke-shell-path",
@@ -106,6 +115,13 @@ def parser() -> argparse.ArgumentParser:
         help="turn Lambda SnapStart on (or off) for published versions; unchanged if not given",
     )
     p.add_argument(
+        "--concurrency",
+        type=_ceiling,
+        default=DEFAULT_CONCURRENCY,
+        metavar="N",
+        help="the reserved-concurrency ceiling routes --yes sets (default %(default)s)",
+    )
+    p.add_argument(
         "--with-boto3",
         action="store_true",
         help="bundle boto3/botocore instead of using the runtime's",
@@ -113,28 +129,44 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def build_command(run: Run) -> int:
-    steps = run.start(["build the package"])
-    with steps.step("build the package") as step:
-        package = build.build(
-            run.options.output or DEFAULT_PACKAGE, with_boto3=run.options.with_boto3
-        )
-        step.note(package.describe())
+def _ceiling(value: str) -> int:
+    number = int(value) if value.isdigit() else 0
+    if not 1 <= number <= 1000:
+        raise argparse.ArgumentTypeError("--concurrency takes a whole number from 1 to 1000")
+    return number
+
+
+def _build(run: Run, done: Log) -> None:
+    package = build.build(run.options.output or DEFAULT_PACKAGE, with_boto3=run.options.with_boto3)
+    done.note(package.describe())
     echo(str(package.path))
-    return 0
 
 
-COMMANDS: dict[str, Callable[[Run], int]] = {
-    "build": build_command,
-    "plan": staging.plan,
-    "staging": staging.staging,
-    "promote": release.promote,
-    "rollback": release.rollback,
-    "routes": routes.routes,
+@dataclass
+class Build(Run):
+    def execute(self) -> int:
+        carry_out(self, [Step("build the package", "Lambda runs it", "nothing", _build, False)])
+        return 0
+
+
+class Command(Protocol):
+    steps: Steps | None
+    unchanged: list[str]
+
+    def execute(self) -> int: ...
+
+
+COMMANDS: dict[str, Callable[[Options, Clients], Command]] = {
+    "build": Build,
+    "plan": PlanOnly,
+    "staging": Staging,
+    "promote": Promote,
+    "rollback": Rollback,
+    "routes": Routes,
 }
 
 
-def _fail(run: Run, message: str) -> int:
+def _fail(run: Command, message: str) -> int:
     log.error("FAILED: %s", message)
     if run.steps is not None:
         for line in run.steps.failure_summary(run.unchanged):
@@ -161,10 +193,11 @@ def main(argv: list[str] | None = None) -> int:
         smoke_shell_path=args.smoke_shell_path,
         snapstart=args.snapstart,
         with_boto3=args.with_boto3,
+        concurrency=args.concurrency,
     )
-    run = Run(options, Clients(options.region))
+    run = COMMANDS[options.command](options, Clients(options.region))
     try:
-        return COMMANDS[options.command](run)
+        return run.execute()
     except DeployError as exc:
         return _fail(run, str(exc))
     except ClientError as exc:

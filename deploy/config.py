@@ -29,6 +29,10 @@ SHELL_KEY = "tools/shipcaptaincrew/index.html"  # the dispatch shell's key in th
 STATIC_PREFIX = "static"
 SMOKE_EVENT_ID = "2000-01-01-deploy-smoke-test"  # well formed, never stored: the waiver page 404s
 
+# The reserved-concurrency ceiling `routes --yes` sets (deploy/alarms.py): a crew's phones and a
+# boat's worth of patrons signing at once, with room to spare; a flood beyond it is throttled.
+DEFAULT_CONCURRENCY = 10
+
 STATIC_CACHE = "public, max-age=31536000, immutable"
 HTML_CACHE = "no-cache"
 
@@ -79,4 +83,5 @@ class Options:
     smoke_shell_path: str = "/" + SHELL_KEY
     snapstart: bool | None = None
     with_boto3: bool = False
+    concurrency: int = DEFAULT_CONCURRENCY
     tunables: Tunables = field(default_factory=Tunables.from_environ)

@@ -1,4 +1,5 @@
-"""The Lambda side of a release: code → wait → merged config → wait → publish → wait → alias."""
+"""The Lambda calls of a release: code → wait → merged config → wait → publish → wait → alias,
+and the live alias's history. The steps that call them are in deploy/staging.py."""
 
 from __future__ import annotations
 
@@ -7,23 +8,16 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from deploy import aws, gate
+from deploy import aws
 from deploy.build import Package
-from deploy.config import STAGING, Tunables
+from deploy.config import Tunables
 from deploy.envmerge import EnvChanges, EnvDiff, known_variables, merge
 from deploy.output import DeployError, Steps, log
-
-UPDATE_CODE = "update code"
-WAIT_CODE = "wait for LastUpdateStatus Successful (code)"
-MERGE_ENV = "merge environment"
-WAIT_CONFIG = "wait for LastUpdateStatus Successful (configuration)"
-PUBLISH = "publish version"
-WAIT_VERSION = "wait for the version to be active"
-POINT_ALIAS = "point alias staging"
-RELEASE_STEPS = [UPDATE_CODE, WAIT_CODE, MERGE_ENV, WAIT_CONFIG, PUBLISH, WAIT_VERSION, POINT_ALIAS]
+from deploy.output import Step as Log
 
 MERGE_ATTEMPTS = 3
 HISTORY = re.compile(r"previous:((?: \d+)*)")
+PENDING = re.compile(r"rolling back from (\d+);")
 HISTORY_LENGTH = 20
 
 
@@ -77,72 +71,62 @@ def _revision(config: dict[str, Any]) -> dict[str, str]:
 
 
 def update_code(
-    lam: Any,
-    steps: Steps,
-    function: str,
-    package: Package,
-    current: dict[str, Any],
+    lam: Any, steps: Steps, done: Log, function: str, package: Package, current: dict[str, Any],
     tunables: Tunables,
-) -> None:
-    with steps.step(UPDATE_CODE) as step:
-        if current.get("CodeSha256") == package.code_sha256:
-            step.skip("the function already has this code")
-            return
-        aws.call(
-            lam.update_function_code,
-            tunables,
-            FunctionName=function,
-            ZipFile=package.path.read_bytes(),
-            Publish=False,
-            **_revision(current),
-        )
-        steps.record(f"$LATEST code updated to sha256 {package.sha256[:12]}")
-        step.note(f"sha256 {package.sha256[:12]}")
+) -> None:  # fmt: skip
+    if current.get("CodeSha256") == package.code_sha256:
+        done.skip("the function already has this code")
+        return
+    aws.call(
+        lam.update_function_code,
+        tunables,
+        FunctionName=function,
+        ZipFile=package.path.read_bytes(),
+        Publish=False,
+        **_revision(current),
+    )
+    steps.record(f"$LATEST code updated to sha256 {package.sha256[:12]}")
+    done.note(f"sha256 {package.sha256[:12]}")
 
 
-def wait_updated(lam: Any, steps: Steps, title: str, function: str, tunables: Tunables) -> None:
-    with steps.step(title, wait=True) as step:
-        aws.wait(lam, "function_updated_v2", tunables, FunctionName=function)
-        step.note("Successful")
+def wait_updated(lam: Any, done: Log, function: str, tunables: Tunables) -> None:
+    aws.wait(lam, "function_updated_v2", tunables, FunctionName=function)
+    done.note("Successful")
 
 
 def merge_environment(
     lam: Any,
     steps: Steps,
+    done: Log,
     function: str,
     changes: EnvChanges,
     snapstart: bool | None,
     tunables: Tunables,
-    title: str = MERGE_ENV,
 ) -> EnvDiff:
     """Read the whole current environment, merge, and write it back guarded by the RevisionId
     just read; if someone changed the configuration meanwhile, read and merge again."""
-    with steps.step(title) as step:
-        for _ in range(MERGE_ATTEMPTS):
-            config = lam.get_function_configuration(FunctionName=function)
-            merged, diff = merge(known_variables(config), changes)
-            applies, wanted = snapstart_now(config), snapstart_wanted(snapstart)
-            if diff.unchanged and wanted in (None, applies):
-                step.skip(f"environment unchanged ({len(merged)} keys)")
-                return diff
-            update: dict[str, Any] = {
-                "FunctionName": function,
-                "Environment": {"Variables": merged},
-            }
-            if wanted not in (None, applies):
-                update["SnapStart"] = {"ApplyOn": wanted}
-            try:
-                aws.call(lam.update_function_configuration, tunables, **update, **_revision(config))
-            except ClientError as exc:
-                if aws.error_code(exc) != "PreconditionFailedException":
-                    raise
-                log.info("    the configuration changed since it was read; reading it again")
-                continue
-            steps.record(f"environment of $LATEST merged ({diff.summary()})")
-            if "SnapStart" in update:
-                steps.record(f"SnapStart set to {wanted}")
-            step.note(diff.summary())
+    for _ in range(MERGE_ATTEMPTS):
+        config = lam.get_function_configuration(FunctionName=function)
+        merged, diff = merge(known_variables(config), changes)
+        applies, wanted = snapstart_now(config), snapstart_wanted(snapstart)
+        if diff.unchanged and wanted in (None, applies):
+            done.skip(f"environment unchanged ({len(merged)} keys)")
             return diff
+        update: dict[str, Any] = {"FunctionName": function, "Environment": {"Variables": merged}}
+        if wanted not in (None, applies):
+            update["SnapStart"] = {"ApplyOn": wanted}
+        try:
+            aws.call(lam.update_function_configuration, tunables, **update, **_revision(config))
+        except ClientError as exc:
+            if aws.error_code(exc) != "PreconditionFailedException":
+                raise
+            log.info("    the configuration changed since it was read; reading it again")
+            continue
+        steps.record(f"environment of $LATEST merged ({diff.summary()})")
+        if "SnapStart" in update:
+            steps.record(f"SnapStart set to {wanted}")
+        done.note(diff.summary())
+        return diff
     raise DeployError(
         "The function's configuration kept changing while it was being merged; "
         "nothing more was sent. Run the deploy again."
@@ -150,33 +134,33 @@ def merge_environment(
 
 
 def publish(
-    lam: Any, steps: Steps, function: str, package: Package, description: str, tunables: Tunables
-) -> str:
+    lam: Any, steps: Steps, done: Log, function: str, package: Package, description: str,
+    tunables: Tunables,
+) -> str:  # fmt: skip
     """Publish $LATEST, but only if it still holds the package this run uploaded."""
-    with steps.step(PUBLISH) as step:
-        config = lam.get_function_configuration(FunctionName=function)
-        if config.get("CodeSha256") != package.code_sha256:
-            raise DeployError(
-                "The function's code is no longer the package this run uploaded (another deploy "
-                "ran meanwhile?); no version was published."
-            )
-        answer = aws.call(
-            lam.publish_version,
-            tunables,
-            FunctionName=function,
-            CodeSha256=package.code_sha256,
-            Description=description[:256],
-            **_revision(config),
+    config = lam.get_function_configuration(FunctionName=function)
+    if config.get("CodeSha256") != package.code_sha256:
+        raise DeployError(
+            "The function's code is no longer the package this run uploaded (another deploy "
+            "ran meanwhile?); no version was published."
         )
-        version = str(answer["Version"])
-        steps.record(f"version {version} published")
-        step.note(f"version {version}")
-    with steps.step(WAIT_VERSION, wait=True) as step:
-        aws.wait(
-            lam, "published_version_active", tunables, FunctionName=function, Qualifier=version
-        )
-        step.note("Active")
+    answer = aws.call(
+        lam.publish_version,
+        tunables,
+        FunctionName=function,
+        CodeSha256=package.code_sha256,
+        Description=description[:256],
+        **_revision(config),
+    )
+    version = str(answer["Version"])
+    steps.record(f"version {version} published")
+    done.note(f"version {version}")
     return version
+
+
+def wait_version(lam: Any, done: Log, function: str, version: str, tunables: Tunables) -> None:
+    aws.wait(lam, "published_version_active", tunables, FunctionName=function, Qualifier=version)
+    done.note("Active")
 
 
 def snapstart_now(configuration: dict[str, Any]) -> str:
@@ -214,37 +198,21 @@ def point_alias(
     return str(answer["AliasArn"])
 
 
-def release(
-    lam: Any,
-    steps: Steps,
-    *,
-    function: str,
-    package: Package,
-    current: dict[str, Any],
-    changes: EnvChanges,
-    snapstart: bool | None,
-    description: str,
-    tunables: Tunables,
-) -> str:
-    """The Lambda steps of `staging`; returns the version now behind alias staging."""
-    update_code(lam, steps, function, package, current, tunables)
-    wait_updated(lam, steps, WAIT_CODE, function, tunables)
-    merge_environment(lam, steps, function, changes, snapstart, tunables)
-    wait_updated(lam, steps, WAIT_CONFIG, function, tunables)
-    version = publish(lam, steps, function, package, description, tunables)
-    with steps.step(POINT_ALIAS) as step:
-        point_alias(lam, function, STAGING, version, gate.pending(version, description), tunables)
-        steps.record(f"alias staging → version {version}")
-        step.note(f"staging → {version}")
-    return version
-
-
 def live_history(alias: dict[str, Any] | None) -> list[str]:
     """Earlier live versions, most recent first, as kept in alias live's description."""
     match = HISTORY.search((alias or {}).get("Description") or "")
     return match.group(1).split() if match else []
 
 
-def live_description(previous: list[str]) -> str:
+def rolling_back_from(alias: dict[str, Any] | None) -> str | None:
+    """The version a rollback that has not finished took live off, as alias live says."""
+    match = PENDING.search((alias or {}).get("Description") or "")
+    return match.group(1) if match else None
+
+
+def live_description(previous: list[str], *, rolling_back_from: str | None = None) -> str:
+    """Alias live's description: the earlier live versions, and while a rollback has moved live
+    but not finished, the version it came from (so running it again finishes it)."""
     kept = previous[:HISTORY_LENGTH]
-    return "scc live; previous:" + "".join(f" {v}" for v in kept)
+    pending = f" rolling back from {rolling_back_from};" if rolling_back_from else ""
+    return f"scc live;{pending} previous:" + "".join(f" {v}" for v in kept)

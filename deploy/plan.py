@@ -1,6 +1,7 @@
-"""The plan: build, then read (describe calls only), then say what `staging` will do.
+"""The plan of `staging`: build, then read (describe calls only), then say what will change.
 
-`plan` stops after printing it; `staging` prints the same plan, then applies it.
+These are the first two steps of staging (deploy/staging.py); `plan` runs them and prints the
+plan and the steps, `staging` prints the same and carries the steps out.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from deploy import build, lambdafn, logs, s3shell, streams
+from deploy import build, lambdafn, logs, s3shell, safety
 from deploy.build import Package
 from deploy.config import (
     ARCHITECTURE,
@@ -24,10 +25,11 @@ from deploy.config import (
 )
 from deploy.envmerge import EnvChanges, EnvDiff, known_variables, merge, parse_changes
 from deploy.output import DeployError, echo, log, redact
-from deploy.run import Run
+from deploy.output import Step as Log
+from deploy.run import Run, site_url
 
 BUILD = "build the package and render the shell"
-READ = "read the function, aliases, bucket and distribution"
+READ = "read the function, aliases, bucket, distribution, table and alarms"
 
 
 @dataclass
@@ -52,13 +54,13 @@ class Plan:
     smoke_url: str
     static: dict[str, bytes]
     shells: tuple[bytes, bytes]
-    stream: streams.StreamState
+    safety: safety.Safety
 
     @property
     def current_sha(self) -> str:
         return str(self.function_answer["Configuration"].get("CodeSha256", ""))
 
-    def lines(self, shell_path: str) -> list[str]:
+    def lines(self, shell_path: str, ceiling: int) -> list[str]:
         """The plan as printed: code, environment (keys only), aliases, S3 keys, invalidation."""
         code = (
             "unchanged"
@@ -94,16 +96,24 @@ class Plan:
             f"               s3://{self.bucket}/{RELEASES_PREFIX}/<new version>/… "
             f"({n + 1} files, for promote)",
             f"  invalidate   /{STAGING_PREFIX}/* on {self.distribution_id}",
-            f"  smoke test   {self.smoke_url}: /api/health, the waiver route, {shell_path}",
-            f"  stream       {self.stream.line()}",
+            f"  smoke test   {self.smoke_url}: /api/health from the new version (its build "
+            f"{(self.package.code or '?')[:12]}), the waiver route, {shell_path}",
+            *self.safety.lines(ceiling),
         ]
         return lines
 
 
 def _package(run: Run) -> Package:
     if run.options.package:
-        return build.package_info(run.options.package)
-    return build.build(DEFAULT_PACKAGE, with_boto3=run.options.with_boto3)
+        package = build.package_info(run.options.package)
+    else:
+        package = build.build(DEFAULT_PACKAGE, with_boto3=run.options.with_boto3)
+    if package.code is None:
+        raise DeployError(
+            f"{package.path} has no build stamp ({build.STAMP}), so the smoke test could not tell "
+            "its code from another's; build it with `python -m deploy build`."
+        )
+    return package
 
 
 def _check_function(configuration: dict[str, Any]) -> None:
@@ -122,66 +132,61 @@ def _check_function(configuration: dict[str, Any]) -> None:
         )
 
 
-def _smoke_url(run: Run, distribution: dict[str, Any]) -> str:
-    if run.options.smoke_url:
-        return run.options.smoke_url
-    aliases = distribution.get("DistributionConfig", {}).get("Aliases", {}).get("Items") or []
-    host = aliases[0] if aliases else distribution["DomainName"]
-    return f"https://{host}/{STAGING_PREFIX}"
+@dataclass
+class Built:
+    """What the build step hands the read step."""
+
+    package: Package
+    static: dict[str, bytes]
+    shells: tuple[bytes, bytes]
 
 
-def prepare(run: Run) -> Plan:
-    """Build, then read: no writes anywhere."""
+def build_step(run: Run, done: Log) -> Built:
+    """Build (or read --package) and render the shell: no AWS calls."""
+    package = _package(run)
+    static = s3shell.check_package_matches_checkout(package.path)
+    shells = s3shell.render_shells()
+    done.note(package.describe())
+    return Built(package, static, shells)
+
+
+def read_step(run: Run, done: Log, built: Built) -> Plan:
+    """Describe calls only; then print the plan."""
     options, lam = run.options, run.clients.lambda_
-    steps = run.steps
-    if steps is None:  # pragma: no cover - plan() and staging() start their steps first
-        raise RuntimeError("prepare() needs the run's steps")
     changes = parse_changes(options.sets, options.unsets, options.env_file)
     redact.add_env(changes.set)
-    distribution_id = run.distribution_id()  # a missing option is said before any work
-    with steps.step(BUILD) as step:
-        package = _package(run)
-        static = s3shell.check_package_matches_checkout(package.path)
-        shells = s3shell.render_shells()
-        step.note(package.describe())
-    with steps.step(READ) as step:
-        answer = lambdafn.read_function(lam, options.function)
-        configuration = answer["Configuration"]
-        _check_function(configuration)
-        merged, diff = merge(known_variables(configuration), changes)
-        staging = lambdafn.read_alias(lam, options.function, STAGING)
-        live = lambdafn.read_alias(lam, options.function, LIVE)
-        bucket = run.bucket(merged)
-        s3shell.check_bucket(run.clients.s3, bucket)
-        distribution = run.clients.cloudfront.get_distribution(Id=distribution_id)["Distribution"]
-        versions = lambdafn.published(lam, options.function)
-        plan = Plan(
-            function=options.function,
-            region=str(run.clients.session.region_name),
-            package=package,
-            function_answer=answer,
-            changes=changes,
-            diff=diff,
-            snapstart_now=lambdafn.snapstart_now(configuration),
-            snapstart_wanted=lambdafn.snapstart_wanted(options.snapstart),
-            staging=staging,
-            live=live,
-            latest=versions[-1]["Version"] if versions else None,
-            kept=lambdafn.holding(versions, str(configuration.get("CodeSha256", ""))),
-            logs=logs.read(run.clients.logs, logs.group_name(configuration)),
-            bucket=bucket,
-            distribution_id=distribution_id,
-            smoke_url=_smoke_url(run, distribution),
-            static=static,
-            shells=shells,
-            stream=streams.read(
-                lam,
-                run.clients.dynamodb,
-                streams.table_name(merged),
-                str(live["AliasArn"]) if live else None,
-            ),
-        )
-        step.note(f"live is {live['FunctionVersion'] if live else 'not set'}")
-    for line in plan.lines(options.smoke_shell_path):
+    answer = lambdafn.read_function(lam, options.function)
+    configuration = answer["Configuration"]
+    _check_function(configuration)
+    merged, diff = merge(known_variables(configuration), changes)
+    staging = lambdafn.read_alias(lam, options.function, STAGING)
+    live = lambdafn.read_alias(lam, options.function, LIVE)
+    bucket = run.bucket(merged)
+    s3shell.check_bucket(run.clients.s3, bucket)
+    distribution = run.distribution()
+    versions = lambdafn.published(lam, options.function)
+    plan = Plan(
+        function=options.function,
+        region=str(run.clients.session.region_name),
+        package=built.package,
+        function_answer=answer,
+        changes=changes,
+        diff=diff,
+        snapstart_now=lambdafn.snapstart_now(configuration),
+        snapstart_wanted=lambdafn.snapstart_wanted(options.snapstart),
+        staging=staging,
+        live=live,
+        latest=versions[-1]["Version"] if versions else None,
+        kept=lambdafn.holding(versions, str(configuration.get("CodeSha256", ""))),
+        logs=logs.read(run.clients.logs, logs.group_name(configuration)),
+        bucket=bucket,
+        distribution_id=run.distribution_id(),
+        smoke_url=site_url(run, distribution) + "/" + STAGING_PREFIX,
+        static=built.static,
+        shells=built.shells,
+        safety=safety.read(run, configuration, merged, str(live["AliasArn"]) if live else None),
+    )
+    done.note(f"live is {live['FunctionVersion'] if live else 'not set'}")
+    for line in plan.lines(options.smoke_shell_path, options.concurrency):
         echo(line)
     return plan

@@ -23,20 +23,35 @@ class Run:
     steps: Steps | None = None
     # Sentences for the failure summary about what is known to be untouched.
     unchanged: list[str] = field(default_factory=list)
+    confirmed: bool = False
 
     def start(self, titles: list[str]) -> Steps:
         self.steps = Steps(titles)
         return self.steps
 
+    @property
+    def log(self) -> Steps:
+        """The started run's steps and the record of what they changed."""
+        if self.steps is None:
+            raise RuntimeError("the run has not started")  # pragma: no cover - a programming error
+        return self.steps
+
     def confirm(self, question: str) -> None:
         """Ask before changing anything, unless --yes; without a terminal, --yes is required."""
         if self.options.yes:
+            self.confirmed = True
             return
         if not sys.stdin.isatty():
             raise DeployError("There is no terminal to confirm on; pass --yes to go ahead.")
         answer = input(f"{question} [y/N] ")
         if answer.strip().lower() not in ("y", "yes"):
             raise DeployError("Stopped: not confirmed.")
+        self.confirmed = True
+
+    def may_change(self) -> bool:
+        """Whether steps may change things: --yes, or confirmed (else they say what they would
+        do, as `routes` without --yes does)."""
+        return self.options.yes or self.confirmed
 
     def distribution_id(self) -> str:
         if not self.options.distribution_id:
@@ -45,6 +60,22 @@ class Run:
                 "serves the shell (aws cloudfront list-distributions)."
             )
         return self.options.distribution_id
+
+    def distribution(self) -> dict[str, Any]:
+        """The distribution (GetDistribution), read before anything changes, so a mistyped
+        --distribution-id stops the run while nothing has moved."""
+        distribution_id = self.distribution_id()
+        try:
+            answer = self.clients.cloudfront.get_distribution(Id=distribution_id)
+        except ClientError as exc:
+            if aws.error_code(exc) != "NoSuchDistribution":
+                raise
+            raise DeployError(
+                f"There is no CloudFront distribution {distribution_id} in this account "
+                "(--distribution-id)."
+            ) from None
+        found: dict[str, Any] = answer["Distribution"]
+        return found
 
     def bucket(self, environment: dict[str, str]) -> str:
         """--bucket, else the function's own SCC_DISPATCH_BUCKET."""
@@ -91,3 +122,12 @@ def invalidate(cloudfront: Any, distribution_id: str, paths: list[str]) -> str:
         },
     )
     return str(answer["Invalidation"]["Id"])
+
+
+def site_url(run: Run, distribution: dict[str, Any]) -> str:
+    """Where the smoke tests go: --smoke-url, else https:// and the distribution's first alias
+    (its own domain when it has none). Staging is tested under /_staging, live at the root."""
+    if run.options.smoke_url:
+        return run.options.smoke_url.rstrip("/")
+    aliases = distribution.get("DistributionConfig", {}).get("Aliases", {}).get("Items") or []
+    return f"https://{aliases[0] if aliases else distribution['DomainName']}"

@@ -1,4 +1,6 @@
-"""The smoke test: health, the patron waiver route and the sign-in page answer as they should."""
+"""The smoke test: health, the patron waiver route and the sign-in page answer as they should,
+and the version that answers is the one expected (its Lambda version and build stamp), so a
+stale copy or a path routed elsewhere that also says "ok" fails it."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import json
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
 from urllib.parse import urlsplit
@@ -13,6 +16,15 @@ from urllib.parse import urlsplit
 from deploy import origin
 from deploy.config import SMOKE_EVENT_ID, Tunables
 from deploy.output import DeployError, log
+
+
+@dataclass(frozen=True)
+class Expected:
+    """Which code must answer: the version just published (or promoted), and its build stamp
+    when the run has the package (GET /api/health's `lambda_version` and `code`)."""
+
+    version: str
+    code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,9 +66,10 @@ def _fetch(url: str, tunables: Tunables) -> Answer:
     raise DeployError(f"Smoke test: GET {url} {problem}.")
 
 
-def _health(answer: Answer, url: str) -> str:
-    """200 {"status": "ok"}; and where the app reports origin_verified, it is true: the request
-    came through CloudFront with the X-SCC-Origin-Verify header the version accepts."""
+def _health(answer: Answer, url: str, expected: Expected) -> str:
+    """200 {"status": "ok"} from the expected version and code; and where the app reports
+    origin_verified, it is true: the request came through CloudFront with the
+    X-SCC-Origin-Verify header the version accepts."""
     try:
         data = json.loads(answer.body)
     except ValueError:
@@ -65,6 +78,15 @@ def _health(answer: Answer, url: str) -> str:
         raise DeployError(
             f"Smoke test: GET {url} answered {answer.status} {answer.content_type}, "
             'not 200 with {"status": "ok"}.'
+        )
+    answered = (data.get("lambda_version"), data.get("code"))
+    if answered[0] != expected.version or expected.code not in (None, answered[1]):
+        raise DeployError(
+            f"Smoke test: GET {url} answered ok, but from Lambda version {answered[0] or 'none'} "
+            f"(code {str(answered[1] or 'unknown')[:12]}), not version {expected.version}"
+            + (f" (code {expected.code[:12]})" if expected.code else "")
+            + ": CloudFront sent the path elsewhere, or a stale copy answered. Check the "
+            "behaviours with `python -m deploy routes` and --smoke-url."
         )
     verified = data.get("origin_verified")
     if verified is False:
@@ -75,7 +97,7 @@ def _health(answer: Answer, url: str) -> str:
             "Run `python -m deploy routes --yes`, then staging again."
         )
     checked = "origin header verified" if verified is True else "origin header not reported"
-    return f"health ok (version {data.get('version', '?')}, {checked})"
+    return f"health ok (version {expected.version}, {checked})"
 
 
 def _waiver(answer: Answer, url: str) -> str:
@@ -96,15 +118,15 @@ def _shell(answer: Answer, url: str) -> str:
     return "sign-in page 200"
 
 
-def run(base_url: str, shell_path: str, tunables: Tunables) -> list[str]:
+def run(base_url: str, shell_path: str, tunables: Tunables, expected: Expected) -> list[str]:
     """Run the three checks against base_url; returns what each found, raises on the first
     failure."""
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise DeployError(f"--smoke-url must be an http(s) URL, not {base_url!r}.")
     base = base_url.rstrip("/")
-    checks = (
-        ("/api/health", _health),
+    checks: tuple[tuple[str, Callable[[Answer, str], str]], ...] = (
+        ("/api/health", lambda answer, url: _health(answer, url, expected)),
         (f"/g/{SMOKE_EVENT_ID}/waiver", _waiver),
         ("/" + shell_path.lstrip("/"), _shell),
     )

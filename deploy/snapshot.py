@@ -1,13 +1,17 @@
-"""Before anything changes: which published version holds the function's code, and its whole
-configuration, secrets included, in an owner-only file outside the repository.
+"""Before anything changes: which published version holds the function's code, and its
+configuration, in an owner-only file outside the repository, with no secret in it.
 
 The code is kept as a Lambda version (published first if $LATEST's code is in none), not as
 GetFunction's Code.Location, a presigned URL that expires minutes after it is read: a version
-keeps its code until someone deletes it, and a fresh URL to its zip is one call away.
+keeps its code until someone deletes it, and a fresh URL to its zip is one call away. The
+environment is kept as names and hashes (enough to see which values changed since); its values
+are in that version's configuration, where Lambda keeps them encrypted.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
 import os
 from datetime import UTC, datetime
@@ -16,7 +20,7 @@ from typing import Any
 
 from deploy import aws
 from deploy.config import PROJECT_ROOT, Tunables
-from deploy.output import DeployError
+from deploy.output import NOT_SECRET, DeployError
 
 
 def state_dir() -> Path:
@@ -29,12 +33,12 @@ def state_dir() -> Path:
 
 
 def check_outside_repo(directory: Path) -> Path:
-    """Refuse a state folder inside the repository: the file holds the Gmail tokens."""
+    """Refuse a state folder inside the repository: the file describes the function's setup."""
     resolved = directory.resolve()
     if resolved == PROJECT_ROOT or PROJECT_ROOT in resolved.parents:
         raise DeployError(
-            f"The snapshot folder {resolved} is inside the repository; it would hold secrets next "
-            "to the code. Point SCC_DEPLOY_STATE_DIR somewhere else."
+            f"The snapshot folder {resolved} is inside the repository, where it could be "
+            "committed. Point SCC_DEPLOY_STATE_DIR somewhere else."
         )
     return resolved
 
@@ -58,6 +62,24 @@ def keep_code(
     return str(answer["Version"])
 
 
+def fingerprint(value: str) -> str:
+    """What a snapshot keeps of a value: enough of its SHA-256 to see that it changed."""
+    return "sha256:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def without_values(configuration: dict[str, Any]) -> dict[str, Any]:
+    """The configuration with each environment value replaced by its fingerprint (the names
+    that are never secret, the bucket and the table, kept as they are)."""
+    kept = copy.deepcopy(configuration)
+    variables = (kept.get("Environment") or {}).get("Variables")
+    if variables:
+        kept["Environment"]["Variables"] = {
+            key: value if key in NOT_SECRET else fingerprint(str(value))
+            for key, value in variables.items()
+        }
+    return kept
+
+
 def restore_commands(function: str, version: str) -> dict[str, str]:
     """How to put the snapshot back, in AWS CLI commands (also in docs/DEPLOY.md)."""
     return {
@@ -67,8 +89,11 @@ def restore_commands(function: str, version: str) -> dict[str, str]:
         f"--qualifier {version} --query Code.Location --output text (a URL valid for minutes)",
         "code_back_to_latest": f"aws lambda update-function-code --function-name {function} "
         "--zip-file fileb://<that zip>",
+        "environment_of_that_version": f"aws lambda get-function-configuration --function-name "
+        f"{function} --qualifier {version} --query Environment > env.json (compare its values' "
+        "SHA-256 with this file's; keep env.json outside the repository)",
         "environment_back_to_latest": "aws lambda update-function-configuration --function-name "
-        f"{function} --environment file://<this file's configuration.Environment>",
+        f"{function} --environment file://env.json",
     }
 
 
@@ -90,7 +115,7 @@ def write(
             "sha256": configuration.get("CodeSha256"),
             "size": configuration.get("CodeSize"),
         },
-        "configuration": configuration,
+        "configuration": without_values(configuration),
         "aliases": aliases,
         "restore": restore_commands(function, version),
     }

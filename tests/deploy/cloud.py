@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.loaders
 import pytest
 
 from deploy import build
@@ -39,7 +40,8 @@ SECRETS = {
     "SCC_SECRET_KEY": "signing-key-9b8c7d6e5f4a3b2c1d0e",
     "SCC_ADMIN_PASS_HASH": "$2b$12$abcdefghijklmnopqrstuuvwxyzABCDEFGHIJKLMNOPQRSTUV",
 }
-INITIAL_ENV = {**SECRETS, "SCC_DISPATCH_BUCKET": BUCKET}
+ADMIN = "owner@shipcaptaincrew.test"
+INITIAL_ENV = {**SECRETS, "SCC_DISPATCH_BUCKET": BUCKET, "SCC_ADMIN_EMAIL": ADMIN}
 
 
 @pytest.fixture(scope="session")
@@ -70,17 +72,20 @@ def moto_url() -> Iterator[str]:
 class CloudFrontStandIn:
     """The smoke test's way in, as CloudFront is: a request whose path a behaviour sends to a
     Function URL origin gets that origin's custom headers (X-SCC-Origin-Verify), replacing any
-    the viewer sent; the distribution is read from the moto server on every request, so what
-    `routes --yes` changes is what the app sees."""
+    the viewer sent; one for the S3 origin gets the object the deploy uploaded (the shell). The
+    distribution is read from the moto server on every request, so what `routes --yes` changes
+    is what the app sees. (Paths no behaviour routes yet still reach the app, so tests that never
+    ran `routes` can smoke-test; CloudFront would send them to S3.)"""
 
     def __init__(self, app: Any, moto_url: str) -> None:
         self.app = app
         self.cloudfront = boto3.client("cloudfront", endpoint_url=moto_url, region_name="us-west-2")
+        self.s3 = boto3.client("s3", endpoint_url=moto_url, region_name="us-west-2")
 
-    def origin_headers(self, path: str) -> list[dict[str, str]]:
+    def origin(self, path: str) -> dict[str, Any]:
         listed = self.cloudfront.list_distributions()["DistributionList"].get("Items") or []
         if not listed:
-            return []
+            return {}
         answer = self.cloudfront.get_distribution_config(Id=listed[0]["Id"])
         config = answer["DistributionConfig"]
         behaviours = config.get("CacheBehaviors", {}).get("Items") or []
@@ -92,37 +97,69 @@ class CloudFrontStandIn:
             ),
             config["DefaultCacheBehavior"]["TargetOriginId"],
         )
-        origin = next(o for o in config["Origins"]["Items"] if o["Id"] == target)
-        items: list[dict[str, str]] = (origin.get("CustomHeaders") or {}).get("Items") or []
-        return items
+        found: dict[str, Any] = next(o for o in config["Origins"]["Items"] if o["Id"] == target)
+        return found
+
+    def from_s3(self, origin: dict[str, Any], path: str, start_response: Any) -> Any:
+        bucket = origin["DomainName"].split(".s3.")[0]
+        try:
+            found = self.s3.get_object(Bucket=bucket, Key=path.lstrip("/"))
+        except self.s3.exceptions.NoSuchKey:
+            return None
+        body = found["Body"].read()
+        start_response("200 OK", [("Content-Type", found["ContentType"])])
+        return [body]
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         environ = {k: v for k, v in environ.items() if k != "HTTP_X_SCC_ORIGIN_VERIFY"}
-        for header in self.origin_headers(environ["PATH_INFO"]):
+        origin = self.origin(environ["PATH_INFO"])
+        if ".s3." in origin.get("DomainName", ""):  # moto drops an empty S3OriginConfig
+            served = self.from_s3(origin, environ["PATH_INFO"], start_response)
+            if served is not None:
+                return served
+        items: list[dict[str, str]] = (origin.get("CustomHeaders") or {}).get("Items") or []
+        for header in items:
             environ["HTTP_" + header["HeaderName"].upper().replace("-", "_")] = header[
                 "HeaderValue"
             ]
         return self.app(environ, start_response)
 
 
-class StagingEnvironment:
-    """The app as alias staging runs it in AWS: with that version's SCC_ORIGIN_SECRET, read from
-    the (moto) function before each request, so the app itself compares the origin header."""
+# The build stamp of each package the tests made, by the CodeSha256 Lambda reports for it.
+STAMPS: dict[str, Path] = {}
+
+
+def stamped(tree: Path, out: Path) -> Path:
+    """Zip a package tree with its build stamp, as deploy.build does, and remember the stamp."""
+    build.stamp(tree)
+    build.write_zip(tree, out)
+    STAMPS[build.package_info(out).code_sha256] = tree / build.STAMP
+    return out
+
+
+class AliasEnvironment:
+    """The app as an alias runs it in AWS: /_staging/… as alias staging, the rest as alias live,
+    each with its version's SCC_ORIGIN_SECRET, its Lambda version and its package's build stamp,
+    read from the (moto) function before each request, so the app itself answers for them."""
 
     def __init__(self, app: Any, moto_url: str) -> None:
         self.app = app
         self.lam = boto3.client("lambda", endpoint_url=moto_url, region_name="us-west-2")
 
-    def accepted(self) -> list[str]:
-        try:
-            config = self.lam.get_function_configuration(FunctionName=FUNCTION, Qualifier="staging")
-        except self.lam.exceptions.ResourceNotFoundException:
-            return []
-        value = config.get("Environment", {}).get("Variables", {}).get("SCC_ORIGIN_SECRET", "")
-        return [v.strip() for v in value.split(",") if v.strip()]
-
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        self.app.config["ORIGIN_SECRETS"] = self.accepted()
+        staging = environ["PATH_INFO"].startswith("/_staging/")
+        try:
+            config = self.lam.get_function_configuration(
+                FunctionName=FUNCTION, Qualifier="staging" if staging else "live"
+            )
+        except self.lam.exceptions.ResourceNotFoundException:
+            config = {}
+        secret = config.get("Environment", {}).get("Variables", {}).get("SCC_ORIGIN_SECRET", "")
+        self.app.config.update(
+            ORIGIN_SECRETS=[v.strip() for v in secret.split(",") if v.strip()],
+            LAMBDA_VERSION=config.get("Version"),
+            BUILD_FILE=STAMPS.get(config.get("CodeSha256", "")),
+        )
         return self.app(environ, start_response)
 
 
@@ -131,7 +168,7 @@ def smoke_url(moto_url: str) -> Iterator[str]:
     """The real app on loopback (its table on the moto server) behind the stand-in for
     CloudFront, for the smoke tests."""
     app = create_app({"SECRET_KEY": "smoke", "TABLE": SMOKE_TABLE, "DYNAMODB_ENDPOINT": moto_url})
-    edge = CloudFrontStandIn(StagingEnvironment(app, moto_url), moto_url)
+    edge = CloudFrontStandIn(AliasEnvironment(app, moto_url), moto_url)
     with serve(edge) as url:
         yield url
 
@@ -147,7 +184,7 @@ def packages(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
             tree = directory / marker
             build.copy_sources(tree)
             (tree / "scc" / "_release.txt").write_text(marker)
-            build.write_zip(tree, out)
+            stamped(tree, out)
         return out
 
     return make
@@ -262,11 +299,28 @@ def _distribution(cloud: Cloud) -> str:
     return str(answer["Distribution"]["Id"])
 
 
+_load_service_model = botocore.loaders.Loader.load_service_model
+
+
+def _cloudwatch_over_query(
+    self: Any, service_name: str, type_name: str, *args: Any, **kwargs: Any
+) -> Any:
+    """botocore speaks CloudWatch's smithy-rpc-v2-cbor protocol first, which moto 5.0.28 does
+    not answer in (its DescribeAlarms comes back empty); CloudWatch also speaks the query
+    protocol its model lists, which moto does, so the deploy's client uses that here."""
+    model = _load_service_model(self, service_name, type_name, *args, **kwargs)
+    if service_name != "cloudwatch" or type_name != "service-2":
+        return model
+    metadata = {**model["metadata"], "protocol": "query", "protocols": ["query"]}
+    return {**model, "metadata": metadata}
+
+
 @pytest.fixture
 def cloud(
     moto_url: str, packages: Callable[[str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Cloud:
     """A fresh account: the function (with its secrets), a bucket, a distribution, a URL."""
+    monkeypatch.setattr(botocore.loaders.Loader, "load_service_model", _cloudwatch_over_query)
     reset = urllib.request.Request(moto_url + "/moto-api/reset", method="POST")  # noqa: S310
     urllib.request.urlopen(reset).close()  # noqa: S310 - the loopback moto server
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
@@ -318,9 +372,7 @@ def deploy(
             "--distribution-id",
             cloud.distribution_id,
             "--smoke-url",
-            smoke or smoke_url + "/_staging",
-            "--smoke-shell-path",
-            "/",
+            smoke or smoke_url,
             *args,
         ]
         argv += ["--yes"] if yes else []

@@ -10,6 +10,10 @@ right in this process only (run as a script; it prints its URL and stops when st
   policy per alias and turns them into conditions (the urls-auth page of the Lambda guide):
   {"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}} and
   {"Bool": {"lambda:InvokedViaFunctionUrl": "true"}}.
+- Lambda's event source mappings keep only BatchSize, StartingPosition and Enabled: the filter,
+  the partial-batch response, bisecting, retries, record age and the on-failure destination are
+  accepted and dropped. AWS keeps each, answers with it, and UpdateEventSourceMapping changes it
+  (the CreateEventSourceMapping and UpdateEventSourceMapping pages of the Lambda API reference).
 """
 
 from __future__ import annotations
@@ -233,6 +237,43 @@ Policy.decode_policy = _decode_with_conditions  # type: ignore[method-assign]
 lambda_models.LambdaBackend.add_permission = add_permission  # type: ignore[method-assign]
 lambda_models.LambdaBackend.get_policy = get_policy  # type: ignore[method-assign]
 lambda_responses.LambdaResponse.remove_permission = remove_permission  # type: ignore[method-assign]
+
+
+# --- Lambda: an event source mapping keeps the settings it was given ---------------------------
+
+ESM_SETTINGS = (
+    "FilterCriteria",
+    "FunctionResponseTypes",
+    "BisectBatchOnFunctionError",
+    "MaximumRetryAttempts",
+    "MaximumRecordAgeInSeconds",
+    "MaximumBatchingWindowInSeconds",
+    "DestinationConfig",
+)
+_init_mapping = lambda_models.EventSourceMapping.__init__
+_mapping_configuration = lambda_models.EventSourceMapping.get_configuration
+_update_mapping = lambda_models.LambdaBackend.update_event_source_mapping
+
+
+def _init_mapping_with_settings(self: Any, spec: dict[str, Any]) -> None:
+    _init_mapping(self, spec)
+    self.scc_settings = {key: spec[key] for key in ESM_SETTINGS if key in spec}
+
+
+def _configuration_with_settings(self: Any) -> dict[str, Any]:
+    return {**_mapping_configuration(self), **getattr(self, "scc_settings", {})}
+
+
+def _update_mapping_settings(self: Any, uuid: str, spec: dict[str, Any]) -> Any:
+    mapping = _update_mapping(self, uuid, spec)
+    if mapping is not None:
+        mapping.scc_settings.update({key: spec[key] for key in ESM_SETTINGS if key in spec})
+    return mapping
+
+
+lambda_models.EventSourceMapping.__init__ = _init_mapping_with_settings  # type: ignore[method-assign]
+lambda_models.EventSourceMapping.get_configuration = _configuration_with_settings  # type: ignore[method-assign]
+lambda_models.LambdaBackend.update_event_source_mapping = _update_mapping_settings  # type: ignore[method-assign]
 
 
 def main() -> None:

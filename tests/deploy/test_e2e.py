@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from deploy.config import PROJECT_ROOT
+from deploy.snapshot import fingerprint
 from tests.deploy.cloud import (
     BUCKET,
     INITIAL_ENV,
@@ -67,8 +68,12 @@ def test_staging_logs_numbered_timed_steps_and_snapshots(
     assert stat.S_IMODE(snapshot.stat().st_mode) == 0o600
     assert stat.S_IMODE(snapshot.parent.stat().st_mode) == 0o700
     assert PROJECT_ROOT not in snapshot.resolve().parents
-    saved = json.loads(snapshot.read_text())
-    assert saved["configuration"]["Environment"]["Variables"] == INITIAL_ENV
+    text = snapshot.read_text()
+    saved = json.loads(text)
+    kept = saved["configuration"]["Environment"]["Variables"]
+    assert kept.keys() == INITIAL_ENV.keys() and kept["SCC_DISPATCH_BUCKET"] == BUCKET
+    assert kept["GMAIL_REFRESH_TOKEN"] == fingerprint(SECRETS["GMAIL_REFRESH_TOKEN"])
+    assert not any(value in text for value in SECRETS.values())  # names and hashes only
     assert saved["code"]["version"] == "1"  # the code before, kept as a version
     assert_no_secrets(cloud)
 
@@ -195,9 +200,7 @@ def test_python_m_deploy_in_a_subprocess(
         "--distribution-id",
         cloud.distribution_id,
         "--smoke-url",
-        smoke_url + "/_staging",
-        "--smoke-shell-path",
-        "/",
+        smoke_url,
         "--yes",
         "--set",
         "SCC_PAY_INSTRUCTIONS=Venmo @scc",

@@ -11,10 +11,12 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
-from deploy import gate, release
+from deploy import gate
 from deploy.aws import Clients
 from deploy.config import Options, Tunables
 from deploy.output import DeployError, Step
+from deploy.promote import Promote
+from deploy.rollback import Rollback
 from deploy.run import Run
 
 FUNCTION = "shipcaptaincrew"
@@ -41,12 +43,41 @@ def stubs() -> Iterator[dict[str, Stubber]]:
         stubber.deactivate()
 
 
-def _run(stubs: dict[str, Stubber], command: str) -> Run:
+def _run(stubs: dict[str, Stubber], kind: type[Run]) -> Any:
     clients = Clients("us-west-2")
     for name, attribute in (("lambda", "lambda_"), ("s3", "s3"), ("cloudfront", "cloudfront")):
         setattr(clients, attribute, stubs[name].client)
+    command = kind.__name__.lower()
     options = Options(command=command, distribution_id="E1", yes=True, tunables=FAST)
-    return Run(options, clients)
+    return kind(options, clients)
+
+
+def _distribution(stubs: dict[str, Stubber]) -> None:
+    """GetDistribution: every id is checked before anything changes."""
+    distribution = {
+        "Id": "E1",
+        "ARN": "arn:aws:cloudfront::123456789012:distribution/E1",
+        "Status": "Deployed",
+        "LastModifiedTime": "2026-01-01T00:00:00Z",
+        "InProgressInvalidationBatches": 0,
+        "DomainName": "d111.cloudfront.net",
+        "DistributionConfig": {
+            "CallerReference": "scc",
+            "Origins": {
+                "Quantity": 1,
+                "Items": [{"Id": "shell", "DomainName": f"{BUCKET}.s3.amazonaws.com"}],
+            },
+            "DefaultCacheBehavior": {
+                "TargetOriginId": "shell",
+                "ViewerProtocolPolicy": "allow-all",
+            },
+            "Comment": "",
+            "Enabled": True,
+        },
+    }
+    stubs["cloudfront"].add_response(
+        "get_distribution", {"Distribution": distribution}, {"Id": "E1"}
+    )
 
 
 def _alias(name: str, version: str, description: str) -> dict[str, Any]:
@@ -82,6 +113,7 @@ def _copied(s3: Stubber, key: str) -> None:
 
 def test_promote_refuses_a_version_that_is_not_active(stubs: dict[str, Stubber]) -> None:
     lam = stubs["lambda"]
+    _distribution(stubs)
     passed = gate.passed("7", SHA, "scc abc123")
     lam.add_response("get_alias", _alias("staging", "7", passed), {**NAME, "Name": "staging"})
     lam.add_response(
@@ -94,7 +126,7 @@ def test_promote_refuses_a_version_that_is_not_active(stubs: dict[str, Stubber])
     )
 
     with pytest.raises(DeployError, match="Version 7 is Failed, not Active \\(Snapshot creation"):
-        release.promote(_run(stubs, "promote"))
+        _run(stubs, Promote).execute()
     # No UpdateAlias was stubbed: live was not moved, and no file was copied.
 
 
@@ -102,14 +134,17 @@ def test_rollback_wakes_an_idle_snapstart_version_before_live_points_at_it(
     stubs: dict[str, Stubber],
 ) -> None:
     lam, s3 = stubs["lambda"], stubs["s3"]
+    _distribution(stubs)
     lam.add_response(
         "get_alias", _alias("live", "7", "scc live; previous: 5"), {**NAME, "Name": "live"}
     )
     idle = _version("Inactive", Version="5", SnapStart={"ApplyOn": "PublishedVersions"})
     lam.add_response("get_function_configuration", idle, {**NAME, "Qualifier": "5"})
+    lam.add_response("get_function_configuration", _version("Active", Version="$LATEST"), NAME)
     lam.add_response(
         "get_alias", _alias("staging", "8", gate.passed("8", SHA, "s")), {**NAME, "Name": "staging"}
     )
+    s3.add_response("head_bucket", {}, {"Bucket": BUCKET})
     _release_files(stubs, "5")
     # Step 2: invoked once (Lambda answers that it is restoring the snapshot), waited for.
     invoked = {**NAME, "Qualifier": "5", "InvocationType": "RequestResponse", "Payload": ANY}
@@ -120,22 +155,29 @@ def test_rollback_wakes_an_idle_snapstart_version_before_live_points_at_it(
         lam.add_response(
             "get_function_configuration", _version(state, Version="5"), {**NAME, "Qualifier": "5"}
         )
-    # Then, and only then: static files, alias live, shell, invalidation.
+    # Then, and only then: static files, alias live (noting the rollback under way), shell,
+    # invalidation, and the rollback recorded as finished.
     _copied(s3, "static/app.css")
-    lam.add_response(
-        "update_alias", _alias("live", "5", "scc live; previous:"),
-        {**NAME, "Name": "live", "FunctionVersion": "5", "Description": "scc live; previous:"},
-    )  # fmt: skip
-    _copied(s3, "tools/shipcaptaincrew/index.html")
-    batch = {"Paths": {"Quantity": 1, "Items": ["/*"]}, "CallerReference": "c"}
-    invalidation = {"Id": "I1", "Status": "InProgress", "CreateTime": "2026-01-01T00:00:00Z"}
-    stubs["cloudfront"].add_response(
-        "create_invalidation",
-        {"Invalidation": {**invalidation, "InvalidationBatch": batch}},
-        {"DistributionId": "E1", "InvalidationBatch": ANY},
-    )
+    for description in ("scc live; rolling back from 7; previous:", "scc live; previous:"):
+        if description == "scc live; previous:":
+            _copied(s3, "tools/shipcaptaincrew/index.html")
+            batch = {"Paths": {"Quantity": 1, "Items": ["/*"]}, "CallerReference": "c"}
+            invalidation = {
+                "Id": "I1",
+                "Status": "InProgress",
+                "CreateTime": "2026-01-01T00:00:00Z",
+            }
+            stubs["cloudfront"].add_response(
+                "create_invalidation",
+                {"Invalidation": {**invalidation, "InvalidationBatch": batch}},
+                {"DistributionId": "E1", "InvalidationBatch": ANY},
+            )
+        lam.add_response(
+            "update_alias", _alias("live", "5", description),
+            {**NAME, "Name": "live", "FunctionVersion": "5", "Description": description},
+        )  # fmt: skip
 
-    assert release.rollback(_run(stubs, "rollback")) == 0
+    assert _run(stubs, Rollback).execute() == 0
 
 
 def test_an_active_version_is_not_invoked(stubs: dict[str, Stubber]) -> None:

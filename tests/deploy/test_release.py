@@ -7,14 +7,14 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from deploy import build, s3shell
+from deploy import build, s3shell, streams
+from scc.notify import routes
 from scc.store import Store
 from scc.web import assets
-from tests.deploy.cloud import FUNCTION, Cloud, Result, assert_no_secrets, on_every_session
+from tests.deploy.cloud import FUNCTION, Cloud, Result, assert_no_secrets, stamped
 
 SHELL = "tools/shipcaptaincrew/index.html"
 
@@ -47,17 +47,11 @@ def test_promote_and_rollback_move_live(
     assert_no_secrets(cloud)
 
 
-def test_promote_connects_the_tables_stream_to_live_once(
-    cloud: Cloud,
-    deploy: Callable[..., Result],
-    packages: Callable[[str], Path],
-    monkeypatch: pytest.MonkeyPatch,
+def test_promote_connects_the_tables_stream_and_brings_an_old_mapping_to_its_settings(
+    cloud: Cloud, deploy: Callable[..., Result], packages: Callable[[str], Path]
 ) -> None:
     table, lam = "shipcaptaincrew-events", cloud.client("lambda")
-    step = "[7/7] connect the table's stream to alias live (notifications):"
-    sent: list[dict[str, Any]] = []
-    hook = "provide-client-params.lambda.CreateEventSourceMapping"
-    on_every_session(monkeypatch, hook, lambda params, **_: sent.append(dict(params)))
+    step = "[8/15] connect the table's stream to alias live, or bring the mapping to its settings:"
     assert deploy("staging", "--package", str(packages("one"))).code == 0
     no_table = deploy("promote")
     assert no_table.code == 0, no_table.err
@@ -67,24 +61,47 @@ def test_promote_connects_the_tables_stream_to_live_once(
     assert f"stream       table {table} → alias live: not connected yet; promote" in planned.out
 
     first = deploy("promote")
+
+    assert first.code == 0, first.err
+    stream = cloud.client("dynamodb").describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    [mapping] = lam.list_event_source_mappings(EventSourceArn=stream)["EventSourceMappings"]
+    uuid, queue = mapping["UUID"], mapping["DestinationConfig"]["OnFailure"]["Destination"]
+    assert f"{step} mapping {uuid}: table {table} → alias live" in first.err
+    live = lam.get_alias(FunctionName=FUNCTION, Name="live")["AliasArn"]
+    assert lam.list_event_source_mappings(FunctionName=live)["EventSourceMappings"]  # to live
+    assert queue.endswith(f":{FUNCTION}-notify-failures") and mapping["State"] == "Enabled"
+    assert {key: mapping[key] for key in streams.SETTINGS} == streams.SETTINGS
+    patterns = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
+    assert patterns == [route.pattern() for route in routes.ROUTES]  # what the notifier reads
+
+    # A mapping an earlier release made: two filters, ten retries, no bisect, no destination.
+    old = [{"eventName": ["MODIFY"]}, {"eventName": ["INSERT"]}]
+    lam.update_event_source_mapping(
+        UUID=uuid,
+        FilterCriteria={"Filters": [{"Pattern": json.dumps(p)} for p in old]},
+        MaximumRetryAttempts=10,
+        BisectBatchOnFunctionError=False,
+        DestinationConfig={"OnFailure": {}},
+    )
+    drifted = deploy("plan", "--package", str(packages("one")))
+    converged = deploy("promote")
     again = deploy("promote")
 
-    assert (first.code, again.code) == (0, 0), first.err + again.err
-    described = cloud.client("dynamodb").describe_table(TableName=table)["Table"]
-    found = lam.list_event_source_mappings(EventSourceArn=described["LatestStreamArn"])
-    [mapping] = found["EventSourceMappings"]
-    uuid = mapping["UUID"]
-    assert mapping["State"] == "Enabled"
-    assert f"{step} mapping {uuid}: table {table} → alias live" in first.err
+    assert "settings differ (BisectBatchOnFunctionError False → True; MaximumRetryAttempts" in (
+        drifted.out
+    )
+    assert converged.code == 0, converged.err
+    for change in (
+        "MaximumRetryAttempts 10 → 5",
+        "BisectBatchOnFunctionError False → True",
+        "FilterCriteria 2 → 3 filters",
+        f"on-failure destination none → {queue}",
+    ):
+        assert change in converged.err
+    [mapping] = lam.list_event_source_mappings(EventSourceArn=stream)["EventSourceMappings"]
+    assert mapping["UUID"] == uuid and streams.differences(mapping, queue) == []
     assert f"{step} skipped, table {table} → alias live: connected (mapping {uuid}" in again.err
-    [params] = sent
-    assert params["FunctionName"] == lam.get_alias(FunctionName=FUNCTION, Name="live")["AliasArn"]
-    assert params["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-    assert params["StartingPosition"] == "LATEST" and params["MaximumRetryAttempts"] == 10
-    patterns = [json.loads(f["Pattern"]) for f in params["FilterCriteria"]["Filters"]]
-    assert [p["eventName"] for p in patterns] == [["MODIFY"], ["INSERT"]]
-    later = deploy("plan", "--package", str(packages("one")))
-    assert f"table {table} → alias live: connected (mapping {uuid}, Enabled)" in later.out
+    assert "settings right" in again.err
     assert_no_secrets(cloud)
 
 
@@ -180,8 +197,7 @@ def test_new_static_files_get_new_names_and_the_old_ones_stay_for_open_pages(
     build.copy_sources(tree)
     css = tree / "scc" / "static" / "app.css"
     css.write_bytes(css.read_bytes() + b"\n/* the next release */\n")
-    package = tmp_path / "next.zip"
-    build.write_zip(tree, package)
+    package = stamped(tree, tmp_path / "next.zip")
     local_files = s3shell._local_files
     monkeypatch.setattr(s3shell, "_local_files", lambda root=tree: local_files(tree))
     monkeypatch.setattr(assets, "STATIC", str(tree / "scc" / "static"))

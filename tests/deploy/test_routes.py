@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from deploy import headers
-from tests.deploy.cloud import FUNCTION, INITIAL_ENV, Cloud, Result, assert_no_secrets
+from tests.deploy.cloud import ADMIN, FUNCTION, INITIAL_ENV, Cloud, Result, assert_no_secrets
 
 OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 URL_AUTH = {"StringEquals": {"lambda:FunctionUrlAuthType": "NONE"}}
@@ -67,8 +67,8 @@ def test_routes_checks_then_fixes(aliases: Cloud, deploy: Callable[..., Result])
         )
         assert f"origin header {alias}" in check.out
     assert "no response headers policy scc-security-headers" in check.out
-    assert "[3/7] grant the missing Function URL permissions: skipped, would grant 4" in check.err
-    assert "[7/7] update the distribution: skipped, would fix" in check.err
+    assert "[3/11] grant the missing Function URL permissions: skipped, would grant 4" in check.err
+    assert "[7/11] update the distribution: skipped, would fix" in check.err
     assert cloud.statements("live") == [] and "SCC_ORIGIN_SECRET" not in cloud.env()
 
     assert deploy("routes").code == 0
@@ -98,9 +98,26 @@ def test_routes_checks_then_fixes(aliases: Cloud, deploy: Callable[..., Result])
             ("lambda:InvokeFunction", VIA_URL),
             ("lambda:InvokeFunctionUrl", URL_AUTH),
         ]
+    watched = {
+        a["AlarmName"]: a for a in cloud.client("cloudwatch").describe_alarms()["MetricAlarms"]
+    }
+    names = ("live-errors", "live-throttles", "stream-iterator-age", "notify-failures")
+    assert sorted(watched) == sorted(f"{FUNCTION}-{name}" for name in names)
+    errors = watched[f"{FUNCTION}-live-errors"]
+    assert {(d["Name"], d["Value"]) for d in errors["Dimensions"]} == {
+        ("FunctionName", FUNCTION),
+        ("Resource", f"{FUNCTION}:live"),
+    }
+    [topic] = {arn for alarm in watched.values() for arn in alarm["AlarmActions"]}
+    subscribed = cloud.client("sns").list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert [(s["Protocol"], s["Endpoint"]) for s in subscribed] == [("email", ADMIN)]
+    queue = watched[f"{FUNCTION}-notify-failures"]["Dimensions"][0]["Value"]
+    assert cloud.client("sqs").get_queue_url(QueueName=queue)["QueueUrl"]
+    ceiling = cloud.client("lambda").get_function_concurrency(FunctionName=FUNCTION)
+    assert ceiling["ReservedConcurrentExecutions"] == 10  # the default of --concurrency
     again = deploy("routes", yes=False)
-    assert again.code == 0
-    assert again.out.count(" ok\n") == 6 + 2 + 2 + 1
+    assert again.code == 0, again.out
+    assert again.out.count(" ok\n") == 6 + 2 + 2 + 1 + 6  # and the topic, 4 alarms, the ceiling
     assert_no_secrets(cloud, cloud.env()["SCC_ORIGIN_SECRET"])
 
 
@@ -151,7 +168,7 @@ def test_routes_makes_an_origin_secret_keeps_every_key_and_never_prints_it(
     assert function_url_origin["CustomHeaders"]["Items"] == [
         {"HeaderName": "X-SCC-Origin-Verify", "HeaderValue": secret}
     ]
-    assert "[4/7] store a new SCC_ORIGIN_SECRET in the function's environment: 1 added" in (
+    assert "[4/11] store a new SCC_ORIGIN_SECRET in the function's environment: 1 added" in (
         result.err
     )
     assert "version 1 behind alias live does not accept that SCC_ORIGIN_SECRET value" in (
@@ -174,7 +191,7 @@ def test_routes_sends_the_first_origin_secret_and_changes_no_environment(
     origins = _distribution(aliases)["Origins"]["Items"]
     sent = [h["HeaderValue"] for o in origins for h in o["CustomHeaders"].get("Items", [])]
     assert sent == ["new-origin-secret-1"]
-    assert "[4/7] store a new SCC_ORIGIN_SECRET in the function's environment: skipped" in (
+    assert "[4/11] store a new SCC_ORIGIN_SECRET in the function's environment: skipped" in (
         result.err
     )
     assert_no_secrets(aliases, "new-origin-secret-1", "old-origin-secret-0")

@@ -21,20 +21,38 @@ def _health(**data: Any) -> smoke.Answer:
     return smoke.Answer(200, "application/json", json.dumps({"status": "ok", **data}).encode())
 
 
+EXPECTED = smoke.Expected("7", "c0ffee" * 10)
+RUNNING = {"lambda_version": "7", "code": "c0ffee" * 10}
+
+
 @pytest.mark.parametrize(
     ("data", "said"),
     [
-        ({"version": "1.2", "origin_verified": True}, "version 1.2, origin header verified"),
-        ({"version": "1.2"}, "version 1.2, origin header not reported"),
+        ({**RUNNING, "origin_verified": True}, "version 7, origin header verified"),
+        (RUNNING, "version 7, origin header not reported"),
     ],
 )
 def test_health_says_what_it_found(data: dict[str, Any], said: str) -> None:
-    assert smoke._health(_health(**data), URL) == f"health ok ({said})"
+    assert smoke._health(_health(**data), URL, EXPECTED) == f"health ok ({said})"
+
+
+@pytest.mark.parametrize(
+    "running",
+    [
+        {"lambda_version": "6", "code": "c0ffee" * 10},  # the version before (a stale route)
+        {"lambda_version": "7", "code": "0ther"},  # other code behind that number
+        {"lambda_version": None, "code": None},  # something that is not a Lambda version at all
+        {},  # an old release, or anything else that answers ok
+    ],
+)
+def test_health_ok_from_anything_but_the_published_version_fails(running: dict[str, Any]) -> None:
+    with pytest.raises(DeployError, match="answered ok, but from Lambda version .*, not version 7"):
+        smoke._health(_health(**running), URL, EXPECTED)
 
 
 def test_health_fails_when_the_origin_header_did_not_reach_the_app() -> None:
     with pytest.raises(DeployError) as failed:
-        smoke._health(_health(version="1.2", origin_verified=False), URL)
+        smoke._health(_health(**RUNNING, origin_verified=False), URL, EXPECTED)
 
     message = str(failed.value)
     assert "CloudFront is not sending the origin header" in message

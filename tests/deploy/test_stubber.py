@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import ANY, Stubber
 
-from deploy import lambdafn
+from deploy import alarms, lambdafn, staging
+from deploy.aws import Clients
 from deploy.build import Package, package_info, write_zip
-from deploy.config import Tunables
+from deploy.config import Options, Tunables
 from deploy.envmerge import EnvChanges
-from deploy.output import DeployError, Steps
+from deploy.output import DeployError, Step, Steps
+from deploy.staging import Planned
+from deploy.steps import carry_out
 
 FUNCTION = "shipcaptaincrew"
 SECRETS = {"GMAIL_REFRESH_TOKEN": "1//0refresh-secret", "SCC_SECRET_KEY": "signing-secret"}
 FAST = Tunables(wait_delay=0, retry_delay=0)
+LOG = Step(1, 1, "a step")  # where a call outside a run notes what it did
 
 
 @pytest.fixture
@@ -90,16 +95,20 @@ def test_release_calls_in_order_with_the_revision_id_read(
         },
         {**name, "Name": "staging", "FunctionVersion": "7", "Description": ANY},
     )
-    steps = Steps(list(lambdafn.RELEASE_STEPS))
+    run = Planned(Options(command="staging", yes=True, tunables=FAST), Clients("us-west-2"))
+    run.clients.lambda_ = lam
+    run.planned = cast(Any, SimpleNamespace(
+        function=FUNCTION, package=package, changes=EnvChanges({"NEW": "value"}),
+        function_answer={"Configuration": {"CodeSha256": "old", "RevisionId": "rev-0"}},
+    ))  # fmt: skip
+    run.source = "test"
+    lambda_steps = staging.STEPS[4:11]  # update code … point alias staging, as staging runs them
+    assert [s.what for s in lambda_steps][::6] == ["update code", "point alias staging"]
 
-    version = lambdafn.release(
-        lam, steps, function=FUNCTION, package=package,
-        current={"CodeSha256": "old", "RevisionId": "rev-0"},
-        changes=EnvChanges({"NEW": "value"}), snapstart=None, description="test", tunables=FAST,
-    )  # fmt: skip
+    carry_out(run, lambda_steps, question=lambda r: "go?")
 
-    assert version == "7"
-    assert steps.changed[-1] == "alias staging → version 7"
+    assert run.version == "7"
+    assert run.log.changed[-1] == "alias staging → version 7"
 
 
 def test_snapstart_is_sent_with_the_environment(lam: Any, stub: Stubber) -> None:
@@ -120,7 +129,7 @@ def test_snapstart_is_sent_with_the_environment(lam: Any, stub: Stubber) -> None
          "SnapStart": {"ApplyOn": "PublishedVersions"}},
     )  # fmt: skip
 
-    lambdafn.merge_environment(lam, Steps([lambdafn.MERGE_ENV]), FUNCTION, EnvChanges(), True, FAST)
+    lambdafn.merge_environment(lam, Steps(["merge"]), LOG, FUNCTION, EnvChanges(), True, FAST)
 
 
 def test_a_conflict_is_retried_with_backoff(lam: Any, stub: Stubber, package: Package) -> None:
@@ -131,7 +140,7 @@ def test_a_conflict_is_retried_with_backoff(lam: Any, stub: Stubber, package: Pa
     stub.add_response("update_function_code", {"CodeSha256": package.code_sha256})
 
     lambdafn.update_code(
-        lam, Steps([lambdafn.UPDATE_CODE]), FUNCTION, package, {"CodeSha256": "old"}, FAST
+        lam, Steps(["update"]), LOG, FUNCTION, package, {"CodeSha256": "old"}, FAST
     )
 
 
@@ -143,7 +152,7 @@ def test_conflict_retries_are_bounded(lam: Any, stub: Stubber, package: Package)
 
     with pytest.raises(ClientError, match="ResourceConflictException"):
         lambdafn.update_code(
-            lam, Steps([lambdafn.UPDATE_CODE]), FUNCTION, package, {"CodeSha256": "old"},
+            lam, Steps(["update"]), LOG, FUNCTION, package, {"CodeSha256": "old"},
             Tunables(retry_delay=0, retry_attempts=3),
         )  # fmt: skip
 
@@ -172,7 +181,7 @@ def test_a_changed_revision_is_read_and_merged_again(lam: Any, stub: Stubber) ->
     )
 
     diff = lambdafn.merge_environment(
-        lam, Steps([lambdafn.MERGE_ENV]), FUNCTION, EnvChanges({"NEW": "v"}), None, FAST
+        lam, Steps(["merge"]), LOG, FUNCTION, EnvChanges({"NEW": "v"}), None, FAST
     )
 
     assert diff.added == ("NEW",)
@@ -187,7 +196,7 @@ def test_an_unreadable_environment_is_never_overwritten(lam: Any, stub: Stubber)
 
     with pytest.raises(DeployError, match="KMSAccessDeniedException"):
         lambdafn.merge_environment(
-            lam, Steps([lambdafn.MERGE_ENV]), FUNCTION, EnvChanges({"NEW": "v"}), None, FAST
+            lam, Steps(["merge"]), LOG, FUNCTION, EnvChanges({"NEW": "v"}), None, FAST
         )
 
 
@@ -199,7 +208,7 @@ def test_publish_refuses_code_that_is_not_the_package(
     )
 
     with pytest.raises(DeployError, match="no version was published"):
-        lambdafn.publish(lam, Steps([lambdafn.PUBLISH]), FUNCTION, package, "d", FAST)
+        lambdafn.publish(lam, Steps(["publish"]), LOG, FUNCTION, package, "d", FAST)
 
 
 @pytest.mark.parametrize("version", ["$LATEST", "", "live"])
@@ -218,3 +227,19 @@ def test_live_history_is_read_from_the_alias_description(
 ) -> None:
     assert lambdafn.live_history({"Description": description}) == history
     assert lambdafn.live_history({"Description": lambdafn.live_description(history)}) == history
+
+
+def test_an_account_too_small_for_the_ceiling_gets_a_sentence(lam: Any, stub: Stubber) -> None:
+    """moto reserves any amount; AWS keeps a minimum unreserved for the account and answers
+    InvalidParameterValueException (the PutFunctionConcurrency page of the Lambda API reference;
+    a new account's quota can be as low as 10)."""
+    stub.add_client_error(
+        "put_function_concurrency",
+        "InvalidParameterValueException",
+        "Specified ReservedConcurrentExecutions for function decreases account's "
+        "UnreservedConcurrentExecution below its minimum value of [10].",
+        expected_params={"FunctionName": FUNCTION, "ReservedConcurrentExecutions": 10},
+    )
+
+    with pytest.raises(DeployError, match="cannot reserve 10 concurrent executions .* quota"):
+        alarms.reserve(lam, FUNCTION, 10)
