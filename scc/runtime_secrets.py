@@ -8,14 +8,17 @@ included. A reference reads the parameter's current value whatever version runs,
 secret stays rotated (docs/DEPLOY.md, "Secrets").
 
 References are read on first need (the first request or stream batch: never at import or init),
-all in one GetParameters call, and kept for the process. `clear()` forgets them and the client,
-so a process restored from a SnapStart snapshot reads them afresh.
+all in one GetParameters call, and kept for the process for at most MAX_AGE, so a rotated value
+reaches warm processes too (as the AWS Parameters and Secrets Lambda Extension's default cache
+does). `clear()` forgets them and the client, so a process restored from a SnapStart snapshot
+reads them afresh.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -35,8 +38,10 @@ NAMES = (
     "STRIPE_WEBHOOK_SECRET",
 )
 BATCH = 10  # GetParameters takes at most ten names
+MAX_AGE = 300.0  # seconds a value read is kept: a rotation reaches every process within this
 
 _values: dict[str, str] = {}  # parameter name -> value, for this process
+_read_at = [0.0]  # time.monotonic() of the oldest value kept
 _generation = [0]  # moved on by clear(): what was applied before is applied again
 
 
@@ -75,6 +80,11 @@ def read(parameters: Iterable[str]) -> dict[str, str]:
     from botocore.exceptions import BotoCoreError, ClientError
 
     wanted = list(dict.fromkeys(parameters))
+    if _values and time.monotonic() - _read_at[0] > MAX_AGE:
+        _values.clear()
+        _generation[0] += 1
+    if not _values:
+        _read_at[0] = time.monotonic()
     missing = [name for name in wanted if name not in _values]
     for start in range(0, len(missing), BATCH):
         names = missing[start : start + BATCH]
@@ -102,14 +112,17 @@ def resolve(environ: Mapping[str, str]) -> dict[str, str]:
 
 
 def apply(app: Flask) -> None:
-    """Put the referenced secrets' values into the app's configuration, once per process (and
-    again after clear()); nothing to do, at no cost, when the environment holds no reference."""
+    """Put the referenced secrets' values into the app's configuration: once per process, and
+    again when they were read afresh (after MAX_AGE, or clear()); nothing to do, at no cost,
+    when the environment holds no reference."""
     refs: dict[str, str] = app.extensions.get("scc.secrets", {})
-    if not refs or app.extensions.get("scc.secrets.applied") == _generation[0]:
+    if not refs:
+        return
+    values = read(refs.values())  # from the cache, unless it is older than MAX_AGE
+    if app.extensions.get("scc.secrets.applied") == _generation[0]:
         return
     from scc.config import from_environ
 
-    values = read(refs.values())
     as_referenced = from_environ({name: PREFIX + parameter for name, parameter in refs.items()})
     as_read = from_environ({name: values[parameter] for name, parameter in refs.items()})
     app.config.update({key: v for key, v in as_read.items() if v != as_referenced[key]})

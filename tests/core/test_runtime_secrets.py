@@ -70,6 +70,27 @@ def test_a_rotated_parameter_is_read_again_after_clear(ssm: list[str]) -> None:
     assert app.config["SECRET_KEY_FALLBACKS"] == ["key-from-parameter-store"]
 
 
+def test_a_warm_process_reads_a_rotated_parameter_within_five_minutes(
+    ssm: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, now = _app(), [1000.0]
+    monkeypatch.setattr(runtime_secrets.time, "monotonic", lambda: now[0])
+    app.test_client().get("/api/health")
+    boto3.client("ssm", region_name="us-west-2").put_parameter(
+        Name="/scc-test/gmail-refresh-token", Value="1//rotated", Overwrite=True
+    )
+
+    now[0] += runtime_secrets.MAX_AGE - 1
+    app.test_client().get("/api/health")
+    kept = app.config["GMAIL_REFRESH_TOKEN"]
+    now[0] += 2
+    app.test_client().get("/api/health")
+
+    assert kept == "1//refresh-from-parameter-store"
+    assert app.config["GMAIL_REFRESH_TOKEN"] == "1//rotated"
+    assert ssm == ["GetParameters", "GetParameters"]
+
+
 def test_the_stream_handler_reads_them_before_mail(ssm: list[str]) -> None:
     app = _app()
     assert notify.make_stream_handler(app)({"Records": []}, None) == {"batchItemFailures": []}
