@@ -17,7 +17,7 @@ from deploy import gate, lambdafn, s3shell, smoke, streams
 from deploy.config import LIVE, STAGING
 from deploy.output import DeployError, log
 from deploy.output import Step as Log
-from deploy.rollback import Rollback, back_steps, check_secrets, copy, point_live
+from deploy.rollback import WAKE, Rollback, back_steps, check_secrets, copy, point_live
 from deploy.run import invalidate_step, site_url
 from deploy.steps import Step, carry_out
 
@@ -36,6 +36,9 @@ class Promote(Rollback):
     version_keys: list[str] = field(default_factory=list)
     failure: str = ""  # why live's smoke test failed
     can_go_back: str = ""  # why live could not go back by itself, if it cannot
+
+    def waking(self) -> tuple[str, dict[str, Any]]:
+        return self.version, self.configuration
 
     def execute(self) -> int:
         self.going_back = False  # the steps that undo act only when live's smoke test fails
@@ -84,13 +87,6 @@ def _read(run: Promote, done: Log) -> None:
     else:
         run.can_go_back = "live has no earlier version to go back to."
     done.note(f"staging is {run.version} (smoke test passed), live is {run.was or 'not set'}")
-
-
-def _wake(run: Promote, done: Log) -> None:
-    gate.wake(
-        run.clients.lambda_, run.options.function, run.version, run.configuration, done,
-        run.options.tunables,
-    )  # fmt: skip
 
 
 def _static(run: Promote, done: Log) -> None:
@@ -160,8 +156,7 @@ STEPS: list[Step[Promote]] = [
     Step("read aliases staging and live, the smoke test's mark, the versions, bucket and "
          "distribution", "every refusal happens here, before anything changes", "nothing", _read,
          changes=False),
-    Step("make sure the version is Active (SnapStart: wake it)",
-         "an alias may point only at an Active version", "nothing", _wake, wait=True),
+    WAKE,
     streams.QUEUE_STEP,
     Step("copy the static files to the live paths",
          "they are there before the shell that names them", "rollback", _static),

@@ -44,6 +44,10 @@ class Rollback(Run):
     keys: list[str] = field(default_factory=list)
     going_back: bool = True  # promote: only when live's smoke test failed
 
+    def waking(self) -> tuple[str, dict[str, Any]]:
+        """The version live is about to point at, and its configuration (for WAKE)."""
+        return self.target, self.target_configuration
+
     def execute(self) -> int:
         carry_out(
             self,
@@ -151,10 +155,9 @@ def _only_going_back(act: Callable[[Rollback, Log], None]) -> Callable[[Rollback
 
 
 def _wake(run: Rollback, done: Log) -> None:
-    gate.wake(
-        run.clients.lambda_, run.options.function, run.target, run.target_configuration, done,
-        run.options.tunables,
-    )  # fmt: skip
+    version, configuration = run.waking()
+    lam, tunables = run.clients.lambda_, run.options.tunables
+    gate.wake(lam, run.options.function, version, configuration, done, tunables)
 
 
 def _withdraw(run: Rollback, done: Log) -> None:
@@ -216,11 +219,17 @@ def back_steps(when: str = "") -> list[Step[Rollback]]:
     return [Step(when + what, why, undo, _only_going_back(act)) for what, why, undo, act in steps]
 
 
+WAKE: Step[Rollback] = Step(
+    "make sure the version is Active (SnapStart: wake it)",
+    "an alias may point only at an Active version",
+    "nothing",
+    _wake,
+    wait=True,
+)
 STEPS: list[Step[Rollback]] = [
     Step("read alias live, its history and the version before, the bucket and the distribution",
          "every id is checked, and an older secret refused, before anything changes",
          "nothing", _read, changes=False),
-    Step("make sure the version is Active (SnapStart: wake it)",
-         "an alias may point only at an Active version", "nothing", _wake, wait=True),
+    WAKE,
     *back_steps(),
 ]  # fmt: skip
