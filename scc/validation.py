@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from scc import eventids
 from scc.errors import Invalid
 from scc.models import TRIP_ROLES, CrewMember, Patron
 from scc.money import parse_amount
-
-T = TypeVar("T")
 
 # Control characters (C0 but tab and newlines, DEL, C1), the Unicode line and paragraph
 # separators (mail headers break on them) and lone surrogates (not text at all).
@@ -27,18 +26,27 @@ MAX_CREW = 20
 
 
 class FieldErrors:
-    """Collect one message per field, so a form can show every problem at once."""
+    """Collect one message per field, so a form shows every problem at once:
+
+    errors = FieldErrors()
+    with errors.on("date"):
+        day = validation.day(data.get("date"))
+    ...
+    errors.raise_if_any()  # Invalid with every message; past it, every value above is set
+    """
 
     def __init__(self) -> None:
         self.messages: dict[str, str] = {}
 
-    def take(self, field: str, check: Callable[[], T]) -> T | None:
+    @contextlib.contextmanager
+    def on(self, field: str) -> Iterator[None]:
+        """Check one field: an Invalid raised inside is kept (under its own field, else this
+        one), not raised."""
         try:
-            return check()
+            yield
         except Invalid as exc:
             for name, message in (exc.errors or {exc.field or field: exc.message}).items():
                 self.messages.setdefault(name, message)
-            return None
 
     def raise_if_any(self) -> None:
         if self.messages:

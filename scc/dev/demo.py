@@ -11,7 +11,7 @@ from decimal import Decimal
 from scc import clock, eventids
 from scc.dev import demo_trips
 from scc.models import CrewMember, Event, Minor, Patron, Payment, Signer
-from scc.store import Store
+from scc.store import Store, trips
 from scc.waivers import records, signing
 
 DEMO_PASSWORD = "ahoy-crew"  # noqa: S105 - the embedded dev default only, printed at start
@@ -181,7 +181,7 @@ def seed(store: Store, today: date) -> list[Event]:
     stored = []
     for event in demo_events(today):
         signed = event.waivers_signed
-        created = store.create_event(demo_trips.chronicle(replace(event, waivers_signed=0)))
+        created = trips.create(store, demo_trips.chronicle(replace(event, waivers_signed=0)))
         trip = date.fromisoformat(event.date)
         for n, patron in enumerate(event.patrons[:signed]):
             waiver = records.build(

@@ -1,18 +1,18 @@
-"""Key formats, and the one translator between DynamoDB items and SCC's dataclasses.
-
-Items are typed with boto3's own TypeSerializer and read back with its TypeDeserializer."""
+"""The one translator between DynamoDB items and SCC's dataclasses (trips, signed waivers, roster
+members). Items are typed with boto3's own TypeSerializer and read back with its
+TypeDeserializer; their keys come from scc.store.keys."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from scc.errors import NotFound
+from scc import clock
 from scc.models import (
     SCHEDULED,
     Cancellation,
@@ -20,27 +20,24 @@ from scc.models import (
     CrewMember,
     Entry,
     Event,
+    Member,
     Minor,
+    Passkey,
     Patron,
     Payment,
     Refund,
+    Secrets,
     Waiver,
 )
 from scc.money import ZERO, to_cents
+from scc.store import keys
 
-# Reserved sort keys start with "#", which crew ids cannot contain.
-EVENT_SK = "#event"
-WAIVER_SK_PREFIX = "#waiver#"
-BOARD_PK = "events"
-BY_DATE_INDEX = "by-date"
-TTL_ATTRIBUTE = "ttl"
 # patron_due holds each patron's headroom for the conditional payment write; a patron without a
 # share gets this sentinel, so the same condition (headroom >= amount) works for everyone.
 NO_SHARE_HEADROOM = Decimal("1000000000000.00")
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
-_WAIVER_ID = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z-([0-9a-f]{12})")
 
 
 def serialize(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -50,14 +47,6 @@ def serialize(item: Mapping[str, Any]) -> dict[str, Any]:
 
 def deserialize(item: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _deserializer.deserialize(v) for k, v in item.items()}
-
-
-def event_key(event_id: str) -> dict[str, str]:
-    return {"eid": event_id, "crew_id": EVENT_SK}
-
-
-def board_sort_key(event_date: str, event_id: str) -> str:
-    return f"{event_date}#{event_id}"
 
 
 def _drop_none(value: Any) -> Any:
@@ -75,9 +64,9 @@ def _drop_none(value: Any) -> Any:
 def event_to_item(event: Event) -> dict[str, Any]:
     """A new trip's record (python values; the store types them)."""
     item = {
-        **event_key(event.event_id),
-        "board": BOARD_PK,
-        "board_sk": board_sort_key(event.date, event.event_id),
+        **keys.event(event.event_id),
+        "board": keys.BOARD,
+        "board_sk": keys.board_sort_key(event.date, event.event_id),
         "date": event.date,
         "title": event.title,
         "total": to_cents(event.total),
@@ -145,7 +134,7 @@ def due_map(event: Event) -> dict[str, Decimal]:
 
 def pointer_item(old_id: str, new_id: str, *, by: str, at: str, date: str) -> dict[str, Any]:
     """What a rescheduled trip leaves at its old id: where it went (off the board)."""
-    return {**event_key(old_id), "date": date, "moved_to": new_id, "moved_by": by, "moved_at": at}
+    return {**keys.event(old_id), "date": date, "moved_to": new_id, "moved_by": by, "moved_at": at}
 
 
 def entry_to_map(entry: Entry) -> dict[str, Any]:
@@ -185,12 +174,7 @@ def refund_from_map(refund_id: str, data: Mapping[str, Any]) -> Refund:
 
 def crew_item(event: Event, member: CrewMember) -> dict[str, Any]:
     """A crew member's assignment to a trip: an item in the trip's collection, keyed by crew id."""
-    return {
-        "eid": event.event_id,
-        "crew_id": member.crew_id,
-        "role": member.role,
-        "date": event.date,
-    }
+    return {**keys.in_trip(event.event_id, member.crew_id), "role": member.role, "date": event.date}
 
 
 def patron_to_map(patron: Patron) -> dict[str, Any]:
@@ -292,14 +276,6 @@ def event_from_item(item: Mapping[str, Any]) -> Event:
 # --- signed waivers ----------------------------------------------------------------------------
 
 
-def waiver_sort_key(waiver_id: str) -> str:
-    """`20261121T223714123Z-a1b2c3d4e5f6` -> `#waiver#2026-11-21T22:37:14.123Z#a1b2c3d4e5f6`."""
-    m = _WAIVER_ID.fullmatch(waiver_id)
-    if m is None:
-        raise NotFound("There is no such waiver.")
-    return f"{WAIVER_SK_PREFIX}{m[1]}-{m[2]}-{m[3]}T{m[4]}:{m[5]}:{m[6]}.{m[7]}Z#{m[8]}"
-
-
 def waiver_fields(w: Waiver) -> dict[str, Any]:
     """A waiver's fields as plain values (minors as a list of maps), for items and JSON."""
     return asdict(w) | {"minors": [asdict(m) for m in w.minors]}
@@ -310,7 +286,7 @@ def waiver_to_item(w: Waiver) -> dict[str, Any]:
     del data["event_id"]
     if not w.phone:
         del data["phone"]
-    return {"eid": w.event_id, "crew_id": waiver_sort_key(w.waiver_id), **data}
+    return {**keys.waiver(w.event_id, w.waiver_id), **data}
 
 
 def waiver_from_item(item: Mapping[str, Any]) -> Waiver:
@@ -337,4 +313,60 @@ def waiver_from_item(item: Mapping[str, Any]) -> Waiver:
 
 def waivers_among(items: Iterable[Mapping[str, Any]]) -> list[Waiver]:
     """The signed waivers among a trip's collection items (Store.get_trip), in their order."""
-    return [waiver_from_item(i) for i in items if i["crew_id"].startswith(WAIVER_SK_PREFIX)]
+    return [waiver_from_item(i) for i in items if keys.is_waiver(i["crew_id"])]
+
+
+# --- the crew roster ---------------------------------------------------------------------------
+
+
+def member_from_item(item: Mapping[str, Any]) -> Member:
+    expires = int(item.get("link_expires", 0))
+    return Member(
+        crew_id=item["crew_id"],
+        name=item.get("name", item["crew_id"]),
+        role=item.get("role", "crew"),
+        active=bool(item.get("active", True)),
+        email=item.get("email"),
+        phone=item.get("phone"),
+        has_password=bool(item.get("password_hash")),
+        passkeys=len(item.get("passkeys") or {}),
+        link_expires=clock.iso(datetime.fromtimestamp(expires, clock.UTC))
+        if item.get("link_hash") and expires > clock.epoch()
+        else None,
+        gen=int(item.get("gen", 0)),
+    )
+
+
+def secrets_from_item(item: Mapping[str, Any]) -> Secrets:
+    return Secrets(
+        password_hash=item.get("password_hash") or None,
+        link_hash=item.get("link_hash") or None,
+        link_expires=int(item.get("link_expires", 0)),
+        passkeys={
+            cid: Passkey(cid, bytes(p["key"]), int(p.get("count", 0)), p.get("added", ""))
+            for cid, p in (item.get("passkeys") or {}).items()
+        },
+    )
+
+
+def member_to_item(member: Member, link_hash: str, link_expires: int) -> dict[str, Any]:
+    """A new member's item, with their enrollment link (its hash) and no passkeys yet."""
+    item: dict[str, Any] = {
+        **keys.member(member.crew_id),
+        "name": member.name,
+        "role": member.role,
+        "active": member.active,
+        "gen": member.gen,
+        "passkeys": {},  # always a map, so a passkey is added with one SET of its path
+        "link_hash": link_hash,
+        "link_expires": link_expires,
+        "added_at": clock.iso(clock.now()),
+        "email": member.email,
+        "phone": member.phone,
+    }
+    result: dict[str, Any] = _drop_none(item)
+    return result
+
+
+def passkey_to_map(passkey: Passkey) -> dict[str, Any]:
+    return {"key": passkey.public_key, "count": passkey.sign_count, "added": passkey.added}

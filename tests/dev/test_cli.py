@@ -5,7 +5,8 @@ from decimal import Decimal
 import bcrypt
 
 from scc.dev import cli
-from scc.store.items import event_key, serialize
+from scc.store import keys, trips
+from scc.store.items import serialize
 from tests.builders import BASE_URL, TRIP_ID, trip
 from tests.support import pay, sign
 
@@ -22,7 +23,7 @@ def test_init_db_is_idempotent(store, monkeypatch, capsys):
 
 def test_lint_events_lists_bad_ids_with_a_fix(store, monkeypatch, capsys):
     monkeypatch.setenv("SCC_TABLE", store.table)
-    store.create_event(trip())
+    trips.create(store, trip())
     for bad in ("2026-05-23", "Cory-2026-05-23"):
         store.client.put_item(
             TableName=store.table, Item={"eid": {"S": bad}, "crew_id": {"S": "cory"}}
@@ -36,7 +37,7 @@ def test_lint_events_lists_bad_ids_with_a_fix(store, monkeypatch, capsys):
 
 def test_lint_events_clean_table_exits_zero(store, monkeypatch, capsys):
     monkeypatch.setenv("SCC_TABLE", store.table)
-    store.create_event(trip())
+    trips.create(store, trip())
     assert cli.main(["lint-events"]) == 0
 
 
@@ -84,7 +85,7 @@ def test_init_db_upgrades_trips_written_before_the_current_format(
     paid = pay(crew, auth, "50.00")
     store.client.update_item(  # what the first format never wrote
         TableName=store.table,
-        Key=serialize(event_key(TRIP_ID)),
+        Key=serialize(keys.event(TRIP_ID)),
         UpdateExpression="REMOVE waiver_by_patron, waivers_unmatched, check_in, refunds",
     )
     monkeypatch.setenv("SCC_TABLE", store.table)
@@ -108,7 +109,7 @@ def test_init_db_upgrades_trips_written_before_the_current_format(
     assert sign(store, full_name="Dana Lee").waiver is not None
     assert sign(store, full_name="Nobody Listed", signature="Nobody Listed").waiver is not None
 
-    event = store.get_event(TRIP_ID)
+    event = trips.get(store, TRIP_ID)
     assert [p.payment_id for p in event.payments] == [paid["payment_id"]]
     assert event.check_ins["dana"].status == "aboard"
     assert [r.amount for r in event.refunds] == [Decimal("10.00")]
