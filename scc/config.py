@@ -1,4 +1,4 @@
-"""Configuration from the environment variables named in DESIGN.md."""
+"""Configuration from the environment variables (README.md "Configuration")."""
 
 from __future__ import annotations
 

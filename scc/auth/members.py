@@ -20,7 +20,6 @@ from scc.models import Member, Secrets
 from scc.store import Store, roster
 
 LINK_LIFETIME = 72 * 60 * 60
-RESERVED_IDS = frozenset({"enroll", "me"})  # /api/crew/enroll…, /api/crew/me/… are routes
 
 
 @dataclass(frozen=True)
