@@ -7,7 +7,7 @@ A send that fails is logged with the record's keys and sequence number, and the 
 reported in `batchItemFailures` so Lambda retries from it; the other records are still sent.
 
 Delivery is at least once. Lambda retries a batch from its first failed record, so records after
-it come again: a marker item (`#notified#<key>`, expiring after a week) written after each send
+it come again: a marker (scc.store.markers, expiring after a week) written after each send
 skips what was already sent. A crash between a send and its marker can still repeat that one.
 
 lambda_entry imports this module for every cold start, web requests' included, so the mail
