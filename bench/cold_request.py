@@ -29,6 +29,8 @@ from typing import Any  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMED = ("board", "modal", "log payment")
+COLD_LIMIT = 1.35  # DESIGN.md "Performance budgets": the cold first board vs the bare stack's
+RESTORED_LIMIT = 1.3  # and the first board after a SnapStart restore vs a warm board
 
 
 class _Raw:
@@ -155,13 +157,16 @@ def one_process(side: str, action: str, path: Path, app: Path = ROOT) -> float:
 
 
 def run(path: Path, recording: dict[str, Any], rounds: int = 15) -> tuple[str, list[Any]]:
-    """Each timed action's cold process, ours and bare in turn; the board's ratio is a budget."""
+    """Each timed action cold (ours and the bare stack's, in turn), restored and warm; the
+    board's ratios are budgets (DESIGN.md "Performance budgets")."""
     import compileall
 
+    from bench import restored
     from bench.common import Budget, alternate, table
 
     compileall.compile_dir(ROOT / "bench", quiet=1)
     app = package(path.parent / "package")
+    after_restore = restored.measure(path, app, rounds)
     rows, budgets = [], []
     for action in TIMED:
         ours, bare = alternate(
@@ -169,19 +174,39 @@ def run(path: Path, recording: dict[str, Any], rounds: int = 15) -> tuple[str, l
             lambda a=action: one_process("bare", a, path),
             rounds,
         )
+        first, warm = after_restore[action]
         calls = " + ".join(c["operation"] for c in recording[action]["calls"])
         rows.append(
-            [action, f"{ours * 1000:.0f} ms", f"{bare * 1000:.0f} ms", f"{ours / bare:.2f}x", calls]
+            [
+                action,
+                *(f"{seconds * 1000:.1f} ms" for seconds in (ours, bare)),
+                f"{ours / bare:.2f}x",
+                *(f"{seconds * 1000:.1f} ms" for seconds in (first, warm)),
+                f"{first / warm:.2f}x",
+                calls,
+            ]
         )
         if action == "board":
-            ratio = round(ours / bare, 2)
-            budgets.append(
-                Budget("cold first request: board of 50 vs bare stack", ratio, 1.15, "x")
-            )
+            cold, after = round(ours / bare, 2), round(first / warm, 2)
+            budgets += [
+                Budget("cold first request: board of 50 vs bare stack", cold, COLD_LIMIT, "x"),
+                Budget("restored first request: board of 50 vs warm", after, RESTORED_LIMIT, "x"),
+            ]
     out = table(
-        f"Cold first request: a new process, init + its first request (median of {rounds} "
-        "alternating runs)",
-        ["action", "ours", "bare stack", "ratio", "DynamoDB calls"],
+        f"First requests, CPU time (medians of {rounds}): cold = a new process's init and first "
+        "request (ours and the bare stack's, alternating); restored = after a SnapStart restore "
+        "(a fork after the before-snapshot hooks: the after-restore hooks and the first "
+        "request); warm = the same request again in that process",
+        [
+            "action",
+            "cold",
+            "bare stack, cold",
+            "cold / bare",
+            "restored",
+            "warm",
+            "restored / warm",
+            "DynamoDB calls",
+        ],
         rows,
     )
     return out, budgets

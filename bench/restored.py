@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import random
 import sys
 import time
 import traceback
@@ -51,11 +52,16 @@ def in_restored(work: Callable[[float], str]) -> str:
     (given the child's CPU time when it began), and return what work returned; the child's
     failure fails here."""
     read, write = os.pipe()
+    # A restore resumes the snapshot's memory as it was; a fork does not quite: Python's random
+    # module reseeds itself in a forked child (os.register_at_fork), which no restore does. The
+    # child takes the parent's state back, as a restored process has it.
+    state = random.getstate()
     pid = os.fork()
     if pid == 0:  # the child never returns into the caller
         status = 1
         try:
             os.close(read)
+            random.setstate(state)
             start = time.process_time()
             run_after_restore()
             os.write(write, work(start).encode())
@@ -117,6 +123,30 @@ def main(path: Path, rounds: int) -> dict[str, list[list[float]]]:
     return {
         action: [restore_once(handler, recorded[action], answers) for _ in range(rounds)]
         for action in TIMED
+    }
+
+
+def measure(path: Path, app: Path, rounds: int) -> dict[str, tuple[float, float]]:
+    """Each timed action's medians, restored (first) and warm, in one process run in the
+    package's folder (app)."""
+    import statistics
+    import subprocess
+
+    from bench.cold_request import ROOT, fresh_token
+    from bench.common import ENV
+
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "bench.restored", str(path), str(rounds)],
+        env={**os.environ, **ENV, "BENCH_TOKEN": fresh_token(), "PYTHONPATH": str(ROOT)},
+        cwd=app,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    return {
+        action: (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
+        for action, runs in found.items()
     }
 
 
