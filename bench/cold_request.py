@@ -167,14 +167,21 @@ def run(path: Path, recording: dict[str, Any], rounds: int = 15) -> tuple[str, l
     compileall.compile_dir(ROOT / "bench", quiet=1)
     app = package(path.parent / "package")
     after_restore = restored.measure(path, app, rounds)
-    rows, budgets = [], []
+    rows, budgets, kernel = [], [], []
     for action in TIMED:
         ours, bare = alternate(
             lambda a=action: one_process("ours", a, path, app),
             lambda a=action: one_process("bare", a, path),
             rounds,
         )
-        first, warm = after_restore[action]
+        first, warm, first_kernel, warm_kernel, first_faults, warm_faults = after_restore[action]
+        kernel.append(
+            [
+                action,
+                f"{first_kernel * 1000:.1f} ms / {warm_kernel * 1000:.1f} ms",
+                f"{first_faults:.0f} / {warm_faults:.0f}",
+            ]
+        )
         calls = " + ".join(c["operation"] for c in recording[action]["calls"])
         rows.append(
             [
@@ -208,6 +215,12 @@ def run(path: Path, recording: dict[str, Any], rounds: int = 15) -> tuple[str, l
             "DynamoDB calls",
         ],
         rows,
+    )
+    out += table(
+        "Restored and warm: CPU time in the kernel, page faults (a fork copies each page its "
+        "child first writes; a restore pages in the snapshot on first touch)",
+        ["action", "kernel time, restored / warm", "page faults, restored / warm"],
+        kernel,
     )
     return out, budgets
 

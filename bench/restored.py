@@ -6,8 +6,9 @@ initialises the app as Lambda does for SnapStart (`AWS_LAMBDA_INITIALIZATION_TYP
 then the same request again (the warm figure). CPU time of the child, as in bench.cold_request,
 whose recorded DynamoDB answers are fed back the same way.
 
-`python -m bench.restored FILE ROUNDS` runs in the package's folder and prints, as JSON, each
-timed action's [first, warm] CPU seconds per restore."""
+`python -m bench.restored FILE ROUNDS [--without-hooks]` runs in the package's folder and prints,
+as JSON, each timed action's [first, warm] CPU seconds per restore; `--without-hooks` snapshots a
+plain init instead (no hooks registered: what a restore cost before scc.snapstart)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import itertools
 import json
 import os
 import random
+import resource
 import sys
 import time
 import traceback
@@ -97,22 +99,38 @@ class Answers:
 
 
 def restore_once(handler: Handler, this: dict[str, Any], answers: Answers) -> list[float]:
-    """One restore: the after-restore hooks and the first request, then the request again."""
+    """One restore: the after-restore hooks and the first request, then the request again.
+    Each as [CPU seconds, of which in the kernel, page faults]: the kernel's share of a first
+    request is mostly the pages a fork copies on first write (a restore pages in the snapshot's
+    memory on first touch too)."""
 
     def work(start: float) -> str:  # the hooks count, as on Lambda
         answers.load(this["calls"])
+        begin = resource.getrusage(resource.RUSAGE_SELF)
         check(handler(event_for(this), None), this)
-        first = time.process_time() - start
+        first, middle = time.process_time() - start, resource.getrusage(resource.RUSAGE_SELF)
         start = time.process_time()
         check(handler(event_for(this), None), this)
-        return json.dumps([first, time.process_time() - start])
+        warm, end = time.process_time() - start, resource.getrusage(resource.RUSAGE_SELF)
+        return json.dumps(
+            [
+                first,
+                warm,
+                middle.ru_stime - begin.ru_stime,
+                end.ru_stime - middle.ru_stime,
+                middle.ru_minflt - begin.ru_minflt,
+                end.ru_minflt - middle.ru_minflt,
+            ]
+        )
 
     return list(json.loads(in_restored(work)))
 
 
-def main(path: Path, rounds: int) -> dict[str, list[list[float]]]:
+def main(path: Path, rounds: int, hooks: bool = True) -> dict[str, list[list[float]]]:
+    """hooks=False: a snapshot of a plain init (the app before it had SnapStart's hooks)."""
     recorded = json.loads(path.read_text())
-    os.environ.update(recorded["env"], AWS_LAMBDA_INITIALIZATION_TYPE="snap-start")
+    init = "snap-start" if hooks else "on-demand"
+    os.environ.update(recorded["env"], AWS_LAMBDA_INITIALIZATION_TYPE=init)
     answers = Answers()
     install_replay(answers)
     import lambda_entry
@@ -126,9 +144,9 @@ def main(path: Path, rounds: int) -> dict[str, list[list[float]]]:
     }
 
 
-def measure(path: Path, app: Path, rounds: int) -> dict[str, tuple[float, float]]:
-    """Each timed action's medians, restored (first) and warm, in one process run in the
-    package's folder (app)."""
+def measure(path: Path, app: Path, rounds: int, *options: str) -> dict[str, list[float]]:
+    """Each timed action's medians (restored, warm, their kernel time and page faults), from
+    one process run in the package's folder (app)."""
     import statistics
     import subprocess
 
@@ -136,7 +154,7 @@ def measure(path: Path, app: Path, rounds: int) -> dict[str, tuple[float, float]
     from bench.common import ENV
 
     result = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "bench.restored", str(path), str(rounds)],
+        [sys.executable, "-m", "bench.restored", str(path), str(rounds), *options],
         env={**os.environ, **ENV, "BENCH_TOKEN": fresh_token(), "PYTHONPATH": str(ROOT)},
         cwd=app,
         check=True,
@@ -145,10 +163,11 @@ def measure(path: Path, app: Path, rounds: int) -> dict[str, tuple[float, float]
     )
     found = json.loads(result.stdout.strip().splitlines()[-1])
     return {
-        action: (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs))
+        action: [statistics.median(column) for column in zip(*runs, strict=True)]
         for action, runs in found.items()
     }
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(Path(sys.argv[1]), int(sys.argv[2]))))
+    hooks = "--without-hooks" not in sys.argv
+    print(json.dumps(main(Path(sys.argv[1]), int(sys.argv[2]), hooks)))
