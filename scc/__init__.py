@@ -33,7 +33,7 @@ class StagingPrefix:
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app from the environment (or test_config) and register its blueprints."""
-    from scc import config, store, web
+    from scc import config, snapstart, store, web
     from scc.auth import crew_views, guard, passkey_views
     from scc.auth import views as auth
     from scc.dev import cli
@@ -78,4 +78,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.wsgi_app = StagingPrefix(app.wsgi_app)  # type: ignore[method-assign]
+    snapstart.init_app(app)  # Lambda SnapStart's hooks, when Lambda snapshots this init
     return app
