@@ -1,6 +1,5 @@
-"""The one translator between DynamoDB items and SCC's dataclasses (trips, signed waivers, roster
-members). Items are typed with boto3's own TypeSerializer and read back with its
-TypeDeserializer; their keys come from scc.store.keys."""
+"""The one translator between DynamoDB items and SCC's dataclasses (trips, waivers, members),
+typed with boto3's TypeSerializer and TypeDeserializer; their keys are scc.store.keys'."""
 
 from __future__ import annotations
 
@@ -58,6 +57,10 @@ def _drop_none(value: Any) -> Any:
     return value
 
 
+def _compact(item: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(_drop_none(dict(item)))
+
+
 # --- trips -------------------------------------------------------------------------------------
 
 
@@ -73,11 +76,9 @@ def event_to_item(event: Event) -> dict[str, Any]:
         "patrons": [patron_to_map(p) for p in event.patrons],
         "contacts": contacts_map(event.patrons),
         "crew": [asdict(c) for c in event.crew],
-        # The ledger: payments by patron, then payment id. payment_index maps a payment id to its
-        # patron so the idempotency key is unique across the trip; patron_due is each patron's
-        # headroom, so one conditional UpdateItem can refuse an overpayment
-        # (scc.store.ledger_changes).
-        # Every payment under its own patron: those of patrons taken off the manifest too.
+        # The ledger (scc.store.ledger_changes): payments by patron (those taken off the manifest
+        # too), then payment id; payment_index keeps each id unique across the trip, patron_due
+        # each patron's headroom, so one conditional UpdateItem can refuse an overpayment.
         "payments": {
             patron_id: {pay.payment_id: payment_to_map(pay) for pay in event.payments_of(patron_id)}
             for patron_id in dict.fromkeys(
@@ -110,13 +111,12 @@ def event_to_item(event: Event) -> dict[str, Any]:
         "created_at": event.created_at,
         "created_by": event.created_by,
     }
-    result: dict[str, Any] = _drop_none(item)
-    return result
+    return _compact(item)
 
 
 def paid_map(event: Event) -> dict[str, Decimal]:
-    """What each patron on the manifest has paid, net; none who have paid nothing (a missing
-    entry reads as 0.00, and the board reads this map on every card)."""
+    """What each patron on the manifest has paid, net; none who paid nothing (the board reads
+    this map on every card, and a missing entry reads as 0.00)."""
     paid = {p.patron_id: event.paid_by(p.patron_id) for p in event.patrons}
     return {patron_id: amount for patron_id, amount in paid.items() if amount}
 
@@ -132,14 +132,8 @@ def due_map(event: Event) -> dict[str, Decimal]:
     }
 
 
-def pointer_item(old_id: str, new_id: str, *, by: str, at: str, date: str) -> dict[str, Any]:
-    """What a rescheduled trip leaves at its old id: where it went (off the board)."""
-    return {**keys.event(old_id), "date": date, "moved_to": new_id, "moved_by": by, "moved_at": at}
-
-
 def entry_to_map(entry: Entry) -> dict[str, Any]:
-    result: dict[str, Any] = _drop_none(asdict(entry))
-    return result
+    return _compact(asdict(entry))
 
 
 def entry_from_map(data: Mapping[str, Any]) -> Entry:
@@ -161,14 +155,10 @@ def refund_to_map(refund: Refund) -> dict[str, Any]:
 
 
 def refund_from_map(refund_id: str, data: Mapping[str, Any]) -> Refund:
+    told = {k: data.get(k, "") for k in ("reason", "timestamp", "logged_by")}
+    method, amount = data.get("method", "other"), to_cents(data["amount"])
     return Refund(
-        refund_id=refund_id,
-        patron_id=data["patron_id"],
-        amount=to_cents(data["amount"]),
-        method=data.get("method", "other"),
-        reason=data.get("reason", ""),
-        timestamp=data.get("timestamp", ""),
-        logged_by=data.get("logged_by", ""),
+        refund_id=refund_id, patron_id=data["patron_id"], amount=amount, method=method, **told
     )
 
 
@@ -181,14 +171,12 @@ def patron_to_map(patron: Patron) -> dict[str, Any]:
     """A manifest entry as the card needs it (money in cents, nothing for what is unknown); the
     patron's email and phone are kept apart, in contacts_map, which the board does not read."""
     due = None if patron.amount_due is None else to_cents(patron.amount_due)
-    entry = {"patron_id": patron.patron_id, "name": patron.name, "amount_due": due}
-    result: dict[str, Any] = _drop_none(entry)
-    return result
+    return _compact({"patron_id": patron.patron_id, "name": patron.name, "amount_due": due})
 
 
 def patron_from_map(entry: Mapping[str, Any], contacts: Mapping[str, Any]) -> Patron:
-    """A manifest entry, with the patron's email and phone from contacts_map."""
-    # Records written before contacts were kept apart hold them in the entry.
+    """A manifest entry, with the patron's email and phone from contacts_map (or, in a record
+    written before contacts were kept apart, from the entry)."""
     contact = contacts.get(entry["patron_id"], entry)
     due = entry.get("amount_due")
     return Patron(
@@ -209,11 +197,11 @@ def contacts_map(patrons: list[Patron]) -> dict[str, dict[str, str]]:
 def payment_to_map(payment: Payment) -> dict[str, Any]:
     """The stored form of a payment (its ids are the map keys above it)."""
     data = {k: v for k, v in asdict(payment).items() if k not in ("payment_id", "patron_id")}
-    result: dict[str, Any] = _drop_none({**data, "amount": to_cents(payment.amount)})
-    return result
+    return _compact({**data, "amount": to_cents(payment.amount)})
 
 
 def payment_from_map(patron_id: str, payment_id: str, data: Mapping[str, Any]) -> Payment:
+    void = {k: data.get(k) for k in ("voided_by", "voided_at", "void_reason")}
     return Payment(
         payment_id=payment_id,
         patron_id=patron_id,
@@ -223,24 +211,22 @@ def payment_from_map(patron_id: str, payment_id: str, data: Mapping[str, Any]) -
         logged_by=data["logged_by"],
         notes=data.get("notes", ""),
         voided=bool(data.get("voided", False)),
-        voided_by=data.get("voided_by"),
-        voided_at=data.get("voided_at"),
-        void_reason=data.get("void_reason"),
+        **void,
     )
 
 
 def event_from_item(item: Mapping[str, Any]) -> Event:
     """A trip from its stored record (whole, or the board's projection of it)."""
-    payments = [
-        payment_from_map(patron_id, payment_id, data)
-        for patron_id, entries in item.get("payments", {}).items()
-        for payment_id, data in entries.items()
-    ]
-    payments.sort(key=lambda p: (p.timestamp, p.payment_id))
+    payments = sorted(
+        (
+            payment_from_map(patron_id, payment_id, data)
+            for patron_id, entries in item.get("payments", {}).items()
+            for payment_id, data in entries.items()
+        ),
+        key=lambda p: (p.timestamp, p.payment_id),
+    )
     refunds = [refund_from_map(k, data) for k, data in item.get("refunds", {}).items()]
-    refunds.sort(key=lambda r: (r.timestamp, r.refund_id))
-    cancelled = item.get("cancelled")
-    contacts = item.get("contacts", {})
+    cancelled, contacts = item.get("cancelled"), item.get("contacts", {})
     return Event(
         event_id=item["eid"],
         date=item["date"],
@@ -253,7 +239,7 @@ def event_from_item(item: Mapping[str, Any]) -> Event:
         patron_paid={k: to_cents(v) for k, v in item.get("patron_paid", {}).items()},
         payment_timestamp=item.get("payment_timestamp"),
         payment_logged_by=item.get("payment_logged_by"),
-        refunds=refunds,
+        refunds=sorted(refunds, key=lambda r: (r.timestamp, r.refund_id)),
         waivers_signed=int(item.get("waivers_signed", 0)),
         waiver_by_patron={str(k): str(v) for k, v in item.get("waiver_by_patron", {}).items()},
         waivers_unmatched={str(k): str(v) for k, v in item.get("waivers_unmatched", {}).items()},
@@ -282,11 +268,12 @@ def waiver_fields(w: Waiver) -> dict[str, Any]:
 
 
 def waiver_to_item(w: Waiver) -> dict[str, Any]:
-    data = waiver_fields(w)
-    del data["event_id"]
-    if not w.phone:
-        del data["phone"]
+    data = {k: v for k, v in waiver_fields(w).items() if k != "event_id" and v is not None}
     return {**keys.waiver(w.event_id, w.waiver_id), **data}
+
+
+_WAIVER_TEXTS = ("email", "date_of_birth", "emergency_contact_name", "emergency_contact_phone",
+                 "signature", "waiver_version", "text_sha256", "ip", "user_agent")  # fmt: skip
 
 
 def waiver_from_item(item: Mapping[str, Any]) -> Waiver:
@@ -295,24 +282,16 @@ def waiver_from_item(item: Mapping[str, Any]) -> Waiver:
         waiver_id=item["waiver_id"],
         signed_at=item["signed_at"],
         full_name=item["full_name"],
-        email=item.get("email", ""),
         phone=item.get("phone"),
-        date_of_birth=item.get("date_of_birth", ""),
-        emergency_contact_name=item.get("emergency_contact_name", ""),
-        emergency_contact_phone=item.get("emergency_contact_phone", ""),
         minors=tuple(Minor(m["name"], m["date_of_birth"]) for m in item.get("minors", [])),
         agreed=bool(item.get("agreed", False)),
-        signature=item.get("signature", ""),
-        waiver_version=item.get("waiver_version", ""),
-        text_sha256=item.get("text_sha256", ""),
         text_context={str(k): str(v) for k, v in item.get("text_context", {}).items()},
-        ip=item.get("ip", ""),
-        user_agent=item.get("user_agent", ""),
+        **{k: item.get(k, "") for k in _WAIVER_TEXTS},
     )
 
 
 def waivers_among(items: Iterable[Mapping[str, Any]]) -> list[Waiver]:
-    """The signed waivers among a trip's collection items (Store.get_trip), in their order."""
+    """The signed waivers among a trip's collection items, in their order."""
     return [waiver_from_item(i) for i in items if keys.is_waiver(i["crew_id"])]
 
 
@@ -321,6 +300,7 @@ def waivers_among(items: Iterable[Mapping[str, Any]]) -> list[Waiver]:
 
 def member_from_item(item: Mapping[str, Any]) -> Member:
     expires = int(item.get("link_expires", 0))
+    link = datetime.fromtimestamp(expires, clock.UTC) if item.get("link_hash") else None
     return Member(
         crew_id=item["crew_id"],
         name=item.get("name", item["crew_id"]),
@@ -330,9 +310,7 @@ def member_from_item(item: Mapping[str, Any]) -> Member:
         phone=item.get("phone"),
         has_password=bool(item.get("password_hash")),
         passkeys=len(item.get("passkeys") or {}),
-        link_expires=clock.iso(datetime.fromtimestamp(expires, clock.UTC))
-        if item.get("link_hash") and expires > clock.epoch()
-        else None,
+        link_expires=clock.iso(link) if link and expires > clock.epoch() else None,
         gen=int(item.get("gen", 0)),
     )
 
@@ -364,8 +342,7 @@ def member_to_item(member: Member, link_hash: str, link_expires: int) -> dict[st
         "email": member.email,
         "phone": member.phone,
     }
-    result: dict[str, Any] = _drop_none(item)
-    return result
+    return _compact(item)
 
 
 def passkey_to_map(passkey: Passkey) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from scc.errors import Conflict, StoreError
 from scc.models import Entry, Event
 from scc.store import changes, keys, trips
 from scc.store.gateway import ConditionFailed, Store
-from scc.store.items import crew_item, event_to_item, pointer_item
+from scc.store.items import crew_item, event_to_item
 
 TRANSACTION_MOST = 100
 # The new record, the old one's pointer and up to MAX_EARLIER earlier pointers leave this many
@@ -50,7 +50,9 @@ def move(store: Store, whole: trips.Collection, moved: Event, entry: Entry) -> E
         activity=[*event.activity, entry],
         rev=event.rev + 1,
     )
-    pointer = pointer_item(old_id, new.event_id, by=entry.by, at=entry.at, date=event.date)
+    # What the trip leaves at its old id: where it went (off the board).
+    where = {"moved_to": new.event_id, "moved_by": entry.by, "moved_at": entry.at}
+    pointer = {**keys.event(old_id), "date": event.date, **where}
     guard = changes.moved_out(event.rev)
     old = store.put_request(pointer, when=guard)
     old["Put"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
