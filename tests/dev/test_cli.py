@@ -115,3 +115,39 @@ def test_init_db_upgrades_trips_written_before_the_current_format(
     assert [r.amount for r in event.refunds] == [Decimal("10.00")]
     assert "dana" in event.waiver_by_patron
     assert list(event.waivers_unmatched.values()) == ["Nobody Listed"]
+
+
+def test_scc_dev_serves_the_demo(tmp_path):
+    """`make dev` is `scc dev`: it must really serve (Flask's app.run declines to under the flask
+    CLI, which `scc` is), on the embedded emulator with the demo seeded."""
+    import os
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCC_", "AWS_ENDPOINT"))}
+    env["PORT"] = str(port)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "scc.dev.cli", "dev"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline, answer = time.monotonic() + 60, None
+        while answer is None and time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as page:
+                    answer = page.read().decode()
+            except OSError:
+                time.sleep(0.2)  # not listening yet: poll again until the deadline
+        assert answer is not None, "scc dev did not serve"
+        assert "ShipCaptainCrew" in answer
+    finally:
+        server.terminate()
+        server.communicate(timeout=10)  # reaps it and closes its output
