@@ -16,16 +16,17 @@ reads them afresh.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from flask import Flask
 
 PREFIX = "ssm:"
-# Every variable that holds a secret (DESIGN.md "Configuration"); the deploy reads this list too
+# Every variable that holds a secret (README.md "Configuration"); the deploy reads this list too
 # (snapshots keep their hashes only; rollback refuses to bring back an older value).
 NAMES = (
     "SCC_SECRET_KEY",
@@ -43,6 +44,7 @@ MAX_AGE = 300.0  # seconds a value read is kept: a rotation reaches every proces
 _values: dict[str, str] = {}  # parameter name -> value, for this process
 _read_at = [0.0]  # time.monotonic() of the oldest value kept
 _generation = [0]  # moved on by clear(): what was applied before is applied again
+_held = [False]  # held_back(): SnapStart's warm-up before its snapshot reads nothing
 
 
 class SecretsUnavailable(RuntimeError):
@@ -72,6 +74,17 @@ def clear() -> None:
     _values.clear()
     _client.cache_clear()
     _generation[0] += 1
+
+
+@contextlib.contextmanager
+def held_back() -> Iterator[None]:
+    """Read no reference meanwhile: SnapStart's warm-up asks the app for pages before the
+    snapshot, and no secret may be read into a snapshot (scc.snapstart)."""
+    _held[0] = True
+    try:
+        yield
+    finally:
+        _held[0] = False
 
 
 def read(parameters: Iterable[str]) -> dict[str, str]:
@@ -116,7 +129,7 @@ def apply(app: Flask) -> None:
     again when they were read afresh (after MAX_AGE, or clear()); nothing to do, at no cost,
     when the environment holds no reference."""
     refs: dict[str, str] = app.extensions.get("scc.secrets", {})
-    if not refs:
+    if not refs or _held[0]:
         return
     values = read(refs.values())  # from the cache, unless it is older than MAX_AGE
     if app.extensions.get("scc.secrets.applied") == _generation[0]:

@@ -20,10 +20,9 @@ from scc import create_app
 from scc.dev.stream import StreamReader
 from scc.models import Event, Member
 from scc.notify.message import Message
-from scc.store import Store, admin, roster
-from scc.store.items import WAIVER_SK_PREFIX
+from scc.patrons.forms import signer
+from scc.store import Store, admin, keys, roster
 from scc.waivers import signing
-from scc.waivers.form import signer
 from tests.builders import (
     BASE_URL,
     PASSWORD,
@@ -162,7 +161,7 @@ def stored_waivers(store: Store) -> list[dict[str, Any]]:
     return [
         item
         for eid in set(admin.partition_keys(store))
-        for item in store.collection(eid, WAIVER_SK_PREFIX)
+        for item in store.collection(eid, keys.WAIVER_PREFIX)
     ]
 
 

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scc.store.items import EVENT_SK, WAIVER_SK_PREFIX
+from scc.store.keys import EVENT_SK, WAIVER_PREFIX
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ ROUTES = (
     Route(
         "waiver_signed",
         "INSERT",
-        WAIVER_SK_PREFIX,
+        WAIVER_PREFIX,
         prefix=True,
         notices="a signed waiver (the admin, and the signer's copy)",
     ),

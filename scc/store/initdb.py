@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from scc.store import Store, admin, tables
+from scc.store import tables, trips
+from scc.store.gateway import Store
 
 
 def init_db(store: Store) -> Iterator[str]:
@@ -17,7 +18,7 @@ def init_db(store: Store) -> Iterator[str]:
     yield f"Stream: {store.ensure_stream()}"
     for line in tables.protect(store.client, store.table):
         yield f"Protection: {line}"
-    if next(admin.trips_to_upgrade(store), None) is not None:
+    if next(trips.old_format(store), None) is not None:
         arn = tables.backup(store.client, store.table, "before-upgrade")
         yield f"Backup before rewriting trips: {arn}"
-    yield f"Trips upgraded to the current format: {admin.upgrade_trips(store)}"
+    yield f"Trips upgraded to the current format: {trips.upgrade_all(store)}"

@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 
-from scc import create_app, runtime_secrets
+from scc import create_app, runtime_secrets, snapstart
 from scc.notify import stream as notify
 from scc.runtime_secrets import SecretsUnavailable
 
@@ -89,6 +89,22 @@ def test_a_warm_process_reads_a_rotated_parameter_within_five_minutes(
     assert kept == "1//refresh-from-parameter-store"
     assert app.config["GMAIL_REFRESH_TOKEN"] == "1//rotated"
     assert ssm == ["GetParameters", "GetParameters"]
+
+
+def test_snapstart_reads_no_secret_into_its_snapshot_and_each_restore_reads_them(
+    ssm: list[str],
+) -> None:
+    app = _app()
+    snapstart.warm(app)  # before the snapshot: it asks the app for pages
+    assert ssm == [] and app.config["SECRET_KEY"] == "ssm:/scc-test/secret-key"
+
+    snapstart.refresh(app)  # after a restore: a new SSM client too
+    runtime_secrets._client().meta.events.register(
+        "before-call.ssm", lambda model, **_: ssm.append(model.name)
+    )
+    app.test_client().get("/api/health")
+
+    assert ssm == ["GetParameters"] and app.config["SECRET_KEY"] == "key-from-parameter-store"
 
 
 def test_the_stream_handler_reads_them_before_mail(ssm: list[str]) -> None:

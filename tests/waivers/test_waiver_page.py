@@ -10,7 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from scc import clock
-from scc.store import Store
+from scc.store import Store, trips
 from scc.waivers import signing as waivers
 from tests.builders import QUOTEY, TEXT_FIELDS, XSS, trip, waiver_form
 from tests.support import stored_waivers
@@ -22,7 +22,7 @@ FIELDS = TEXT_FIELDS
 
 @pytest.fixture
 def event(store: Store) -> Any:
-    return store.create_event(trip())
+    return trips.create(store, trip())
 
 
 def post(client: FlaskClient, data: dict[str, Any], **kwargs: Any) -> Any:
@@ -242,7 +242,7 @@ def test_the_same_form_sent_twice_is_signed_once(
     assert post(client, data).status_code == 201
     again = post(client, data)
     assert again.status_code == 200 and "Already signed" in again.get_data(as_text=True)
-    assert store.get_event(EID).waivers_signed == 1
+    assert trips.get(store, EID).waivers_signed == 1
 
 
 def test_a_waiver_changed_since_the_page_was_read_must_be_read_again(
