@@ -121,7 +121,7 @@ class Watch:
     def notes(self, admin: str | None) -> list[str]:
         """What only the admin can do: confirm the subscription (AWS mails a link)."""
         if admin and self.subscribed.get(admin) == "PendingConfirmation":
-            return [f"{admin} has not confirmed the alarm topic's subscription mail yet"]
+            return ["SCC_ADMIN_EMAIL has not confirmed the alarm topic's subscription mail yet"]
         return []
 
     def findings(self, admin: str | None, ceiling: int) -> list[Finding]:
@@ -131,7 +131,7 @@ class Watch:
         if not admin:
             topic.append("SCC_ADMIN_EMAIL is not set: nobody to mail")
         elif admin not in self.subscribed:
-            topic.append(f"{admin} not subscribed")
+            topic.append("SCC_ADMIN_EMAIL not subscribed")
         found = [Finding("alarm topic", tuple(topic))]
         stale = {spec["AlarmName"] for spec in self.stale_alarms()}
         for spec in specs(self.function, self.topic):
@@ -184,7 +184,7 @@ def make_topic(sns: Any, watch: Watch, admin: str | None) -> list[str]:
     if admin and admin not in watch.subscribed:
         answer = sns.subscribe(TopicArn=watch.topic, Protocol="email", Endpoint=admin)
         watch.subscribed[admin] = str(answer.get("SubscriptionArn", "PendingConfirmation"))
-        done.append(f"{admin} subscribed (AWS mails a link to confirm)")
+        done.append("SCC_ADMIN_EMAIL subscribed (AWS mails it a link to confirm)")
     return done
 
 
