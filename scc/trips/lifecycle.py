@@ -28,8 +28,12 @@ def check_in(store: Store, event_id: str, patron_id: str, status: str | None, by
             return Conflict("This trip is cancelled; there is no boarding to check.")
         return NotFound(f"There is no patron {patron_id} on this trip.")
 
+    def done(event: Event) -> bool:
+        on_board = event.patron(patron_id) is not None and not event.cancelled
+        return on_board and event.check_in_of(patron_id) == status
+
     write = changes.not_cancelled(changes.check_in(patron_id, record))
-    return trips.change(store, event_id, TripChange(write, (entry,), refused=refused))
+    return trips.change(store, event_id, TripChange(write, (entry,), refused=refused, done=done))
 
 
 def cancel(store: Store, event_id: str, reason: str, seen: int | None, by: str) -> Event:

@@ -1,0 +1,113 @@
+"""What DynamoDB really does, and moto does not: transactions cancelled for TransactionConflict,
+and answers lost after the write (tests/store/wire.py puts each on the wire)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scc.store import Store, gateway, trips
+from tests.builders import event_body, trip, waiver_form
+from tests.store import wire
+from tests.support import stored_waivers
+
+EID = "2030-05-23-captain-cory-afternoon"
+
+
+def sign(http: Any, nonce: str = "form-0123456789abcdef") -> Any:
+    form = {**waiver_form(), "form_id": nonce}
+    return http("POST", f"/g/{EID}/waiver", form=form)
+
+
+def test_a_signature_cancelled_for_a_conflict_is_sent_again_and_stored_once(
+    store: Store, api: Any
+) -> None:
+    trips.create(store, trip())
+    with wire.conflict(store, times=2) as sent:
+        answer = sign(api.http)
+    assert answer.status == 201, answer.body
+    assert sent.count("TransactWriteItems") == 3
+    assert len(stored_waivers(store)) == 1
+    assert trips.get(store, EID).waivers_signed == 1
+
+
+def test_conflicts_that_do_not_clear_are_a_503_with_a_sentence_and_nothing_stored(
+    store: Store, api: Any
+) -> None:
+    trips.create(store, trip())
+    with wire.conflict(store, times=99) as sent:
+        answer = sign(api.http)
+    assert answer.status == 503
+    assert "at that moment" in answer.body
+    assert sent.count("TransactWriteItems") == gateway.CONFLICT_ATTEMPTS
+    assert stored_waivers(store) == [] and trips.get(store, EID).waivers_signed == 0
+
+
+def test_only_a_conflict_is_sent_again(store: Store) -> None:
+    assert gateway.conflict_only([{"Code": "TransactionConflict"}, {"Code": "None"}])
+    assert not gateway.conflict_only(
+        [{"Code": "TransactionConflict"}, {"Code": "ConditionalCheckFailed"}]
+    )
+    assert not gateway.conflict_only([{"Code": "None"}, {"Code": "ThrottlingError"}])
+
+
+def test_the_sign_in_counters_survive_a_conflict(store: Store, handler: Any) -> None:
+    from tests.support import Http
+
+    http = Http(handler)
+    with wire.conflict(store, times=1) as sent:
+        answer = http.login()
+    assert answer.status == 200, answer.body
+    assert sent.count("TransactWriteItems") == 2
+
+
+def test_a_signature_whose_answer_was_lost_is_stored_once(store: Store, api: Any) -> None:
+    trips.create(store, trip())
+    with wire.lose_answer(store, "TransactWriteItems") as sent:
+        answer = sign(api.http)
+    assert answer.status == 201, answer.body
+    assert sent.count("TransactWriteItems") == 2  # botocore sent it again, same token
+    assert len(stored_waivers(store)) == 1
+    assert trips.get(store, EID).waivers_signed == 1
+
+
+def test_a_check_in_whose_answer_was_lost_is_written_once(store: Store, api: Any) -> None:
+    rev = trips.create(store, trip()).rev
+    with wire.lose_answer(store, "UpdateItem") as sent:
+        answer = api("POST", f"/api/events/{EID}/patrons/dana/check-in", {"status": "aboard"})
+    assert answer.status == 200, answer.body
+    assert sent.count("UpdateItem") == 2  # botocore sent it again
+    event = trips.get(store, EID)
+    assert event.rev == rev + 1 and event.check_in_of("dana") == "aboard"
+    assert [e.action for e in event.activity].count("check_in") == 1
+
+
+def test_the_same_check_in_twice_is_done_once(store: Store, api: Any) -> None:
+    rev = trips.create(store, trip()).rev
+    for _ in range(2):
+        answer = api("POST", f"/api/events/{EID}/patrons/dana/check-in", {"status": "aboard"})
+        assert answer.status == 200, answer.body
+    event = trips.get(store, EID)
+    assert event.rev == rev + 1 and [e.action for e in event.activity].count("check_in") == 1
+    answer = api("POST", f"/api/events/{EID}/patrons/nobody/check-in", {"status": "aboard"})
+    assert answer.status == 404
+
+
+def test_an_edit_whose_answer_was_lost_answers_success_not_stale(store: Store, api: Any) -> None:
+    rev = trips.create(store, trip()).rev
+    with wire.lose_answer(store, "UpdateItem") as sent:
+        answer = api("PATCH", f"/api/events/{EID}", {"title": "Sunset sail", "rev": rev})
+    assert answer.status == 200, answer.body
+    assert sent.count("UpdateItem") == 2
+    event = trips.get(store, EID)
+    assert event.title == "Sunset sail" and event.rev == rev + 1
+
+
+def test_a_new_trip_whose_answer_was_lost_is_created_not_already_there(
+    store: Store, api: Any
+) -> None:
+    with wire.lose_answer(store, "TransactWriteItems") as sent:
+        answer = api("POST", "/api/events", event_body())
+    assert answer.status == 201, answer.body
+    assert sent.count("TransactWriteItems") == 2
+    event = trips.get(store, answer.json["event_id"])
+    assert [e.action for e in event.activity] == ["created"]
