@@ -13,7 +13,10 @@ from tests.support import stored_waivers
 EID = "2030-05-23-captain-cory-afternoon"
 
 
-def sign(http: Any, nonce: str = "form-0123456789abcdef") -> Any:
+FORM = "form-0123456789abcdef"
+
+
+def sign(http: Any, nonce: str = FORM) -> Any:
     form = {**waiver_form(), "form_id": nonce}
     return http("POST", f"/g/{EID}/waiver", form=form)
 
@@ -111,3 +114,15 @@ def test_a_new_trip_whose_answer_was_lost_is_created_not_already_there(
     assert sent.count("TransactWriteItems") == 2
     event = trips.get(store, answer.json["event_id"])
     assert [e.action for e in event.activity] == ["created"]
+
+
+def test_a_waiver_form_sent_again_after_a_reschedule_is_stored_once(store: Store, api: Any) -> None:
+    trips.create(store, trip())
+    assert sign(api.http).status == 201
+    assert api("POST", f"/api/events/{EID}/reschedule", {"date": "2030-06-02"}).status == 200
+    again = sign(api.http)  # the patron's phone sends the form again, to the old address
+    assert again.status == 307
+    new_id = trips.get_collection(store, EID.replace("2030-05-23", "2030-06-02"))
+    moved = api.http("POST", again.headers["location"], form={**waiver_form(), "form_id": FORM})
+    assert moved.status == 200, moved.body  # recognised: already signed
+    assert len(stored_waivers(store)) == 1 and new_id.event.waivers_signed == 1
