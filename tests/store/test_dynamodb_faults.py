@@ -3,8 +3,10 @@ and answers lost after the write (tests/store/wire.py puts each on the wire)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+from scc import activity
 from scc.store import Store, gateway, trips
 from tests.builders import event_body, trip, waiver_form
 from tests.store import wire
@@ -126,3 +128,28 @@ def test_a_waiver_form_sent_again_after_a_reschedule_is_stored_once(store: Store
     moved = api.http("POST", again.headers["location"], form={**waiver_form(), "form_id": FORM})
     assert moved.status == 200, moved.body  # recognised: already signed
     assert len(stored_waivers(store)) == 1 and new_id.event.waivers_signed == 1
+
+
+def test_a_seat_given_away_between_a_signatures_read_and_write_is_matched_again(
+    store: Store, api: Any
+) -> None:
+    trips.create(store, trip())
+
+    def give_danas_seat_to_zoe(name: str, body: dict[str, Any], _: Any) -> None:
+        if name == "TransactWriteItems" and not given:
+            given.append(True)
+            old = trips.get(store, EID)
+            seats = [
+                replace(p, name="Zoe Park") if p.patron_id == "dana" else p for p in old.patrons
+            ]
+            entry = activity.entry("jess", "edited", "Dana Lee → Zoe Park")
+            trips.edit(store, old, replace(old, patrons=seats), [entry])
+
+    given: list[bool] = []
+    with wire.on_the_wire(store, give_danas_seat_to_zoe) as sent:
+        answer = sign(api.http)
+    assert answer.status == 201, answer.body
+    assert sent.count("TransactWriteItems") == 2  # refused (the edit got in first), then again
+    event = trips.get(store, EID)
+    assert "dana" not in event.waiver_by_patron  # Zoe is not marked signed by Dana's waiver
+    assert list(event.waivers_unmatched.values()) == ["Dana Lee"]
