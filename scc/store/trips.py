@@ -36,6 +36,10 @@ from scc.store.items import (
 # ledger's bounds (scc.payments.ledger) the record stays far below DynamoDB's 400 KB item limit.
 ACTIVITY_MAX = 150
 ACTIVITY_KEEP = 100
+# One trim drops at most this many entries: its REMOVE clause (`#act[n]` each) stays far inside
+# DynamoDB's 4 KB expression limit however far trims fell behind (racing writes); the next
+# writes trim the rest. https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html
+TRIM_MOST = 100
 # Each write of a trip's record leaves its own random token there: a write sent again after its
 # answer was lost (botocore retries it; a TransactWriteItems' ClientRequestToken covers only
 # transactions) finds its token and knows it landed.
@@ -255,11 +259,12 @@ def mark_cleared(store: Store, event_id: str) -> Event | None:
 
 def keep_activity_small(store: Store, event: Event) -> None:
     """Past ACTIVITY_MAX entries, fold the oldest (but the first, created) so that
-    ACTIVITY_KEEP remain: a second write once every few dozen changes of a busy trip. Best
-    effort: when another write got in first, that writer (or the next) trims instead."""
+    ACTIVITY_KEEP remain, at most TRIM_MOST at a time: a second write once every few dozen
+    changes of a busy trip. Best effort: when another write got in first, that writer (or the
+    next) trims instead."""
     if len(event.activity) <= ACTIVITY_MAX:
         return
-    extra = len(event.activity) - ACTIVITY_KEEP
+    extra = min(len(event.activity) - ACTIVITY_KEEP, TRIM_MOST)
     with contextlib.suppress(ConditionFailed, StoreError):
         store.update(keys.event(event.event_id), changes.trim_activity(extra, event.rev))
 

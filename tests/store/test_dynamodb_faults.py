@@ -3,11 +3,12 @@ and answers lost after the write (tests/store/wire.py puts each on the wire)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any
 
 from scc import activity
-from scc.store import Store, gateway, trips
+from scc.store import Store, gateway, keys, trips
+from scc.trips import lifecycle
 from tests.builders import event_body, trip, waiver_form
 from tests.store import wire
 from tests.support import stored_waivers
@@ -153,3 +154,26 @@ def test_a_seat_given_away_between_a_signatures_read_and_write_is_matched_again(
     event = trips.get(store, EID)
     assert "dana" not in event.waiver_by_patron  # Zoe is not marked signed by Dana's waiver
     assert list(event.waivers_unmatched.values()) == ["Dana Lee"]
+
+
+def test_a_trim_that_fell_behind_stays_inside_the_4_kb_expression_limit(
+    store: Store,
+) -> None:
+    created = trips.create(store, trip())
+    item = store.get(keys.event(EID))
+    assert item is not None
+    filler = asdict(activity.entry("leo", "check_in", "x"))
+    item["activity"] = [item["activity"][0]] + [filler] * 999  # trims kept losing races
+    store.put(item)
+    sent: list[str] = []
+    hook = "provide-client-params.dynamodb.UpdateItem"
+    events = store.client.meta.events
+    events.register(hook, lambda params, **_: sent.append(params["UpdateExpression"]), "trim")
+    try:
+        lifecycle.check_in(store, EID, "dana", "aboard", "jess")
+    finally:
+        events.unregister(hook, unique_id="trim")
+    assert len(sent) == 2 and all(len(e.encode()) < 4096 for e in sent)  # the change, one trim
+    after = trips.get(store, created.event_id)
+    assert after.activity_folded == trips.TRIM_MOST
+    assert len(after.activity) == 1001 - trips.TRIM_MOST and after.activity[0].action == "created"
