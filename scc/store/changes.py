@@ -180,10 +180,14 @@ def waiver_signed(
     )
 
 
-def check_in(patron_id: str, record: CheckIn | None) -> Change:
+def check_in(patron_id: str, record: CheckIn | None, *, signed: bool = False) -> Change:
     """Mark a patron aboard or a no-show (None: clear it), if they are on the manifest (every
     patron on it has an entry in patron_due, their headroom or NO_SHARE_HEADROOM) and not so
-    already: the same state twice (a double tap, a write sent again) is written once."""
+    already: the same state twice (a double tap, a write sent again) is written once. signed:
+    only if a signed waiver is matched to them."""
+    if signed and record is not None:
+        change = check_in(patron_id, record)
+        return change.also("attribute_exists(#wv.#p)", {"#wv": "waiver_by_patron"})
     names = {"#ci": "check_in", "#p": patron_id, "#pd": "patron_due"}
     if record is None:
         return Change(

@@ -27,7 +27,7 @@ def trip(api: Api) -> None:
     assert api("POST", "/api/events", event_body(patrons=patrons)).status == 201
     pay = {"patron_id": "dana", "amount": "125", "method": "venmo", "notes": "-5 tip, @dock"}
     api("POST", f"{TRIP}/payment-log", pay)
-    api("POST", f"{TRIP}/patrons/dana/check-in", {"status": "aboard"})
+    api("POST", f"{TRIP}/patrons/dana/check-in", {"status": "aboard", "confirm": True})
 
 
 def rows(text: str) -> list[list[str]]:
