@@ -113,6 +113,11 @@ def _form_page(
     return make_response(body, status)
 
 
+def _cancelled_page(event: Event, status: int = 200) -> Response:
+    """A cancelled trip's waiver page: no form, and a POST to it stored nothing (409)."""
+    return make_response(render_template("patrons/cancelled.html", event=event), status)
+
+
 def _signed_page(
     event: Event,
     name: str,
@@ -137,6 +142,8 @@ def waiver(eid: str) -> Response:
     )
     patron = event.patron(patron_id) if patron_id else None
     values = {"full_name": patron.name, "email": patron.email or ""} if patron else None
+    if event.cancelled:
+        return _cancelled_page(event)
     return _form_page(event, nonce=secrets.token_urlsafe(16), values=values)
 
 
@@ -169,6 +176,8 @@ def sign(eid: str) -> Response:
         )
     except NotFound:
         raise BadLink(f"We couldn't find a trip with the id {eid}.") from None
+    except signing.TripCancelled:
+        return _cancelled_page(_event(eid), 409)
     if outcome.errors:
         return _form_page(
             outcome.event, nonce=nonce, values=form, minors=rows, errors=outcome.errors, status=422

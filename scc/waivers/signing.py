@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from scc import activity, clock, matching
-from scc.errors import Contended, Invalid, Stale, StoreError, Throttled
+from scc.errors import Conflict, Contended, Invalid, Stale, StoreError, Throttled
 from scc.models import Event, Signer, Waiver
 from scc.store import changes, counters
 from scc.store import waivers as signed_waivers
@@ -64,6 +64,10 @@ def save(
     signed_waivers.save(store, w, event, change, caps=caps or [], form=form)
 
 
+class TripCancelled(Conflict):
+    """A signature sent for a cancelled trip: nothing is stored."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a submitted form came to: stored, already stored, or refused field by field."""
@@ -114,6 +118,8 @@ def submit(
             )
         if earlier is not None:
             return Outcome(event, duplicate_of=earlier)
+        if event.cancelled:  # (a cancellation after this read moves rev: the write is refused)
+            raise TripCancelled("This trip has been cancelled; there is no waiver to sign.")
         errors: dict[str, str] = {}
         try:
             signer = check(event)
