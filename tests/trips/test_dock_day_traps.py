@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from scc.store import Store, trips
@@ -24,3 +26,21 @@ def test_a_cancelled_trips_waiver_page_takes_no_signature(store: Store, api: Any
     assert stored_waivers(store) == [] and trips.get(store, EID).rev == rev
     pay = api.http("GET", f"/g/{EID}/payment")
     assert "has been cancelled" in pay.text and "will be refunded" in pay.text
+
+
+def test_a_separator_inside_a_cell_never_starts_a_formula(store: Store, api: Any) -> None:
+    mal = "Mal Ory;=2+5;"  # OWASP: Excel splits on ; (or a tab) in many locales
+    trips.create(store, trip())
+    added = api("POST", f"/api/events/{EID}/patrons", {"name": mal, "amount_due": "10"})
+    assert added.status in (200, 201), added.body
+    paid = {"patron_id": "dana", "amount": "5", "method": "cash", "notes": "tip;+1\t@x, -2"}
+    assert api("POST", f"/api/events/{EID}/payment-log", paid).status == 201
+    for path, query in ((f"/api/events/{EID}/manifest.csv", ""), PAYMENTS):
+        text = api("GET", path, query=query).text
+        for separator in (",", ";", "\t"):  # the sheets that split on each
+            cells = [c for row in csv.reader(io.StringIO(text), delimiter=separator) for c in row]
+            assert not [c for c in cells if c.lstrip(" ").startswith(("=", "+", "-", "@"))]
+    assert "Mal Ory;'=2+5;" in api("GET", f"/api/events/{EID}/manifest.csv").text
+
+
+PAYMENTS = ("/api/exports/payments.csv", "from=2030-05-01&to=2030-05-31")
