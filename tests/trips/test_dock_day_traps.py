@@ -1,4 +1,5 @@
-"""The dock day without traps (DESIGN.md): a cancelled trip is closed to patrons."""
+"""The dock day without traps: a cancelled trip closed to patrons, formulas kept out of CSV, a
+trip's total and due following its patrons' shares."""
 
 from __future__ import annotations
 
@@ -44,3 +45,22 @@ def test_a_separator_inside_a_cell_never_starts_a_formula(store: Store, api: Any
 
 
 PAYMENTS = ("/api/exports/payments.csv", "from=2030-05-01&to=2030-05-31")
+
+
+def test_a_share_set_to_zero_moves_the_trips_total_and_due(store: Store, api: Any) -> None:
+    trips.create(store, trip())  # Dana $200, Sam $200: total $400
+    pay = {"patron_id": "dana", "amount": "200", "method": "cash"}
+    assert api("POST", f"/api/events/{EID}/payment-log", pay).status == 201
+    card = api("GET", f"/api/events/{EID}", htmx=True).text
+    assert "Log Payment" in card  # Sam still owes $200
+    read = api("GET", f"/api/events/{EID}").json
+    patrons = [
+        {"patron_id": "dana", "name": "Dana Lee", "amount_due": "200.00"},
+        {"patron_id": "sam", "name": "Sam Ortiz", "amount_due": "0"},
+    ]
+    edit = {"patrons": patrons, "total": read["total"], "rev": read["rev"]}
+    edited = api("PATCH", f"/api/events/{EID}", edit)
+    assert edited.status == 200, edited.body
+    assert edited.json["total"] == "200.00" and edited.json["balance_due"] == "0.00"
+    card = api("GET", f"/api/events/{EID}", htmx=True).text
+    assert "Log Payment" not in card  # nothing is owed
