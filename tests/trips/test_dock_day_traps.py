@@ -64,3 +64,13 @@ def test_a_share_set_to_zero_moves_the_trips_total_and_due(store: Store, api: An
     assert edited.json["total"] == "200.00" and edited.json["balance_due"] == "0.00"
     card = api("GET", f"/api/events/{EID}", htmx=True).text
     assert "Log Payment" not in card  # nothing is owed
+
+
+def test_the_waivers_dialog_lists_who_is_still_missing(store: Store, api: Any) -> None:
+    trips.create(store, trip())
+    assert api.http("POST", f"/g/{EID}/waiver", form=waiver_form()).status == 201  # Dana
+    dialog = api("GET", f"/api/events/{EID}/waivers", htmx=True)
+    assert dialog.status == 200, dialog.body
+    missing = dialog.text.split('<ul class="waivers-missing">', 1)[1].split("</ul>", 1)[0]
+    assert "Sam Ortiz" in missing and "Dana Lee" not in missing
+    assert "Still to sign (1)" in dialog.text
