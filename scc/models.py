@@ -204,6 +204,14 @@ class Event:
             return None
         return to_cents(patron.amount_due - self.paid_by(patron_id))
 
+    def missing(self, patron_id: str) -> tuple[str, ...]:
+        """What a patron still misses before the trip: `waiver` (none signed matched to them)
+        and `balance` (part of their share unpaid)."""
+        due = self.due_from(patron_id)
+        owing = due is not None and due > 0
+        signed = self.waiver_signed(patron_id)
+        return tuple(w for w, yes in (("waiver", not signed), ("balance", owing)) if yes)
+
     def patron_cleared(self, patron_id: str) -> bool:
         due = self.due_from(patron_id)
         return self.payment_cleared if due is None else due <= 0

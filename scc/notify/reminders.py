@@ -59,15 +59,6 @@ def due_mark(days: int, all_marks: tuple[int, ...]) -> int | None:
     return next((m for m in all_marks if 1 <= days <= m), None)
 
 
-def missing(event: Event, patron_id: str) -> tuple[str, ...]:
-    """What a patron still misses: a signed waiver matched to them, and what they owe."""
-    due = event.due_from(patron_id)
-    owing = due is not None and due > 0
-    return tuple(
-        w for w, yes in (("waiver", not event.waiver_signed(patron_id)), ("balance", owing)) if yes
-    )
-
-
 def email_of(patron: Patron) -> str | None:
     try:
         return address(patron.email, "email") if patron.email else None
@@ -93,7 +84,7 @@ def dues(event: Event, days: int, all_marks: tuple[int, ...], now: datetime) -> 
         return []
     found = []
     for patron in event.patrons:
-        need = missing(event, patron.patron_id)
+        need = event.missing(patron.patron_id)
         prior = event.reminders.get(patron.patron_id)
         if not need or (prior is not None and not _again(prior, mark, patron, now)):
             continue
@@ -120,17 +111,6 @@ class Outcome:
     patron_id: str
     status: str  # sent, skipped, failed; "would send"/"would skip" in a dry run
     message: Message | None
-
-
-def sms_text(event: Event, patron: Patron, waiver_url: str, pay_url: str) -> str:
-    """The text crew send from their phone to a patron without an email."""
-    need = missing(event, patron.patron_id)
-    parts = [f"Hi {patron.name}, this is about your trip {event.title} on {event.date}."]
-    if "waiver" in need:
-        parts.append(f"Please sign the waiver: {waiver_url}")
-    if "balance" in need:
-        parts.append(f"You still owe ${fmt(event.due_from(patron.patron_id) or 0)}: {pay_url}")
-    return " ".join(parts)
 
 
 def message(app: Flask, event: Event, due: Due, days: int, to: str) -> Message:

@@ -36,6 +36,8 @@ CARD_ATTRIBUTES = (
     "waivers_unmatched",
     "check_in",
     "cancelled",
+    "reminders",
+    "reminders_off",
 )
 # What the export reads of each trip: its ledger and who the patrons are.
 LEDGER_ATTRIBUTES = ("eid", "date", "title", "patrons", "payments", "refunds")

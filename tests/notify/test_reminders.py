@@ -9,6 +9,7 @@ import re
 import threading
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote
 
 import boto3
 import pytest
@@ -61,7 +62,7 @@ def job(handler: Any, ses: list[Any], monkeypatch: pytest.MonkeyPatch) -> Any:
 def sunset(
     api: Api, patrons: list[dict[str, Any]] = PATRONS, name: str = "sunset", **extra: Any
 ) -> None:
-    body = event_body(name=name, period=None, total="325", patrons=patrons, **extra)
+    body = event_body(name=name, period=None, total="325", patrons=patrons, confirm=True, **extra)
     assert api("POST", "/api/events", body).status == 201
 
 
@@ -128,6 +129,12 @@ def test_each_patron_hears_only_what_they_miss_once_a_mark(
     assert day_before.subject.startswith("Before your trip: please pay the balance –")
     assert "waiver" not in day_before.body and "$175.00" in day_before.body
     assert reminders(api)["ann"]["missing"] == ["balance"]
+    card = api("GET", TRIP, htmx=True).text
+    assert "Reminded 1 · 1 without email" in card
+    (sms,) = re.findall(r'href="(sms:[^"]*)"', card)
+    body = unquote(sms.replace("&amp;", "&"))
+    assert sms.startswith("sms:619-555-0100?&amp;body=".replace("-", "")) and "Cat Moss" in body
+    assert f"$50.00 is still due: {SITE}/g/{EID}/payment?p=" in body and "Ann" not in body
     log = api("GET", f"{TRIP}/activity").json["activity"]
     said = [e["summary"] for e in log if e["action"] == "reminder"]
     assert any("Reminded Ann Park by email (1 day(s) before" in s for s in said), said
@@ -153,8 +160,17 @@ def test_cancelled_and_turned_off_trips_are_spared(
     sunset(api)
     assert api("POST", f"{TRIP}/cancel", {"reason": "small craft advisory"}).status == 200
     sunset(api, name="charter", reminders_off=True)
-    off = api("GET", "/api/events/2030-05-23-charter").json
-    assert off["reminders_off"] is True
+    charter = "/api/events/2030-05-23-charter"
+    assert api("GET", charter).json["reminders_off"] is True
+    sunset(api, name="private")
+    private = "/api/events/2030-05-23-private"
+    dialog = api("GET", f"{private}/edit", htmx=True).text
+    assert 'name="reminders" value="on" role="switch" checked' in dialog
+    rev = api("GET", private).json["rev"]
+    bad = api("PATCH", private, {"reminders_off": "maybe", "rev": rev})
+    assert bad.status == 422 and "reminders_off is true" in bad.json["error"]
+    switched = api("PATCH", private, htmx=True, form=[("rev", str(rev)), ("reminders", "off")])
+    assert switched.status == 200 and "Reminders off" in switched.text
     assert job() == {"job": "reminders", "sent": 0, "skipped": 0, "failed": 0}
     assert ses == []
 
