@@ -146,6 +146,7 @@ def process(app: Flask, records: list[dict[str, Any]], context: Any) -> list[str
     from scc.notify.notices import from_record, record_keys
 
     store, admin, render, links = get_store(), _admin(app), renderer(app), links_for(app)
+    crew = crew_emails(store)
     failed: list[str] = []
     for record in records:
         seq = str((record.get("dynamodb") or {}).get("SequenceNumber", ""))
@@ -156,7 +157,7 @@ def process(app: Flask, records: list[dict[str, Any]], context: Any) -> list[str
             failed.append(seq)
             continue
         try:
-            notices = from_record(record, admin=admin, render=render, links=links)
+            notices = from_record(record, admin=admin, render=render, links=links, crew=crew)
         except Exception:
             log.exception("notify: could not read the record %s; it will be retried", where)
             failed.append(seq)
@@ -165,6 +166,26 @@ def process(app: Flask, records: list[dict[str, Any]], context: Any) -> list[str
         if not all(results):
             failed.append(seq)
     return failed
+
+
+def crew_emails(store: Store) -> Callable[[str], str | None]:
+    """Crew members' addresses on the roster, read once a batch when first asked (one Query)."""
+    from scc.notify.message import NotifyError, address
+    from scc.store import roster
+
+    found: dict[str, str | None] = {}
+
+    def email(crew_id: str) -> str | None:
+        if not found:
+            for m in roster.members(store):
+                try:
+                    found[m.crew_id] = address(m.email, m.crew_id) if m.active and m.email else None
+                except NotifyError:
+                    found[m.crew_id] = None
+            found.setdefault("", None)  # read: an empty roster is not read again
+        return found.get(crew_id)
+
+    return email
 
 
 def copy_limit(to: str) -> counters.Limit:
