@@ -13,7 +13,7 @@ from typing import Any
 
 from scc import activity, clock, eventids
 from scc.errors import Conflict, Invalid, Moved, NotFound
-from scc.models import Event, Payment
+from scc.models import Event, Payment, Refund
 from scc.money import ZERO, fmt, to_cents
 from scc.payments import cards, ledger
 from scc.store import trips
@@ -116,3 +116,27 @@ def _return(
     summary = f"${fmt(amount)} Card to {activity.PATRON}: nothing owed, returned to the card · "
     entry = activity.entry(BY, "refund", summary + session_id, patron_id=patron_id)
     trips.change(store, event.event_id, TripChange(Change(), (entry,)))
+
+
+def refund_to_card(store: Store, event_id: str, money: Refund) -> None:
+    """Before an owner's card refund is recorded: give it back through Stripe, on the patron's
+    latest card payment through Stripe that can take it (once: the key comes from the refund's
+    own key, so a retried request repeats nothing). Stripe first: what it refuses is not
+    booked. A patron who never paid through Stripe: nothing to send (a dock terminal's card)."""
+    event = trips.get(store, event_id)
+    if money.amount > event.paid_by(money.patron_id) or event.refund(money.refund_id):
+        return  # the ledger refuses it, or it is a replay: answered as such, nothing sent
+    through_stripe = [p for p in event.payments_of(money.patron_id) if p.payment_intent]
+    if not through_stripe:
+        return  # card payments taken elsewhere (a dock terminal): refunded there, recorded here
+    cards_paid = [p for p in through_stripe if not p.voided and p.amount >= money.amount]
+    if not cards_paid:
+        name = event.name_of(money.patron_id)
+        raise Invalid(
+            f"{name} has no card payment of ${fmt(money.amount)} or more to refund to; "
+            "refund it another way (cash, Venmo).",
+            "method",
+        )
+    intent = cards_paid[-1].payment_intent
+    assert intent is not None  # noqa: S101 - chosen for having one
+    cards.refund(intent, money.amount, key=f"refund-{money.refund_id}")

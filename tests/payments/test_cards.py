@@ -23,7 +23,7 @@ from tests.payments.cards_support import (
     pay_at_standin,
     signature,
 )
-from tests.support import Api, Http
+from tests.support import Api, Http, on_roster
 
 PAGE = f"/g/{TRIP_ID}/payment"
 CHECKOUT = f"{PAGE}/checkout"
@@ -230,3 +230,27 @@ def test_other_events_and_unknown_trips_are_answered_200_and_stored_nothing(
         answer = deliver(http, stray)
         assert answer.status == 200 and answer.json["recorded"] is False
     assert trips.get(store, TRIP_ID).rev == event.rev
+
+
+def test_an_owners_card_refund_goes_back_to_the_card_once_and_crew_cannot(
+    http: Http, api: Api, store: Store, event: Event, cards_on: str
+) -> None:
+    session = paid_session(http, cards_on, "75.00")
+    assert deliver(http, completed(session)).status == 200
+    refunds_url = f"/api/events/{TRIP_ID}/refunds"
+    body = {"patron_id": "dana", "amount": "25.00", "method": "card", "reason": "Seasick",
+            "idempotency_key": "refund-dana-1"}  # fmt: skip
+    on_roster(store, "cory", "owner")
+    on_roster(store, "jess", "crew")
+    assert api.as_crew("jess")("POST", refunds_url, body).status == 403
+    answers = [api("POST", refunds_url, body) for _ in range(2)]
+    assert [a.status for a in answers] == [201, 201], answers[0].text
+    assert answers[1].json["replayed"] is True
+    intent = {"payment_intent": session["payment_intent"]}
+    assert [r.amount for r in client(cards_on).v1.refunds.list(intent).data] == [2500]
+    trip_now = trips.get(store, TRIP_ID)
+    assert trip_now.paid_by("dana") == Decimal("50.00") and len(trip_now.refunds) == 1
+    too_much = {**body, "amount": "60.00", "idempotency_key": "refund-dana-2"}
+    answer = api("POST", refunds_url, too_much)
+    assert answer.status == 422 and "more than Dana Lee has paid" in answer.text
+    assert len(client(cards_on).v1.refunds.list(intent).data) == 1
