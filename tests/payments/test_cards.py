@@ -254,3 +254,21 @@ def test_an_owners_card_refund_goes_back_to_the_card_once_and_crew_cannot(
     answer = api("POST", refunds_url, too_much)
     assert answer.status == 422 and "more than Dana Lee has paid" in answer.text
     assert len(client(cards_on).v1.refunds.list(intent).data) == 1
+
+
+def test_a_passing_store_failure_asks_stripe_to_deliver_again(
+    http: Http, store: Store, event: Event, cards_on: str
+) -> None:
+    from botocore.stub import Stubber
+
+    metadata = {"event_id": TRIP_ID, "patron_id": "dana"}
+    session = {"id": "cs_test_busy", "payment_status": "paid", "amount_total": 1000,
+               "payment_intent": "pi_x", "metadata": metadata}  # fmt: skip
+    with Stubber(store.client) as stub:  # DynamoDB throttles the read (the gateway's 503)
+        stub.add_client_error("get_item", "ProvisionedThroughputExceededException")
+        answer = deliver(http, completed(session))
+    assert (
+        answer.status == 503
+    )  # Stripe retries a non-2xx: https://docs.stripe.com/webhooks#retries
+    assert deliver(http, completed(session)).status == 200
+    assert trips.get(store, TRIP_ID).paid_by("dana") == Decimal("10.00")
