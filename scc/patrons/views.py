@@ -30,6 +30,7 @@ from scc.waivers import text as waiver_text
 from scc.web import today
 from scc.web.address import client_ip
 from scc.web.errors import handle_scc_error
+from scc.web.security import CSP
 
 bp = Blueprint("patrons", __name__, template_folder="templates")
 PATRON_PAGES = ("patrons.waiver", "patrons.sign", "patrons.payment", "patrons.checkout")
@@ -199,7 +200,11 @@ def payment(eid: str) -> Response:
         card_paid=event.payment(card) if card.startswith("cs_") else None,
         card_pending=card.startswith("cs_") and event.payment(card) is None,
     )
-    return make_response(body)
+    response = make_response(body)
+    if cards.enabled():  # the card form's answer redirects to Stripe: CSP form-action covers it
+        form_action = f"form-action 'self' {cards.checkout_origin()}"
+        response.headers["Content-Security-Policy"] = CSP.replace("form-action 'self'", form_action)
+    return response
 
 
 @bp.post("/g/<eid>/payment/checkout")

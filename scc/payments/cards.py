@@ -1,7 +1,8 @@
-"""Card payments through the business's own Stripe account (DESIGN.md "Card payments"), with the
-official `stripe` client: Checkout Sessions, refunds and the webhook's signature check. Stripe
-is optional: with STRIPE_SECRET_KEY or STRIPE_WEBHOOK_SECRET unset, nothing here is reachable.
-The client is imported and built on first use only (it is heavy; most requests never need it)."""
+"""Card payments through the business's own Stripe account (docs/DEPLOY.md "Card payments"),
+with the official `stripe` client: Checkout Sessions, refunds and the webhook's signature
+check. Stripe is optional: with STRIPE_SECRET_KEY or STRIPE_WEBHOOK_SECRET unset, nothing here
+is reachable. The client is imported and built on first use only (it is heavy; most requests
+never need it)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,12 @@ def require() -> None:
     """Card routes answer 404, as if absent, while Stripe is not set up."""
     if not enabled():
         raise NotFound("Card payments are not set up here.")
+
+
+def checkout_origin() -> str:
+    """Where Stripe's checkout page lives (the stand-in serves its own at STRIPE_API_BASE)."""
+    base: str = current_app.config["STRIPE_API_BASE"]
+    return base or "https://checkout.stripe.com"
 
 
 def cents(amount: Decimal) -> int:

@@ -1,6 +1,7 @@
-"""Card payments through Stripe (DESIGN.md "Card payments"): checkout, the webhook into the ledger,
-and what happens without Stripe. Stripe is the local stand-in (scc.dev.stripe_standin); webhook
-deliveries are signed here with Stripe's scheme (tests/payments/cards_support.py)."""
+"""Card payments through Stripe (docs/DEPLOY.md "Card payments"): checkout, the webhook into
+the ledger, and what happens without Stripe. Stripe is the local stand-in
+(scc.dev.stripe_standin); webhook deliveries are signed here with Stripe's scheme
+(tests/payments/cards_support.py)."""
 
 from __future__ import annotations
 
@@ -79,6 +80,8 @@ def test_the_pay_page_offers_the_balance_by_card_and_checks_out_for_it(
 ) -> None:
     page = http("GET", PAGE, query=f"p={token()}")
     assert "Pay $200.00 by card" in page.text
+    # The form's answer is a redirect to Stripe's page, which CSP form-action must allow.
+    assert f"form-action 'self' {cards_on};" in page.headers["content-security-policy"]
     answer = checkout(http)
     assert answer.status == 303 and answer.headers["location"].startswith(cards_on + "/checkout/")
     session_id = answer.headers["location"].rsplit("/", 1)[1]
