@@ -8,9 +8,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -19,56 +16,36 @@ from typing import Any
 
 import pytest
 
+from scc.dev import stripe_local
 from tests.support import Answer, Http
 
 SECRET_KEY = "sk_test_scc_standin"  # noqa: S105 - the stand-in takes any sk_test_ key
 WEBHOOK_SECRET = "whsec_scc_test"  # noqa: S105
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
-def stripe_base() -> Iterator[str]:
-    """The local Stripe for this test process (its base URL)."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "scc.dev.stripe_standin", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError("the Stripe stand-in did not start") from None
-            time.sleep(0.05)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+def local_stripe() -> Iterator[stripe_local.LocalStripe]:
+    """The local Stripe for this test process."""
+    standin = stripe_local.start()
+    yield standin
+    standin.stop()
 
 
 @pytest.fixture
-def cards_on(handler: Any, stripe_base: str, monkeypatch: pytest.MonkeyPatch) -> str:
+def cards_on(
+    handler: Any, local_stripe: stripe_local.LocalStripe, monkeypatch: pytest.MonkeyPatch
+) -> str:
     """lambda_entry's app with Stripe set up, pointed at the stand-in."""
     import lambda_entry
 
     config = lambda_entry.app.config
     monkeypatch.setitem(config, "STRIPE_SECRET_KEY", SECRET_KEY)
     monkeypatch.setitem(config, "STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
-    monkeypatch.setitem(config, "STRIPE_API_BASE", stripe_base)
+    monkeypatch.setitem(config, "STRIPE_API_BASE", local_stripe.base)
     monkeypatch.setitem(config, "SITE_URL", "https://scc.example")
     monkeypatch.delitem(lambda_entry.app.extensions, "scc.stripe", raising=False)
-    request = urllib.request.Request(stripe_base + "/_config/data", method="DELETE")  # noqa: S310
-    urllib.request.urlopen(request).close()  # noqa: S310 - a fresh Stripe for each test
-    return stripe_base
+    local_stripe.flush()  # a fresh Stripe for each test
+    return local_stripe.base
 
 
 def client(stripe_base: str) -> Any:
