@@ -75,7 +75,8 @@ def _line_total(item: dict[str, Any]) -> int:
 def _page(session: CheckoutSession) -> str:
     amount = f"${session.amount_total / 100:,.2f}"
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>Checkout (test)</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
+<title>Checkout (test)</title>
 <style>body{{font:16px system-ui;margin:2rem auto;max-width:22rem;padding:0 1rem}}
 button{{font:inherit;width:100%;padding:.8rem;background:#635bff;color:#fff;border:0;border-radius:6px}}
 .note{{color:#666;font-size:.85rem}}</style></head><body>
