@@ -15,8 +15,9 @@ import pytest
 
 from scc import activity, paylinks
 from scc.models import Event
+from scc.notify import stream as notify
 from scc.store import Store, trips
-from tests.builders import TRIP_ID, make_v2_event, trip
+from tests.builders import ADMIN, TRIP_ID, make_v2_event, trip
 from tests.payments.cards_support import (
     client,
     completed,
@@ -24,7 +25,7 @@ from tests.payments.cards_support import (
     pay_at_standin,
     signature,
 )
-from tests.support import Api, Http, on_roster
+from tests.support import Api, Http, Recorder, Stream, make_app, on_roster
 
 PAGE = f"/g/{TRIP_ID}/payment"
 CHECKOUT = f"{PAGE}/checkout"
@@ -119,7 +120,7 @@ def test_a_part_of_the_balance_and_a_bad_link(http: Http, event: Event, cards_on
 
 
 def test_a_signed_completed_checkout_records_one_card_payment(
-    http: Http, store: Store, event: Event, cards_on: str
+    http: Http, store: Store, stream: Stream, event: Event, cards_on: str
 ) -> None:
     session = paid_session(http, cards_on, "75.00")
     first = deliver(http, completed(session))
@@ -141,6 +142,13 @@ def test_a_signed_completed_checkout_records_one_card_payment(
     back = http("GET", PAGE, query=f"p={token()}&card={session['id']}")
     assert "Your card payment of $75.00 is recorded" in back.text
     assert "Pay $125.00 by card" in back.text
+    # The admin's note, as for any payment: from the table's stream.
+    notify_app, mailer = make_app(ADMIN_EMAIL=ADMIN), Recorder()
+    notify_app.extensions["scc.mailer"] = mailer
+    assert notify.make_stream_handler(notify_app)(stream.take(), None)["batchItemFailures"] == []
+    [note] = mailer.sent
+    assert note.subject.startswith("Payment logged: $75.00 from Dana Lee (Card)")
+    assert "Logged by:  stripe" in note.text
 
 
 def test_an_overpaying_card_is_capped_and_the_excess_refunded_once(
