@@ -48,7 +48,8 @@ def start() -> LocalStripe:
     port = _free_port()
     process = subprocess.Popen(  # noqa: S603 - this interpreter, our own module
         [sys.executable, "-m", "scc.dev.stripe_standin", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,  # nor does it hold its parent's output open
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + READY_SECONDS
     while True:

@@ -15,9 +15,11 @@ several stand-ins at once would share). Run: python -m scc.dev.stripe_standin --
 from __future__ import annotations
 
 import argparse
+import asyncio
 import html
 import json
 import logging
+import os
 from typing import Any
 
 from aiohttp import web
@@ -27,6 +29,7 @@ from localstripe.errors import UserError
 resources.Store.dump_to_disk = lambda self: None
 BASE = {"url": "http://127.0.0.1:8420"}  # this stand-in's own address (set at start)
 TEST_CARD = "pm_card_visa"  # Stripe's test card, which localstripe knows
+WATCH = web.AppKey("parent_watch", asyncio.Task[None])
 
 
 class CheckoutSession(resources.StripeObject):  # type: ignore[misc]
@@ -161,6 +164,18 @@ def app(base_url: str) -> web.Application:
     return application
 
 
+async def _leave_with_parent(app: web.Application) -> None:
+    """Stop when the process that started this one is gone (killed without a goodbye)."""
+    parent = os.getppid()
+
+    async def watch() -> None:
+        while os.getppid() == parent:
+            await asyncio.sleep(1)
+        os._exit(0)
+
+    app[WATCH] = asyncio.get_running_loop().create_task(watch())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8420)
@@ -168,7 +183,9 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     base = f"http://127.0.0.1:{args.port}"
     print(json.dumps({"stripe_standin": base}), flush=True)  # noqa: T201
-    web.run_app(app(base), host="127.0.0.1", port=args.port, print=None, access_log=None)
+    application = app(base)
+    application.on_startup.append(_leave_with_parent)
+    web.run_app(application, host="127.0.0.1", port=args.port, print=None, access_log=None)
 
 
 if __name__ == "__main__":
