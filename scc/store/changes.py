@@ -129,6 +129,7 @@ TRIP_MAPS = (
     "waiver_by_patron",
     "waivers_unmatched",
     "check_in",
+    "reminders",
 )
 
 
@@ -225,6 +226,7 @@ def edit(
         ":due": due_map(new),
         ":balance": new.balance_due,
         ":cleared": new.payment_cleared,
+        ":off": new.reminders_off,
     }
     sets = [
         "title = :title",
@@ -236,6 +238,7 @@ def edit(
         "patron_due = :due",
         "balance_due = :balance",
         "payment_cleared = :cleared",
+        "reminders_off = :off",
     ]
     if matched is not None:
         sets += ["waiver_by_patron = :wv", "waivers_unmatched = :wu"]

@@ -74,6 +74,7 @@ def new_trip(form: NewTrip, by: str) -> Event:
         period=made.period,
         created_at=clock.iso(clock.now()),
         created_by=by,
+        reminders_off=form.reminders_off,
     )
 
 
@@ -127,6 +128,8 @@ def edited(event: Event, edit: TripEdit) -> Event:
         changed = replace(changed, title=edit.title)
     if edit.crew is not None:
         changed = replace(changed, crew=edit.crew)
+    if edit.reminders_off is not None:
+        changed = replace(changed, reminders_off=edit.reminders_off)
     if edit.patrons is not None:
         patrons = manifest(edit.patrons, kept=event.ledger_only_ids)
         kept = {p.patron_id for p in patrons}
