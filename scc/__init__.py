@@ -40,6 +40,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from scc.dev import cli
     from scc.notify import stream as notify
     from scc.patrons import views as patrons
+    from scc.payments import card_views as cards
     from scc.payments import views as payments
     from scc.trips import books_views as books
     from scc.trips import lifecycle_views as lifecycle
@@ -72,6 +73,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         lifecycle.bp,
         books.bp,
         payments.bp,
+        cards.bp,
         patrons.bp,
         waivers.bp,
         notify.bp,
