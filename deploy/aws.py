@@ -25,7 +25,7 @@ def new_session(region: str | None) -> Any:
 
 class Clients:
     """The clients of one run (Lambda, S3, CloudFront, CloudWatch and its Logs, DynamoDB, SQS,
-    SNS), each made on first use."""
+    SNS, EventBridge Scheduler, IAM), each made on first use."""
 
     def __init__(self, region: str | None) -> None:
         self.session = new_session(region)
@@ -62,6 +62,14 @@ class Clients:
     @functools.cached_property
     def cloudwatch(self) -> Any:
         return self.session.client("cloudwatch", config=self.config)
+
+    @functools.cached_property
+    def scheduler(self) -> Any:
+        return self.session.client("scheduler", config=self.config)
+
+    @functools.cached_property
+    def iam(self) -> Any:
+        return self.session.client("iam", config=self.config)
 
 
 def error_code(exc: BaseException) -> str:

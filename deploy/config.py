@@ -10,6 +10,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FUNCTION = "shipcaptaincrew"
 DEFAULT_PACKAGE = PROJECT_ROOT / "build" / "shipcaptaincrew.zip"
 DEFAULT_TABLE = "shipcaptaincrew-events"  # the app's default SCC_TABLE (scc.store.DEFAULT_TABLE)
+DEFAULT_TIMEZONE = "America/Los_Angeles"  # the app's default SCC_TIMEZONE (scc.config)
 
 # The Lambda runtime the package is built for; the function must run exactly this.
 RUNTIME = "python3.12"

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from deploy import gate, lambdafn, s3shell, smoke, streams
-from deploy.config import LIVE, STAGING
+from deploy import gate, lambdafn, s3shell, schedule, smoke, streams
+from deploy.config import DEFAULT_TIMEZONE, LIVE, STAGING
 from deploy.output import DeployError, log
 from deploy.output import Step as Log
 from deploy.rollback import WAKE, Rollback, back_steps, check_secrets, copy, point_live
@@ -33,6 +33,7 @@ class Promote(Rollback):
     live_arn: str = ""
     live_url: str = ""
     table: str = ""
+    timezone: str = DEFAULT_TIMEZONE  # where the reminders' hours are (SCC_TIMEZONE)
     version_keys: list[str] = field(default_factory=list)
     failure: str = ""  # why live's smoke test failed
     can_go_back: str = ""  # why live could not go back by itself, if it cannot
@@ -75,6 +76,7 @@ def _read(run: Promote, done: Log) -> None:
     run.version_keys = s3shell.release_keys(s3, run.bucket_name, run.version)
     s3shell.check_release(run.bucket_name, run.version, run.version_keys)
     run.table = streams.table_name(environment)
+    run.timezone = environment.get("SCC_TIMEZONE") or DEFAULT_TIMEZONE
     if run.was is not None and run.was != run.version:
         # Going back, should live's smoke test fail, is read now too: nothing is read later.
         run.now, run.target, run.history, run.staging = run.version, run.was, run.earlier, staging
@@ -135,6 +137,18 @@ def _connect(run: Promote, done: Log) -> None:
         done.note(f"mapping {uuid}: table {run.table} → alias live")
 
 
+def _schedule(run: Promote, done: Log) -> None:
+    clients = run.clients
+    line = schedule.ensure(
+        clients.scheduler, clients.iam, run.live_arn, run.timezone, run.options.tunables
+    )
+    if line.endswith("(ok)"):
+        done.skip(line)
+    else:
+        run.log.record(line)
+        done.note(line)
+
+
 def _smoke(run: Promote, done: Log) -> None:
     expected = smoke.Expected(run.version)
     shell = run.options.smoke_shell_path
@@ -169,6 +183,9 @@ STEPS: list[Step[Promote]] = [
          "notifications run the live code; the filter, retries and failure queue are what keep "
          "a notice from being lost", "aws lambda update-event-source-mapping (see DEPLOY.md)",
          _connect),
+    Step("make or fix the reminders schedule (EventBridge Scheduler → alias live)",
+         "patrons are reminded hourly by the live code, through a role that may invoke alias "
+         "live and nothing else", "aws scheduler delete-schedule --name scc-reminders", _schedule),
     Step("smoke-test live", "the promoted version answers through CloudFront at the site's "
          "own address; if not, the steps below take live back", "nothing", _smoke),
     *back_steps("if live's smoke test failed: "),

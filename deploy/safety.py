@@ -1,6 +1,7 @@
 """What keeps production safe, read with describe calls only, for the plan: the table's protection
-(`scc init-db` turns it on), the stream mapping and its failure queue (`promote`), the alarms
-and the concurrency ceiling (`routes --yes`), and where the secrets live."""
+(`scc init-db` turns it on), the stream mapping and its failure queue and the reminders schedule
+(`promote`), the alarms and the concurrency ceiling (`routes --yes`), and where the secrets
+live."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from deploy import alarms, aws, streams
+from deploy import alarms, aws, schedule, streams
+from deploy.config import DEFAULT_TIMEZONE
 from deploy.run import Run
 from scc.runtime_secrets import NAMES, references
 from scc.store import tables
@@ -25,6 +27,7 @@ class Safety:
     admin: str | None
     referenced: dict[str, str]  # secret variable -> Parameter Store name
     plain: list[str]  # secret variables holding their value
+    reminders: str  # the reminders schedule, as a line
 
     def lines(self, ceiling: int) -> list[str]:
         if self.protection is None:
@@ -58,6 +61,7 @@ class Safety:
             f"  stream       {self.stream.line(self.queue_arn)}",
             f"  failures     {failures}",
             f"  alarms       {watched}",
+            f"  reminders    {self.reminders}",
             f"  secrets      {'; '.join(secrets) or 'none set'}",
         ]
 
@@ -77,6 +81,12 @@ def read(
     clients, function = run.clients, run.options.function
     table = streams.table_name(environment)
     referenced = references(environment)
+    timezone = environment.get("SCC_TIMEZONE") or DEFAULT_TIMEZONE
+    reminders = (
+        schedule.read(clients.scheduler, clients.iam, live_arn, timezone).line()
+        if live_arn
+        else f"reminders schedule {schedule.NAME}: promote makes it once alias live exists"
+    )
     return Safety(
         table=table,
         protection=_protection(clients.dynamodb, table),
@@ -86,4 +96,5 @@ def read(
         admin=environment.get("SCC_ADMIN_EMAIL") or None,
         referenced=referenced,
         plain=[n for n in NAMES if environment.get(n) and n not in referenced],
+        reminders=reminders,
     )

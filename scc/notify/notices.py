@@ -14,6 +14,7 @@ from typing import Any
 from scc.models import METHOD_LABELS, Event, Payment, Waiver
 from scc.money import fmt
 from scc.notify import routes, trip_notices
+from scc.notify.crew_notices import Emails, crew_notices
 from scc.notify.message import Message, NotifyError, address
 from scc.notify.message import Notice as Notice
 from scc.store.items import deserialize, event_from_item, waiver_from_item
@@ -37,42 +38,62 @@ def from_record(
     admin: str | None,
     render: Render,
     links: trip_notices.Links,
+    crew: Emails = lambda _: None,
 ) -> list[Notice]:
     """The messages one stream record calls for (none for most records). `links` makes each
-    patron's own waiver and pay links for the notices that carry them."""
+    patron's own waiver and pay links for the notices that carry them; `crew` gives a crew
+    member's address on the roster (crew alerts)."""
     route = routes.route_of(record)
     if route is None:
         return []  # counters, sent-markers, crew items, removals: nothing to say
     read = READERS[route.name]
-    return read(record.get("dynamodb") or {}, admin=admin, render=render, links=links)
+    data = record.get("dynamodb") or {}
+    return read(data, admin=admin, render=render, links=links, crew=crew)
 
 
 def trip_changed(
-    data: Mapping[str, Any], *, admin: str | None, render: Render, links: trip_notices.Links
+    data: Mapping[str, Any],
+    *,
+    admin: str | None,
+    render: Render,
+    links: trip_notices.Links,
+    crew: Emails,
 ) -> list[Notice]:
-    """A MODIFY of a trip's record: new payments, voids and refunds; a cancellation; or the trip
-    moving back to an id that held its pointer (A → B → A), which is news of a new date, not of
-    every payment the trip carries."""
+    """A MODIFY of a trip's record: new payments, voids and refunds; a cancellation; crew put on
+    or taken off; or the trip moving back to an id that held its pointer (A → B → A), which is
+    news of a new date (as an arrival is), not of every payment the trip carries."""
     if trip_notices.is_back_at_earlier_id(data):
-        return trip_notices.rescheduled(data, render=render, links=links)
+        return trip_arrived(data, admin=admin, render=render, links=links, crew=crew)
     notices = payment_notices(data, admin=admin, render=render)
     notices += ledger_notices(data, admin=admin, render=render)
     if trip_notices.is_cancelled(data):
         notices += trip_notices.cancelled(data, render=render)
-    return notices
+    return notices + crew_notices("MODIFY", data, emails=crew, render=render)
 
 
 def trip_arrived(
-    data: Mapping[str, Any], *, admin: str | None, render: Render, links: trip_notices.Links
+    data: Mapping[str, Any],
+    *,
+    admin: str | None,
+    render: Render,
+    links: trip_notices.Links,
+    crew: Emails,
 ) -> list[Notice]:
-    """An INSERT of a trip's record: news for its patrons when it came from another id."""
-    if not trip_notices.is_rescheduled(data):
-        return []  # a new trip: nobody to tell yet
-    return trip_notices.rescheduled(data, render=render, links=links)
+    """A trip's record where there was none: its crew put on a new trip, or a rescheduled trip at
+    its new id (its crew and its patrons told of the new date)."""
+    notices = crew_notices("INSERT", data, emails=crew, render=render)
+    if trip_notices.is_rescheduled(data):
+        notices += trip_notices.rescheduled(data, render=render, links=links)
+    return notices
 
 
 def waiver_signed(
-    data: Mapping[str, Any], *, admin: str | None, render: Render, links: trip_notices.Links
+    data: Mapping[str, Any],
+    *,
+    admin: str | None,
+    render: Render,
+    links: trip_notices.Links,
+    crew: Emails,
 ) -> list[Notice]:
     if "moved_from" in (data.get("NewImage") or {}):
         return []  # a signed waiver moving with its rescheduled trip: sent when it was signed

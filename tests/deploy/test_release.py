@@ -51,7 +51,7 @@ def test_promote_connects_the_tables_stream_and_brings_an_old_mapping_to_its_set
     cloud: Cloud, deploy: Callable[..., Result], packages: Callable[[str], Path]
 ) -> None:
     table, lam = "shipcaptaincrew-events", cloud.client("lambda")
-    step = "[8/15] connect the table's stream to alias live, or bring the mapping to its settings:"
+    step = "[8/16] connect the table's stream to alias live, or bring the mapping to its settings:"
     assert deploy("staging", "--package", str(packages("one"))).code == 0
     no_table = deploy("promote")
     assert no_table.code == 0, no_table.err

@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 
 from scc.dev.stream import lambda_filter
+from scc.models import Member
 from scc.notify import notices, routes
-from scc.store import Store
+from scc.store import Store, roster
 from tests.builders import ADMIN, TRIP_ID, event_body
-from tests.support import Api, Recorder, Stream, sign
+from tests.support import Api, Recorder, Stream, on_roster, sign
 
 OTHER = "2030-05-24-captain-cory"
 PATRONS = [
@@ -26,6 +27,15 @@ PATRONS = [
     {"patron_id": "sam", "name": "Sam Ortiz", "email": "sam@example.com"},
     {"patron_id": "gus", "name": "Gus Miller"},
 ]
+
+
+@pytest.fixture
+def members(store: Store) -> None:
+    """cory (an owner, signing in with the shared password) and jess, who has an email: crew
+    changes are news for her (crew alerts)."""
+    on_roster(store, "cory", "owner")
+    jess = Member(crew_id="jess", name="Jess", role="crew", email="jess@example.com")
+    roster.add(store, jess, link_hash="", link_expires=0)
 
 
 @pytest.fixture
@@ -44,7 +54,7 @@ def _kind(record: dict[str, Any]) -> tuple[str, str]:
 
 
 def test_the_filter_passes_what_notices_need_and_drops_what_the_notifier_never_reads(
-    api: Api, store: Store, stream: Stream, handler: Any, mailer: Recorder
+    members: None, api: Api, store: Store, stream: Stream, handler: Any, mailer: Recorder
 ) -> None:
     trip = f"/api/events/{TRIP_ID}"
     assert api("POST", "/api/events", event_body(patrons=PATRONS)).status == 201
@@ -91,6 +101,8 @@ def test_the_filter_passes_what_notices_need_and_drops_what_the_notifier_never_r
         "Your signed waiver – Captain Cory · Afternoon, Thursday, May 23, 2030": 1,
         "Cancelled": 2,
         "New date for your trip": 4,  # two patrons with an email, told of each move
+        "You're on Captain Cory · Afternoon, 2030-05-23 as deckhand": 1,  # jess, a crew alert
+        "You're off Captain Cory · Afternoon, 2030-05-23": 1,
     }
     markers = stream.take(unfiltered=True)["Records"]
     assert markers and not any(map(passes, markers))  # the function's own writes wake nothing
