@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask
 
+from scc import runtime_secrets
 from scc.notify.stream import Handler
 
 log = logging.getLogger("scc.notify")
@@ -29,6 +30,7 @@ def make_job_handler(app: Flask) -> Handler:
             log.error("jobs: there is no job %r; nothing done", job[:40])
             return {"job": job[:40], "error": "There is no such job."}
         with app.app_context():
+            runtime_secrets.apply(app)  # the Gmail tokens, when they are Parameter Store refs
             try:
                 done = reminders.run(app)
             except ValueError as exc:  # a setting it cannot use: SCC_REMIND_DAYS

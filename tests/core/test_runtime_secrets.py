@@ -11,6 +11,7 @@ import boto3
 import pytest
 
 from scc import create_app, runtime_secrets, snapstart
+from scc.notify import jobs
 from scc.notify import stream as notify
 from scc.runtime_secrets import SecretsUnavailable
 
@@ -107,10 +108,14 @@ def test_snapstart_reads_no_secret_into_its_snapshot_and_each_restore_reads_them
     assert ssm == ["GetParameters"] and app.config["SECRET_KEY"] == "key-from-parameter-store"
 
 
-def test_the_stream_handler_reads_them_before_mail(ssm: list[str]) -> None:
-    app = _app()
-    assert notify.make_stream_handler(app)({"Records": []}, None) == {"batchItemFailures": []}
-    assert app.config["GMAIL_REFRESH_TOKEN"] == "1//refresh-from-parameter-store"
+def test_the_stream_handler_and_the_reminders_job_read_them_before_mail(
+    ssm: list[str], store: Any
+) -> None:
+    streamed, scheduled = _app(), _app()
+    assert notify.make_stream_handler(streamed)({"Records": []}, None) == {"batchItemFailures": []}
+    jobs.make_job_handler(scheduled)({"scc_job": "reminders"}, None)
+    for app in (streamed, scheduled):
+        assert app.config["GMAIL_REFRESH_TOKEN"] == "1//refresh-from-parameter-store"
 
 
 def test_a_missing_parameter_is_named_and_no_value_is(
