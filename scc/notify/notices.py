@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from scc.models import METHOD_LABELS, Event, Payment, Waiver
@@ -47,60 +48,49 @@ def from_record(
     if route is None:
         return []  # counters, sent-markers, crew items, removals: nothing to say
     read = READERS[route.name]
-    data = record.get("dynamodb") or {}
-    return read(data, admin=admin, render=render, links=links, crew=crew)
+    return read(record.get("dynamodb") or {}, Context(admin, render, links, crew))
 
 
-def trip_changed(
-    data: Mapping[str, Any],
-    *,
-    admin: str | None,
-    render: Render,
-    links: trip_notices.Links,
-    crew: Emails,
-) -> list[Notice]:
+@dataclass(frozen=True)
+class Context:
+    """What a reader needs beside the record: where admin notes go, the mail templates, each
+    patron's own links, and the crew's addresses."""
+
+    admin: str | None
+    render: Render
+    links: trip_notices.Links
+    crew: Emails
+
+
+def trip_changed(data: Mapping[str, Any], say: Context) -> list[Notice]:
     """A MODIFY of a trip's record: new payments, voids and refunds; a cancellation; crew put on
     or taken off; or the trip moving back to an id that held its pointer (A → B → A), which is
     news of a new date (as an arrival is), not of every payment the trip carries."""
     if trip_notices.is_back_at_earlier_id(data):
-        return trip_arrived(data, admin=admin, render=render, links=links, crew=crew)
-    notices = payment_notices(data, admin=admin, render=render)
-    notices += ledger_notices(data, admin=admin, render=render)
+        return trip_arrived(data, say)
+    notices = payment_notices(data, admin=say.admin, render=say.render)
+    notices += ledger_notices(data, admin=say.admin, render=say.render)
     if trip_notices.is_cancelled(data):
-        notices += trip_notices.cancelled(data, render=render)
-    return notices + crew_notices("MODIFY", data, emails=crew, render=render)
+        notices += trip_notices.cancelled(data, render=say.render)
+    return notices + crew_notices("MODIFY", data, emails=say.crew, render=say.render)
 
 
-def trip_arrived(
-    data: Mapping[str, Any],
-    *,
-    admin: str | None,
-    render: Render,
-    links: trip_notices.Links,
-    crew: Emails,
-) -> list[Notice]:
+def trip_arrived(data: Mapping[str, Any], say: Context) -> list[Notice]:
     """A trip's record where there was none: its crew put on a new trip, or a rescheduled trip at
     its new id (its crew and its patrons told of the new date)."""
-    notices = crew_notices("INSERT", data, emails=crew, render=render)
+    notices = crew_notices("INSERT", data, emails=say.crew, render=say.render)
     if trip_notices.is_rescheduled(data):
-        notices += trip_notices.rescheduled(data, render=render, links=links)
+        notices += trip_notices.rescheduled(data, render=say.render, links=say.links)
     return notices
 
 
-def waiver_signed(
-    data: Mapping[str, Any],
-    *,
-    admin: str | None,
-    render: Render,
-    links: trip_notices.Links,
-    crew: Emails,
-) -> list[Notice]:
+def waiver_signed(data: Mapping[str, Any], say: Context) -> list[Notice]:
     if "moved_from" in (data.get("NewImage") or {}):
         return []  # a signed waiver moving with its rescheduled trip: sent when it was signed
-    return waiver_notices(data, admin=admin, render=render)
+    return waiver_notices(data, admin=say.admin, render=say.render)
 
 
-Reader = Callable[..., list[Notice]]
+Reader = Callable[[Mapping[str, Any], Context], list[Notice]]
 # What each route of scc.notify.routes means in mail (a test holds the two in step).
 READERS: dict[str, Reader] = {
     "trip_changed": trip_changed,
