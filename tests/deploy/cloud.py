@@ -27,7 +27,7 @@ from deploy import build
 from deploy.cli import main
 from scc import create_app
 from scc.store import Store
-from tests.servers import serve
+from tests.support.servers import serve
 
 FUNCTION = "shipcaptaincrew"
 BUCKET = "scc-dispatch-test"

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.builders import ADMIN, TRIP_ID, event_body
-from tests.support import Api, Recorder, Stream
+from tests.support.builders import ADMIN, TRIP_ID, event_body
+from tests.support.harness import Api
+from tests.support.notify import Recorder, Stream
 
 SITE = "https://scc.example"
 TRIP = f"/api/events/{TRIP_ID}"

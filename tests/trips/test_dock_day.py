@@ -11,8 +11,10 @@ import pytest
 from scc import activity
 from scc.store import ACTIVITY_KEEP, ACTIVITY_MAX, Store
 from scc.store.items import event_key, serialize
-from tests.builders import TRIP_ID, event_body
-from tests.support import ROSTER_CHECK, Api, sign
+from tests.support.builders import TRIP_ID, event_body
+from tests.support.domain import sign
+from tests.support.dynamodb import ROSTER_CHECK
+from tests.support.harness import Api
 
 TRIP = f"/api/events/{TRIP_ID}"
 

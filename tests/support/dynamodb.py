@@ -1,18 +1,32 @@
-"""DynamoDB's refusal of expression names and values a request does not use, which moto lacks.
+"""What DynamoDB does and moto does not, held to on the app's DynamoDB client (conftest.py
+registers both hooks on it: the process's one client, lambda_entry's too); and the log of the
+calls that client makes.
 
-DynamoDB answers ValidationException ("Value provided in ExpressionAttributeNames unused in
-expressions: keys: {#s}") when a request names an attribute or sends a value that none of its
-expressions uses, and when either map is sent empty; moto accepts both. conftest.py registers
-`refuse_unused` as a before-call hook on the app's client, so every request of the suite is
-held to DynamoDB's rule."""
+- DynamoDB answers ValidationException ("Value provided in ExpressionAttributeNames unused in
+  expressions: keys: {#s}") when a request names an attribute or sends a value that none of its
+  expressions uses, and when either map is sent empty; moto accepts both. `refuse_unused`
+  raises that error before the request leaves.
+- DynamoDB trims numbers: "Leading and trailing zeroes are trimmed" (the developer guide,
+  Naming rules and data types, Number:
+  https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html#HowItWorks.DataTypes.Number
+  ): it answers 150 for a stored 150.00 and 75.5 for 75.50, where moto answers the string as
+  written. `answer_as_dynamodb_sends` trims every answer's numbers (bench.weights'
+  translator), so every test reads money back as the app will on AWS."""
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import ClientError
+
+from bench.weights import as_dynamodb_sends
+
+# What a write (or an owner's page) reads first on a new installation: the roster's word on the
+# session (the member's item, then whether the roster is empty).
+ROSTER_CHECK = ["GetItem", "Query"]
 
 EXPRESSIONS = (
     "KeyConditionExpression",
@@ -58,3 +72,23 @@ def refuse_unused(model: Any, params: dict[str, Any], **_: Any) -> None:
         if message is not None:
             error = {"Error": {"Code": "ValidationException", "Message": message}}
             raise ClientError(error, model.name)  # type: ignore[arg-type]
+
+
+def answer_as_dynamodb_sends(parsed: dict[str, Any], **_: Any) -> None:
+    """botocore after-call hook: the parsed answer's numbers, trimmed as DynamoDB sends them."""
+    trimmed = as_dynamodb_sends(parsed)
+    parsed.clear()
+    parsed.update(trimmed)
+
+
+@dataclass
+class CallLog:
+    """The DynamoDB operations the app's client made (`record` is its before-call hook)."""
+
+    calls: list[str] = field(default_factory=list)
+
+    def record(self, model: Any, **_: Any) -> None:
+        self.calls.append(model.name)
+
+    def clear(self) -> None:
+        self.calls.clear()
