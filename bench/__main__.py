@@ -1,5 +1,5 @@
 """`make bench`: every benchmark in one run, a table each, and the budgets checked
-(DESIGN.md "Performance budgets"). `--quick` leaves out the `make test` timing."""
+(docs/PERFORMANCE.md "Budgets"). `--quick` leaves out the `make test` timing."""
 
 from __future__ import annotations
 

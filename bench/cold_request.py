@@ -23,11 +23,14 @@ import json  # noqa: E402
 import os  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMED = ("board", "modal", "log payment")
+COLD_LIMIT = 1.35  # docs/PERFORMANCE.md "Budgets": the cold first board vs the bare stack's
+RESTORED_LIMIT = 1.3  # and the first board after a SnapStart restore vs a warm board
 
 
 class _Raw:
@@ -40,15 +43,16 @@ class _Raw:
         yield self.data
 
 
-def install_replay(calls: list[dict[str, Any]]) -> None:
-    """Answer each DynamoDB call, in order, with what moto answered when it was recorded."""
+def install_replay(answers: Iterator[dict[str, Any] | None]) -> None:
+    """Answer each DynamoDB call, in order, with what moto answered when it was recorded (None:
+    leave this call to another handler, e.g. the SnapStart warm-up's)."""
     from botocore import handlers
     from botocore.awsrequest import AWSResponse
 
-    answers = iter(calls)
-
     def replay(request: Any, **_: Any) -> Any:
         call = next(answers)
+        if call is None:
+            return None
         raw = _Raw(base64.b64decode(call["body"]))
         return AWSResponse(request.url, call["status"], call["headers"], raw)
 
@@ -79,28 +83,38 @@ def bare_handler(recorded: dict[str, Any]) -> Any:
     return make_lambda_handler(app, binary_support=True)
 
 
-def timed(side: str, action: str, path: Path) -> float:
-    recorded = json.loads(path.read_text())
-    os.environ.update(recorded["env"])
-    this = recorded[action]
-    install_replay(this["calls"])
+def event_for(this: dict[str, Any]) -> dict[str, Any]:
+    """The recorded request, carrying a token signed just before this process started."""
     fresh = os.environ.get("BENCH_TOKEN")  # the recording's own token would be past its check
     headers = this["event"]["headers"]
     if fresh and "authorization" in headers:
         headers["authorization"] = f"Bearer {fresh}"
+    return dict(this["event"])
+
+
+def check(response: dict[str, Any], this: dict[str, Any]) -> None:
+    """The answer the recording got: same status, the same page (only per-request values
+    differ: a fresh form key, a timestamp)."""
+    assert response["statusCode"] == this["response"]["statusCode"], response  # noqa: S101
+    assert abs(len(response["body"]) - len(this["response"]["body"])) < 16  # noqa: S101
+
+
+def timed(side: str, action: str, path: Path) -> float:
+    recorded = json.loads(path.read_text())
+    os.environ.update(recorded["env"])
+    this = recorded[action]
+    install_replay(iter(this["calls"]))
     if side == "ours":
         import lambda_entry
 
         handler = lambda_entry.handler
     else:
         handler = bare_handler(this)
-    response = handler(this["event"], None)
+    response = handler(event_for(this), None)
     elapsed = time.process_time() - T0
     if side == "ours":  # the app under test, not the checkout's sources
         assert Path(lambda_entry.__file__).parent == Path.cwd()  # noqa: S101
-    assert response["statusCode"] == this["response"]["statusCode"], response  # noqa: S101
-    # The same page; only per-request values differ (a fresh form key, a timestamp).
-    assert abs(len(response["body"]) - len(this["response"]["body"])) < 16  # noqa: S101
+    check(response, this)
     return elapsed
 
 
@@ -143,34 +157,70 @@ def one_process(side: str, action: str, path: Path, app: Path = ROOT) -> float:
 
 
 def run(path: Path, recording: dict[str, Any], rounds: int = 15) -> tuple[str, list[Any]]:
-    """Each timed action's cold process, ours and bare in turn; the board's ratio is a budget."""
+    """Each timed action cold (ours and the bare stack's, in turn), restored and warm; the
+    board's ratios are budgets (docs/PERFORMANCE.md "Budgets")."""
     import compileall
 
+    from bench import restored
     from bench.common import Budget, alternate, table
 
     compileall.compile_dir(ROOT / "bench", quiet=1)
     app = package(path.parent / "package")
-    rows, budgets = [], []
+    after_restore = restored.measure(path, app, rounds)
+    rows, budgets, kernel = [], [], []
     for action in TIMED:
         ours, bare = alternate(
             lambda a=action: one_process("ours", a, path, app),
             lambda a=action: one_process("bare", a, path),
             rounds,
         )
+        first, warm, first_kernel, warm_kernel, first_faults, warm_faults = after_restore[action]
+        kernel.append(
+            [
+                action,
+                f"{first_kernel * 1000:.1f} ms / {warm_kernel * 1000:.1f} ms",
+                f"{first_faults:.0f} / {warm_faults:.0f}",
+            ]
+        )
         calls = " + ".join(c["operation"] for c in recording[action]["calls"])
         rows.append(
-            [action, f"{ours * 1000:.0f} ms", f"{bare * 1000:.0f} ms", f"{ours / bare:.2f}x", calls]
+            [
+                action,
+                *(f"{seconds * 1000:.1f} ms" for seconds in (ours, bare)),
+                f"{ours / bare:.2f}x",
+                *(f"{seconds * 1000:.1f} ms" for seconds in (first, warm)),
+                f"{first / warm:.2f}x",
+                calls,
+            ]
         )
         if action == "board":
-            ratio = round(ours / bare, 2)
-            budgets.append(
-                Budget("cold first request: board of 50 vs bare stack", ratio, 1.15, "x")
-            )
+            cold, after = round(ours / bare, 2), round(first / warm, 2)
+            budgets += [
+                Budget("cold first request: board of 50 vs bare stack", cold, COLD_LIMIT, "x"),
+                Budget("restored first request: board of 50 vs warm", after, RESTORED_LIMIT, "x"),
+            ]
     out = table(
-        f"Cold first request: a new process, init + its first request (median of {rounds} "
-        "alternating runs)",
-        ["action", "ours", "bare stack", "ratio", "DynamoDB calls"],
+        f"First requests, CPU time (medians of {rounds}): cold = a new process's init and first "
+        "request (ours and the bare stack's, alternating); restored = after a SnapStart restore "
+        "(a fork after the before-snapshot hooks: the after-restore hooks and the first "
+        "request); warm = the same request again in that process",
+        [
+            "action",
+            "cold",
+            "bare stack, cold",
+            "cold / bare",
+            "restored",
+            "warm",
+            "restored / warm",
+            "DynamoDB calls",
+        ],
         rows,
+    )
+    out += table(
+        "Restored and warm: CPU time in the kernel, page faults (a fork copies each page its "
+        "child first writes; a restore pages in the snapshot on first touch)",
+        ["action", "kernel time, restored / warm", "page faults, restored / warm"],
+        kernel,
     )
     return out, budgets
 

@@ -14,7 +14,7 @@ from typing import Any
 from bench.common import Budget, table
 from bench.recording import body_of, text_of
 
-# action -> the most DynamoDB calls it may make (DESIGN.md "Performance budgets"). Every write
+# action -> the most DynamoDB calls it may make (docs/PERFORMANCE.md "Budgets"). Every write
 # also asks the roster first whether its author may still write (crew accounts: a deactivated
 # member's next write fails at once), one GetItem; a write whose guard needs what was read (the
 # rev an edit names, the payment a void strikes) reads the trip once more.

@@ -33,12 +33,15 @@ class StagingPrefix:
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app from the environment (or test_config) and register its blueprints."""
-    from scc import config, store, web
+    from scc import config, snapstart, store, web
     from scc.auth import crew_views, guard, passkey_views
     from scc.auth import views as auth
+    from scc.dev import cli
     from scc.notify import stream as notify
+    from scc.patrons import views as patrons
     from scc.payments import views as payments
     from scc.trips import books_views as books
+    from scc.trips import lifecycle_views as lifecycle
     from scc.trips import manifest_views as manifest
     from scc.trips import views as trips
     from scc.waivers import views as waivers
@@ -58,18 +61,22 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     store.init_app(app)
     web.init_app(app)
     guard.init_app(app)
+    cli.init_app(app)
     blueprints = (
         auth.bp,
         crew_views.bp,
         passkey_views.bp,
         trips.bp,
         manifest.bp,
+        lifecycle.bp,
         books.bp,
         payments.bp,
+        patrons.bp,
         waivers.bp,
         notify.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.wsgi_app = StagingPrefix(app.wsgi_app)  # type: ignore[method-assign]
+    snapstart.init_app(app)  # Lambda SnapStart's hooks, when Lambda snapshots this init
     return app

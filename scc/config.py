@@ -1,4 +1,4 @@
-"""Configuration from the environment variables named in DESIGN.md."""
+"""Configuration from the environment variables (README.md "Configuration")."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from scc.store import DEFAULT_TABLE
+from scc.store.gateway import DEFAULT_TABLE
 
 SESSION_IDLE_SECONDS = 2 * 60 * 60  # a session unused for 2 h ends
 SESSION_MAX_SECONDS = 12 * 60 * 60  # and none lives longer than 12 h

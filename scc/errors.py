@@ -49,6 +49,16 @@ class Stale(Conflict):
         self.event = event
 
 
+class Contended(Conflict):
+    """Another request changed what this one relied on at the same moment; reading again and
+    retrying may well succeed."""
+
+    def __init__(
+        self, message: str = "The trip changed at the same moment; please try again."
+    ) -> None:
+        super().__init__(message)
+
+
 class Moved(Conflict):
     """The trip was rescheduled: its old id only points to the new one."""
 

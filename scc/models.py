@@ -208,7 +208,7 @@ ROLES = ("owner", "crew")
 class Member:
     """A member of the crew roster (its own partition, #crew): who may sign in, and as what.
     What proves who they are (password hash, enrollment link, passkeys' keys) is never here: it
-    stays in the store (scc.store.roster.Secrets), so no page or JSON can show it by mistake."""
+    is in Secrets, which only the sign-in code reads, so no page or JSON can show it by mistake."""
 
     crew_id: str
     name: str
@@ -225,6 +225,24 @@ class Member:
     def enrolled(self) -> bool:
         """Has their own password or a passkey (the shared password no longer works for them)."""
         return self.has_password or self.passkeys > 0
+
+
+@dataclass(frozen=True)
+class Passkey:
+    credential_id: str  # base64url, as the browser names it
+    public_key: bytes  # COSE
+    sign_count: int
+    added: str
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """What proves a member is who they say: never shown, only checked (scc.auth)."""
+
+    password_hash: str | None
+    link_hash: str | None
+    link_expires: int  # epoch seconds; 0 without a link
+    passkeys: dict[str, Passkey]
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,8 @@ def urls(event_id: str, patron_id: str) -> Links:
     browser (app.js, [data-copy]) makes a copied one absolute, and notices prefix SCC_SITE_URL."""
     token = issue(signing_keys(), event_id, patron_id)
     return Links(
-        waiver=url_for("waivers.waiver", eid=event_id, p=token),
-        pay=url_for("waivers.payment", eid=event_id, p=token),
+        waiver=url_for("patrons.waiver", eid=event_id, p=token),
+        pay=url_for("patrons.payment", eid=event_id, p=token),
     )
 
 

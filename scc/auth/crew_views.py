@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, make_response, render_template, request, url_for
 
 from scc import clock, validation
-from scc.auth import members, passwords, throttle
+from scc.auth import forms, members, passwords, throttle
 from scc.auth.guard import (
     NOT_ALLOWED,
     checked_member,
@@ -23,7 +23,7 @@ from scc.auth.guard import (
 )
 from scc.auth.signin import signed_in, signed_out
 from scc.errors import Forbidden, Gone, Invalid, NotFound
-from scc.models import ROLES, Member
+from scc.models import Member
 from scc.store import get_store, roster
 from scc.web.forms import payload
 from scc.web.htmx import is_htmx, trigger
@@ -68,23 +68,6 @@ def _crew_id_from_url(crew_id: str) -> str:
         raise NotFound(f"There is no crew member {crew_id}.") from None
 
 
-def _role(value: Any, default: str) -> str:
-    role = default if value in (None, "") else value
-    if role not in ROLES:
-        raise Invalid("The role must be owner or crew.", "role")
-    return str(role)
-
-
-def _flag(value: Any, default: bool) -> bool:
-    if value in (None, ""):
-        return default
-    if isinstance(value, bool):
-        return bool(value)
-    if value in ("true", "false"):
-        return bool(value == "true")
-    raise Invalid("Active must be true or false.", "active")
-
-
 @bp.get("/api/crew")
 @owner_required
 def list_crew() -> Any:
@@ -101,18 +84,8 @@ def list_crew() -> Any:
 def add() -> Any:
     """Add a member; answer with their one-time enrollment link (72 hours)."""
     g.error_target = "#crew-error"
-    data = payload()
-    crew_id = validation.crew_id(data.get("crew_id"))
-    if crew_id in members.RESERVED_IDS:
-        raise Invalid(f"{crew_id} is a word the app uses; choose another crew id.", "crew_id")
-    member = Member(
-        crew_id=crew_id,
-        name=validation.text(data.get("name"), "name", "The name", max_len=80),
-        role=_role(data.get("role"), "crew"),
-        email=validation.email(data.get("email")),
-        phone=validation.phone(data.get("phone")),
-    )
-    store = get_store()
+    member = forms.new_member(payload())
+    crew_id, store = member.crew_id, get_store()
     me = checked_session()
     # On a new installation the owner signed in with the shared password is not on the roster
     # yet: they join it as its first owner (whatever role the form held when they add themselves),
@@ -146,10 +119,9 @@ def change(crew_id: str) -> Any:
     was = next((m for m in everyone if m.crew_id == wanted), None)
     if was is None:
         raise NotFound(f"There is no crew member {crew_id}.")
-    data = payload()
-    name = validation.text(data.get("name") or was.name, "name", "The name", max_len=80)
-    role = _role(data.get("role"), was.role)
-    active = _flag(data.get("active"), was.active)
+    form = forms.member_change(payload())
+    name, role = form.name or was.name, form.role or was.role
+    active = was.active if form.active is None else form.active
     owners = members.keep_an_owner(everyone, was, role, active)
     now = roster.change(store, was, name=name, role=role, active=active, owners=owners)
     if is_htmx():

@@ -22,7 +22,7 @@ from scc import clock
 from scc.auth import sessions
 from scc.errors import Forbidden, Unauthorized
 from scc.keys import signing_keys
-from scc.models import Member
+from scc.models import Member, Secrets
 from scc.store import get_store, roster
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -92,12 +92,12 @@ def checked_session() -> sessions.Session:
     return session
 
 
-def checked_member() -> tuple[Member, roster.Secrets] | None:
+def checked_member() -> tuple[Member, Secrets] | None:
     """The signed-in member and their secrets as the roster read them to check the session in
     this request (no read of its own); None for the owner of a new installation, who is not on
     the roster yet."""
     checked_session()
-    return cast(tuple[Member, roster.Secrets] | None, g.get("scc_member"))
+    return cast(tuple[Member, Secrets] | None, g.get("scc_member"))
 
 
 def login_required(view: F) -> F:

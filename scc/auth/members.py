@@ -16,11 +16,10 @@ from flask import current_app, url_for
 from scc import clock
 from scc.auth import passwords, throttle
 from scc.errors import Conflict, Gone
-from scc.models import Member
+from scc.models import Member, Secrets
 from scc.store import Store, roster
 
 LINK_LIFETIME = 72 * 60 * 60
-RESERVED_IDS = frozenset({"enroll", "me"})  # /api/crew/enroll…, /api/crew/me/… are routes
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,7 @@ def link_crew_id(token: object) -> str | None:
     return crew_id if dot and crew_id and secret else None
 
 
-def link_holder(store: Store, token: object) -> tuple[Member, roster.Secrets]:
+def link_holder(store: Store, token: object) -> tuple[Member, Secrets]:
     """The member a valid, unused, unexpired link belongs to, and their secrets (one GetItem):
     `link_hash` is this link's, to spend it with; Gone else."""
     crew_id = link_crew_id(token)
@@ -88,7 +87,7 @@ def link_holder(store: Store, token: object) -> tuple[Member, roster.Secrets]:
     return member, keys
 
 
-def claim_link(store: Store, token: object) -> tuple[Member, roster.Secrets]:
+def claim_link(store: Store, token: object) -> tuple[Member, Secrets]:
     """The holder of a link that is being used, the attempt counted first as a password's is
     (Throttled), then the link checked (Gone): see link_holder."""
     throttle.take(link_crew_id(token))

@@ -14,7 +14,7 @@ from scc.auth import members, throttle
 from scc.auth.guard import checked_member, login_required
 from scc.auth.signin import signed_in
 from scc.errors import Invalid, Unauthorized
-from scc.models import Member
+from scc.models import Member, Secrets
 from scc.store import challenges, get_store, roster
 from scc.web.forms import payload
 
@@ -24,7 +24,7 @@ REGISTER, SIGN_IN = "register", "sign-in"
 EXPIRED = "That took too long or was already used; please try again."
 
 
-def _options(purpose: str, found: tuple[Member, roster.Secrets] | None) -> Any:
+def _options(purpose: str, found: tuple[Member, Secrets] | None) -> Any:
     """A challenge issued (and kept) for a sign-in, or for this member (as read already) to add
     a passkey that none of theirs duplicates."""
     from scc.auth import passkeys
@@ -69,7 +69,7 @@ def enroll_passkey() -> Any:
     return signed_in(member.crew_id, member.role, member.gen, status=201)
 
 
-def _me() -> tuple[Member, roster.Secrets]:
+def _me() -> tuple[Member, Secrets]:
     """The signed-in member, as the session's check read them (no read of its own)."""
     found = checked_member()
     if found is None:

@@ -23,8 +23,7 @@ from webauthn.helpers.structs import (
 
 from scc import clock, validation
 from scc.errors import Invalid, Unauthorized
-from scc.models import Member
-from scc.store.roster import Passkey
+from scc.models import Member, Passkey
 
 RP_NAME = "ShipCaptainCrew"
 TIMEOUT_MS = 120_000

@@ -8,12 +8,11 @@ from typing import Any
 
 from flask import Blueprint, render_template
 
-from scc.auth import members, throttle
+from scc.auth import forms, members, throttle
 from scc.auth.guard import login_required
 from scc.auth.signin import signed_in, signed_out
-from scc.errors import Invalid, Unauthorized
+from scc.errors import Unauthorized
 from scc.store import get_store
-from scc.validation import crew_id as valid_crew_id
 from scc.web.forms import payload
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -31,16 +30,7 @@ def login_form() -> Any:
 def login() -> Any:
     """Count the attempt, check the password once, then issue a session token and cookies."""
     throttle.same_site()
-    data = payload()
-    crew, password = data.get("crew_id"), data.get("password")
-    missing = [f for f, v in (("crew_id", crew), ("password", password)) if v in (None, "")]
-    if missing:
-        label = "your crew id" if missing[0] == "crew_id" else "the password"
-        raise Invalid(f"Please enter {label}.", missing[0])
-    try:
-        crew_id: str | None = valid_crew_id(crew)
-    except Invalid:
-        crew_id = None
+    crew_id, password = forms.sign_in(payload())
     throttle.take(crew_id)  # before bcrypt: at most LIMIT checks, however many arrive at once
     verdict = members.password_sign_in(get_store(), crew_id, password)
     if crew_id is None or not verdict.ok:

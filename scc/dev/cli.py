@@ -1,101 +1,121 @@
-"""The `scc` command: init-db, hash-password, lint-events, dev."""
+"""The `scc` command. The app's own commands live on `app.cli`, as flaskr's `init-db` does
+(init_app registers them): `scc init-db`, `scc lint-events`. Beside them, two that need no app:
+`scc hash-password` and `scc dev` (make dev's server)."""
 
 from __future__ import annotations
 
-import argparse
 import getpass
 import os
+import secrets
 import sys
-from typing import TYPE_CHECKING
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
 
 from scc import eventids
 
-if TYPE_CHECKING:
-    from scc.store import Store
 
-
-def _store() -> Store:
-    from scc.config import from_environ
-    from scc.store import Store
-
-    return Store(from_environ()["TABLE"])
-
-
-def init_db(_: argparse.Namespace) -> int:
+@click.command("init-db")
+def init_db() -> None:
     """Create the table, its index and its stream when missing, and bring trips written in an
     older format up to the current one (safe to run again)."""
-    from scc.store import admin
+    from scc.store import get_store, trips
 
-    store = _store()
+    store = get_store()
     created = store.create_table()
-    print(f"{'Created' if created else 'Table already exists:'} {store.table}")
+    click.echo(f"{'Created' if created else 'Table already exists:'} {store.table}")
     try:
-        print(f"Stream: {store.ensure_stream()}")
+        click.echo(f"Stream: {store.ensure_stream()}")
     except RuntimeError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    print(f"Trips upgraded to the current format: {admin.upgrade_trips(store)}")
-    return 0
+        click.echo(str(exc), err=True)
+        raise click.exceptions.Exit(1) from None
+    click.echo(f"Trips upgraded to the current format: {trips.upgrade_all(store)}")
 
 
-def hash_password(_: argparse.Namespace) -> int:
-    """Read a password (prompt, or stdin when piped) and print its bcrypt hash (cost 12)."""
-    import bcrypt
-
-    if sys.stdin.isatty():
-        password = getpass.getpass("Admin password: ")
-        if getpass.getpass("Again: ") != password:
-            print("The two passwords differ.", file=sys.stderr)
-            return 1
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
-    raw = password.encode()
-    if len(raw) < 10:
-        print("Use at least 10 characters.", file=sys.stderr)
-        return 1
-    if len(raw) > 72:
-        print("Use at most 72 bytes (bcrypt ignores the rest).", file=sys.stderr)
-        return 1
-    print(bcrypt.hashpw(raw, bcrypt.gensalt(rounds=12)).decode())
-    return 0
-
-
-def lint_events(_: argparse.Namespace) -> int:
+@click.command("lint-events")
+def lint_events() -> None:
     """List stored event ids that break YYYY-MM-DD-name[-period], with a fix; exit 1 if any."""
-    from scc.store import admin
+    from scc.store import admin, get_store, keys
 
     bad = 0
-    for eid in sorted({key for key in admin.partition_keys(_store()) if not key.startswith("#")}):
+    for eid in sorted(filter(keys.is_trip_partition, set(admin.partition_keys(get_store())))):
         problem = eventids.problem(eid)
         if problem is None:
             continue
         bad += 1
         fix = eventids.suggest(eid)
         hint = f"rename to {fix}" if fix else f"give it an id like {eventids.EXAMPLE}"
-        print(f"{eid}\t{problem} Fix: {hint}.")
-    print(f"{bad} event id(s) break the convention {eventids.CONVENTION}.")
-    return 1 if bad else 0
+        click.echo(f"{eid}\t{problem} Fix: {hint}.")
+    click.echo(f"{bad} event id(s) break the convention {eventids.CONVENTION}.")
+    if bad:
+        raise click.exceptions.Exit(1)
 
 
-def dev(args: argparse.Namespace) -> int:
+def init_app(app: Flask) -> None:
+    """The app's commands, on `flask --app scc` and `scc` alike."""
+    app.cli.add_command(init_db)
+    app.cli.add_command(lint_events)
+
+
+@click.command("hash-password")
+def hash_password() -> None:
+    """Read a password (prompt, or stdin when piped) and print its bcrypt hash (cost 12)."""
+    import bcrypt
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Admin password: ")
+        if getpass.getpass("Again: ") != password:
+            raise click.ClickException("The two passwords differ.")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    raw = password.encode()
+    if len(raw) < 10:
+        raise click.ClickException("Use at least 10 characters.")
+    if len(raw) > 72:
+        raise click.ClickException("Use at most 72 bytes (bcrypt ignores the rest).")
+    click.echo(bcrypt.hashpw(raw, bcrypt.gensalt(rounds=12)).decode())
+
+
+@click.command("dev")
+@click.option("--port", type=int, default=5000, help="PORT overrides it.")
+def dev(port: int) -> None:
     """Serve the app locally: on the embedded DynamoDB emulator unless a table is configured."""
     from scc.dev.server import run
 
-    return run(port=int(os.environ.get("PORT", args.port)))
+    run(port=int(os.environ.get("PORT", port)))
+
+
+def _app() -> Flask:
+    from scc import create_app
+
+    # The tools sign nothing: without SCC_SECRET_KEY they run with a throwaway key.
+    unset = not os.environ.get("SCC_SECRET_KEY")
+    return create_app({"SECRET_KEY": secrets.token_urlsafe(32)} if unset else None)
+
+
+scc = FlaskGroup(
+    name="scc",
+    help="ShipCaptainCrew tools.",
+    create_app=_app,
+    add_default_commands=False,
+    add_version_option=False,
+    load_dotenv=False,
+)
+scc.add_command(hash_password)
+scc.add_command(dev)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="scc", description="ShipCaptainCrew tools")
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("init-db", help=init_db.__doc__).set_defaults(func=init_db)
-    sub.add_parser("hash-password", help=hash_password.__doc__).set_defaults(func=hash_password)
-    sub.add_parser("lint-events", help=lint_events.__doc__).set_defaults(func=lint_events)
-    dev_parser = sub.add_parser("dev", help=dev.__doc__)
-    dev_parser.add_argument("--port", type=int, default=5000)
-    dev_parser.set_defaults(func=dev)
-    args = parser.parse_args(argv)
-    result: int = args.func(args)
-    return result
+    """Run `scc` (argv: its arguments, for tests); the exit status."""
+    try:
+        code = scc.main(args=argv, prog_name="scc", standalone_mode=False)
+    except click.ClickException as refused:
+        refused.show()
+        return refused.exit_code
+    except click.Abort:
+        return 1
+    return code if isinstance(code, int) else 0  # click answers an Exit with its code
 
 
 if __name__ == "__main__":

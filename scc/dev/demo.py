@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from scc import clock, eventids
 from scc.dev import demo_trips
 from scc.models import CrewMember, Event, Minor, Patron, Payment, Signer
-from scc.store import Store
+from scc.store import Store, trips
 from scc.waivers import records, signing
 
 DEMO_PASSWORD = "ahoy-crew"  # noqa: S105 - the embedded dev default only, printed at start
@@ -52,111 +53,52 @@ def _paid(event: Event, *entries: tuple[str, str, str, str]) -> Event:
     return event
 
 
+# (days from today, name, period, title, total, crew, patrons and shares, waivers signed,
+# payments (patron, amount, method, logged by))
+DEMO: tuple[tuple[Any, ...], ...] = (
+    (-6, "captain-cory", "sunset", "Sunset cruise, Mission Bay", "480.00",
+     [("cory", "captain"), ("jess", "deckhand")],
+     [("Dana Lee", "240.00"), ("Sam Ortiz", "240.00")], 2,
+     [("dana-lee", "240.00", "venmo", "jess"), ("sam-ortiz", "240.00", "cash", "cory")]),
+    (-2, "captain-maya", "morning", "Kelp bed snorkel", "600.00",
+     [("maya", "captain"), ("leo", "deckhand")],
+     [("Priya Nair", "200.00"), ("Tom Becker", "200.00"), ("Ana Ruiz", "200.00")], 3,
+     [("priya-nair", "200.00", "zelle", "maya"), ("tom-becker", "100.00", "cash", "leo")]),
+    (0, "captain-cory", "afternoon", "Whale watching off Point Loma", "900.00",
+     [("cory", "captain"), ("jess", "deckhand"), ("leo", "mate")],
+     [("Chris Wong", "300.00"), ("Maria Silva", "300.00"), ("Ben Carter", "150.00"),
+      ("Ivy Carter", "150.00")], 2,
+     [("chris-wong", "300.00", "card", "cory"), ("maria-silva", "150.00", "venmo", "jess")]),
+    (1, "captain-maya", "morning", "Rockfish half day", "750.00",
+     [("maya", "captain"), ("jess", "deckhand")],
+     [("Omar Haddad", None), ("Lena Park", None), ("Gus Miller", None)], 0, []),
+    (5, "captain-cory", None, "Harbor tour and lunch", "360.00", [("cory", "captain")],
+     [("Rosa Diaz", "180.00"), ("Eli Brooks", "180.00")], 1,
+     [("rosa-diaz", "180.00", "cash", "cory")]),
+    (12, "captain-maya", "overnight", "Coronado Islands overnight", "2400.00",
+     [("maya", "captain"), ("cory", "mate"), ("leo", "deckhand")],
+     [("Harbor Yacht Club", "2400.00")], 1,
+     [("harbor-yacht-club", "2400.00", "check", "maya")]),
+)  # fmt: skip
+
+
 def demo_events(today: date) -> list[Event]:
-    def make(
-        days: int,
-        name: str,
-        period: str | None,
-        title: str,
-        total: str,
-        crew: list[tuple[str, str]],
-        patrons: list[Patron],
-        waivers: int,
-    ) -> Event:
+    events = []
+    for days, name, period, title, total, crew, people, waivers, paid in DEMO:
         day = today + timedelta(days=days)
-        return Event(
+        event = Event(
             event_id=eventids.make(day, name, period),
             date=day.isoformat(),
             title=title,
             total=Decimal(total),
-            patrons=patrons,
+            patrons=_patrons(*people),
             crew=[CrewMember(crew_id=c, role=r) for c, r in crew],
             waivers_signed=waivers,
             period=period,
             created_at=clock.iso(clock.now()),
         )
-
-    sunset = make(
-        -6,
-        "captain-cory",
-        "sunset",
-        "Sunset cruise, Mission Bay",
-        "480.00",
-        [("cory", "captain"), ("jess", "deckhand")],
-        _patrons(("Dana Lee", "240.00"), ("Sam Ortiz", "240.00")),
-        2,
-    )
-    kelp = make(
-        -2,
-        "captain-maya",
-        "morning",
-        "Kelp bed snorkel",
-        "600.00",
-        [("maya", "captain"), ("leo", "deckhand")],
-        _patrons(("Priya Nair", "200.00"), ("Tom Becker", "200.00"), ("Ana Ruiz", "200.00")),
-        3,
-    )
-    today_trip = make(
-        0,
-        "captain-cory",
-        "afternoon",
-        "Whale watching off Point Loma",
-        "900.00",
-        [("cory", "captain"), ("jess", "deckhand"), ("leo", "mate")],
-        _patrons(
-            ("Chris Wong", "300.00"),
-            ("Maria Silva", "300.00"),
-            ("Ben Carter", "150.00"),
-            ("Ivy Carter", "150.00"),
-        ),
-        2,
-    )
-    tomorrow = make(
-        1,
-        "captain-maya",
-        "morning",
-        "Rockfish half day",
-        "750.00",
-        [("maya", "captain"), ("jess", "deckhand")],
-        _patrons(("Omar Haddad", None), ("Lena Park", None), ("Gus Miller", None)),
-        0,
-    )
-    weekend = make(
-        5,
-        "captain-cory",
-        None,
-        "Harbor tour and lunch",
-        "360.00",
-        [("cory", "captain")],
-        _patrons(("Rosa Diaz", "180.00"), ("Eli Brooks", "180.00")),
-        1,
-    )
-    charter = make(
-        12,
-        "captain-maya",
-        "overnight",
-        "Coronado Islands overnight",
-        "2400.00",
-        [("maya", "captain"), ("cory", "mate"), ("leo", "deckhand")],
-        _patrons(("Harbor Yacht Club", "2400.00")),
-        1,
-    )
-    return [
-        _paid(
-            sunset, ("dana-lee", "240.00", "venmo", "jess"), ("sam-ortiz", "240.00", "cash", "cory")
-        ),
-        _paid(
-            kelp, ("priya-nair", "200.00", "zelle", "maya"), ("tom-becker", "100.00", "cash", "leo")
-        ),
-        _paid(
-            today_trip,
-            ("chris-wong", "300.00", "card", "cory"),
-            ("maria-silva", "150.00", "venmo", "jess"),
-        ),
-        _paid(tomorrow),
-        _paid(weekend, ("rosa-diaz", "180.00", "cash", "cory")),
-        _paid(charter, ("harbor-yacht-club", "2400.00", "check", "maya")),
-    ]
+        events.append(_paid(event, *paid))
+    return events
 
 
 def _signer(patron: Patron, n: int, trip: date) -> Signer:
@@ -181,7 +123,7 @@ def seed(store: Store, today: date) -> list[Event]:
     stored = []
     for event in demo_events(today):
         signed = event.waivers_signed
-        created = store.create_event(demo_trips.chronicle(replace(event, waivers_signed=0)))
+        created = trips.create(store, demo_trips.chronicle(replace(event, waivers_signed=0)))
         trip = date.fromisoformat(event.date)
         for n, patron in enumerate(event.patrons[:signed]):
             waiver = records.build(

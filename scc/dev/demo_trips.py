@@ -7,14 +7,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
 
-from scc import activity, eventids
+from scc import activity, clock, eventids
 from scc.models import CheckIn, CrewMember, Entry, Event, Patron, Payment, Signer
 from scc.payments import ledger
-from scc.store import Store
-from scc.store.items import crew_item, event_to_item, serialize
-from scc.trips import lifecycle, manifest
+from scc.store import Store, trips
+from scc.trips import forms, lifecycle, manifest
+from scc.trips.manifest_forms import Assignment
 from scc.waivers import records, signing
 
 PAST_TRIPS = 64
@@ -74,13 +73,7 @@ def _past_trip(today: date, n: int) -> Event:
 
 def season(store: Store, today: date, count: int = PAST_TRIPS) -> int:
     """Past trips, paid and boarded, straight into the table (batch writes: quick to seed)."""
-    items: list[dict[str, Any]] = []
-    for n in range(count):
-        event = _past_trip(today, n)
-        items += [event_to_item(event), *(crew_item(event, c) for c in event.crew)]
-    for start in range(0, len(items), 25):
-        batch = [{"PutRequest": {"Item": serialize(i)}} for i in items[start : start + 25]]
-        store.call("batch_write_item", RequestItems={store.table: batch})
+    trips.put_whole(store, (_past_trip(today, n) for n in range(count)))
     return count
 
 
@@ -88,31 +81,29 @@ def dock_week(store: Store, today: date, events: list[Event]) -> list[Event]:
     """A trip rescheduled for weather, one cancelled with a payment to refund, a signer who is
     not on the manifest of today's trip, and the first patron of today's trip aboard."""
     kayak_day, fishing_day = today + timedelta(days=3), today + timedelta(days=2)
-    kayak = store.create_event(chronicle(_trip(kayak_day, "captain-leo", "Sea lion kayak tour")))
-    moved = lifecycle.reschedule(
-        store, kayak.event_id, {"date": (today + timedelta(days=9)).isoformat()}, "maya"
-    )
-    fishing = store.create_event(chronicle(_trip(fishing_day, "captain-cory", "Sportfishing")))
-    deposit = ledger.new_payment(
-        patron_id="pat-lin", amount=Decimal("150.00"), method="card", notes="deposit",
-        logged_by="cory",
+    kayak = trips.create(store, chronicle(_trip(kayak_day, "captain-leo", "Sea lion kayak tour")))
+    later = forms.Moving(today + timedelta(days=9), None, period_given=False, rev=None)
+    moved = lifecycle.reschedule(store, kayak.event_id, later, "maya")
+    fishing = trips.create(store, chronicle(_trip(fishing_day, "captain-cory", "Sportfishing")))
+    deposit = Payment(
+        payment_id=ledger.new_key(), patron_id="pat-lin", amount=Decimal("150.00"),
+        method="card", notes="deposit", timestamp=clock.iso(clock.now()), logged_by="cory",
     )  # fmt: skip
-    ledger.log_payment(store, fishing.event_id, deposit)
-    cancelled = lifecycle.cancel(
-        store, fishing.event_id, {"reason": "Small craft advisory"}, "cory"
-    )
+    ledger.record(store, fishing.event_id, deposit)
+    cancelled = lifecycle.cancel(store, fishing.event_id, "Small craft advisory", None, "cory")
     today_trip = next(e for e in events if e.date == today.isoformat())
     walk_on = Signer(
         full_name="Jordan Blake", email="jordan@example.com", phone="619-555-0177",
         date_of_birth="1988-03-14", emergency_contact_name="Sam Blake",
         emergency_contact_phone="619-555-0178", minors=(), signature="Jordan Blake",
     )  # fmt: skip
-    current = store.get_event(today_trip.event_id)
+    current = trips.get(store, today_trip.event_id)
     waiver = records.build(current, walk_on, ip="198.51.100.60", user_agent="demo seed")
     signing.save(store, waiver, current)
     first = current.patrons[0].patron_id
     lifecycle.check_in(store, current.event_id, first, "aboard", "jess")
-    manifest.assign(store, current.event_id, "ana", {"role": "deckhand", "confirm": True}, "cory")
+    deckhand = Assignment(CrewMember(crew_id="ana", role="deckhand"), confirm=True)
+    manifest.assign(store, current.event_id, deckhand, None, "cory")
     return [moved, cancelled]
 
 

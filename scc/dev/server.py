@@ -8,6 +8,7 @@ import os
 
 def run(port: int) -> int:
     import bcrypt
+    from werkzeug.serving import run_simple
 
     from scc import clock, create_app
     from scc.dev import crew as demo_crew
@@ -63,5 +64,6 @@ def run(port: int) -> int:
     else:
         print("  While the roster is empty, any crew id signs in as owner with")
         print(f"  {password_note}; then only members do.\n", flush=True)
-    app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False, threaded=True)
+    # werkzeug's server itself: app.run() declines to start under the flask CLI, which `scc` is.
+    run_simple("127.0.0.1", port, app, threaded=True)
     return 0

@@ -16,13 +16,8 @@ from scc.money import fmt
 from scc.notify import trip_notices
 from scc.notify.message import Message, NotifyError, address
 from scc.notify.message import Notice as Notice
-from scc.store.items import (
-    EVENT_SK,
-    WAIVER_SK_PREFIX,
-    deserialize,
-    event_from_item,
-    waiver_from_item,
-)
+from scc.store import keys
+from scc.store.items import deserialize, event_from_item, waiver_from_item
 from scc.waivers import text as waiver_text
 
 log = logging.getLogger("scc.notify")
@@ -49,15 +44,15 @@ def from_record(
     _, crew_id = record_keys(record)
     name = record.get("eventName")
     data = record.get("dynamodb") or {}
-    if name == "MODIFY" and crew_id == EVENT_SK:
+    if name == "MODIFY" and crew_id == keys.EVENT_SK:
         notices = payment_notices(data, admin=admin, render=render)
         notices += ledger_notices(data, admin=admin, render=render)
         if trip_notices.is_cancelled(data):
             notices += trip_notices.cancelled(data, render=render)
         return notices
-    if name == "INSERT" and crew_id == EVENT_SK and trip_notices.is_rescheduled(data):
+    if name == "INSERT" and crew_id == keys.EVENT_SK and trip_notices.is_rescheduled(data):
         return trip_notices.rescheduled(data, render=render, links=links)
-    if name == "INSERT" and crew_id.startswith(WAIVER_SK_PREFIX):
+    if name == "INSERT" and keys.is_waiver(crew_id):
         if "moved_from" in (data.get("NewImage") or {}):
             return []  # a signed waiver moving with its rescheduled trip: sent when it was signed
         return waiver_notices(data, admin=admin, render=render)

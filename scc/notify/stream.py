@@ -7,7 +7,7 @@ A send that fails is logged with the record's keys and sequence number, and the 
 reported in `batchItemFailures` so Lambda retries from it; the other records are still sent.
 
 Delivery is at least once. Lambda retries a batch from its first failed record, so records after
-it come again: a marker item (`#notified#<key>`, expiring after a week) written after each send
+it come again: a marker (scc.store.markers, expiring after a week) written after each send
 skips what was already sent. A crash between a send and its marker can still repeat that one.
 
 lambda_entry imports this module for every cold start, web requests' included, so the mail
@@ -27,8 +27,7 @@ from flask import Blueprint, Flask
 
 from scc import clock, paylinks
 from scc.errors import StoreError
-from scc.store import Store, counters, get_store
-from scc.store.items import TTL_ATTRIBUTE
+from scc.store import Store, counters, get_store, markers
 
 if TYPE_CHECKING:
     from scc.notify.message import Mailer
@@ -39,7 +38,6 @@ log = logging.getLogger("scc.notify")
 bp = Blueprint("notify", __name__, template_folder="templates")
 
 Handler = Callable[[dict[str, Any], Any], Any]
-MARKER_PREFIX = "#notified#"
 MARKER_TTL = timedelta(days=7)
 # Start no new record with less time left than one bounded send needs (scc.notify.gmail.BUDGET plus
 # room for the marker writes); what is left over goes back to Lambda to retry.
@@ -226,13 +224,9 @@ def _deliver(app: Flask, store: Store, eid: str, notice: Notice, where: str) -> 
     return True
 
 
-def _marker_key(eid: str, notice: Notice) -> dict[str, str]:
-    return {"eid": eid, "crew_id": MARKER_PREFIX + notice.key}
-
-
 def _already_sent(store: Store, eid: str, notice: Notice) -> bool:
     try:
-        return store.get(_marker_key(eid, notice)) is not None
+        return markers.sent(store, eid, notice.key)
     except StoreError as exc:  # unsure: sending twice beats not sending
         log.warning("notify: could not check whether %s was sent: %s", notice.key, exc)
         return False
@@ -241,7 +235,7 @@ def _already_sent(store: Store, eid: str, notice: Notice) -> bool:
 def _mark_sent(store: Store, eid: str, notice: Notice) -> None:
     expires = clock.epoch(clock.now() + MARKER_TTL)
     try:
-        store.put({**_marker_key(eid, notice), TTL_ATTRIBUTE: expires})
+        markers.mark_sent(store, eid, notice.key, expires)
     except StoreError as exc:
         log.warning(
             "notify: sent %s but could not record it (a retry may send it again): %s",

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, g, jsonify, render_template, request
 
 from scc import eventids, validation
 from scc.auth.guard import login_required, owner_required, signed_in_crew
-from scc.errors import Invalid, NotFound
+from scc.errors import NotFound
 from scc.models import METHOD_LABELS, Event
-from scc.money import fmt, parse_amount
-from scc.payments import ledger
+from scc.money import fmt
+from scc.payments import forms, ledger
 from scc.store import get_store
-from scc.web.cards import (
-    card_done,
-    event_id_from_url,
-    ledger_json,
-    patron_json,
-    trip_from_url,
-)
+from scc.web.cards import card_done
 from scc.web.forms import payload
 from scc.web.htmx import is_htmx
+from scc.web.shapes import ledger_json, patron_json
+from scc.web.urls import event_id_from_url, trip_from_url
 
 bp = Blueprint("payments", __name__, template_folder="templates")
 
@@ -38,18 +33,6 @@ def payment_modal(eid: str) -> Any:
         key=ledger.new_key(),
         crew_id=signed_in_crew(),
     )
-
-
-def _ledger_input(data: dict[str, Any], missing: str) -> tuple[str, Decimal, str, str | None]:
-    """What a payment and a refund both carry: the patron, the amount, the method, and the
-    idempotency key (the header, else the field; None: make one)."""
-    patron_id = data.get("patron_id")
-    if not isinstance(patron_id, str) or not patron_id.strip():
-        raise Invalid(missing, "patron_id")
-    amount = parse_amount(data.get("amount"))
-    method = ledger.check_method(data.get("method"))
-    key = request.headers.get("Idempotency-Key") or data.get("idempotency_key")
-    return patron_id.strip(), amount, method, None if key in (None, "") else ledger.check_key(key)
 
 
 def _recorded(event: Event, toast: str, answer: dict[str, Any]) -> Any:
@@ -68,32 +51,29 @@ def _recorded(event: Event, toast: str, answer: dict[str, Any]) -> Any:
     return response
 
 
-def _log(event_id: str, data: dict[str, Any]) -> Any:
-    g.error_target = "#payment-error"  # 422s show inside the modal, where the crew member is
-    patron_id, amount, method, key = _ledger_input(data, "Choose the patron who paid.")
-    notes = validation.text(
-        data.get("notes"), "notes", "The note", max_len=280, required=False, multiline=True
-    )
-    payment = ledger.new_payment(
-        patron_id=patron_id,
-        amount=amount,
-        method=method,
-        notes=notes,
-        logged_by=signed_in_crew(),
-        payment_id=key,
-    )
-    logged = ledger.log_payment(get_store(), event_id, payment)
-    event, pay = logged.event, logged.payment
-    verb = "Already recorded" if logged.replayed else "Recorded"
-    toast = (
-        f"{verb} ${fmt(pay.amount)} {METHOD_LABELS[pay.method]} from "
-        f"{event.name_of(pay.patron_id)}."
-    )
-    answer = {
-        "payment": ledger_json(pay),
-        "payment_cleared": event.payment_cleared,
-        "replayed": logged.replayed,
-    }
+def _record(event_id: str, data: dict[str, Any], *, refund: bool) -> Any:
+    """Record money in (a payment) or back (a refund) from a dialog's or a client's body."""
+    # 422s show inside the dialog, where the crew member is
+    g.error_target = "#refund-error" if refund else "#payment-error"
+    header_key = request.headers.get("Idempotency-Key")
+    form = forms.money_form(data, refund=refund, header_key=header_key)
+    money = ledger.new_money(form, refund=refund, logged_by=signed_in_crew())
+    done = ledger.record(get_store(), event_id, money)
+    event, amount = done.event, f"${fmt(done.money.amount)}"
+    name = event.name_of(done.money.patron_id)
+    if refund:
+        toast = f"{'Already recorded' if done.replayed else 'Refunded'} {amount} to {name}."
+        answer = {"refund": ledger_json(done.money), "replayed": done.replayed}
+    else:
+        method = METHOD_LABELS[done.money.method]
+        toast = (
+            f"{'Already recorded' if done.replayed else 'Recorded'} {amount} {method} from {name}."
+        )
+        answer = {
+            "payment": ledger_json(done.money),
+            "payment_cleared": event.payment_cleared,
+            "replayed": done.replayed,
+        }
     return _recorded(event, toast, answer)
 
 
@@ -101,7 +81,7 @@ def _log(event_id: str, data: dict[str, Any]) -> Any:
 @login_required
 def log_for_event(eid: str) -> Any:
     """Log a payment on the trip in the URL."""
-    return _log(event_id_from_url(eid), payload())
+    return _record(event_id_from_url(eid), payload(), refund=False)
 
 
 @bp.post("/api/payment/log")
@@ -109,7 +89,8 @@ def log_for_event(eid: str) -> Any:
 def log_with_event_in_body() -> Any:
     """Log a payment; the trip's id comes in the body."""
     data = payload()
-    return _log(eventids.check(str(data.get("event_id") or ""), field="event_id"), data)
+    event_id = eventids.check(str(data.get("event_id") or ""), field="event_id")
+    return _record(event_id, data, refund=False)
 
 
 def _cleared_json(event: Event, patron_id: str | None) -> dict[str, Any]:
@@ -183,24 +164,7 @@ def refund_modal(eid: str) -> Any:
 def refund(eid: str) -> Any:
     """Money given back (owner): at most what the patron has paid, net of voids and earlier
     refunds; one conditional write; a retry with the same key records it once."""
-    g.error_target = "#refund-error"
-    event_id = event_id_from_url(eid)
-    data = payload()
-    patron_id, amount, method, key = _ledger_input(data, "Choose the patron to refund.")
-    reason = validation.text(data.get("reason"), "reason", "The reason", max_len=200)
-    back = ledger.new_refund(
-        patron_id=patron_id,
-        amount=amount,
-        method=method,
-        reason=reason,
-        logged_by=signed_in_crew(),
-        key=key,
-    )
-    done = ledger.refund(get_store(), event_id, back)
-    verb = "Already recorded" if done.replayed else "Refunded"
-    toast = f"{verb} ${fmt(done.refund.amount)} to {done.event.name_of(back.patron_id)}."
-    answer = {"refund": ledger_json(done.refund), "replayed": done.replayed}
-    return _recorded(done.event, toast, answer)
+    return _record(event_id_from_url(eid), payload(), refund=True)
 
 
 @bp.get("/api/events/<eid>/payments/<payment_id>/void")

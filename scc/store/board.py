@@ -14,15 +14,9 @@ from scc import eventids
 from scc.errors import Invalid
 from scc.models import CANCELLED, SCHEDULED, Event
 from scc.money import ZERO
-from scc.store import Store, projection
-from scc.store.items import (
-    BOARD_PK,
-    BY_DATE_INDEX,
-    EVENT_SK,
-    deserialize,
-    event_from_item,
-    serialize,
-)
+from scc.store.gateway import Store, projection
+from scc.store.items import deserialize, event_from_item, serialize
+from scc.store.keys import BOARD, BY_DATE_INDEX, EVENT_SK
 
 WHEN = ("upcoming", "today", "past", "all")
 PAGE = 50  # cards a page
@@ -71,7 +65,7 @@ def decode_cursor(cursor: str) -> dict[str, Any]:
         not isinstance(plain, dict)
         or set(plain) != keys
         or not all(isinstance(v, str) for v in plain.values())
-        or plain["board"] != BOARD_PK
+        or plain["board"] != BOARD
         or plain["crew_id"] != EVENT_SK
         or not eventids.is_valid(plain["eid"])
         or not plain["board_sk"].endswith("#" + plain["eid"])
@@ -92,7 +86,7 @@ def _index_query(
     return {
         "IndexName": BY_DATE_INDEX,
         "KeyConditionExpression": condition,
-        "ExpressionAttributeValues": serialize({":b": BOARD_PK, **values}),
+        "ExpressionAttributeValues": serialize({":b": BOARD, **values}),
         **read,
     }
 

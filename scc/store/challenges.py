@@ -7,10 +7,10 @@ import secrets
 from dataclasses import dataclass
 
 from scc import clock
-from scc.store import Store
-from scc.store.items import TTL_ATTRIBUTE
+from scc.store import keys
+from scc.store.gateway import Store
+from scc.store.keys import TTL_ATTRIBUTE
 
-CHALLENGE_SK = "#challenge"
 LIFETIME = 5 * 60  # seconds: the browser's prompt times out well before
 
 
@@ -21,15 +21,16 @@ class Challenge:
     crew_id: str  # who is registering ("" for a sign-in: the passkey says who)
 
 
-def _key(challenge_id: str) -> dict[str, str]:
-    return {"eid": f"#challenge#{challenge_id}", "crew_id": CHALLENGE_SK}
-
-
 def issue(store: Store, purpose: str, crew_id: str = "") -> tuple[str, bytes]:
     """A new random challenge, stored; its id (for the browser to send back) and its bytes."""
     challenge_id, challenge = secrets.token_urlsafe(24), secrets.token_bytes(32)
     expires = clock.epoch() + LIFETIME
-    item = {**_key(challenge_id), "challenge": challenge, "purpose": purpose, "who": crew_id}
+    item = {
+        **keys.challenge(challenge_id),
+        "challenge": challenge,
+        "purpose": purpose,
+        "who": crew_id,
+    }
     store.put({**item, TTL_ATTRIBUTE: expires}, new=True)
     return challenge_id, challenge
 
@@ -39,7 +40,7 @@ def take(store: Store, challenge_id: object) -> Challenge | None:
     already used or expired."""
     if not isinstance(challenge_id, str) or not 16 <= len(challenge_id) <= 64:
         return None
-    item = store.take(_key(challenge_id))
+    item = store.take(keys.challenge(challenge_id))
     if item is None or int(item.get(TTL_ATTRIBUTE, 0)) <= clock.epoch():
         return None
     return Challenge(

@@ -1,25 +1,19 @@
 """What each write of a trip does to its record, as DynamoDB expressions: the one place they are
-written (a reschedule's conditions too; the ledger's writes, payments, voids and refunds, are in
-scc.store.ledger_changes). A Change is sent by the Store (update_event / update / transact, or
-as a Put's condition); the roster's and the counters' own Changes are in their modules."""
+written (the ledger's writes, payments, voids and refunds, are in scc.store.ledger_changes). A
+Change is an UpdateItem's clauses (or a Put's condition); a TripChange is a change to a trip,
+which scc.store.trips.change writes with its version bump and its activity entries."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from scc.errors import Contended
 from scc.models import CANCELLED, Cancellation, CheckIn, Entry, Event
 from scc.money import to_cents
-from scc.store.items import (
-    EVENT_SK,
-    contacts_map,
-    due_map,
-    entry_to_map,
-    paid_map,
-    patron_to_map,
-    serialize,
-)
+from scc.store.items import contacts_map, due_map, paid_map, patron_to_map, serialize
+from scc.store.keys import EVENT_SK
 
 
 @dataclass(frozen=True)
@@ -50,31 +44,6 @@ class Change:
             values={**self.values, **(values or {})},
         )
 
-    def on_trip(self, entries: Sequence[Entry]) -> Change:
-        """The same change to a trip's record, with what every such write carries: the record
-        must exist (and not be a rescheduled trip's pointer), its version goes up, and the
-        change's activity entries are appended in the same write."""
-        if not entries:
-            raise ValueError("A change to a trip is written with its activity entry.")
-        change = self.also(
-            "attribute_exists(eid) AND attribute_not_exists(#moved)", {"#moved": "moved_to"}
-        )
-        return replace(
-            change,
-            set=(
-                *change.set,
-                "#rev = #rev + :rev_step",
-                "#act = list_append(if_not_exists(#act, :act_none), :act_new)",
-            ),
-            names={**change.names, "#rev": "rev", "#act": "activity"},
-            values={
-                **change.values,
-                ":rev_step": 1,
-                ":act_none": [],
-                ":act_new": [entry_to_map(e) for e in entries],
-            },
-        )
-
     def request(self) -> dict[str, Any]:
         """The UpdateItem parameters (Key and TableName aside)."""
         clauses = [
@@ -96,9 +65,17 @@ class Change:
         return params
 
 
-def guarded(change: Change, rev: int) -> Change:
-    """The change, only if the trip is still at the version the editor read (rev)."""
-    return change.also("#seen = :seen", {"#seen": "rev"}, {":seen": rev})
+@dataclass(frozen=True)
+class TripChange:
+    """A change to a trip's record: what it writes, the activity entries it writes with itself,
+    the version it was computed from (`rev`: the write holds only while the trip is still at
+    it; None: whatever its version), and what a refusal of `update`'s own condition means: given
+    the trip as it was, the error to raise."""
+
+    update: Change
+    entries: tuple[Entry, ...]
+    rev: int | None = None
+    refused: Callable[[Event], Exception] = lambda _: Contended()
 
 
 def not_cancelled(change: Change) -> Change:
@@ -113,8 +90,10 @@ def not_cancelled(change: Change) -> Change:
 def moved_out(rev: int) -> Change:
     """A rescheduled trip's record becomes a pointer to its new id: only at the version read
     (rev) and if it is not a pointer already. (A condition for the pointer's Put.)"""
-    return guarded(
-        Change(condition="attribute_not_exists(#moved)", names={"#moved": "moved_to"}), rev
+    return Change(
+        condition="attribute_not_exists(#moved) AND #rev = :rev",
+        names={"#moved": "moved_to", "#rev": "rev"},
+        values={":rev": rev},
     )
 
 
@@ -228,7 +207,7 @@ def edit(
     new: Event,
     matched: tuple[dict[str, str], dict[str, str]] | None = None,
 ) -> Change:
-    """Write an edited trip's fields, if nobody changed it since `old` was read (rev guard).
+    """Write an edited trip's fields (the caller guards it by the rev `old` was read at).
 
     The ledger's own maps follow the manifest: a new patron gets an empty ledger and a share's
     headroom; a removed one (never one who has paid) loses theirs, and their check-in. Amounts
@@ -277,6 +256,4 @@ def edit(
         if patron_id in old.check_ins:
             removes.append(f"#ci.{gone}")
             names |= {"#ci": "check_in", gone: patron_id}
-    return guarded(
-        Change(set=tuple(sets), remove=tuple(removes), names=names, values=values), old.rev
-    )
+    return Change(set=tuple(sets), remove=tuple(removes), names=names, values=values)

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from scc import clock
-from scc.store import ConditionFailed, Store
+from scc.store import keys
 from scc.store.changes import Change
-from scc.store.items import TTL_ATTRIBUTE
-
-COUNTER_SK = "#counter"
+from scc.store.gateway import ConditionFailed, Store
+from scc.store.keys import TTL_ATTRIBUTE
 
 
 @dataclass(frozen=True)
@@ -44,10 +43,7 @@ class Limit:
     def key(self, now: int | None = None) -> dict[str, str]:
         """The counter item of the window holding `now`."""
         moment = clock.epoch() if now is None else now
-        return {
-            "eid": f"#counter#{self.scope}#{self.who}#{moment // self.window}",
-            "crew_id": COUNTER_SK,
-        }
+        return keys.counter(self.scope, self.who, moment // self.window)
 
     def ends(self, now: int | None = None) -> int:
         """When the window holding `now` ends (epoch seconds)."""

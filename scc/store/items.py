@@ -1,18 +1,17 @@
-"""Key formats, and the one translator between DynamoDB items and SCC's dataclasses.
-
-Items are typed with boto3's own TypeSerializer and read back with its TypeDeserializer."""
+"""The one translator between DynamoDB items and SCC's dataclasses (trips, waivers, members),
+typed with boto3's TypeSerializer and TypeDeserializer; their keys are scc.store.keys'."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from scc.errors import NotFound
+from scc import clock
 from scc.models import (
     SCHEDULED,
     Cancellation,
@@ -20,27 +19,24 @@ from scc.models import (
     CrewMember,
     Entry,
     Event,
+    Member,
     Minor,
+    Passkey,
     Patron,
     Payment,
     Refund,
+    Secrets,
     Waiver,
 )
 from scc.money import ZERO, to_cents
+from scc.store import keys
 
-# Reserved sort keys start with "#", which crew ids cannot contain.
-EVENT_SK = "#event"
-WAIVER_SK_PREFIX = "#waiver#"
-BOARD_PK = "events"
-BY_DATE_INDEX = "by-date"
-TTL_ATTRIBUTE = "ttl"
 # patron_due holds each patron's headroom for the conditional payment write; a patron without a
 # share gets this sentinel, so the same condition (headroom >= amount) works for everyone.
 NO_SHARE_HEADROOM = Decimal("1000000000000.00")
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
-_WAIVER_ID = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z-([0-9a-f]{12})")
 
 
 def serialize(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -52,14 +48,6 @@ def deserialize(item: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _deserializer.deserialize(v) for k, v in item.items()}
 
 
-def event_key(event_id: str) -> dict[str, str]:
-    return {"eid": event_id, "crew_id": EVENT_SK}
-
-
-def board_sort_key(event_date: str, event_id: str) -> str:
-    return f"{event_date}#{event_id}"
-
-
 def _drop_none(value: Any) -> Any:
     """Leave out None values (recursively), so DynamoDB never stores NULLs we did not mean."""
     if isinstance(value, dict):
@@ -69,26 +57,28 @@ def _drop_none(value: Any) -> Any:
     return value
 
 
+def _compact(item: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(_drop_none(dict(item)))
+
+
 # --- trips -------------------------------------------------------------------------------------
 
 
 def event_to_item(event: Event) -> dict[str, Any]:
     """A new trip's record (python values; the store types them)."""
     item = {
-        **event_key(event.event_id),
-        "board": BOARD_PK,
-        "board_sk": board_sort_key(event.date, event.event_id),
+        **keys.event(event.event_id),
+        "board": keys.BOARD,
+        "board_sk": keys.board_sort_key(event.date, event.event_id),
         "date": event.date,
         "title": event.title,
         "total": to_cents(event.total),
         "patrons": [patron_to_map(p) for p in event.patrons],
         "contacts": contacts_map(event.patrons),
         "crew": [asdict(c) for c in event.crew],
-        # The ledger: payments by patron, then payment id. payment_index maps a payment id to its
-        # patron so the idempotency key is unique across the trip; patron_due is each patron's
-        # headroom, so one conditional UpdateItem can refuse an overpayment
-        # (scc.store.ledger_changes).
-        # Every payment under its own patron: those of patrons taken off the manifest too.
+        # The ledger (scc.store.ledger_changes): payments by patron (those taken off the manifest
+        # too), then payment id; payment_index keeps each id unique across the trip, patron_due
+        # each patron's headroom, so one conditional UpdateItem can refuse an overpayment.
         "payments": {
             patron_id: {pay.payment_id: payment_to_map(pay) for pay in event.payments_of(patron_id)}
             for patron_id in dict.fromkeys(
@@ -121,13 +111,12 @@ def event_to_item(event: Event) -> dict[str, Any]:
         "created_at": event.created_at,
         "created_by": event.created_by,
     }
-    result: dict[str, Any] = _drop_none(item)
-    return result
+    return _compact(item)
 
 
 def paid_map(event: Event) -> dict[str, Decimal]:
-    """What each patron on the manifest has paid, net; none who have paid nothing (a missing
-    entry reads as 0.00, and the board reads this map on every card)."""
+    """What each patron on the manifest has paid, net; none who paid nothing (the board reads
+    this map on every card, and a missing entry reads as 0.00)."""
     paid = {p.patron_id: event.paid_by(p.patron_id) for p in event.patrons}
     return {patron_id: amount for patron_id, amount in paid.items() if amount}
 
@@ -143,14 +132,8 @@ def due_map(event: Event) -> dict[str, Decimal]:
     }
 
 
-def pointer_item(old_id: str, new_id: str, *, by: str, at: str, date: str) -> dict[str, Any]:
-    """What a rescheduled trip leaves at its old id: where it went (off the board)."""
-    return {**event_key(old_id), "date": date, "moved_to": new_id, "moved_by": by, "moved_at": at}
-
-
 def entry_to_map(entry: Entry) -> dict[str, Any]:
-    result: dict[str, Any] = _drop_none(asdict(entry))
-    return result
+    return _compact(asdict(entry))
 
 
 def entry_from_map(data: Mapping[str, Any]) -> Entry:
@@ -172,39 +155,28 @@ def refund_to_map(refund: Refund) -> dict[str, Any]:
 
 
 def refund_from_map(refund_id: str, data: Mapping[str, Any]) -> Refund:
+    told = {k: data.get(k, "") for k in ("reason", "timestamp", "logged_by")}
+    method, amount = data.get("method", "other"), to_cents(data["amount"])
     return Refund(
-        refund_id=refund_id,
-        patron_id=data["patron_id"],
-        amount=to_cents(data["amount"]),
-        method=data.get("method", "other"),
-        reason=data.get("reason", ""),
-        timestamp=data.get("timestamp", ""),
-        logged_by=data.get("logged_by", ""),
+        refund_id=refund_id, patron_id=data["patron_id"], amount=amount, method=method, **told
     )
 
 
 def crew_item(event: Event, member: CrewMember) -> dict[str, Any]:
     """A crew member's assignment to a trip: an item in the trip's collection, keyed by crew id."""
-    return {
-        "eid": event.event_id,
-        "crew_id": member.crew_id,
-        "role": member.role,
-        "date": event.date,
-    }
+    return {**keys.in_trip(event.event_id, member.crew_id), "role": member.role, "date": event.date}
 
 
 def patron_to_map(patron: Patron) -> dict[str, Any]:
     """A manifest entry as the card needs it (money in cents, nothing for what is unknown); the
     patron's email and phone are kept apart, in contacts_map, which the board does not read."""
     due = None if patron.amount_due is None else to_cents(patron.amount_due)
-    entry = {"patron_id": patron.patron_id, "name": patron.name, "amount_due": due}
-    result: dict[str, Any] = _drop_none(entry)
-    return result
+    return _compact({"patron_id": patron.patron_id, "name": patron.name, "amount_due": due})
 
 
 def patron_from_map(entry: Mapping[str, Any], contacts: Mapping[str, Any]) -> Patron:
-    """A manifest entry, with the patron's email and phone from contacts_map."""
-    # Records written before contacts were kept apart hold them in the entry.
+    """A manifest entry, with the patron's email and phone from contacts_map (or, in a record
+    written before contacts were kept apart, from the entry)."""
     contact = contacts.get(entry["patron_id"], entry)
     due = entry.get("amount_due")
     return Patron(
@@ -225,11 +197,11 @@ def contacts_map(patrons: list[Patron]) -> dict[str, dict[str, str]]:
 def payment_to_map(payment: Payment) -> dict[str, Any]:
     """The stored form of a payment (its ids are the map keys above it)."""
     data = {k: v for k, v in asdict(payment).items() if k not in ("payment_id", "patron_id")}
-    result: dict[str, Any] = _drop_none({**data, "amount": to_cents(payment.amount)})
-    return result
+    return _compact({**data, "amount": to_cents(payment.amount)})
 
 
 def payment_from_map(patron_id: str, payment_id: str, data: Mapping[str, Any]) -> Payment:
+    void = {k: data.get(k) for k in ("voided_by", "voided_at", "void_reason")}
     return Payment(
         payment_id=payment_id,
         patron_id=patron_id,
@@ -239,24 +211,22 @@ def payment_from_map(patron_id: str, payment_id: str, data: Mapping[str, Any]) -
         logged_by=data["logged_by"],
         notes=data.get("notes", ""),
         voided=bool(data.get("voided", False)),
-        voided_by=data.get("voided_by"),
-        voided_at=data.get("voided_at"),
-        void_reason=data.get("void_reason"),
+        **void,
     )
 
 
 def event_from_item(item: Mapping[str, Any]) -> Event:
     """A trip from its stored record (whole, or the board's projection of it)."""
-    payments = [
-        payment_from_map(patron_id, payment_id, data)
-        for patron_id, entries in item.get("payments", {}).items()
-        for payment_id, data in entries.items()
-    ]
-    payments.sort(key=lambda p: (p.timestamp, p.payment_id))
+    payments = sorted(
+        (
+            payment_from_map(patron_id, payment_id, data)
+            for patron_id, entries in item.get("payments", {}).items()
+            for payment_id, data in entries.items()
+        ),
+        key=lambda p: (p.timestamp, p.payment_id),
+    )
     refunds = [refund_from_map(k, data) for k, data in item.get("refunds", {}).items()]
-    refunds.sort(key=lambda r: (r.timestamp, r.refund_id))
-    cancelled = item.get("cancelled")
-    contacts = item.get("contacts", {})
+    cancelled, contacts = item.get("cancelled"), item.get("contacts", {})
     return Event(
         event_id=item["eid"],
         date=item["date"],
@@ -269,7 +239,7 @@ def event_from_item(item: Mapping[str, Any]) -> Event:
         patron_paid={k: to_cents(v) for k, v in item.get("patron_paid", {}).items()},
         payment_timestamp=item.get("payment_timestamp"),
         payment_logged_by=item.get("payment_logged_by"),
-        refunds=refunds,
+        refunds=sorted(refunds, key=lambda r: (r.timestamp, r.refund_id)),
         waivers_signed=int(item.get("waivers_signed", 0)),
         waiver_by_patron={str(k): str(v) for k, v in item.get("waiver_by_patron", {}).items()},
         waivers_unmatched={str(k): str(v) for k, v in item.get("waivers_unmatched", {}).items()},
@@ -292,25 +262,18 @@ def event_from_item(item: Mapping[str, Any]) -> Event:
 # --- signed waivers ----------------------------------------------------------------------------
 
 
-def waiver_sort_key(waiver_id: str) -> str:
-    """`20261121T223714123Z-a1b2c3d4e5f6` -> `#waiver#2026-11-21T22:37:14.123Z#a1b2c3d4e5f6`."""
-    m = _WAIVER_ID.fullmatch(waiver_id)
-    if m is None:
-        raise NotFound("There is no such waiver.")
-    return f"{WAIVER_SK_PREFIX}{m[1]}-{m[2]}-{m[3]}T{m[4]}:{m[5]}:{m[6]}.{m[7]}Z#{m[8]}"
-
-
 def waiver_fields(w: Waiver) -> dict[str, Any]:
     """A waiver's fields as plain values (minors as a list of maps), for items and JSON."""
     return asdict(w) | {"minors": [asdict(m) for m in w.minors]}
 
 
 def waiver_to_item(w: Waiver) -> dict[str, Any]:
-    data = waiver_fields(w)
-    del data["event_id"]
-    if not w.phone:
-        del data["phone"]
-    return {"eid": w.event_id, "crew_id": waiver_sort_key(w.waiver_id), **data}
+    data = {k: v for k, v in waiver_fields(w).items() if k != "event_id" and v is not None}
+    return {**keys.waiver(w.event_id, w.waiver_id), **data}
+
+
+_WAIVER_TEXTS = ("email", "date_of_birth", "emergency_contact_name", "emergency_contact_phone",
+                 "signature", "waiver_version", "text_sha256", "ip", "user_agent")  # fmt: skip
 
 
 def waiver_from_item(item: Mapping[str, Any]) -> Waiver:
@@ -319,22 +282,68 @@ def waiver_from_item(item: Mapping[str, Any]) -> Waiver:
         waiver_id=item["waiver_id"],
         signed_at=item["signed_at"],
         full_name=item["full_name"],
-        email=item.get("email", ""),
         phone=item.get("phone"),
-        date_of_birth=item.get("date_of_birth", ""),
-        emergency_contact_name=item.get("emergency_contact_name", ""),
-        emergency_contact_phone=item.get("emergency_contact_phone", ""),
         minors=tuple(Minor(m["name"], m["date_of_birth"]) for m in item.get("minors", [])),
         agreed=bool(item.get("agreed", False)),
-        signature=item.get("signature", ""),
-        waiver_version=item.get("waiver_version", ""),
-        text_sha256=item.get("text_sha256", ""),
         text_context={str(k): str(v) for k, v in item.get("text_context", {}).items()},
-        ip=item.get("ip", ""),
-        user_agent=item.get("user_agent", ""),
+        **{k: item.get(k, "") for k in _WAIVER_TEXTS},
     )
 
 
 def waivers_among(items: Iterable[Mapping[str, Any]]) -> list[Waiver]:
-    """The signed waivers among a trip's collection items (Store.get_trip), in their order."""
-    return [waiver_from_item(i) for i in items if i["crew_id"].startswith(WAIVER_SK_PREFIX)]
+    """The signed waivers among a trip's collection items, in their order."""
+    return [waiver_from_item(i) for i in items if keys.is_waiver(i["crew_id"])]
+
+
+# --- the crew roster ---------------------------------------------------------------------------
+
+
+def member_from_item(item: Mapping[str, Any]) -> Member:
+    expires = int(item.get("link_expires", 0))
+    link = datetime.fromtimestamp(expires, clock.UTC) if item.get("link_hash") else None
+    return Member(
+        crew_id=item["crew_id"],
+        name=item.get("name", item["crew_id"]),
+        role=item.get("role", "crew"),
+        active=bool(item.get("active", True)),
+        email=item.get("email"),
+        phone=item.get("phone"),
+        has_password=bool(item.get("password_hash")),
+        passkeys=len(item.get("passkeys") or {}),
+        link_expires=clock.iso(link) if link and expires > clock.epoch() else None,
+        gen=int(item.get("gen", 0)),
+    )
+
+
+def secrets_from_item(item: Mapping[str, Any]) -> Secrets:
+    return Secrets(
+        password_hash=item.get("password_hash") or None,
+        link_hash=item.get("link_hash") or None,
+        link_expires=int(item.get("link_expires", 0)),
+        passkeys={
+            cid: Passkey(cid, bytes(p["key"]), int(p.get("count", 0)), p.get("added", ""))
+            for cid, p in (item.get("passkeys") or {}).items()
+        },
+    )
+
+
+def member_to_item(member: Member, link_hash: str, link_expires: int) -> dict[str, Any]:
+    """A new member's item, with their enrollment link (its hash) and no passkeys yet."""
+    item: dict[str, Any] = {
+        **keys.member(member.crew_id),
+        "name": member.name,
+        "role": member.role,
+        "active": member.active,
+        "gen": member.gen,
+        "passkeys": {},  # always a map, so a passkey is added with one SET of its path
+        "link_hash": link_hash,
+        "link_expires": link_expires,
+        "added_at": clock.iso(clock.now()),
+        "email": member.email,
+        "phone": member.phone,
+    }
+    return _compact(item)
+
+
+def passkey_to_map(passkey: Passkey) -> dict[str, Any]:
+    return {"key": passkey.public_key, "count": passkey.sign_count, "added": passkey.added}

@@ -12,21 +12,13 @@ trip with more than MAX_COPIES items to move is refused with a sentence that say
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
 from scc.errors import Conflict, StoreError
 from scc.models import Entry, Event
-from scc.store import ConditionFailed, Store, changes
-from scc.store.failures import refusal
-from scc.store.items import (
-    WAIVER_SK_PREFIX,
-    crew_item,
-    event_key,
-    event_to_item,
-    pointer_item,
-)
+from scc.store import changes, keys, trips
+from scc.store.gateway import ConditionFailed, Store
+from scc.store.items import crew_item, event_to_item
 
 TRANSACTION_MOST = 100
 # The new record, the old one's pointer and up to MAX_EARLIER earlier pointers leave this many
@@ -35,24 +27,15 @@ MAX_EARLIER = 8
 MAX_COPIES = TRANSACTION_MOST - 2 - MAX_EARLIER
 
 
-def _moves(item: dict[str, Any]) -> bool:
-    """Crew assignments and signed waivers move; counters and markers (which expire) stay."""
-    crew_id = str(item["crew_id"])
-    return not crew_id.startswith("#") or crew_id.startswith(WAIVER_SK_PREFIX)
-
-
-def move(
-    store: Store,
-    event: Event,
-    others: Sequence[dict[str, Any]],
-    moved: Event,
-    entry: Entry,
-) -> Event:
-    """Move `event` (read with the `others` of its collection) to `moved` (its new id, date and
-    period). Conflict when the new id is taken or the trip has too much to move in one
-    transaction; Stale when it changed since it was read."""
-    old_id = event.event_id
-    items = [i for i in others if _moves(i)]
+def move(store: Store, whole: trips.Collection, moved: Event, entry: Entry) -> Event:
+    """Move a trip (read whole) to `moved` (its new id, date and period). Conflict when the new
+    id is taken or the trip has too much to move in one transaction; Stale when it changed since
+    it was read. Crew assignments and signed waivers move; counters and markers (which expire)
+    stay."""
+    event, old_id = whole.event, whole.event.event_id
+    items = [
+        i for i in whole.items if keys.is_assignment(i["crew_id"]) or keys.is_waiver(i["crew_id"])
+    ]
     if len(items) > MAX_COPIES or len(event.moved_from) > MAX_EARLIER:
         raise Conflict(
             f"This trip has {len(items)} crew assignments and signed waivers; one reschedule "
@@ -67,22 +50,24 @@ def move(
         activity=[*event.activity, entry],
         rev=event.rev + 1,
     )
-    pointer = pointer_item(old_id, new.event_id, by=entry.by, at=entry.at, date=event.date)
+    # What the trip leaves at its old id: where it went (off the board).
+    where = {"moved_to": new.event_id, "moved_by": entry.by, "moved_at": entry.at}
+    pointer = {**keys.event(old_id), "date": event.date, **where}
     guard = changes.moved_out(event.rev)
     old = store.put_request(pointer, when=guard)
     old["Put"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
     writes = [store.put_request(event_to_item(new), when=changes.moved_in(old_id)), old]
     writes += [  # the trip's earlier ids point straight to the new one
-        store.put_request({**pointer, **event_key(e)}) for e in earlier
+        store.put_request({**pointer, **keys.event(e)}) for e in earlier
     ]
     for item in items:
-        if item["crew_id"].startswith(WAIVER_SK_PREFIX):
+        if keys.is_waiver(item["crew_id"]):
             writes.append(store.put_request({**item, "eid": new.event_id, "moved_from": old_id}))
     writes += [store.put_request(crew_item(new, c)) for c in new.crew]
-    deletes = [store.delete_request({"eid": old_id, "crew_id": i["crew_id"]}) for i in items]
-    later = deletes
-    if len(writes) + len(deletes) <= TRANSACTION_MOST:
-        writes, later = writes + deletes, []
+    copies = [keys.in_trip(old_id, i["crew_id"]) for i in items]
+    later = copies
+    if len(writes) + len(copies) <= TRANSACTION_MOST:
+        writes, later = writes + [store.delete_request(k) for k in copies], []
     try:
         store.transact(writes)
     except ConditionFailed as failed:
@@ -91,9 +76,9 @@ def move(
                 f"There is already a trip {new.event_id}; choose another date or period.",
                 "date",
             ) from None
-        raise refusal(old_id, guard, failed) from None
-    for start in range(0, len(later), 25):  # past what one transaction holds; best effort
-        batch = [{"DeleteRequest": {"Key": d["Delete"]["Key"]}} for d in later[start : start + 25]]
-        with contextlib.suppress(StoreError):
-            store.call("batch_write_item", RequestItems={store.table: batch})
+        raise trips.refusal(old_id, event.rev, failed.item) from None
+    # Past what one transaction holds: the old copies sit under a pointer, where nothing reads
+    # them; best effort.
+    with contextlib.suppress(StoreError):
+        store.write_batch(deletes=later)
     return new

@@ -10,38 +10,17 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, replace
-from datetime import datetime
-from typing import Any
 
 from scc import clock
 from scc.errors import Conflict, Gone, NotFound
-from scc.models import Member
-from scc.store import ConditionFailed, Store
+from scc.models import Member, Passkey, Secrets
+from scc.store import keys
 from scc.store.changes import Change
+from scc.store.gateway import ConditionFailed, Store
+from scc.store.items import member_from_item, member_to_item, passkey_to_map, secrets_from_item
 
-ROSTER_PK = "#crew"
 MAX_PASSKEYS = 10
 SPENT = "This link has been used, replaced or has expired. Ask the owner for a new one."
-
-
-def member_key(crew_id: str) -> dict[str, str]:
-    return {"eid": ROSTER_PK, "crew_id": crew_id}
-
-
-@dataclass(frozen=True)
-class Passkey:
-    credential_id: str  # base64url, as the browser names it
-    public_key: bytes  # COSE
-    sign_count: int
-    added: str
-
-
-@dataclass(frozen=True)
-class Secrets:
-    password_hash: str | None
-    link_hash: str | None
-    link_expires: int  # epoch seconds; 0 without a link
-    passkeys: dict[str, Passkey]
 
 
 @dataclass(frozen=True)
@@ -55,70 +34,24 @@ class Standing:
     found: tuple[Member, Secrets] | None = None
 
 
-def member_from_item(item: dict[str, Any]) -> Member:
-    expires = int(item.get("link_expires", 0))
-    return Member(
-        crew_id=item["crew_id"],
-        name=item.get("name", item["crew_id"]),
-        role=item.get("role", "crew"),
-        active=bool(item.get("active", True)),
-        email=item.get("email"),
-        phone=item.get("phone"),
-        has_password=bool(item.get("password_hash")),
-        passkeys=len(item.get("passkeys") or {}),
-        link_expires=clock.iso(datetime.fromtimestamp(expires, clock.UTC))
-        if item.get("link_hash") and expires > clock.epoch()
-        else None,
-        gen=int(item.get("gen", 0)),
-    )
-
-
-def secrets_from_item(item: dict[str, Any]) -> Secrets:
-    return Secrets(
-        password_hash=item.get("password_hash") or None,
-        link_hash=item.get("link_hash") or None,
-        link_expires=int(item.get("link_expires", 0)),
-        passkeys={
-            cid: Passkey(cid, bytes(p["key"]), int(p.get("count", 0)), p.get("added", ""))
-            for cid, p in (item.get("passkeys") or {}).items()
-        },
-    )
-
-
-def _member_item(member: Member, link_hash: str, link_expires: int) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        **member_key(member.crew_id),
-        "name": member.name,
-        "role": member.role,
-        "active": member.active,
-        "gen": member.gen,
-        "passkeys": {},  # always a map, so a passkey is added with one SET of its path
-        "link_hash": link_hash,
-        "link_expires": link_expires,
-        "added_at": clock.iso(clock.now()),
-    }
-    item.update({k: v for k, v in (("email", member.email), ("phone", member.phone)) if v})
-    return item
-
-
 # --- reads --------------------------------------------------------------------------------------
 
 
 def members(store: Store) -> list[Member]:
     """Everyone on the roster, by crew id (one Query; empty on a new installation)."""
-    return [member_from_item(item) for item in store.collection(ROSTER_PK)]
+    return [member_from_item(item) for item in store.collection(keys.ROSTER)]
 
 
 def find(store: Store, crew_id: str) -> tuple[Member, Secrets] | None:
     """One member and their secrets (one GetItem), or None."""
-    item = store.get(member_key(crew_id))
+    item = store.get(keys.member(crew_id))
     return None if item is None else (member_from_item(item), secrets_from_item(item))
 
 
 def is_empty(store: Store) -> bool:
     """True on a new installation: nobody is on the roster yet (the roster's Query, its first
     page only: a roster is a few dozen small items)."""
-    return next(store.collection(ROSTER_PK), None) is None
+    return next(store.collection(keys.ROSTER), None) is None
 
 
 def standing(store: Store, crew_id: str) -> Standing | None:
@@ -140,9 +73,9 @@ def add(
 ) -> None:
     """Put a new member on the roster with an enrollment link (and, on a new installation, the
     owner who is adding them, so the roster never starts without an owner). Conflict if taken."""
-    writes = [store.put_request(_member_item(member, link_hash, link_expires), new=True)]
+    writes = [store.put_request(member_to_item(member, link_hash, link_expires), new=True)]
     if also is not None:
-        writes.append(store.put_request(_member_item(also, "", 0), new=True))
+        writes.append(store.put_request(member_to_item(also, "", 0), new=True))
     try:
         store.transact(writes)
     except ConditionFailed:
@@ -151,7 +84,7 @@ def add(
 
 def _update(store: Store, crew_id: str, change: Change) -> Member:
     try:
-        item = store.update(member_key(crew_id), change.also("attribute_exists(crew_id)"))
+        item = store.update(keys.member(crew_id), change.also("attribute_exists(crew_id)"))
     except ConditionFailed:
         raise NotFound(f"There is no crew member {crew_id}.") from None
     return member_from_item(item)
@@ -186,7 +119,7 @@ def _write_spending(store: Store, crew_id: str, change: Change, link_hash: str |
             remove=change.remove + spend.remove,
         )
     try:
-        store.update(member_key(crew_id), change)
+        store.update(keys.member(crew_id), change)
     except ConditionFailed:
         raise Gone(SPENT) from None
 
@@ -209,7 +142,7 @@ def add_passkey(store: Store, crew_id: str, passkey: Passkey, *, link_hash: str 
         condition="attribute_exists(crew_id) AND size(#pk) < :most",
         names={"#pk": "passkeys", "#id": passkey.credential_id},
         values={
-            ":pk": {"key": passkey.public_key, "count": passkey.sign_count, "added": passkey.added},
+            ":pk": passkey_to_map(passkey),
             ":most": MAX_PASSKEYS,
         },
     )
@@ -225,7 +158,7 @@ def passkey_used(store: Store, crew_id: str, credential_id: str, sign_count: int
         values={":n": sign_count},
     )
     with contextlib.suppress(ConditionFailed):  # removed meanwhile: nothing to remember
-        store.update(member_key(crew_id), change)
+        store.update(keys.member(crew_id), change)
 
 
 def change(
@@ -247,8 +180,8 @@ def change(
         names={"#r": "role", "#act": "active"},
         values={":owner": "owner", ":yes": True},
     )
-    writes = [store.update_request(member_key(was.crew_id), update)]
-    writes += [store.check_request(member_key(owner), still_owner) for owner in owners]
+    writes = [store.update_request(keys.member(was.crew_id), update)]
+    writes += [store.check_request(keys.member(owner), still_owner) for owner in owners]
     try:
         store.transact(writes)
     except ConditionFailed:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from scc.store.items import BY_DATE_INDEX, TTL_ATTRIBUTE
+from scc.store.keys import BY_DATE_INDEX, TTL_ATTRIBUTE
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -1,63 +1,22 @@
-"""A trip's fate and its books: cancel, reschedule, the activity, the manifest (printable and
-CSV), and the owner's export of payments, voids and refunds by date."""
+"""A trip's books: its activity, its manifest (printable and CSV), and the owner's export of
+payments, voids and refunds by date."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, g, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request
 
 from scc.activity import ACTIONS, readable
-from scc.auth.guard import login_required, owner_required, signed_in_crew
+from scc.auth.guard import login_required, owner_required
 from scc.store import board as by_date
 from scc.store import get_store
-from scc.trips import exports, lifecycle, rules
-from scc.web.cards import card_done, event_id_from_url, trip_from_url
-from scc.web.forms import payload
+from scc.trips import exports
 from scc.web.htmx import is_htmx
 from scc.web.sheets import csv_response
+from scc.web.urls import trip_from_url
 
 bp = Blueprint("books", __name__, template_folder="templates")
-
-
-@bp.get("/api/events/<eid>/more")
-@login_required
-def more(eid: str) -> Any:
-    """The card's other actions: activity, the manifest, reschedule, cancel (owners)."""
-    return render_template("trips/_more.html", event=trip_from_url(eid))
-
-
-@bp.get("/api/events/<eid>/cancel")
-@owner_required
-def cancel_dialog(eid: str) -> Any:
-    return render_template("trips/_cancel.html", event=trip_from_url(eid))
-
-
-@bp.post("/api/events/<eid>/cancel")
-@owner_required
-def cancel(eid: str) -> Any:
-    """Cancel with a reason (owner): the card says Cancelled and what was paid; 409 if it is
-    cancelled already. Nothing is deleted."""
-    g.error_target = "#cancel-error"
-    event = lifecycle.cancel(get_store(), event_id_from_url(eid), payload(), signed_in_crew())
-    return card_done(event, "Trip cancelled.")
-
-
-@bp.get("/api/events/<eid>/reschedule")
-@login_required
-def reschedule_dialog(eid: str) -> Any:
-    event = trip_from_url(eid)
-    return render_template("trips/_reschedule.html", event=event, periods=rules.PERIODS)
-
-
-@bp.post("/api/events/<eid>/reschedule")
-@login_required
-def reschedule(eid: str) -> Any:
-    """Move the trip to a new date (and period): 200 with the trip at its new id; 409 if that id
-    exists. Patrons with an email hear about it (from the stream)."""
-    g.error_target = "#reschedule-error"
-    event = lifecycle.reschedule(get_store(), event_id_from_url(eid), payload(), signed_in_crew())
-    return card_done(event, f"Moved to {event.event_id}.")
 
 
 @bp.get("/api/events/<eid>/activity")

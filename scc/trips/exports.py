@@ -62,10 +62,11 @@ def ledger_rows(events: Iterable[Event]) -> Iterator[tuple[object, ...]]:
 def date_range(first: object, last: object) -> tuple[date, date]:
     """from..to, both YYYY-MM-DD, in order, at most MAX_DAYS days."""
     errors = validation.FieldErrors()
-    start = errors.take("from", lambda: validation.day(first, "from", "The first date"))
-    end = errors.take("to", lambda: validation.day(last, "to", "The last date"))
+    with errors.on("from"):
+        start = validation.day(first, "from", "The first date")
+    with errors.on("to"):
+        end = validation.day(last, "to", "The last date")
     errors.raise_if_any()
-    assert start is not None and end is not None  # noqa: S101 - FieldErrors raised otherwise
     if end < start:
         raise Invalid("The last date is before the first.", "to")
     if (end - start).days + 1 > MAX_DAYS:

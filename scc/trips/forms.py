@@ -1,9 +1,14 @@
-"""The New trip and Edit dialogs' forms: their rows read into the JSON body's shape, what the
-dialogs are drawn with, and the id a new trip will get (with a free one when it is taken)."""
+"""Trip bodies as values: a new trip, an edit, a patron, a crew member, a check-in, a
+cancellation, a reschedule. Each is read whole (every field's problem at once) before any rule
+runs; no store here. The New trip and Edit dialogs' repeated rows arrive as the JSON body's
+lists (trip_payload)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from itertools import zip_longest
 from typing import Any
 
@@ -11,14 +16,16 @@ from flask import request
 
 from scc import eventids, validation
 from scc.errors import Invalid
-from scc.models import TRIP_ROLES, Event
-from scc.store import KEY_ATTRIBUTES, Store, get_store, roster
-from scc.store.items import EVENT_SK, event_key
-from scc.trips import rules
+from scc.models import CHECK_INS, CrewMember
+from scc.money import parse_amount
+from scc.trips.manifest_forms import PatronLine, at_least_shares, crew, patron_lines
 from scc.web.forms import payload
 
 FIELDS = ("event_id", "date", "name", "period", "title", "total", "rev", "confirm", "board")
 PATRON_COLUMNS = ("patron_id", "name", "email", "phone", "amount_due")
+PERIODS = ("morning", "afternoon", "sunset")
+EDITABLE = {"title", "total", "patrons", "crew", "rev", "confirm"}
+LEDGER_FIELDS = {"paid_total", "payment_amount", "payments", "payment_cleared", "balance_due"}
 
 
 def trip_payload() -> dict[str, Any]:
@@ -35,7 +42,7 @@ def trip_payload() -> dict[str, Any]:
         ]
         data["patrons"] = [r for r in rows if any(r[c].strip() for c in PATRON_COLUMNS[1:])]
     elif "patrons" in form:
-        data["patrons"] = form["patrons"]  # not a list: validation says so
+        data["patrons"] = form["patrons"]  # not a list: the form says so
     if "crew_rows" in form:
         pairs = zip_longest(form.getlist("crew_id"), form.getlist("crew_role"), fillvalue="")
         data["crew"] = [{"crew_id": c, "role": r} for c, r in pairs if c.strip()]
@@ -44,101 +51,180 @@ def trip_payload() -> dict[str, Any]:
     return data
 
 
-def _rows(data: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
-    rows = data.get(key)
-    return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+def confirmed(data: Mapping[str, Any]) -> bool:
+    return data.get("confirm") in (True, "true", "on", "1", "yes")
 
 
-def _common() -> dict[str, Any]:
-    members = roster.members(get_store())
-    return {
-        "roster": [m for m in members if m.active],
-        "roles": TRIP_ROLES,
-        "periods": rules.PERIODS,
-    }
+# --- the parts -------------------------------------------------------------------------------
 
 
-def new_context(data: Mapping[str, Any], shown: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """What the New trip dialog is drawn with: what was typed, its rows, and the id it will
-    create (`shown`: that preview, when the caller has it already)."""
-    patrons = _rows(data, "patrons") or [{}]
-    return {
-        **_common(),
-        "preview": shown or preview(get_store(), data),
-        "mode": "new",
-        "values": data,
-        "patron_rows": patrons,
-        "crew_rows": _rows(data, "crew"),
-        "locked": {},
-        "event": None,
-    }
+@dataclass(frozen=True)
+class TripId:
+    """A trip's id, made once: from date + name [+ period], or given whole (`event_id`)."""
+
+    event_id: str
+    day: date
+    name: str  # the id's name part, slugged
+    period: str | None
+
+    def numbered(self, k: int) -> TripId:
+        """The id beside it: the name numbered (captain-cory-2), same date and period."""
+        name = f"{self.name}-{k}"
+        return TripId(eventids.make(self.day, name, self.period), self.day, name, self.period)
 
 
-def edit_context(event: Event, data: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """What the Edit dialog is drawn with: the trip (or what was typed over it)."""
-    patrons = [
-        {
-            "patron_id": p.patron_id,
-            "name": p.name,
-            "email": p.email or "",
-            "phone": p.phone or "",
-            "amount_due": "" if p.amount_due is None else f"{p.amount_due:.2f}",
-        }
-        for p in event.patrons
-    ]
-    crew = [{"crew_id": c.crew_id, "role": c.role} for c in event.crew]
-    values = {"title": event.title, "total": f"{event.total:.2f}", "rev": event.rev}
-    if data is not None:
-        values |= {k: v for k, v in data.items() if k in ("title", "total", "confirm")}
-        patrons = _rows(data, "patrons") if "patrons" in data else patrons
-        crew = _rows(data, "crew") if "crew" in data else crew
-    locked = {}
-    for p in event.patrons:
-        if event.paid_by(p.patron_id) > 0:
-            locked[p.patron_id] = "has paid: void or refund first"
-        elif event.waiver_signed(p.patron_id):
-            locked[p.patron_id] = "has signed the waiver"
-    return {
-        **_common(),
-        "mode": "edit",
-        "values": values,
-        "patron_rows": patrons or [{}],
-        "crew_rows": crew,
-        "locked": locked,
-        "event": event,
-    }
-
-
-def free_id(store: Store, eid: str, data: Mapping[str, Any]) -> str | None:
-    """A free id next to a taken one: the name numbered -2 … -9, same date and period (one
-    BatchGetItem)."""
-    try:
-        day = validation.day(data.get("date"))
-        name = eventids.slug(str(data.get("name") or eid[11:]))
-        period = rules.period(data.get("period")) if data.get("name") else None
-        candidates = [eventids.make(day, f"{name}-{k}", period) for k in range(2, 10)]
-    except Invalid:
+def period(value: Any) -> str | None:
+    """A period of the day (morning, afternoon, sunset, or another word), or None."""
+    text = validation.text(value, "period", "The period", max_len=20, required=False)
+    if not text or text.lower() == "none":
         return None
-    taken = store.get_many((event_key(c) for c in candidates), attributes=KEY_ATTRIBUTES)
-    return next((c for c in candidates if (c, EVENT_SK) not in taken), None)
+    slug = eventids.slug(text)
+    if not slug:
+        raise Invalid("The period needs letters or digits, e.g. afternoon.", "period")
+    return slug
 
 
-def taken(store: Store, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The preview of an id that is taken: which, and a free one beside it."""
-    eid, _, _ = rules.new_id(dict(data))
-    free = free_id(store, eid, data)
-    tail = f"; {free} is free" if free else "; choose another name or period"
-    return {"eid": eid, "message": f"A trip {eid} already exists{tail}.", "taken": True}
+def trip_id(data: Mapping[str, Any]) -> TripId:
+    """The id a new trip gets: an explicit event_id, or date + name [+ period] (each field's
+    problem at once)."""
+    if data.get("event_id") not in (None, ""):
+        eid = eventids.check(data["event_id"])
+        rest, _, last = eid[11:].rpartition("-")
+        day = date.fromisoformat(eid[:10])
+        return (
+            TripId(eid, day, rest, last)
+            if rest and last in PERIODS
+            else TripId(eid, day, eid[11:], None)
+        )
+    errors = validation.FieldErrors()
+    with errors.on("date"):
+        day = validation.day(data.get("date"))
+    with errors.on("name"):
+        name = validation.text(data.get("name"), "name", "The trip name", max_len=40)
+    with errors.on("period"):
+        when = period(data.get("period"))
+    errors.raise_if_any()
+    eid = eventids.make(day, name, when)
+    return TripId(eid, day, eid[11:].removesuffix(f"-{when}" if when else ""), when)
 
 
-def preview(store: Store, args: Mapping[str, Any]) -> dict[str, Any]:
-    """The id the New trip form will create, or what stops it; and whether it is free."""
-    if not args.get("date") or not args.get("name"):
-        return {"eid": None, "message": "Fill in the date and name to see the trip's id."}
-    try:
-        eid, _, _ = rules.new_id({k: args.get(k) for k in ("date", "name", "period")})
-    except Invalid as exc:
-        return {"eid": None, "message": exc.message}
-    if store.get(event_key(eid), attributes=KEY_ATTRIBUTES) is None:  # the key alone: cheap
-        return {"eid": eid, "message": None}
-    return taken(store, args)
+def total(value: Any) -> Decimal | None:
+    """A total as typed (None: left empty, the patrons' shares are summed)."""
+    return None if value in (None, "") else parse_amount(value, field="total", allow_zero=True)
+
+
+def rev(data: Mapping[str, Any]) -> int | None:
+    """The trip's version the editor read (`rev`), or None when they did not say."""
+    value = data.get("rev")
+    if value in (None, ""):
+        return None
+    text = (
+        str(value).strip() if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    )
+    if not text.isdigit() or len(text) > 12 or not text.isascii():
+        raise Invalid("rev must be the trip's version number, as read.", "rev")
+    return int(text)
+
+
+# --- the bodies ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewTrip:
+    trip_id: TripId
+    title: str
+    total: Decimal | None
+    patrons: list[PatronLine]
+    crew: list[CrewMember]
+    confirm: bool
+
+
+def new_trip(data: Mapping[str, Any]) -> NewTrip:
+    """A new trip's body: its id, title, total, manifest and crew, every problem at once."""
+    errors = validation.FieldErrors()
+    with errors.on("date"):
+        made = trip_id(data)
+    with errors.on("title"):
+        title = validation.text(data.get("title"), "title", "The title", required=False)
+    with errors.on("patrons"):
+        patrons = patron_lines(data.get("patrons"))
+    with errors.on("crew"):
+        members = crew(data.get("crew") or [])
+    with errors.on("total"):
+        amount = total(data.get("total"))
+        if amount is not None and "patrons" not in errors.messages:
+            at_least_shares(amount, patrons)
+    errors.raise_if_any()
+    return NewTrip(made, title, amount, patrons, members, confirmed(data))
+
+
+@dataclass(frozen=True)
+class TripEdit:
+    """What an edit changes (None: left as it is); `total_given`: the body named the total."""
+
+    title: str | None
+    total: Decimal | None
+    total_given: bool
+    patrons: list[PatronLine] | None
+    crew: list[CrewMember] | None
+    rev: int | None
+    confirm: bool
+
+
+def trip_edit(data: Mapping[str, Any]) -> TripEdit:
+    """An edit's body: title, total, patrons, crew (what was paid is never written here)."""
+    ledger = LEDGER_FIELDS & data.keys()
+    if ledger:
+        raise Invalid("Payments are recorded with Log Payment, not edited here.", sorted(ledger)[0])
+    unknown = data.keys() - EDITABLE
+    if unknown:
+        field = sorted(unknown)[0]
+        allowed = ", ".join(sorted(EDITABLE - {"rev", "confirm"}))
+        raise Invalid(f"{field} can't be changed; you can change {allowed}.", field)
+    errors = validation.FieldErrors()
+    with errors.on("rev"):
+        seen = rev(data)
+    with errors.on("title"):
+        title = validation.text(data["title"], "title", "The title") if "title" in data else None
+    with errors.on("crew"):
+        members = crew(data["crew"]) if "crew" in data else None
+    with errors.on("patrons"):
+        patrons = patron_lines(data["patrons"]) if "patrons" in data else None
+    with errors.on("total"):
+        amount = total(data.get("total"))
+    errors.raise_if_any()
+    return TripEdit(title, amount, "total" in data, patrons, members, seen, confirmed(data))
+
+
+@dataclass(frozen=True)
+class Moving:
+    """Where a reschedule takes a trip: a date, and a period (`period_given`: else kept)."""
+
+    day: date
+    period: str | None
+    period_given: bool
+    rev: int | None
+
+
+def moving(data: Mapping[str, Any]) -> Moving:
+    errors = validation.FieldErrors()
+    with errors.on("date"):
+        day = validation.day(data.get("date"))
+    with errors.on("period"):
+        when = period(data.get("period")) if "period" in data else None
+    with errors.on("rev"):
+        seen = rev(data)
+    errors.raise_if_any()
+    return Moving(day, when, "period" in data, seen)
+
+
+def check_in_status(data: Mapping[str, Any]) -> str | None:
+    """aboard, no_show, or None for clear (undo)."""
+    status = data.get("status")
+    if status not in (*CHECK_INS, "clear"):
+        raise Invalid("The check-in status must be aboard, no_show or clear.", "status")
+    return None if status == "clear" else str(status)
+
+
+def reason(data: Mapping[str, Any]) -> str:
+    return validation.text(data.get("reason"), "reason", "The reason", max_len=200)

@@ -3,58 +3,60 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
-from scc import activity, validation
-from scc.errors import Conflict, Invalid, NotFound
-from scc.models import CHECK_INS, Cancellation, CheckIn, Event
-from scc.store import ConditionFailed, Store, changes, failures
-from scc.store.moves import move
+from scc import activity
+from scc.errors import Conflict, NotFound
+from scc.models import Cancellation, CheckIn, Event
+from scc.store import changes, moves, trips
+from scc.store.changes import TripChange
+from scc.store.gateway import Store
 from scc.trips import rules
+from scc.trips.forms import Moving
 
-CHECK_IN_WORDS = {"aboard": "aboard", "no_show": "no-show", "clear": "check-in cleared"}
+CHECK_IN_WORDS = {"aboard": "aboard", "no_show": "no-show", None: "check-in cleared"}
 
 
-def check_in(store: Store, event_id: str, patron_id: str, status: Any, by: str) -> Event:
-    """Mark a patron aboard or a no-show, or clear it (undo): one conditional write, guarded by
-    the patron being on the manifest and the trip not cancelled (not by rev)."""
-    if status not in (*CHECK_INS, "clear"):
-        raise Invalid("The check-in status must be aboard, no_show or clear.", "status")
+def check_in(store: Store, event_id: str, patron_id: str, status: str | None, by: str) -> Event:
+    """Mark a patron aboard or a no-show, or clear it (None: undo): one conditional write,
+    guarded by the patron being on the manifest and the trip not cancelled (not by rev)."""
     words = f"{activity.PATRON}: {CHECK_IN_WORDS[status]}"
     entry = activity.entry(by, "check_in", words, patron_id=patron_id)
-    record = None if status == "clear" else CheckIn(status=status, by=by, at=entry.at)
-    change = changes.not_cancelled(changes.check_in(patron_id, record))
-    try:
-        return store.update_event(event_id, change, [entry])
-    except ConditionFailed as failed:
-        if failed.event is not None and failed.event.cancelled:
-            raise Conflict("This trip is cancelled; there is no boarding to check.") from None
-        raise NotFound(f"There is no patron {patron_id} on this trip.") from None
+    record = None if status is None else CheckIn(status=status, by=by, at=entry.at)
+
+    def refused(event: Event) -> Exception:
+        if event.cancelled:
+            return Conflict("This trip is cancelled; there is no boarding to check.")
+        return NotFound(f"There is no patron {patron_id} on this trip.")
+
+    write = changes.not_cancelled(changes.check_in(patron_id, record))
+    return trips.change(store, event_id, TripChange(write, (entry,), refused=refused))
 
 
-def cancel(store: Store, event_id: str, data: dict[str, Any], by: str) -> Event:
+def cancel(store: Store, event_id: str, reason: str, seen: int | None, by: str) -> Event:
     """Cancel a trip with a reason: one write, refused when it is cancelled already (409) or
     changed since the rev the owner saw. Payments stay; what was paid is owed back."""
-    reason = validation.text(data.get("reason"), "reason", "The reason", max_len=200)
     entry = activity.entry(by, "cancelled", reason)
-    change = changes.cancel(Cancellation(by=by, at=entry.at, reason=reason))
-    seen = rules.rev_seen(data)
-    if seen is not None:
-        change = changes.guarded(change, seen)
-    try:
-        return store.update_event(event_id, change, [entry])
-    except ConditionFailed:
-        raise Conflict("This trip is already cancelled.") from None
+    write = changes.cancel(Cancellation(by=by, at=entry.at, reason=reason))
+    change = TripChange(
+        write,
+        (entry,),
+        rev=seen,
+        refused=lambda _: Conflict("This trip is already cancelled."),
+    )
+    return trips.change(store, event_id, change)
 
 
-def reschedule(store: Store, event_id: str, data: dict[str, Any], by: str) -> Event:
+def reschedule(store: Store, event_id: str, form: Moving, by: str) -> Event:
     """Move a trip to a new date (and period): its id follows, with everything it holds, in one
     transaction (scc.store.moves); the old id keeps a pointer to the new one."""
-    event, others = store.get_trip(event_id)
-    failures.check_rev(event, rules.rev_seen(data))
+    whole = trips.get_collection(store, event_id)
+    event = whole.event
+    trips.check_rev(event, form.rev)
     if event.cancelled:
         raise Conflict("This trip is cancelled; a cancelled trip stays on its date.")
-    new_id, day, period = rules.moved_id(event, data)
-    entry = activity.entry(by, "rescheduled", f"{event.date} → {day.isoformat()} (now {new_id})")
-    moved = replace(event, event_id=new_id, date=day.isoformat(), period=period)
-    return move(store, event, others, moved, entry)
+    new_id = rules.moved_id(event, form)
+    day = form.day.isoformat()
+    entry = activity.entry(by, "rescheduled", f"{event.date} → {day} (now {new_id})")
+    period = form.period if form.period_given else event.period
+    moved = replace(event, event_id=new_id, date=day, period=period)
+    return moves.move(store, whole, moved, entry)

@@ -1,9 +1,8 @@
 """The manifest and the crew from the card: add, change and remove patrons; assign and unassign
-crew; check patrons in (and undo). Each answers with the trip: its card (HX) or JSON."""
+crew. Each answers with the trip: its card (HX) or JSON."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint
@@ -11,12 +10,11 @@ from flask import Blueprint
 from scc import validation
 from scc.auth.guard import login_required, signed_in_crew
 from scc.errors import NotFound
-from scc.models import Event
-from scc.store import Store, get_store
-from scc.trips import lifecycle, manifest
-from scc.web.cards import card_done, event_id_from_url, render_card
+from scc.store import get_store
+from scc.trips import forms, manifest, manifest_forms
+from scc.web.cards import card_done
 from scc.web.forms import payload
-from scc.web.htmx import is_htmx, trigger
+from scc.web.urls import event_id_from_url
 
 bp = Blueprint("manifest", __name__)
 
@@ -32,36 +30,28 @@ def _patron_id(patron_id: str) -> str:
 def add_patron(eid: str) -> Any:
     """Add a patron: name, optional patron_id (made from the name), email, phone, amount_due."""
     data = payload()
-    event = manifest.add_patron(get_store(), event_id_from_url(eid), data, signed_in_crew())
+    form, seen = manifest_forms.new_patron(data), forms.rev(data)
+    event = manifest.add_patron(get_store(), event_id_from_url(eid), form, seen, signed_in_crew())
     return card_done(event, f"Added {event.patrons[-1].name} to the manifest.", 201)
-
-
-# A change in scc.trips.manifest: (store, event_id, patron or crew id, body, by) -> the trip.
-Change = Callable[[Store, str, str, dict[str, Any], str], Event]
-
-
-def _changed(change: Change, eid: str, target: str, toast: str) -> Any:
-    """Make one change to the manifest or crew of the trip in the URL, as the signed-in crew
-    member, with the body's fields; answer the card (HX) or JSON."""
-    data = payload()
-    event = change(get_store(), event_id_from_url(eid), target, data, signed_in_crew())
-    return card_done(event, toast)
 
 
 @bp.patch("/api/events/<eid>/patrons/<patron_id>")
 @login_required
 def change_patron(eid: str, patron_id: str) -> Any:
     """Change a patron's name, email, phone or share (never below what they have paid)."""
-    return _changed(manifest.change_patron, eid, _patron_id(patron_id), "Saved.")
+    data, event_id, patron_id = payload(), event_id_from_url(eid), _patron_id(patron_id)
+    form, seen = manifest_forms.patron_change(data), forms.rev(data)
+    event = manifest.change_patron(get_store(), event_id, patron_id, form, seen, signed_in_crew())
+    return card_done(event, "Saved.")
 
 
 @bp.delete("/api/events/<eid>/patrons/<patron_id>")
 @login_required
 def remove_patron(eid: str, patron_id: str) -> Any:
     """Remove a patron; 409 when they have paid (net) or signed, saying what to do first."""
-    return _changed(
-        manifest.remove_patron, eid, _patron_id(patron_id), "Removed from the manifest."
-    )
+    event_id, patron_id, seen = event_id_from_url(eid), _patron_id(patron_id), forms.rev(payload())
+    event = manifest.remove_patron(get_store(), event_id, patron_id, seen, signed_in_crew())
+    return card_done(event, "Removed from the manifest.")
 
 
 @bp.put("/api/events/<eid>/crew/<crew_id>")
@@ -69,24 +59,15 @@ def remove_patron(eid: str, patron_id: str) -> Any:
 def assign_crew(eid: str, crew_id: str) -> Any:
     """Assign with a role (captain, mate, deckhand): one captain per trip; a double booking is
     409 naming the other trip unless the body says "confirm": true."""
-    return _changed(manifest.assign, eid, crew_id, f"{crew_id} is on the crew.")
+    data, event_id = payload(), event_id_from_url(eid)
+    form = manifest_forms.assignment(crew_id, data, forms.confirmed(data))
+    event = manifest.assign(get_store(), event_id, form, forms.rev(data), signed_in_crew())
+    return card_done(event, f"{crew_id} is on the crew.")
 
 
 @bp.delete("/api/events/<eid>/crew/<crew_id>")
 @login_required
 def unassign_crew(eid: str, crew_id: str) -> Any:
-    return _changed(manifest.unassign, eid, crew_id, f"{crew_id} is off the crew.")
-
-
-@bp.post("/api/events/<eid>/patrons/<patron_id>/check-in")
-@login_required
-def check_in(eid: str, patron_id: str) -> Any:
-    """Mark a patron aboard or a no-show, or clear it (undo): who and when are kept."""
-    status = payload().get("status")
-    event = lifecycle.check_in(
-        get_store(), event_id_from_url(eid), _patron_id(patron_id), status, signed_in_crew()
-    )
-    response = render_card(event)
-    if is_htmx():
-        trigger(response, "scc:toast", f"Aboard {event.aboard}/{len(event.patrons)}.")
-    return response
+    event_id, seen = event_id_from_url(eid), forms.rev(payload())
+    event = manifest.unassign(get_store(), event_id, crew_id, seen, signed_in_crew())
+    return card_done(event, f"{crew_id} is off the crew.")

@@ -1,95 +1,80 @@
-"""A trip's rules as plain functions: a new trip from what was typed, what an edit may change,
-and who may be taken off the manifest. No Flask and no store here; the views pass values in."""
+"""A trip's rules as plain functions over values (scc.trips.forms) and trips: a new trip, what an
+edit may change, who may be taken off the manifest, the patrons' ids, where a reschedule goes.
+No Flask and no store here; the callers pass values in."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from decimal import Decimal
-from typing import Any
 
-from scc import clock, eventids, validation
+from scc import clock, eventids
 from scc.errors import Conflict, Invalid
 from scc.models import Event, Patron
-from scc.money import fmt, parse_amount
-
-EDITABLE = {"title", "total", "patrons", "crew", "rev", "confirm"}
-LEDGER_FIELDS = {"paid_total", "payment_amount", "payments", "payment_cleared", "balance_due"}
-PERIODS = ("morning", "afternoon", "sunset")
+from scc.money import fmt
+from scc.trips.forms import Moving, NewTrip, TripEdit
+from scc.trips.manifest_forms import PatronLine, at_least_shares, in_row, shares
 
 
-def _title(name: str, period: str | None) -> str:
+def title(name: str, period: str | None) -> str:
+    """The title a trip gets when none is typed: "Captain Cory · Afternoon"."""
     words = eventids.slug(name).replace("-", " ").title()
     return f"{words} · {eventids.slug(period).title()}" if period else words
 
 
-def period(value: Any) -> str | None:
-    """A period of the day (morning, afternoon, sunset, or another word), or None."""
-    text = validation.text(value, "period", "The period", max_len=20, required=False)
-    if not text or text.lower() == "none":
-        return None
-    slug = eventids.slug(text)
-    if not slug:
-        raise Invalid("The period needs letters or digits, e.g. afternoon.", "period")
-    return slug
-
-
-def new_id(data: dict[str, Any]) -> tuple[str, str, str | None]:
-    """The id a new trip gets (an explicit event_id, or date + name [+ period]), its name part
-    and its period. Each field's problem is reported at once (FieldErrors)."""
-    if data.get("event_id") not in (None, ""):
-        eid = eventids.check(data["event_id"])
-        rest, _, last = eid[11:].rpartition("-")
-        return (eid, rest, last) if rest and last in PERIODS else (eid, eid[11:], None)
-    errors = validation.FieldErrors()
-    day = errors.take("date", lambda: validation.day(data.get("date")))
-    name = errors.take(
-        "name", lambda: validation.text(data.get("name"), "name", "The trip name", max_len=40)
+def patron(line: PatronLine, n: int, taken: set[str], kept: frozenset[str] = frozenset()) -> Patron:
+    """A manifest line placed on a trip: its given id (refused when on the manifest, or kept for
+    a removed patron's payments), or one made from the name and numbered until it is free of
+    both. The id joins `taken`."""
+    given = line.patron_id
+    pid = given or eventids.slug(line.name)[:40] or f"patron-{n}"
+    if given and pid in kept:
+        raise Invalid(
+            f"Patron id {pid} has payments on record from a patron taken off this trip; "
+            "choose another id (or leave it out and one is made from the name).",
+            "patron_id",
+        )
+    if given and pid in taken:
+        raise Invalid(f"Patron id {pid} is already on the manifest.", "patron_id")
+    base, k = pid, 2
+    while pid in taken or pid in kept:  # a made id: number it until it is free
+        pid, k = f"{base[:36]}-{k}", k + 1
+    taken.add(pid)
+    return Patron(
+        patron_id=pid,
+        name=line.name,
+        email=line.email,
+        phone=line.phone,
+        amount_due=line.amount_due,
     )
-    when = errors.take("period", lambda: period(data.get("period")))
-    errors.raise_if_any()
-    assert day is not None and name is not None  # noqa: S101 - FieldErrors raised otherwise
-    return eventids.make(day, name, when), name, when
 
 
-def event_from_input(data: dict[str, Any], by: str) -> Event:
-    """Validate a new trip: an explicit event_id, or date + name [+ period]; its manifest, crew
-    and total, every field's problem at once."""
-    errors = validation.FieldErrors()
-    made = errors.take("date", lambda: new_id(data))
-    title = errors.take(
-        "title", lambda: validation.text(data.get("title"), "title", "The title", required=False)
-    )
-    patrons = errors.take("patrons", lambda: validation.patrons(data.get("patrons")))
-    crew = errors.take("crew", lambda: validation.crew(data.get("crew") or []))
-    total = errors.take("total", lambda: validation.total(data.get("total"), patrons or []))
-    errors.raise_if_any()
-    assert made and patrons is not None and crew is not None and total is not None  # noqa: S101
-    eid, name, when = made
+def manifest(lines: list[PatronLine], kept: frozenset[str] = frozenset()) -> list[Patron]:
+    """The patrons of a whole manifest as typed, their ids placed (a refused one's row marked)."""
+    taken: set[str] = set()
+    placed = []
+    for n, line in enumerate(lines, start=1):
+        try:
+            placed.append(patron(line, n, taken, kept))
+        except Invalid as exc:
+            raise in_row(exc, n) from None
+    return placed
+
+
+def new_trip(form: NewTrip, by: str) -> Event:
+    """A new trip from its checked body."""
+    made = form.trip_id
+    patrons = manifest(form.patrons)
     return Event(
-        event_id=eid,
-        date=eid[:10],
-        title=title or _title(name, when),
-        total=total,
+        event_id=made.event_id,
+        date=made.day.isoformat(),
+        title=form.title or title(made.name, made.period),
+        total=shares(form.patrons) if form.total is None else form.total,
         patrons=patrons,
-        crew=crew,
-        period=when,
+        crew=form.crew,
+        period=made.period,
         created_at=clock.iso(clock.now()),
         created_by=by,
     )
-
-
-def rev_seen(data: dict[str, Any]) -> int | None:
-    """The trip's version the editor read (`rev`), or None when they did not say."""
-    seen = data.get("rev")
-    if seen in (None, ""):
-        return None
-    if isinstance(seen, bool) or not isinstance(seen, int | str):
-        raise Invalid("rev must be the trip's version number, as read.", "rev")
-    text = str(seen).strip()
-    if not text.isdigit() or len(text) > 12 or not text.isascii():
-        raise Invalid("rev must be the trip's version number, as read.", "rev")
-    return int(text)
 
 
 def removable(event: Event, patron: Patron) -> None:
@@ -120,13 +105,13 @@ def share_ok(event: Event, patron: Patron) -> None:
         )
 
 
-def with_total(event: Event, total: Any = None) -> Event:
-    """The trip with its total (given, or grown to the patrons' shares), never below what has
-    been paid."""
+def with_total(event: Event, total: Decimal | None = None) -> Event:
+    """The trip with its total (given, or grown to the patrons' shares), never below those
+    shares nor what has been paid."""
+    lines = [PatronLine(p.patron_id, p.name, None, None, p.amount_due) for p in event.patrons]
     if total is None:
-        shares = sum((p.amount_due or Decimal(0) for p in event.patrons), Decimal("0.00"))
-        return replace(event, total=max(event.total, shares))
-    amount = validation.total(total, event.patrons)
+        return replace(event, total=max(event.total, shares(lines)))
+    amount = at_least_shares(total, lines)
     if amount < event.paid_total:
         raise Invalid(
             f"{fmt(event.paid_total)} has already been paid; the total can't be less than that.",
@@ -135,66 +120,40 @@ def with_total(event: Event, total: Any = None) -> Event:
     return replace(event, total=amount)
 
 
-def apply_changes(event: Event, data: dict[str, Any]) -> Event:
-    """Validate a PATCH: title, total, patrons, crew; what was paid is never rewritten."""
-    ledger = LEDGER_FIELDS & data.keys()
-    if ledger:
-        field = sorted(ledger)[0]
-        raise Invalid("Payments are recorded with Log Payment, not edited here.", field)
-    unknown = data.keys() - EDITABLE
-    if unknown:
-        field = sorted(unknown)[0]
-        allowed = ", ".join(sorted(EDITABLE - {"rev", "confirm"}))
-        raise Invalid(f"{field} can't be changed; you can change {allowed}.", field)
+def edited(event: Event, edit: TripEdit) -> Event:
+    """The trip an edit makes: title, total, patrons, crew; what was paid is never rewritten."""
     changed = event
-    if "title" in data:
-        changed = replace(changed, title=validation.text(data["title"], "title", "The title"))
-    if "crew" in data:
-        changed = replace(changed, crew=validation.crew(data["crew"]))
-    if "patrons" in data:
-        patrons = validation.patrons(data["patrons"], kept=event.ledger_only_ids)
+    if edit.title is not None:
+        changed = replace(changed, title=edit.title)
+    if edit.crew is not None:
+        changed = replace(changed, crew=edit.crew)
+    if edit.patrons is not None:
+        patrons = manifest(edit.patrons, kept=event.ledger_only_ids)
         kept = {p.patron_id for p in patrons}
-        for gone in event.patrons:
-            if gone.patron_id not in kept:
-                try:
+        try:
+            for gone in event.patrons:
+                if gone.patron_id not in kept:
                     removable(event, gone)
-                except Conflict as exc:
-                    raise Invalid(exc.message, "patrons") from None
-        for p in patrons:
-            try:
+            for p in patrons:
                 share_ok(event, p)
-            except Invalid as exc:
-                raise Invalid(exc.message, "patrons") from None
+        except (Invalid, Conflict) as exc:
+            raise Invalid(exc.message, "patrons") from None
         changed = replace(changed, patrons=patrons)
-    if "total" in data or "patrons" in data:
-        total = data.get("total")
-        if total in (None, "") or _same(total, event.total):
-            total = None  # not changed by the editor: it grows to the patrons' shares
+    if edit.total_given or edit.patrons is not None:
+        # A total left as it was (the Edit dialog sends it back as read) grows to the shares.
+        total = None if edit.total == event.total else edit.total
         changed = with_total(changed, total)
     return changed
 
 
-def _same(value: Any, amount: Decimal) -> bool:
-    """Whether a typed total is the one the trip has (the Edit dialog sends it back as read)."""
-    try:
-        return parse_amount(value, field="total", allow_zero=True) == amount
-    except Invalid:
-        return False
-
-
-def moved_id(event: Event, data: dict[str, Any]) -> tuple[str, date, str | None]:
+def moved_id(event: Event, moving: Moving) -> str:
     """Where a reschedule takes the trip: the id the convention gives for the new date (and
     period: kept unless one is given)."""
-    errors = validation.FieldErrors()
-    day = errors.take("date", lambda: validation.day(data.get("date")))
-    when = errors.take("period", lambda: period(data.get("period"))) if "period" in data else None
-    errors.raise_if_any()
-    assert day is not None  # noqa: S101 - FieldErrors raised otherwise
     rest = event.event_id[11:]
     if event.period and rest.endswith("-" + event.period):
         rest = rest[: -len(event.period) - 1]
-    chosen = when if "period" in data else event.period
-    eid = eventids.make(day, rest, chosen)
+    chosen = moving.period if moving.period_given else event.period
+    eid = eventids.make(moving.day, rest, chosen)
     if eid == event.event_id:
         raise Invalid("That is the date (and period) the trip already has.", "date")
-    return eid, day, chosen
+    return eid

@@ -11,20 +11,15 @@ from scc.auth.guard import login_required, signed_in_crew
 from scc.errors import Conflict, Invalid, Moved, Stale
 from scc.models import Event
 from scc.store import board as by_date
-from scc.store import get_store
-from scc.trips import crewing, forms, manifest, rules
+from scc.store import get_store, trips
+from scc.trips import crewing, dialogs, forms, manifest, rules
 from scc.version import VERSION
 from scc.web import today
 from scc.web.address import origin_verified
-from scc.web.cards import (
-    board_json,
-    card_done,
-    event_id_from_url,
-    moved_json,
-    render_card,
-    trip_from_url,
-)
+from scc.web.cards import card_done, render_card
 from scc.web.htmx import is_htmx, retarget, trigger
+from scc.web.shapes import board_json, moved_json
+from scc.web.urls import event_id_from_url, trip_from_url
 
 bp = Blueprint("trips", __name__, template_folder="templates")
 
@@ -115,18 +110,19 @@ def create_event() -> Any:
     data = forms.trip_payload()
     store = get_store()
     try:
-        event = rules.event_from_input(data, signed_in_crew())
-        if not manifest.confirmed(data):
+        form = forms.new_trip(data)
+        event = rules.new_trip(form, signed_in_crew())
+        if not form.confirm:
             crewing.check_bookings(store, event, [c.crew_id for c in event.crew])
-        event = store.create_event(event)
+        event = trips.create(store, event)
     except (Invalid, Conflict) as exc:
         refused, shown = exc, None
         if isinstance(exc, Conflict) and exc.field == "event_id":  # taken: say which id is free
-            shown = forms.taken(store, data)
+            shown = dialogs.taken(store, form.trip_id)
             refused = Conflict(shown["message"], "name")
         if not _from_dialog():
             raise refused from None
-        context = forms.new_context(data, shown)
+        context = dialogs.new_context(store, data, shown)
         return _dialog_error(refused, "trips/_trip_form.html", **context)
     if not _from_dialog():
         return render_card(event, 201)
@@ -141,7 +137,8 @@ def create_event() -> Any:
 def new_dialog() -> Any:
     """The New trip dialog: date, name, period, title, total, patrons, crew."""
     when = request.args.get("when") or "upcoming"
-    context = forms.new_context({"board": when if when in by_date.WHEN else "upcoming"})
+    board = when if when in by_date.WHEN else "upcoming"
+    context = dialogs.new_context(get_store(), {"board": board})
     return render_template("trips/_trip_dialog.html", errors={}, **context)
 
 
@@ -149,7 +146,7 @@ def new_dialog() -> Any:
 @login_required
 def preview_id() -> Any:
     """The id the New trip dialog will create, as they type (and whether it is free)."""
-    return render_template("trips/_id_preview.html", **forms.preview(get_store(), request.args))
+    return render_template("trips/_id_preview.html", **dialogs.preview(get_store(), request.args))
 
 
 @bp.get("/api/events/<eid>")
@@ -161,7 +158,7 @@ def get_event(eid: str) -> Any:
         return render_card(trip_from_url(eid))
     except Moved as moved:
         if is_htmx():
-            return render_card(get_store().get_event(moved.moved_to))
+            return render_card(trips.get(get_store(), moved.moved_to))
         return jsonify(moved_json(moved))
 
 
@@ -169,8 +166,8 @@ def get_event(eid: str) -> Any:
 @login_required
 def edit_dialog(eid: str) -> Any:
     """The Edit trip dialog, filled in, with the rev it was opened at."""
-    event = trip_from_url(eid)
-    return render_template("trips/_trip_dialog.html", errors={}, **forms.edit_context(event))
+    context = dialogs.edit_context(get_store(), trip_from_url(eid))
+    return render_template("trips/_trip_dialog.html", errors={}, **context)
 
 
 @bp.patch("/api/events/<eid>")
@@ -182,12 +179,12 @@ def patch_event(eid: str) -> Any:
     data = forms.trip_payload()
     store = get_store()
     try:
-        event = manifest.edit(store, event_id, data, signed_in_crew())
+        event = manifest.edit(store, event_id, forms.trip_edit(data), signed_in_crew())
     except Stale:  # a Conflict, but answered with the card as it is now (web.cards.render_stale)
         raise
     except (Invalid, Conflict) as exc:
         if not _from_dialog():
             raise
-        context = forms.edit_context(store.get_event(event_id), data)
+        context = dialogs.edit_context(store, trips.get(store, event_id), data)
         return _dialog_error(exc, "trips/_trip_form.html", **context)
     return card_done(event, "Saved.")

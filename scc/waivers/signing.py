@@ -1,29 +1,21 @@
-"""Signing a waiver, and reading signed waivers back.
-
-A waiver lives in its trip's item collection (partition eid) under the sort key
-`#waiver#<signed_at>#<random>`. It is written once, with a conditional put, in the same
-transaction that counts it on the trip's record; there is no update path.
-"""
+"""Signing a waiver: the caps a public form needs, a repeat of the same form answered with what
+it stored, the signer matched to the manifest, and one write (scc.store.waivers.save) that
+stores the waiver once, counts it on the trip with its activity entry, takes one attempt off
+each cap and marks the form as sent, all or nothing."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from scc import activity, clock, matching
-from scc.errors import Invalid, NotFound, StoreError, Throttled
+from scc.errors import Contended, Invalid, StoreError, Throttled
 from scc.models import Event, Signer, Waiver
-from scc.store import ConditionFailed, Store, changes, counters
-from scc.store.items import (
-    TTL_ATTRIBUTE,
-    event_key,
-    waiver_from_item,
-    waiver_sort_key,
-    waiver_to_item,
-    waivers_among,
-)
+from scc.store import changes, counters
+from scc.store import waivers as signed_waivers
+from scc.store.changes import TripChange
+from scc.store.gateway import Store
 from scc.waivers.records import build, current_text
 from scc.web.address import network
 
@@ -38,35 +30,34 @@ TOO_MANY_UNMATCHED = (
     "passenger list. Please ask the crew to add you to the list, then sign again."
 )
 SIGN_WINDOW = 60 * 60
-# One item per submitted form (its one-time id), so a double tap or a resubmit after "back"
-# stores nothing new. Expires through the table's TTL.
-SUBMISSION_PREFIX = "#submission#"
+# A form's one-time id is remembered this long, so a double tap or a resubmit after "back"
+# stores nothing new.
 SUBMISSION_TTL = 2 * 24 * 60 * 60
 TEXT_CHANGED = (
     "The waiver has been updated since you opened this page. Please read it again before you sign."
 )
 
 
-def save(store: Store, w: Waiver, event: Event, extra: list[dict[str, Any]] | None = None) -> None:
-    """Store a waiver and count it on its trip, with the patrons it covers (matched to the
-    manifest as read) and its activity entry: one TransactWriteItems with the write-once put
-    and `extra` (ConditionFailed). The count moves the trip's version, so an edit based on an
-    older read fails instead of writing back a stale count. Then, as after every write of a
-    trip, its activity is kept small."""
+def save(
+    store: Store,
+    w: Waiver,
+    event: Event,
+    *,
+    caps: list[counters.Limit] | None = None,
+    form_id: str | None = None,
+) -> None:
+    """Store a waiver and count it on its trip (read as `event`), with the patrons it covers
+    (matched to the manifest as read) and its activity entry; with the caps it counts against
+    and its form's one-time id. The count moves the trip's version, so an edit based on an
+    older read fails instead of writing back a stale count. Contended when a cap filled or the
+    form was sent meanwhile."""
     covered = matching.patrons_of(event.patrons, w)
     names = ", ".join(event.name_of(pid) for pid in covered) or "not on the manifest"
     entry = activity.entry(w.full_name, "waiver_signed", f"{w.full_name} signed ({names})")
-    change = changes.waiver_signed(w.waiver_id, w.full_name, covered, most_unmatched=UNMATCHED_MOST)
-    writes = [
-        store.put_request(waiver_to_item(w), new=True),
-        store.event_update(w.event_id, change, [entry]),
-    ]
-    store.transact(writes + (extra or []))
-    store.keep_activity_small(replace(event, activity=[*event.activity, entry], rev=event.rev + 1))
-
-
-def _submission_key(event_id: str, nonce: str) -> dict[str, str]:
-    return {"eid": event_id, "crew_id": SUBMISSION_PREFIX + nonce}
+    write = changes.waiver_signed(w.waiver_id, w.full_name, covered, most_unmatched=UNMATCHED_MOST)
+    until = clock.epoch(clock.now() + timedelta(seconds=SUBMISSION_TTL))
+    form = None if form_id is None else (form_id, until)
+    signed_waivers.save(store, w, event, TripChange(write, (entry,)), caps=caps or [], form=form)
 
 
 @dataclass(frozen=True)
@@ -86,21 +77,6 @@ def limits(event_id: str, ip: str) -> list[counters.Limit]:
         counters.Limit("waiver-trip", f"{event_id}@{where}", TRIP_LIMIT, SIGN_WINDOW),
         counters.Limit("waiver-ip", where, ADDRESS_LIMIT, SIGN_WINDOW),
     ]
-
-
-def _read(
-    store: Store, event_id: str, caps: list[counters.Limit], nonce: str
-) -> tuple[Event, counters.Count | None, str | None]:
-    """One BatchGetItem: the trip, this address's counters and this form's submission marker;
-    the counters as the first one found full (None: room left)."""
-    keys = [event_key(event_id), *(cap.key() for cap in caps), _submission_key(event_id, nonce)]
-    stored = store.get_many(keys, complete=True)
-    found = [stored.get((k["eid"], k["crew_id"])) for k in keys]
-    event, marker = found[0], found[-1]
-    trip = store.trip_from(event, event_id)  # NotFound, or Moved for a rescheduled trip
-    full = [c for c in map(counters.full, found[1:-1], caps) if c is not None]
-    waiver_id = marker["waiver_id"] if marker else None
-    return trip, max(full, key=lambda c: c.resets_at, default=None), waiver_id
 
 
 def submit(
@@ -123,7 +99,7 @@ def submit(
     """
     caps = limits(event_id, ip)
     for _ in range(2):
-        event, count, earlier = _read(store, event_id, caps, nonce)
+        event, count, earlier = signed_waivers.read_for_signing(store, event_id, caps, nonce)
         if count is not None:
             minutes = (count.retry_after() + 59) // 60
             wait = "1 minute" if minutes == 1 else f"{minutes} minutes"
@@ -148,30 +124,9 @@ def submit(
         unmatched = not matching.patrons_of(event.patrons, waiver)
         if unmatched and len(event.waivers_unmatched) >= UNMATCHED_MOST:
             return Outcome(event, errors={"full_name": TOO_MANY_UNMATCHED})
-        expires = clock.epoch(clock.now() + timedelta(seconds=SUBMISSION_TTL))
-        marker = {
-            **_submission_key(event_id, nonce),
-            "waiver_id": waiver.waiver_id,
-            TTL_ATTRIBUTE: expires,
-        }
-        extra = [*(counters.take_request(store, cap) for cap in caps)]
-        extra.append(store.put_request(marker, new=True))
         try:
-            save(store, waiver, event, extra)
-        except ConditionFailed:
+            save(store, waiver, event, caps=caps, form_id=nonce)
+        except Contended:
             continue
         return Outcome(event, waiver=waiver)
     raise StoreError("The waiver could not be saved just now; please try again.")
-
-
-def trip_with_waivers(store: Store, event_id: str) -> tuple[Event, list[Waiver]]:
-    """The trip and its signed waivers, oldest first: one Query of its item collection."""
-    event, others = store.get_trip(event_id)
-    return event, waivers_among(others)
-
-
-def get(store: Store, event_id: str, waiver_id: str) -> Waiver:
-    item = store.get({"eid": event_id, "crew_id": waiver_sort_key(waiver_id)})
-    if item is None:
-        raise NotFound("There is no such waiver for this trip.")
-    return waiver_from_item(item)

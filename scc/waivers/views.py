@@ -1,55 +1,23 @@
-"""Patron pages: sign the waiver on a phone, see how to pay; and the crew's view of waivers."""
+"""The crew's view of a trip's signed waivers: the list (who each covers, and who signed without
+being on the manifest), and a printable copy of one."""
 
 from __future__ import annotations
 
-import secrets
-from datetime import date
 from typing import Any
 
-from flask import (
-    Blueprint,
-    Response,
-    current_app,
-    jsonify,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, jsonify, render_template, url_for
 
-from scc import eventids, matching, paylinks
+from scc import eventids, matching
 from scc.auth.guard import login_required
-from scc.errors import Moved, NotFound
-from scc.keys import signing_keys
-from scc.models import Event, Signer, Waiver
-from scc.store import get_store
-from scc.waivers import form as waiver_form
-from scc.waivers import records, signing
+from scc.errors import NotFound
+from scc.store import get_store, trips
+from scc.store import waivers as signed_waivers
+from scc.waivers import records
 from scc.waivers import text as waiver_text
-from scc.web import today
-from scc.web.address import client_ip
-from scc.web.cards import event_id_from_url
-from scc.web.errors import handle_scc_error
 from scc.web.htmx import is_htmx
+from scc.web.urls import event_id_from_url
 
 bp = Blueprint("waivers", __name__, template_folder="templates")
-PATRON_PAGES = ("waivers.waiver", "waivers.sign", "waivers.payment")
-HONEYPOT = "website"
-MINOR_SLOTS = 4  # empty child rows shown on a fresh form (the form works without JavaScript)
-
-
-class BadLink(NotFound):
-    """A patron link that leads nowhere: answered with a page that shows a correct one."""
-
-
-@bp.errorhandler(BadLink)
-def bad_link(exc: BadLink) -> Response:
-    kind = "payment" if request.endpoint == "waivers.payment" else "waiver"
-    # The public address, never the host this request reached (behind CloudFront, the origin's).
-    example = current_app.config["SITE_URL"] + url_for(f"waivers.{kind}", eid=eventids.EXAMPLE)
-    body = render_template("waivers/bad_link.html", message=exc.message, example=example, kind=kind)
-    return make_response(body, 404)
 
 
 @bp.context_processor
@@ -57,156 +25,12 @@ def business() -> dict[str, str]:
     return {"business": waiver_text.BUSINESS}
 
 
-def _event_id(eid: str) -> str:
-    problem = eventids.problem(eid)
-    if problem is not None:
-        raise BadLink(problem)
-    return eid
-
-
-def _event(eid: str) -> Event:
-    event_id = _event_id(eid)
-    try:
-        return get_store().get_event(event_id)
-    except NotFound:
-        raise BadLink(f"We couldn't find a trip with the id {eid}.") from None
-
-
-@bp.errorhandler(Moved)
-def moved(exc: Moved) -> Any:
-    """A link sent before the trip was rescheduled: on to its new id, query kept (a form posted
-    to the old address is posted again to the new one: 307)."""
-    if request.endpoint not in PATRON_PAGES:  # the crew's pages answer as everywhere else
-        return handle_scc_error(exc)
-    target = url_for(str(request.endpoint), eid=exc.moved_to)
-    query = request.query_string.decode("latin-1")
-    return redirect(
-        f"{target}?{query}" if query else target, 307 if request.method == "POST" else 302
-    )
-
-
-def _form_page(
-    event: Event,
-    *,
-    nonce: str,
-    values: Any = None,
-    minors: list[tuple[str, str]] | None = None,
-    errors: dict[str, str] | None = None,
-    status: int = 200,
-) -> Response:
-    """The waiver page: a fresh form, or the form again after a refused signature with what
-    was typed and each message beside its field (422)."""
-    _, text = waiver_text.current(event)
-    rows = list(minors or [])
-    slots = rows + [("", "")] * max(0, min(MINOR_SLOTS, waiver_form.MAX_MINORS) - len(rows))
-    errors = errors or {}
-    body = render_template(
-        "waivers/waiver.html",
-        event=event,
-        paragraphs=waiver_text.paragraphs(text),
-        text_sha256=waiver_text.sha256(text),
-        values=values or {},
-        minor_slots=slots,
-        minors_open=bool(rows) or any(f.startswith("minor") for f in errors),
-        errors=errors,
-        max_minors=waiver_form.MAX_MINORS,
-        nonce=nonce,
-        today=today().isoformat(),
-    )
-    return make_response(body, status)
-
-
-def _signed_page(
-    event: Event,
-    name: str,
-    waiver: Waiver | None = None,
-    duplicate_of: str | None = None,
-    status: int = 201,
-) -> Response:
-    """The confirmation after signing (or after a repeat of the same form, or a bot's try)."""
-    body = render_template(
-        "waivers/signed.html", event=event, name=name, waiver=waiver, duplicate_of=duplicate_of
-    )
-    return make_response(body, status)
-
-
-@bp.get("/g/<eid>/waiver")
-def waiver(eid: str) -> Response:
-    """The waiver for this trip and the form to sign it (one read). With a patron's personal
-    link (?p=), their name and email are filled in, so their signature matches them."""
-    event = _event(eid)
-    patron_id = paylinks.read(
-        signing_keys(), request.args.get("p"), event.event_id, event.moved_from
-    )
-    patron = event.patron(patron_id) if patron_id else None
-    values = {"full_name": patron.name, "email": patron.email or ""} if patron else None
-    return _form_page(event, nonce=secrets.token_urlsafe(16), values=values)
-
-
-@bp.post("/g/<eid>/waiver")
-def sign(eid: str) -> Response:
-    """Sign: 201 and a confirmation, or 422 and the form with each message beside its field."""
-    form = request.form
-    if form.get(HONEYPOT, "").strip():
-        # Only a bot fills the field people can't see. Answer as if it worked so it learns
-        # nothing, but store nothing and count nothing.
-        return _signed_page(_event(eid), form.get("full_name", ""))
-    rows = waiver_form.minor_rows(form.getlist("minor_name"), form.getlist("minor_dob"))
-    nonce = waiver_form.nonce(form.get("form_id")) or secrets.token_urlsafe(16)
-    day = today()
-    event_id = _event_id(eid)
-
-    def check(event: Event) -> Signer:
-        trip = date.fromisoformat(event.date)
-        return waiver_form.signer(form, rows, trip=trip, today=day)
-
-    try:
-        outcome = signing.submit(
-            get_store(),
-            event_id,
-            ip=client_ip(),
-            nonce=nonce,
-            check=check,
-            user_agent=request.headers.get("User-Agent", ""),
-            shown_sha256=form.get("text_sha256") or None,
-        )
-    except NotFound:
-        raise BadLink(f"We couldn't find a trip with the id {eid}.") from None
-    if outcome.errors:
-        return _form_page(
-            outcome.event, nonce=nonce, values=form, minors=rows, errors=outcome.errors, status=422
-        )
-    name = outcome.waiver.full_name if outcome.waiver else form.get("full_name", "")
-    status = 201 if outcome.waiver else 200
-    return _signed_page(outcome.event, name, outcome.waiver, outcome.duplicate_of, status)
-
-
-@bp.get("/g/<eid>/payment")
-def payment(eid: str) -> Response:
-    """How to pay; with a valid personal link also that patron's share, payments and balance."""
-    event = _event(eid)
-    token = request.args.get("p")
-    patron_id = paylinks.read(signing_keys(), token, event.event_id, event.moved_from)
-    patron = event.patron(patron_id) if patron_id else None
-    body = render_template(
-        "waivers/payment.html",
-        event=event,
-        patron=patron,
-        bad_token=bool(token) and patron is None,
-        token=token if patron else None,  # kept on the waiver link: their name filled in there
-        instructions=current_app.config.get("PAY_INSTRUCTIONS", ""),
-    )
-    return make_response(body)
-
-
-# --- crew ---------------------------------------------------------------------------------------
-
-
 @bp.get("/api/events/<eid>/waivers")
 @login_required
 def list_waivers(eid: str) -> Any:
     """The trip's signed waivers: a dialog fragment (HX) or a JSON list."""
-    event, signed = signing.trip_with_waivers(get_store(), event_id_from_url(eid))
+    whole = trips.get_collection(get_store(), event_id_from_url(eid))
+    event, signed = whole.event, whole.waivers
     if is_htmx():
         covers = {
             w.waiver_id: [event.name_of(pid) for pid in matching.patrons_of(event.patrons, w)]
@@ -236,7 +60,7 @@ def print_waiver(eid: str, waiver_id: str) -> Any:
     """A printable copy of one signed waiver, its text re-rendered from the stored version."""
     if eventids.problem(eid) is not None:
         raise NotFound("There is no such waiver.")
-    record = signing.get(get_store(), eid, waiver_id)
+    record = signed_waivers.get(get_store(), eid, waiver_id)
     text, matches = waiver_text.checked(record)  # unknown version: show the record, flag the text
     return render_template(
         "waivers/waiver_print.html",

@@ -1,34 +1,16 @@
-"""A trip as crew see it: its card (HX) or its JSON. Every action on a card answers with it;
-the board's JSON says only what the board read of each trip."""
+"""A trip's card: what every action on a card answers (HX), or the trip's JSON for API
+clients (scc.web.shapes)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-from typing import Any
-
 from flask import Response, jsonify, make_response, render_template
 
-from scc import eventids
-from scc.errors import Moved, NotFound, Stale
-from scc.models import Event, Patron, Payment, Refund
-from scc.money import fmt
-from scc.store import get_store
+from scc.errors import Stale
+from scc.models import Event
 from scc.web.htmx import is_htmx, retarget, trigger
+from scc.web.shapes import event_json
 
 CARD = "cards/_card.html"
-
-
-def event_id_from_url(eid: str) -> str:
-    """Check an id that came in a URL; an ill-formed one is a 404 that explains the convention."""
-    message = eventids.problem(eid)
-    if message is not None:
-        raise NotFound(message)
-    return eid
-
-
-def trip_from_url(eid: str) -> Event:
-    """The trip an id in a URL names: 404 when ill-formed or unknown, Moved when rescheduled."""
-    return get_store().get_event(event_id_from_url(eid))
 
 
 def render_card(event: Event, status: int = 200) -> Response:
@@ -62,87 +44,3 @@ def render_stale(exc: Stale) -> Response:
     response = jsonify({"error": exc.message, "field": None, "event": event_json(event)})
     response.status_code = 409
     return response
-
-
-def moved_json(exc: Moved) -> dict[str, Any]:
-    return {"event_id": exc.event_id, "moved_to": exc.moved_to, "status": "moved"}
-
-
-def ledger_json(entry: Payment | Refund) -> dict[str, Any]:
-    """A payment or a refund as API clients see it: its fields, the amount as "125.00"."""
-    return asdict(entry) | {"amount": fmt(entry.amount)}
-
-
-def patron_json(event: Event, patron: Patron) -> dict[str, Any]:
-    due = event.due_from(patron.patron_id)
-    return {
-        "patron_id": patron.patron_id,
-        "name": patron.name,
-        "email": patron.email,
-        "phone": patron.phone,
-        "amount_due": None if patron.amount_due is None else fmt(patron.amount_due),
-        "amount_paid": fmt(event.paid_by(patron.patron_id)),
-        "balance_due": None if due is None else fmt(due),
-        "cleared": event.patron_cleared(patron.patron_id),
-        "check_in": event.check_in_of(patron.patron_id),
-        "waiver_signed": event.waiver_signed(patron.patron_id),
-    }
-
-
-def event_json(event: Event) -> dict[str, Any]:
-    """The trip as API clients see it (money as strings with two decimals)."""
-    return {
-        "event_id": event.event_id,
-        "date": event.date,
-        "title": event.title,
-        "total": fmt(event.total),
-        "paid_total": fmt(event.paid_total),
-        "balance_due": fmt(event.balance_due),
-        "payment_cleared": event.payment_cleared,
-        "payment_amount": fmt(event.paid_total),
-        "payment_timestamp": event.payment_timestamp,
-        "payment_logged_by": event.payment_logged_by,
-        "patrons": [patron_json(event, p) for p in event.patrons],
-        "crew": [{"crew_id": c.crew_id, "role": c.role} for c in event.crew],
-        "payments": [ledger_json(p) for p in event.payments],
-        "refunds": [ledger_json(r) for r in event.refunds],
-        "waivers_signed": event.waivers_signed,
-        "waivers_unmatched": [
-            {"waiver_id": wid, "name": name} for wid, name in event.waivers_unmatched.items()
-        ],
-        "aboard": event.aboard,
-        "status": event.status,
-        "cancelled": None
-        if event.cancellation is None
-        else {
-            "by": event.cancellation.by,
-            "at": event.cancellation.at,
-            "reason": event.cancellation.reason,
-        },
-        "moved_from": event.moved_from,
-        "rev": event.rev,
-    }
-
-
-# What the board's Query leaves behind (scc.store.board.CARD_ATTRIBUTES: no ledger entries, no
-# contacts, no version), so the board's JSON leaves it out rather than answer it empty or 0.
-# GET /api/events/<eid> answers the whole trip.
-BOARD_UNREAD = (
-    "payments",
-    "refunds",
-    "payment_timestamp",
-    "payment_logged_by",
-    "moved_from",
-    "rev",
-)
-PATRON_UNREAD = ("email", "phone")
-
-
-def board_json(event: Event) -> dict[str, Any]:
-    """A trip on the board as API clients see it: the trip's JSON less what was not read."""
-    whole = event_json(event)
-    entry = {k: v for k, v in whole.items() if k not in BOARD_UNREAD}
-    entry["patrons"] = [
-        {k: v for k, v in p.items() if k not in PATRON_UNREAD} for p in whole["patrons"]
-    ]
-    return entry

@@ -16,7 +16,7 @@ from scc import clock, paylinks
 from scc.auth import passwords, sessions
 from scc.notify import gmail
 from scc.notify import stream as notify
-from scc.store import Store, challenges, roster
+from scc.store import Store, challenges, keys, trips
 from scc.waivers import signing
 from tests.support.apps import make_app
 from tests.support.builders import ADMIN, PASSWORD, TRIP_ID, event_body, trip, waiver_form
@@ -218,10 +218,10 @@ def post_waiver(http: Http, eid: str, n: int, **headers: str) -> int:
 
 
 def test_a_party_of_30_signing_on_one_phone_is_served(http: Http, store: Store) -> None:
-    store.create_event(trip())
+    trips.create(store, trip())
     statuses = [post_waiver(http, TRIP_ID, n) for n in range(30)]
     assert statuses == [201] * 30  # the first 12 included: an honest party is never refused
-    assert store.get_event(TRIP_ID).waivers_signed == 30
+    assert trips.get(store, TRIP_ID).waivers_signed == 30
 
 
 def test_a_flood_across_trips_is_refused_even_with_forged_headers(
@@ -229,15 +229,15 @@ def test_a_flood_across_trips_is_refused_even_with_forged_headers(
 ) -> None:
     monkeypatch.setattr(signing, "TRIP_LIMIT", 4)  # the real caps are 40 and 80: same mechanism
     monkeypatch.setattr(signing, "ADDRESS_LIMIT", 10)
-    trips = [f"2030-05-2{d}-captain-cory" for d in range(3, 6)]
-    for eid in trips:
-        store.create_event(trip(event_id=eid))
+    eids = [f"2030-05-2{d}-captain-cory" for d in range(3, 6)]
+    for eid in eids:
+        trips.create(store, trip(event_id=eid))
     statuses = [
         post_waiver(http, eid, n, **{"cloudfront-viewer-address": f"192.0.2.{n}:1"})
-        for n, eid in enumerate(trips * 4)
+        for n, eid in enumerate(eids * 4)
     ]
     assert statuses == [201] * 10 + [429] * 2
-    assert sum(store.get_event(eid).waivers_signed for eid in trips) == 10
+    assert sum(trips.get(store, eid).waivers_signed for eid in eids) == 10
 
 
 def test_a_signer_copy_goes_at_most_3_times_a_day_to_one_address(
@@ -246,7 +246,7 @@ def test_a_signer_copy_goes_at_most_3_times_a_day_to_one_address(
     app = make_app(ADMIN_EMAIL=ADMIN)
     sent: list[str] = []
     app.extensions["scc.mailer"] = type("M", (), {"send": lambda self, m: sent.append(m.to)})()
-    store.create_event(trip())
+    trips.create(store, trip())
     for n in range(5):
         sign(store, full_name=f"Guest {n}", signature=f"Guest {n}", email="victim@example.com")
     with app.app_context(), caplog.at_level(logging.INFO, logger="scc.notify"):
@@ -261,7 +261,7 @@ def test_a_signer_copy_goes_at_most_3_times_a_day_to_one_address(
 def test_a_name_with_a_line_separator_is_refused_with_422_and_a_sentence(
     http: Http, store: Store
 ) -> None:
-    store.create_event(trip())
+    trips.create(store, trip())
     form = waiver_form(full_name="Dana\u2028Bcc: x@evil.example")
     answer = http("POST", f"/g/{TRIP_ID}/waiver", form=form)
     assert answer.status == 422
@@ -311,7 +311,7 @@ def test_a_message_the_email_package_cannot_build_is_a_permanent_failure(
     """A record stored before the validation (or by another writer) still can't jam the stream."""
     app = make_app(ADMIN_EMAIL=ADMIN)
     app.extensions["scc.mailer"] = type("M", (), {"send": lambda self, m: gmail.mime(m)})()
-    store.create_event(trip())
+    trips.create(store, trip())
     sign(store)
     [item] = store.collection(TRIP_ID, "#waiver#")
     stream.take()  # what the signature itself sent is not this test's business
@@ -326,7 +326,7 @@ def test_a_message_the_email_package_cannot_build_is_a_permanent_failure(
 
 
 def test_no_page_shows_the_function_url_host(http: Http, store: Store) -> None:
-    store.create_event(trip())
+    trips.create(store, trip())
     on_roster(store, "cory", "owner")
     owner = http.token()
     pages = [
@@ -352,6 +352,6 @@ def test_roster_secrets_never_reach_the_log(
         link = http("POST", "/api/crew", {"crew_id": "jess", "name": "Jess"}, token=owner)
         token = link.json["enroll_url"].split("token=")[1]
         http("POST", "/api/crew/enroll", {"token": token, "password": JESS})
-    item = store.get(roster.member_key("jess"))
+    item = store.get(keys.member("jess"))
     assert token.split(".")[1] not in caplog.text and JESS not in caplog.text
     assert item["password_hash"] not in caplog.text

@@ -9,7 +9,7 @@ from playwright.sync_api import Browser
 
 from scc.auth import members
 from scc.models import Member
-from scc.store import Store, roster
+from scc.store import Store, roster, trips
 from tests.support.apps import make_app
 from tests.support.browser import assert_clean, open_page, shot
 from tests.support.builders import trip
@@ -20,7 +20,7 @@ from tests.support.servers import serve
 def test_a_passkey_from_an_enrollment_link_signs_in_and_logs_payments_as_its_member(
     browser: Browser, store: Store
 ) -> None:
-    event = store.create_event(trip(event_id="2099-06-01-captain-cory"))
+    event = trips.create(store, trip(event_id="2099-06-01-captain-cory"))
     on_roster(store, "cory", "owner")
     token, link_hash, expires = members.new_link("jess")
     roster.add(
@@ -72,7 +72,7 @@ def test_a_passkey_from_an_enrollment_link_signs_in_and_logs_payments_as_its_mem
         phone.click("dialog button[type=submit]")
         phone.wait_for_selector("dialog", state="detached")
         shot(phone, "passkey-payment")
-        [payment] = store.get_event(event.event_id).payments
+        [payment] = trips.get(store, event.event_id).payments
         assert payment.logged_by == "jess"
         assert_clean(phone, statuses=(401,))
         phone.context.close()

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from scc import clock
-from scc.store import roster
+from scc.store import keys, roster
 from tests.support.builders import PASSWORD, TRIP_ID, event_body
 from tests.support.domain import on_roster
 from tests.support.harness import Http
@@ -321,7 +321,7 @@ def test_roster_answers_never_carry_secrets(http: Http, store: Any) -> None:
     http("POST", "/api/crew/enroll", {"token": token, "password": JESS_PASSWORD})
     listed = http("GET", "/api/crew", token=owner)
     dialog = http("GET", "/api/crew", token=owner, htmx=True)
-    item = store.get(roster.member_key("jess"))
+    item = store.get(keys.member("jess"))
     for text in (added.body, listed.body, dialog.body):
         assert item["password_hash"] not in text and "hash" not in text
     assert token.split(".")[1] not in listed.body + dialog.body

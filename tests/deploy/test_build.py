@@ -104,6 +104,7 @@ def test_python_m_deploy_build_makes_a_lambda_package(tmp_path: Path) -> None:
         "webauthn/__init__.py",  # passkeys (py_webauthn) and what it needs, built for Lambda
         "cbor2/__init__.py",
         "cryptography/__init__.py",
+        "snapshot_restore_py.py",  # SnapStart's runtime hooks (scc.snapstart)
     } <= names
     assert any(re.fullmatch(r"cbor2/_cbor2\.cpython-312-x86_64-linux-gnu\.so", n) for n in names)
     assert not any(n.startswith(("boto3/", "botocore/", "bin/")) for n in names)

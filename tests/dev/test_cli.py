@@ -5,7 +5,8 @@ from decimal import Decimal
 import bcrypt
 
 from scc.dev import cli
-from scc.store.items import event_key, serialize
+from scc.store import keys, trips
+from scc.store.items import serialize
 from tests.support.builders import TRIP_ID, trip
 from tests.support.domain import sign
 from tests.support.harness import pay
@@ -23,7 +24,7 @@ def test_init_db_is_idempotent(store, monkeypatch, capsys):
 
 def test_lint_events_lists_bad_ids_with_a_fix(store, monkeypatch, capsys):
     monkeypatch.setenv("SCC_TABLE", store.table)
-    store.create_event(trip())
+    trips.create(store, trip())
     for bad in ("2026-05-23", "Cory-2026-05-23"):
         store.client.put_item(
             TableName=store.table, Item={"eid": {"S": bad}, "crew_id": {"S": "cory"}}
@@ -37,7 +38,7 @@ def test_lint_events_lists_bad_ids_with_a_fix(store, monkeypatch, capsys):
 
 def test_lint_events_clean_table_exits_zero(store, monkeypatch, capsys):
     monkeypatch.setenv("SCC_TABLE", store.table)
-    store.create_event(trip())
+    trips.create(store, trip())
     assert cli.main(["lint-events"]) == 0
 
 
@@ -85,7 +86,7 @@ def test_init_db_upgrades_trips_written_before_the_current_format(
     paid = pay(crew, "50.00").json["payment"]
     store.client.update_item(  # what the first format never wrote
         TableName=store.table,
-        Key=serialize(event_key(TRIP_ID)),
+        Key=serialize(keys.event(TRIP_ID)),
         UpdateExpression="REMOVE waiver_by_patron, waivers_unmatched, check_in, refunds",
     )
     monkeypatch.setenv("SCC_TABLE", store.table)
@@ -104,9 +105,45 @@ def test_init_db_upgrades_trips_written_before_the_current_format(
     assert sign(store, full_name="Dana Lee").waiver is not None
     assert sign(store, full_name="Nobody Listed", signature="Nobody Listed").waiver is not None
 
-    event = store.get_event(TRIP_ID)
+    event = trips.get(store, TRIP_ID)
     assert [p.payment_id for p in event.payments] == [paid["payment_id"]]
     assert event.check_ins["dana"].status == "aboard"
     assert [r.amount for r in event.refunds] == [Decimal("10.00")]
     assert "dana" in event.waiver_by_patron
     assert list(event.waivers_unmatched.values()) == ["Nobody Listed"]
+
+
+def test_scc_dev_serves_the_demo(tmp_path):
+    """`make dev` is `scc dev`: it must really serve (Flask's app.run declines to under the flask
+    CLI, which `scc` is), on the embedded emulator with the demo seeded."""
+    import os
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SCC_", "AWS_ENDPOINT"))}
+    env["PORT"] = str(port)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "scc.dev.cli", "dev"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline, answer = time.monotonic() + 60, None
+        while answer is None and time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as page:
+                    answer = page.read().decode()
+            except OSError:
+                time.sleep(0.2)  # not listening yet: poll again until the deadline
+        assert answer is not None, "scc dev did not serve"
+        assert "ShipCaptainCrew" in answer
+    finally:
+        server.terminate()
+        server.communicate(timeout=10)  # reaps it and closes its output

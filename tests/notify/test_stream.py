@@ -14,7 +14,7 @@ from scc.dev import stream as dev_stream
 from scc.models import METHOD_LABELS, METHODS
 from scc.notify import stream as notify
 from scc.notify.mail import NotifyError
-from scc.store import get_store
+from scc.store import get_store, trips
 from scc.waivers import text as waiver_text
 from tests.support.apps import make_app
 from tests.support.builders import ADMIN, TRIP_ID, trip
@@ -77,7 +77,7 @@ def test_a_logged_payment_becomes_one_admin_email(create_event, crew, stream, ha
 def test_a_signature_sends_the_admin_a_note_and_the_signer_the_exact_text(
     store, stream, handle, mailer
 ):
-    store.create_event(trip(event_id=EID, title="Whale watching"))
+    trips.create(store, trip(event_id=EID, title="Whale watching"))
     waiver = sign(store, EID, email="dana@example.com").waiver
     assert waiver is not None
 
@@ -183,7 +183,7 @@ def test_an_unexpected_error_is_a_retry_too(create_event, crew, stream, handle, 
 def test_a_text_that_no_longer_matches_its_hash_is_not_sent_to_the_signer(
     store, stream, handle, mailer, caplog
 ):
-    store.create_event(trip(event_id=EID))
+    trips.create(store, trip(event_id=EID))
     sign(store, EID)
     batch = stream.take()
     for record in batch["Records"]:
@@ -202,7 +202,7 @@ def test_without_an_admin_address_only_the_signer_gets_mail(
     store, stream, mailer, notify_app, caplog, monkeypatch
 ):
     monkeypatch.setitem(notify_app.config, "ADMIN_EMAIL", "")
-    store.create_event(trip(event_id=EID))
+    trips.create(store, trip(event_id=EID))
     sign(store, EID)
     with caplog.at_level(logging.WARNING, logger="scc.notify"):
         assert (

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from scc.models import Patron
+from scc.store import trips
 from tests.support.browser import assert_clean, shot, sign_in
 from tests.support.builders import trip
 
@@ -17,8 +18,8 @@ PATRONS = [
 
 
 def test_log_payment_refreshes_the_card_in_place(live_server, phone, store):
-    event = store.create_event(
-        trip(event_id="2099-05-23-captain-cory-afternoon", total="300.00", patrons=PATRONS)
+    event = trips.create(
+        store, trip(event_id="2099-05-23-captain-cory-afternoon", total="300.00", patrons=PATRONS)
     )
     card = f"#event-{event.event_id}"
     sign_in(phone, live_server)
@@ -60,8 +61,8 @@ def test_log_payment_refreshes_the_card_in_place(live_server, phone, store):
 
 
 def test_void_strikes_the_payment_through(live_server, phone, store):
-    event = store.create_event(
-        trip(event_id="2099-05-24-captain-maya", total="300.00", patrons=PATRONS)
+    event = trips.create(
+        store, trip(event_id="2099-05-24-captain-maya", total="300.00", patrons=PATRONS)
     )
     card = f"#event-{event.event_id}"
     sign_in(phone, live_server)

@@ -19,8 +19,9 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from scc.errors import Conflict, Invalid
 from scc.models import Event, Patron
 from scc.payments import ledger
-from scc.store import Store
-from scc.trips import manifest
+from scc.payments.forms import MoneyForm
+from scc.store import Store, trips
+from scc.trips import forms, manifest
 
 AMOUNTS = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("120.00"), places=2)
 PATRONS = st.sampled_from(["dana", "sam"])
@@ -32,7 +33,8 @@ def run_machine(store: Store) -> None:
         def __init__(self) -> None:
             super().__init__()
             self.event_id = f"2030-01-01-trip{next(_ids)}"
-            store.create_event(
+            trips.create(
+                store,
                 Event(
                     event_id=self.event_id,
                     date="2030-01-01",
@@ -42,17 +44,16 @@ def run_machine(store: Store) -> None:
                         Patron(patron_id="dana", name="Dana", amount_due=Decimal("80.00")),
                         Patron(patron_id="sam", name="Sam"),
                     ],
-                )
+                ),
             )
             self.keys: list[str] = []
 
         @rule(patron=PATRONS, amount=AMOUNTS)
         def pay(self, patron: str, amount: Decimal) -> None:
-            payment = ledger.new_payment(
-                patron_id=patron, amount=amount, method="cash", notes="", logged_by="cory"
-            )
+            form = MoneyForm(patron, amount, "cash", None, "")
+            payment = ledger.new_money(form, refund=False, logged_by="cory")
             try:
-                ledger.log_payment(store, self.event_id, payment)
+                ledger.record(store, self.event_id, payment)
                 self.keys.append(payment.payment_id)
             except Invalid:
                 pass
@@ -62,12 +63,12 @@ def run_machine(store: Store) -> None:
         def retry(self, data: st.DataObject) -> None:
             key = data.draw(st.sampled_from(self.keys))
             original = next(
-                p for p in store.get_event(self.event_id).payments if p.payment_id == key
+                p for p in trips.get(store, self.event_id).payments if p.payment_id == key
             )
             again = replace(original, timestamp="2030-01-01T00:00:00Z")
-            before = store.get_event(self.event_id).paid_total
-            assert ledger.log_payment(store, self.event_id, again).replayed
-            assert store.get_event(self.event_id).paid_total == before
+            before = trips.get(store, self.event_id).paid_total
+            assert ledger.record(store, self.event_id, again).replayed
+            assert trips.get(store, self.event_id).paid_total == before
 
         @precondition(lambda self: self.keys)
         @rule(data=st.data())
@@ -78,12 +79,11 @@ def run_machine(store: Store) -> None:
 
         @rule(patron=PATRONS, amount=AMOUNTS)
         def refund(self, patron: str, amount: Decimal) -> None:
-            back = ledger.new_refund(
-                patron_id=patron, amount=amount, method="cash", reason="r", logged_by="jo", key=None
-            )
-            paid = store.get_event(self.event_id).paid_by(patron)
+            form = MoneyForm(patron, amount, "cash", None, "r")
+            back = ledger.new_money(form, refund=True, logged_by="jo")
+            paid = trips.get(store, self.event_id).paid_by(patron)
             try:
-                ledger.refund(store, self.event_id, back)
+                ledger.record(store, self.event_id, back)
                 assert amount <= paid
             except Invalid:
                 assert amount > paid
@@ -91,11 +91,12 @@ def run_machine(store: Store) -> None:
         @rule(total=st.decimals(min_value=Decimal("0"), max_value=Decimal("400"), places=2))
         def change_total(self, total: Decimal) -> None:
             with contextlib.suppress(Invalid):
-                manifest.edit(store, self.event_id, {"total": f"{total:.2f}"}, "maya")
+                edit = forms.trip_edit({"total": f"{total:.2f}"})
+                manifest.edit(store, self.event_id, edit, "maya")
 
         @invariant()
         def books_balance(self) -> None:
-            event = store.get_event(self.event_id)
+            event = trips.get(store, self.event_id)
             live = [p for p in event.payments if not p.voided]
             back = sum((r.amount for r in event.refunds), Decimal("0.00"))
             assert Decimal("0") <= event.paid_total <= event.total

@@ -4,7 +4,7 @@ whole trip says, whatever the ledger went through."""
 
 import re
 
-from scc.store import board
+from scc.store import board, trips
 from tests.support.builders import TRIP_ID, event_body
 from tests.support.harness import pay
 
@@ -74,7 +74,7 @@ def test_the_board_says_what_the_whole_trip_says(crew, store):
     assert "Cancelled" in _card(cards, cancelled["event_id"])
     # What the board derived is what the record stores.
     for shown in board.board(store, "all", "2030-05-01").events:
-        stored = store.get_event(shown.event_id)
+        stored = trips.get(store, shown.event_id)
         assert (shown.date, shown.status, shown.paid_total) == (
             stored.date,
             stored.status,

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from scc.models import CANCELLED, Refund
-from scc.store import ConditionFailed, Store
+from scc.store import Store, keys, trips
 from scc.store import ledger_changes as changes
 from scc.store.changes import Change
-from scc.store.items import event_key
+from scc.store.gateway import ConditionFailed
 from tests.support.builders import TRIP_ID, payment, trip
 
 MOST = 5
@@ -23,10 +23,10 @@ MOST = 5
 @pytest.fixture
 def item(store: Store) -> Any:
     """Apply a Change to the trip's item; the item after."""
-    store.create_event(trip())
+    trips.create(store, trip())
 
     def apply(change: Any) -> dict[str, Any]:
-        return store.update(event_key(TRIP_ID), change)
+        return store.update(keys.event(TRIP_ID), change)
 
     return apply
 
@@ -64,7 +64,7 @@ def test_a_payment_past_what_is_owed_is_refused(item: Any, paid: Any) -> None:
 
 
 def test_a_payment_past_the_trips_balance_is_refused(item: Any, store: Store) -> None:
-    store.update(event_key(TRIP_ID), changes.payment(payment(amount="200.00"), most=MOST))
+    store.update(keys.event(TRIP_ID), changes.payment(payment(amount="200.00"), most=MOST))
     sam = payment(payment_id="p2", patron_id="sam", amount="150.00")
     item(changes.payment(sam, most=MOST))
     over = payment(payment_id="p3", patron_id="sam", amount="50.01")
@@ -83,7 +83,7 @@ def test_no_payment_past_the_most_a_trip_holds(item: Any) -> None:
 
 def test_no_payment_on_a_cancelled_trip(item: Any, store: Store) -> None:
     cancel = Change(set=("#s = :c",), names={"#s": "status"}, values={":c": CANCELLED})
-    store.update(event_key(TRIP_ID), cancel)
+    store.update(keys.event(TRIP_ID), cancel)
     with pytest.raises(ConditionFailed):
         item(changes.payment(payment(), most=MOST))
 

@@ -7,11 +7,10 @@ from botocore.stub import Stubber
 from scc import activity
 from scc.errors import Conflict, NotFound, StoreError
 from scc.models import Patron
-from scc.store import Store, board
+from scc.store import Store, board, keys, trips
 from scc.store.changes import Change
 from scc.store.items import (
     event_from_item,
-    event_key,
     event_to_item,
     payment_to_map,
     serialize,
@@ -44,7 +43,7 @@ def test_numbers_come_back_trimmed_and_money_still_reads_in_cents(crew, create_e
     say cents."""
     create_event()
     pay(crew, "75.50")
-    key = serialize(event_key(TRIP_ID))
+    key = serialize(keys.event(TRIP_ID))
     raw = store.client.get_item(TableName=store.table, Key=key)["Item"]
     assert raw["total"] == {"N": "400"} and raw["payment_amount"] == {"N": "75.5"}
     assert raw["patron_paid"]["M"] == {"dana": {"N": "75.5"}}  # sam has paid nothing
@@ -75,7 +74,7 @@ def test_a_patron_who_has_paid_nothing_has_no_paid_entry(crew, create_event, sto
     0.00, check-in still knows who is on the manifest, and a record written with zeros (older
     trips) takes payments into them."""
     create_event()
-    key = serialize(event_key(TRIP_ID))
+    key = serialize(keys.event(TRIP_ID))
 
     def paid():
         return store.client.get_item(TableName=store.table, Key=key)["Item"]["patron_paid"]["M"]
@@ -108,7 +107,7 @@ def test_the_waiver_count_starts_missing_and_counts_up(crew, create_event, store
     """No stored zero (the board reads it on every card): a new trip's record has no
     waivers_signed, which reads as 0, and the first signature's ADD makes it 1."""
     create_event()
-    key = serialize(event_key(TRIP_ID))
+    key = serialize(keys.event(TRIP_ID))
     assert "waivers_signed" not in store.client.get_item(TableName=store.table, Key=key)["Item"]
     [entry] = crew("GET", "/api/events").json["events"]
     assert entry["waivers_signed"] == 0
@@ -171,7 +170,7 @@ def test_a_stream_of_another_view_type_is_refused_with_the_fix(store):
 
 
 def test_create_writes_event_record_and_crew_items(store):
-    store.create_event(trip())
+    trips.create(store, trip())
     items = store.client.query(
         TableName=store.table,
         KeyConditionExpression="eid = :e",
@@ -181,19 +180,19 @@ def test_create_writes_event_record_and_crew_items(store):
 
 
 def test_duplicate_id_is_a_conflict(store):
-    store.create_event(trip())
+    trips.create(store, trip())
     with pytest.raises(Conflict):
-        store.create_event(trip())
+        trips.create(store, trip())
 
 
 def test_missing_event_is_not_found(store):
     with pytest.raises(NotFound):
-        store.get_event("2030-01-01-nobody")
+        trips.get(store, "2030-01-01-nobody")
 
 
 def test_listing_is_one_query_never_a_scan(store, ddb_calls):
     for day in ("2030-05-20", "2030-05-23", "2030-05-25"):
-        store.create_event(trip(event_id=f"{day}-trip"))
+        trips.create(store, trip(event_id=f"{day}-trip"))
     ddb_calls.clear()
     upcoming = board.board(store, "upcoming", "2030-05-23").events
     assert ddb_calls.calls == ["Query"]
@@ -207,14 +206,14 @@ def test_listing_is_one_query_never_a_scan(store, ddb_calls):
 
 def test_missing_table_says_run_init_db():
     with pytest.raises(StoreError, match="scc init-db"):
-        Store("no-such-table").get_event("2030-01-01-x")
+        trips.get(Store("no-such-table"), "2030-01-01-x")
 
 
 def test_throttling_becomes_a_busy_message(store):
     with Stubber(store.client) as stub:
         stub.add_client_error("get_item", "ProvisionedThroughputExceededException")
         with pytest.raises(StoreError, match="busy"):
-            store.get_event("2030-01-01-x")
+            trips.get(store, "2030-01-01-x")
 
 
 def _item_bytes(value):
@@ -236,8 +235,8 @@ def test_a_trip_at_every_limit_stays_well_under_the_item_limit(store):
     from scc.activity import SUMMARY_MAX
     from scc.models import Cancellation, CheckIn, CrewMember, Entry, Patron, Payment, Refund
     from scc.payments.ledger import MAX_PAYMENTS, MAX_REFUNDS
-    from scc.store import ACTIVITY_MAX
-    from scc.validation import MAX_CREW, MAX_PATRONS
+    from scc.store.trips import ACTIVITY_MAX
+    from scc.trips.manifest_forms import MAX_CREW, MAX_PATRONS
     from scc.waivers.signing import UNMATCHED_MOST
 
     big = Decimal("999999.99")
@@ -291,7 +290,7 @@ def test_a_trip_at_every_limit_stays_well_under_the_item_limit(store):
     item = event_to_item(event)
     assert _item_bytes(item) < 0.8 * 400 * 1024  # 80% of the limit
     store.put(item)
-    assert len(store.get_event(event.event_id).payments) == MAX_PAYMENTS
+    assert len(trips.get(store, event.event_id).payments) == MAX_PAYMENTS
 
 
 def test_an_item_past_the_limit_is_refused_by_the_table(store):
@@ -327,10 +326,10 @@ def test_a_patron_put_back_on_the_manifest_keeps_their_payments_on_record(store)
     item["payments"]["sam"] = {"p9": payment_to_map(voided)}
     item["payment_index"]["p9"] = "sam"
     store.put(item, new=True)
-    old = store.get_event(TRIP_ID)
+    old = trips.get(store, TRIP_ID)
     back = replace(old, patrons=[*old.patrons, Patron(patron_id="sam", name="Sam Ortiz")])
-    store.replace_event(old, back, [activity.entry("cory", "patron_added", "Sam Ortiz")])
-    now = store.get_event(TRIP_ID)
+    trips.edit(store, old, back, [activity.entry("cory", "patron_added", "Sam Ortiz")])
+    now = trips.get(store, TRIP_ID)
     assert [p.patron_id for p in now.patrons] == ["dana", "sam"]
     assert now.payments_of("sam") == [voided]
 

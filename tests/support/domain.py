@@ -10,10 +10,9 @@ from typing import Any
 import bcrypt
 
 from scc.models import Event, Member
-from scc.store import Store, admin, roster
-from scc.store.items import WAIVER_SK_PREFIX
+from scc.patrons.forms import signer
+from scc.store import Store, admin, keys, roster
 from scc.waivers import signing
-from scc.waivers.form import signer
 from tests.support.builders import TRIP_ID, waiver_form
 
 TODAY = date(2026, 11, 21)  # "today" for the waiver form's rules in the signing tests
@@ -64,5 +63,5 @@ def stored_waivers(store: Store) -> list[dict[str, Any]]:
     return [
         item
         for eid in set(admin.partition_keys(store))
-        for item in store.collection(eid, WAIVER_SK_PREFIX)
+        for item in store.collection(eid, keys.WAIVER_PREFIX)
     ]

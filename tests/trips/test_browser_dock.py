@@ -7,19 +7,21 @@ import csv
 from pathlib import Path
 
 from scc.models import Patron
+from scc.store import trips
 from scc.trips.exports import MANIFEST_HEADER
 from tests.support.browser import SMALL_TARGETS, assert_clean, shot, sign_in
 from tests.support.builders import TRIP_ID, trip
 
 
 def test_check_in_undo_activity_and_the_manifest_csv(live_server, phone, store):
-    store.create_event(
+    trips.create(
+        store,
         trip(
             patrons=[
                 Patron(patron_id="dana", name="Dana Lee", email="dana@example.com"),
                 Patron(patron_id="sam", name='=HYPERLINK("http://x")'),
             ]
-        )
+        ),
     )
     sign_in(phone, live_server)
     card = phone.locator(f"#event-{TRIP_ID}")

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from scc import activity
-from scc.store import ACTIVITY_KEEP, ACTIVITY_MAX, Store
-from scc.store.items import event_key, serialize
+from scc.store import Store, keys
+from scc.store.items import serialize
+from scc.store.trips import ACTIVITY_KEEP, ACTIVITY_MAX
 from tests.support.builders import TRIP_ID, event_body
 from tests.support.domain import sign
 from tests.support.dynamodb import ROSTER_CHECK
@@ -134,7 +135,7 @@ def test_a_refused_change_leaves_no_entry(api: Api, trip: Any) -> None:
 def test_the_activity_stays_small_and_says_what_it_folded(
     api: Api, store: Store, trip: Any, ddb_calls: Any
 ) -> None:
-    item = store.get(event_key(TRIP_ID))
+    item = store.get(keys.event(TRIP_ID))
     assert item is not None
     first = item["activity"][0]
     filler = {"at": "2030-01-01T00:00:00Z", "by": "leo", "action": "check_in", "summary": "x"}
@@ -169,7 +170,7 @@ def test_an_entry_about_a_patron_keeps_their_id_and_shows_their_name_as_it_is_no
     back = {"patron_id": "sam", "amount": "10", "method": "cash", "reason": "sam from dana: x"}
     api("POST", f"{TRIP}/refunds", back)
     api("POST", f"{TRIP}/patrons/sam/check-in", {"status": "aboard"})
-    item = store.get(event_key(TRIP_ID))
+    item = store.get(keys.event(TRIP_ID))
     assert item is not None
     stored = [e for e in item["activity"] if e.get("patron_id")]
     assert [(e["action"], e["patron_id"], e["summary"]) for e in stored] == [

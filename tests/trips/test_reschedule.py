@@ -12,8 +12,9 @@ import pytest
 from scc import activity
 from scc.errors import Moved, Stale
 from scc.models import CheckIn
-from scc.store import Store, changes, moves
-from scc.store.items import WAIVER_SK_PREFIX, event_key, serialize
+from scc.store import Store, changes, keys, moves, trips
+from scc.store.changes import TripChange
+from scc.store.items import serialize
 from tests.support import builders
 from tests.support.builders import TRIP_ID, event_body
 from tests.support.domain import sign
@@ -56,7 +57,7 @@ def test_a_reschedule_moves_everything_in_one_transaction(
     ]
     waivers = api("GET", f"/api/events/{NEW_ID}/waivers").json["waivers"]
     assert [w["full_name"] for w in waivers] == ["Dana Lee"]
-    assert list(store.collection(TRIP_ID, WAIVER_SK_PREFIX)) == []
+    assert list(store.collection(TRIP_ID, keys.WAIVER_PREFIX)) == []
     crew = [i["crew_id"] for i in store.collection(NEW_ID) if not i["crew_id"].startswith("#")]
     assert crew == ["cory"]
 
@@ -123,7 +124,7 @@ def test_a_trip_moved_back_to_its_first_date_lives_there_again(
     assert api("GET", f"/api/events/{NEW_ID}").json["moved_to"] == TRIP_ID  # B's links lead back
     waivers = api("GET", f"{TRIP}/waivers").json["waivers"]
     assert [w["full_name"] for w in waivers] == ["Dana Lee"]
-    assert list(store.collection(NEW_ID, WAIVER_SK_PREFIX)) == []
+    assert list(store.collection(NEW_ID, keys.WAIVER_PREFIX)) == []
     # and on again: both earlier ids point to the trip's third date
     third = "2030-06-09-captain-cory-afternoon"
     assert api("POST", f"{TRIP}/reschedule", {"date": "2030-06-09"}).json["event_id"] == third
@@ -171,9 +172,9 @@ def test_a_stale_reschedule_is_409(api: Api, trip: Any) -> None:
 def test_a_trip_past_one_transaction_is_refused_and_one_near_it_moves(
     api: Api, trip: Any, store: Store
 ) -> None:
-    [waiver] = list(store.collection(TRIP_ID, WAIVER_SK_PREFIX))
+    [waiver] = list(store.collection(TRIP_ID, keys.WAIVER_PREFIX))
     copies = [
-        {**waiver, "crew_id": f"{WAIVER_SK_PREFIX}2030-01-01T00:00:{n:02d}.000Z#{n:012x}"}
+        {**waiver, "crew_id": f"{keys.WAIVER_PREFIX}2030-01-01T00:00:{n:02d}.000Z#{n:012x}"}
         for n in range(moves.MAX_COPIES - 2)
     ]  # with the first waiver and cory's crew item: as many as one transaction can copy
     for i in range(0, len(copies), 25):
@@ -181,8 +182,8 @@ def test_a_trip_past_one_transaction_is_refused_and_one_near_it_moves(
         store.call("batch_write_item", RequestItems={store.table: batch})
     moved = api("POST", f"{TRIP}/reschedule", {"date": "2030-06-02"})
     assert moved.status == 200  # copies in the transaction, the old ones deleted after it
-    assert len(list(store.collection(NEW_ID, WAIVER_SK_PREFIX))) == moves.MAX_COPIES - 1
-    assert list(store.collection(TRIP_ID, WAIVER_SK_PREFIX)) == []
+    assert len(list(store.collection(NEW_ID, keys.WAIVER_PREFIX))) == moves.MAX_COPIES - 1
+    assert list(store.collection(TRIP_ID, keys.WAIVER_PREFIX)) == []
     api("PUT", f"/api/events/{NEW_ID}/crew/maya", {"role": "mate"})  # one item too many
     refused = api("POST", f"/api/events/{NEW_ID}/reschedule", {"date": "2030-06-03"})
     assert refused.status == 409 and f"at most {moves.MAX_COPIES}" in refused.json["error"]
@@ -221,20 +222,21 @@ def test_cancel_needs_a_reason_and_the_current_rev(api: Api, trip: Any) -> None:
 def test_a_move_from_an_older_read_is_refused_as_every_rev_guarded_write_is(
     store: Store,
 ) -> None:
-    """The move's guard is changes.guarded and its refusal failures.refusal: Stale with the trip
+    """The move's guard is changes.moved_out and its refusal trips.refusal: Stale with the trip
     as it is now, or Moved when another reschedule got in first; nothing is written."""
-    read, others = store.get_trip(store.create_event(builders.trip()).event_id)
+    whole = trips.get_collection(store, trips.create(store, builders.trip()).event_id)
+    read = whole.event
     entry = activity.entry("cory", "rescheduled", "2030-05-23 → 2030-06-02")
     moved = replace(read, event_id=NEW_ID, date="2030-06-02")
     aboard = CheckIn(status="aboard", by="jess", at=entry.at)
-    store.update_event(TRIP_ID, changes.check_in("dana", aboard), [entry])
+    trips.change(store, TRIP_ID, TripChange(changes.check_in("dana", aboard), (entry,)))
     with pytest.raises(Stale) as stale:
-        moves.move(store, read, others, moved, entry)
+        moves.move(store, whole, moved, entry)
     assert stale.value.event.rev == read.rev + 1 and stale.value.event.check_ins["dana"] == aboard
-    assert store.get(event_key(NEW_ID)) is None
-    now, others = store.get_trip(TRIP_ID)
-    moves.move(store, now, others, replace(moved, rev=now.rev), entry)
-    elsewhere = replace(now, event_id="2030-06-09-captain-cory-afternoon", date="2030-06-09")
+    assert store.get(keys.event(NEW_ID)) is None
+    now = trips.get_collection(store, TRIP_ID)
+    moves.move(store, now, replace(moved, rev=now.event.rev), entry)
+    elsewhere = replace(now.event, event_id="2030-06-09-captain-cory-afternoon", date="2030-06-09")
     with pytest.raises(Moved) as gone:
-        moves.move(store, now, others, elsewhere, entry)
+        moves.move(store, now, elsewhere, entry)
     assert gone.value.moved_to == NEW_ID

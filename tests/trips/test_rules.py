@@ -1,5 +1,6 @@
-"""scc.trips.rules without Flask or the store: a new trip's id, the rev an editor read, who may
-leave the manifest, a share and a total never below what was paid, an edit, a reschedule."""
+"""scc.trips.rules without Flask or the store, over values from scc.trips.forms: a new trip, its
+manifest's ids, who may leave the manifest, a share and a total never below what was paid, an
+edit, where a reschedule goes."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import pytest
 
 from scc.errors import Conflict, Invalid
 from scc.models import Patron
-from scc.trips import rules
-from tests.support.builders import TRIP_ID, payment, trip
+from scc.trips import forms, rules
+from scc.trips.manifest_forms import PatronLine
+from tests.support.builders import TRIP_ID, event_body, payment, trip
 
 PAID = replace(
     trip(),
@@ -21,47 +23,45 @@ PAID = replace(
 )
 
 
+def line(name: str, patron_id: str | None = None, share: str | None = None) -> PatronLine:
+    return PatronLine(patron_id, name, None, None, None if share is None else Decimal(share))
+
+
+def test_a_title_is_made_from_the_name_and_the_period() -> None:
+    assert rules.title("captain-cory", "afternoon") == "Captain Cory · Afternoon"
+    assert rules.title("captain-cory", None) == "Captain Cory"
+
+
+def test_a_new_trip_from_its_body_totals_the_shares_when_no_total_is_typed() -> None:
+    event = rules.new_trip(forms.new_trip(event_body(total=None)), "cory")
+    assert (event.event_id, event.title, event.total) == (
+        TRIP_ID,
+        "Captain Cory · Afternoon",
+        Decimal("400.00"),
+    )
+    assert [p.patron_id for p in event.patrons] == ["dana", "sam"] and event.created_by == "cory"
+
+
+def test_manifest_ids_are_made_from_names_and_numbered_until_free() -> None:
+    patrons = rules.manifest([line("Dana Lee"), line("Dana Lee"), line("Sam", "sam")])
+    assert [p.patron_id for p in patrons] == ["dana-lee", "dana-lee-2", "sam"]
+    kept = rules.manifest([line("Dana Lee")], kept=frozenset({"dana-lee"}))
+    assert [p.patron_id for p in kept] == ["dana-lee-2"]  # a removed patron's payments keep it
+
+
 @pytest.mark.parametrize(
-    ("typed", "period"),
-    [(None, None), ("", None), ("None", None), ("Sunset", "sunset"), ("Late Run", "late-run")],
+    ("lines", "kept"),
+    [([line("A", "a"), line("B", "a")], frozenset()), ([line("A", "a")], frozenset({"a"}))],
+    ids=["given-twice", "kept-for-payments"],
 )
-def test_a_period_is_a_slug_or_nothing(typed: str | None, period: str | None) -> None:
-    assert rules.period(typed) == period
-
-
-def test_a_period_without_letters_is_refused() -> None:
+def test_a_given_id_that_is_taken_is_refused_on_its_row(
+    lines: list[PatronLine], kept: frozenset[str]
+) -> None:
     with pytest.raises(Invalid) as refused:
-        rules.period("!!!")
-    assert refused.value.field == "period"
-
-
-def test_a_new_id_is_the_date_the_name_and_the_period() -> None:
-    data = {"date": "2030-05-23", "name": "Captain Cory", "period": "afternoon"}
-    assert rules.new_id(data) == (TRIP_ID, "Captain Cory", "afternoon")
-    assert rules.new_id({**data, "period": None})[0] == "2030-05-23-captain-cory"
-
-
-def test_an_explicit_id_names_its_period_only_when_it_ends_in_one() -> None:
-    assert rules.new_id({"event_id": TRIP_ID}) == (TRIP_ID, "captain-cory", "afternoon")
-    assert rules.new_id({"event_id": "2030-05-23-whales"}) == ("2030-05-23-whales", "whales", None)
-
-
-def test_a_new_ids_problems_are_reported_at_once() -> None:
-    with pytest.raises(Invalid) as refused:
-        rules.new_id({"date": "2030-02-30", "name": "", "period": "!!!"})
-    assert set(refused.value.errors or {}) == {"date", "name", "period"}
-
-
-@pytest.mark.parametrize(("seen", "rev"), [(None, None), ("", None), (7, 7), (" 12 ", 12)])
-def test_rev_seen_is_the_version_read(seen: object, rev: int | None) -> None:
-    assert rules.rev_seen({"rev": seen}) == rev
-
-
-@pytest.mark.parametrize("seen", [True, "abc", "-1", "1" * 13, 1.5, "٣"])
-def test_rev_seen_refuses_anything_but_a_version_number(seen: object) -> None:
-    with pytest.raises(Invalid) as refused:
-        rules.rev_seen({"rev": seen})
-    assert refused.value.field == "rev"
+        rules.manifest(lines, kept)
+    assert refused.value.field == "patrons" and f"patrons.{len(lines)}" in (
+        refused.value.errors or {}
+    )
 
 
 def test_a_patron_with_money_paid_stays_on_the_manifest() -> None:
@@ -86,38 +86,33 @@ def test_a_share_is_never_set_below_what_was_paid() -> None:
 
 
 def test_a_total_grows_to_the_shares_and_is_never_below_what_was_paid() -> None:
-    grown = replace(PAID, total=Decimal("100.00"))
-    assert rules.with_total(grown).total == Decimal("400.00")  # two shares of 200.00
-    assert rules.with_total(PAID, "450").total == Decimal("450.00")
+    assert rules.with_total(replace(PAID, total=Decimal("100.00"))).total == Decimal("400.00")
+    assert rules.with_total(PAID, Decimal("450")).total == Decimal("450")
+    alone = replace(PAID, patrons=[Patron(patron_id="dana", name="Dana Lee")])
     with pytest.raises(Invalid) as refused:
-        rules.with_total(replace(PAID, patrons=[Patron(patron_id="dana", name="D")]), "39")
+        rules.with_total(alone, Decimal("39"))
     assert refused.value.field == "total"
 
 
-@pytest.mark.parametrize(("body", "field"), [({"paid_total": "0"}, "paid_total"), ({"x": 1}, "x")])
-def test_an_edit_of_the_ledger_or_an_unknown_field_is_refused(body: dict, field: str) -> None:
-    with pytest.raises(Invalid) as refused:
-        rules.apply_changes(PAID, body)
-    assert refused.value.field == field
-
-
 def test_an_edit_changes_what_it_names_and_keeps_what_was_paid() -> None:
-    changed = rules.apply_changes(PAID, {"title": "Sunset run", "total": "400.00"})
+    changed = rules.edited(PAID, forms.trip_edit({"title": "Sunset run", "total": "400.00"}))
     assert (changed.title, changed.total, changed.paid_total) == (
         "Sunset run",
         Decimal("400.00"),
         Decimal("40.00"),
     )
+    dropping_dana = forms.trip_edit({"patrons": [{"patron_id": "sam", "name": "Sam Ortiz"}]})
     with pytest.raises(Invalid, match="payments on record") as refused:
-        rules.apply_changes(PAID, {"patrons": [{"patron_id": "sam", "name": "Sam Ortiz"}]})
+        rules.edited(PAID, dropping_dana)
     assert refused.value.field == "patrons"
 
 
 def test_a_reschedule_keeps_the_period_unless_given_one() -> None:
     event = trip(period="afternoon")
-    assert rules.moved_id(event, {"date": "2030-06-01"})[0] == "2030-06-01-captain-cory-afternoon"
-    eid, _, chosen = rules.moved_id(event, {"date": "2030-05-23", "period": "sunset"})
-    assert (eid, chosen) == ("2030-05-23-captain-cory-sunset", "sunset")
+    moved = rules.moved_id(event, forms.moving({"date": "2030-06-01"}))
+    assert moved == "2030-06-01-captain-cory-afternoon"
+    sunset = forms.moving({"date": "2030-05-23", "period": "sunset"})
+    assert rules.moved_id(event, sunset) == "2030-05-23-captain-cory-sunset"
     with pytest.raises(Invalid, match="already has") as refused:
-        rules.moved_id(event, {"date": "2030-05-23"})
+        rules.moved_id(event, forms.moving({"date": "2030-05-23"}))
     assert refused.value.field == "date"

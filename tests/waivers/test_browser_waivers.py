@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, Page
 
-from scc.store import Store
+from scc.store import Store, trips
 from tests.support.browser import OVERFLOW, assert_clean, shot, sign_in
 from tests.support.builders import TEXT_FIELDS, trip, waiver_form
 from tests.support.domain import stored_waivers
@@ -39,7 +39,7 @@ def fill_form(page: Page, **overrides: str) -> None:
 
 
 def test_fill_and_sign_on_a_phone(live_server: str, phone: Page, store: Store) -> None:
-    store.create_event(trip())
+    trips.create(store, trip())
     phone.goto(f"{live_server}/g/{EID}/waiver")
     shot(phone, "waiver-form")
     assert phone.evaluate(OVERFLOW) == 0 and phone.evaluate(SMALL_TARGETS) == []
@@ -60,7 +60,7 @@ def test_fill_and_sign_on_a_phone(live_server: str, phone: Page, store: Store) -
 def test_the_422_path_shows_each_message_beside_its_field(
     live_server: str, phone: Page, store: Store
 ) -> None:
-    store.create_event(trip())
+    trips.create(store, trip())
     phone.goto(f"{live_server}/g/{EID}/waiver")
     fill_form(phone, email="dana@", date_of_birth="2015-06-01", signature="Someone Else")
     phone.click("button[type=submit]")
@@ -78,7 +78,7 @@ def test_the_422_path_shows_each_message_beside_its_field(
 
 
 def test_signing_works_without_javascript(live_server: str, browser: Browser, store: Store) -> None:
-    store.create_event(trip())
+    trips.create(store, trip())
     context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
     try:
         page = context.new_page()
@@ -97,7 +97,7 @@ def test_a_personal_payment_link_on_a_phone(live_server: str, phone: Page, store
     from scc import paylinks
     from tests.support.apps import make_app
 
-    store.create_event(trip())
+    trips.create(store, trip())
     token = paylinks.issue(make_app().config["SECRET_KEY"], EID, "dana")
     phone.goto(f"{live_server}/g/{EID}/payment?p={token}")
     text = phone.inner_text("main")
@@ -110,7 +110,7 @@ def test_a_personal_payment_link_on_a_phone(live_server: str, phone: Page, store
 def test_crew_open_the_list_and_the_printable_copy(
     live_server: str, phone: Page, store: Store, client: Any
 ) -> None:
-    store.create_event(trip())
+    trips.create(store, trip())
     data = {**waiver_form(), "minor_name": ["Kid Lee"], "minor_dob": ["2020-01-02"]}
     assert client("POST", f"/g/{EID}/waiver", form=data).status == 201
     sign_in(phone, live_server)

@@ -9,8 +9,8 @@ from flask import Flask, render_template
 from markupsafe import escape
 
 from scc.models import Patron
-from scc.store import Store
-from scc.store.items import WAIVER_SK_PREFIX, serialize
+from scc.store import Store, keys, trips
+from scc.store.items import serialize
 from scc.waivers import text as waiver_text
 from tests.support.builders import BASE_URL, QUOTEY, XSS, trip, waiver_form
 from tests.support.domain import stored_waivers
@@ -24,7 +24,7 @@ ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
 @pytest.fixture
 def signed(client: Session, store: Store) -> list[dict[str, Any]]:
     """An event with two signed waivers, signed through the patron page."""
-    store.create_event(trip())
+    trips.create(store, trip())
     for name in ("Dana Lee", "Sam Ortiz"):
         data = {
             **waiver_form(full_name=name, signature=name),
@@ -123,7 +123,7 @@ def hostile_record(store: Store) -> dict[str, Any]:
     )
     item = {
         "eid": EID,
-        "crew_id": f"{WAIVER_SK_PREFIX}2030-05-01T10:00:00.000Z#a1b2c3d4e5f6",
+        "crew_id": f"{keys.WAIVER_PREFIX}2030-05-01T10:00:00.000Z#a1b2c3d4e5f6",
         "waiver_id": "20300501T100000000Z-a1b2c3d4e5f6",
         "signed_at": "2030-05-01T10:00:00.000Z",
         **dict.fromkeys(fields, XSS),
@@ -147,7 +147,7 @@ def hostile_record(store: Store) -> dict[str, Any]:
 def test_stored_markup_is_shown_escaped(
     crew: Session, store: Store, url: str, htmx: bool, at_least: int
 ) -> None:
-    store.create_event(trip(title=XSS))
+    trips.create(store, trip(title=XSS))
     hostile_record(store)
     html = crew("GET", url, htmx=htmx).body
     assert XSS not in html and "<script>alert" not in html
@@ -155,14 +155,14 @@ def test_stored_markup_is_shown_escaped(
 
 
 def test_stored_markup_still_hashes_to_its_record(crew: Session, store: Store) -> None:
-    store.create_event(trip())
+    trips.create(store, trip())
     item = hostile_record(store)
     html = crew("GET", f"{LIST}/{item['waiver_id']}/print").body
     assert "matches the text above" in html
 
 
 def test_the_list_json_returns_stored_text_as_data(crew: Session, store: Store) -> None:
-    store.create_event(trip())
+    trips.create(store, trip())
     hostile_record(store)
     response = crew("GET", LIST)
     assert response.mimetype == "application/json"
@@ -175,7 +175,7 @@ def render(app: Flask, name: str, **context: Any) -> str:
 
 
 def test_the_card_button_loads_the_list_into_the_modal(app: Flask, store: Store) -> None:
-    event = store.create_event(trip())
+    event = trips.create(store, trip())
     html = render(app, "cards/_card.html", event=event)
     root, rest = html.split(">", 1)
     assert 'hx-target="#modal"' in root
@@ -187,7 +187,7 @@ def test_the_card_button_loads_the_list_into_the_modal(app: Flask, store: Store)
 def test_the_copied_pay_link_opens_that_patrons_balance(
     app: Flask, client: Session, store: Store
 ) -> None:
-    event = store.create_event(trip(patrons=[Patron(patron_id="ob", name=QUOTEY)]))
+    event = trips.create(store, trip(patrons=[Patron(patron_id="ob", name=QUOTEY)]))
     html = render(app, "payments/_patron_link.html", event=event, p=event.patrons[0])
     assert "Copy pay link" in html and "O&#39;Brien &amp; &#34;Sons&#34;" in html
     link = html.split('data-copy="')[1].split('"')[0]

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from scc.errors import Invalid
-from scc.waivers.form import Minor, age_on, minor_rows, nonce, same_name, signer
+from scc.patrons.forms import Minor, age_on, minor_rows, nonce, same_name, signer
 from tests.support.builders import waiver_form
 
 TRIP = date(2030, 5, 23)

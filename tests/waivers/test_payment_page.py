@@ -12,7 +12,7 @@ from flask import Flask
 
 from scc import paylinks
 from scc.models import Patron
-from scc.store import Store
+from scc.store import Store, trips
 from tests.support.builders import QUOTEY, XSS, payment, trip
 from tests.support.harness import Session
 
@@ -28,13 +28,14 @@ def event(store: Store) -> Any:
         payment(payment_id="p2", patron_id="sam", amount="200.00", method="venmo"),
     ]
     base = trip(patrons=[*trip().patrons, Patron(patron_id="bo", name="Bo Diaz")])
-    return store.create_event(
+    return trips.create(
+        store,
         replace(
             base,
             payments=paid,
             paid_total=Decimal("250.00"),
             patron_paid={"dana": Decimal("50.00"), "sam": Decimal("200.00"), "bo": Decimal("0.00")},
-        )
+        ),
     )
 
 
@@ -121,7 +122,7 @@ def test_names_and_instructions_are_shown_escaped(
     app: Flask, client: Session, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(app.config, "PAY_INSTRUCTIONS", f"Venmo {XSS} & Zelle")
-    store.create_event(trip(title=QUOTEY, patrons=[Patron(patron_id="ob", name=QUOTEY)]))
+    trips.create(store, trip(title=QUOTEY, patrons=[Patron(patron_id="ob", name=QUOTEY)]))
     html = page(client, link(app, "ob"))
     assert XSS not in html and QUOTEY not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Zelle" in html

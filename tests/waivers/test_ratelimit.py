@@ -12,7 +12,8 @@ import pytest
 
 from scc import clock
 from scc.errors import Throttled
-from scc.store import Store, counters
+from scc.store import Store, counters, trips
+from scc.store import waivers as signed
 from scc.waivers import signing as waivers
 from tests.support.builders import trip
 from tests.support.domain import sign, stored_waivers
@@ -33,8 +34,8 @@ def now(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
 def small_caps(monkeypatch: pytest.MonkeyPatch, store: Store) -> None:
     monkeypatch.setattr(waivers, "TRIP_LIMIT", 3)
     monkeypatch.setattr(waivers, "ADDRESS_LIMIT", 4)
-    store.create_event(trip())
-    store.create_event(trip(event_id=OTHER_TRIP))
+    trips.create(store, trip())
+    trips.create(store, trip(event_id=OTHER_TRIP))
 
 
 def fill(store: Store, n: int = 3, ip: str = "203.0.113.9", eid: str = trip().event_id) -> None:
@@ -90,16 +91,16 @@ def test_the_cap_holds_when_others_reach_it_meanwhile(
 ) -> None:
     """Between this signature's read and its write, the address signs up to the cap elsewhere:
     the transaction is refused, the re-read sees the cap, nothing is stored."""
-    real = waivers._read
+    real = signed.read_for_signing
 
     def read_then_others_sign(*args: Any) -> Any:
         found = real(*args)
-        monkeypatch.setattr(waivers, "_read", real)
+        monkeypatch.setattr(signed, "read_for_signing", real)
         for _ in range(3):
             assert counters.take(store, waivers.limits(trip().event_id, "203.0.113.9")) is None
         return found
 
-    monkeypatch.setattr(waivers, "_read", read_then_others_sign)
+    monkeypatch.setattr(signed, "read_for_signing", read_then_others_sign)
     with pytest.raises(Throttled):
         sign(store)
     assert stored_waivers(store) == []

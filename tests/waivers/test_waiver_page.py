@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from scc import clock
-from scc.store import Store
+from scc.store import Store, trips
 from scc.waivers import signing as waivers
 from tests.support.builders import QUOTEY, TEXT_FIELDS, XSS, trip, waiver_form
 from tests.support.domain import stored_waivers
@@ -23,7 +23,7 @@ FIELDS = TEXT_FIELDS
 
 @pytest.fixture
 def event(store: Store) -> Any:
-    return store.create_event(trip())
+    return trips.create(store, trip())
 
 
 def post(client: Session, data: dict[str, Any], **kwargs: Any) -> Any:
@@ -237,7 +237,7 @@ def test_the_same_form_sent_twice_is_signed_once(client: Session, store: Store, 
     assert post(client, data).status == 201
     again = post(client, data)
     assert again.status == 200 and "Already signed" in again.body
-    assert store.get_event(EID).waivers_signed == 1
+    assert trips.get(store, EID).waivers_signed == 1
 
 
 def test_a_waiver_changed_since_the_page_was_read_must_be_read_again(

@@ -67,14 +67,11 @@ def _minor(
     row: int, name: str, dob: str, trip: date, today: date, errors: FieldErrors
 ) -> Minor | None:
     label = f"Child {row}"
-    clean = errors.take(
-        f"minor_name_{row}",
-        lambda: validation.text(name, f"minor_name_{row}", f"{label}'s name", max_len=NAME_MAX),
-    )
-    born = errors.take(
-        f"minor_dob_{row}",
-        lambda: birth_date(dob, f"minor_dob_{row}", f"{label}'s date of birth", today),
-    )
+    clean = born = None
+    with errors.on(f"minor_name_{row}"):
+        clean = validation.text(name, f"minor_name_{row}", f"{label}'s name", max_len=NAME_MAX)
+    with errors.on(f"minor_dob_{row}"):
+        born = birth_date(dob, f"minor_dob_{row}", f"{label}'s date of birth", today)
     if born is not None and age_on(born, trip) >= ADULT_AGE:
         errors.messages.setdefault(
             f"minor_dob_{row}",
@@ -91,38 +88,36 @@ def signer(
 ) -> Signer:
     """Check the whole form at once; Invalid carries a message for every field at fault."""
     errors = FieldErrors()
+    typed: dict[str, str] = {}
 
-    def text(field: str, label: str) -> str | None:
-        return errors.take(
-            field, lambda: validation.text(form.get(field), field, label, max_len=NAME_MAX)
-        )
+    def text(field: str, label: str) -> None:
+        with errors.on(field):
+            typed[field] = validation.text(form.get(field), field, label, max_len=NAME_MAX)
 
-    full_name = text("full_name", "Your full name")
-    email = errors.take(
-        "email", lambda: validation.email(form.get("email"), "email", required=True)
-    )
-    phone = errors.take("phone", lambda: validation.phone(form.get("phone"), "phone"))
-    born = errors.take(
-        "date_of_birth",
-        lambda: birth_date(form.get("date_of_birth"), "date_of_birth", "Your date of birth", today),
-    )
+    text("full_name", "Your full name")
+    with errors.on("email"):
+        email = validation.email(form.get("email"), "email", required=True)
+    with errors.on("phone"):
+        phone = validation.phone(form.get("phone"), "phone")
+    born = None
+    with errors.on("date_of_birth"):
+        born = birth_date(form.get("date_of_birth"), "date_of_birth", "Your date of birth", today)
     if born is not None and age_on(born, trip) < ADULT_AGE:
         errors.messages["date_of_birth"] = (
             "You must be 18 or older on the trip date to sign. A parent or guardian signs "
             "for anyone younger, naming them under Children."
         )
-    contact = text("emergency_contact_name", "The emergency contact's name")
-    contact_phone = errors.take(
-        "emergency_contact_phone",
-        lambda: phone_number(
+    text("emergency_contact_name", "The emergency contact's name")
+    with errors.on("emergency_contact_phone"):
+        contact_phone = phone_number(
             form.get("emergency_contact_phone"),
             "emergency_contact_phone",
             "The emergency contact's phone number",
-        ),
-    )
+        )
     if str(form.get("agree") or "").strip().lower() not in AGREED:
         errors.messages["agree"] = "Please tick the box to agree to the waiver."
-    signature = text("signature", "Your signature")
+    text("signature", "Your signature")
+    signature, full_name = typed.get("signature"), typed.get("full_name")
     if signature and full_name and not same_name(signature, full_name):
         errors.messages["signature"] = "Type your full name exactly as you entered it above."
     kids: list[Minor] = []
@@ -136,16 +131,16 @@ def signer(
             if kid is not None:
                 kids.append(kid)
     errors.raise_if_any()
-    assert full_name and email and born and contact and contact_phone and signature  # noqa: S101
+    assert email and born  # noqa: S101 - raise_if_any raised otherwise
     return Signer(
-        full_name,
+        typed["full_name"],
         email,
         phone,
         born.isoformat(),
-        contact,
+        typed["emergency_contact_name"],
         contact_phone,
         tuple(kids),
-        " ".join(signature.split()),
+        " ".join(typed["signature"].split()),
     )
 
 

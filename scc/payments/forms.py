@@ -1,0 +1,69 @@
+"""What a Log Payment or Refund form says, checked as one value (every field's problem at once):
+the patron, the amount, how the money moved, the idempotency key, and the note or reason."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from scc import validation
+from scc.errors import Invalid
+from scc.models import METHODS
+from scc.money import parse_amount
+
+_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+@dataclass(frozen=True)
+class MoneyForm:
+    """Money in (a payment: `note` is its optional notes) or back (a refund: `note` is its
+    required reason). `key` is the idempotency key (None: make one)."""
+
+    patron_id: str
+    amount: Decimal
+    method: str
+    key: str | None
+    note: str
+
+
+def check_method(value: Any) -> str:
+    method = value.strip().lower() if isinstance(value, str) else ""
+    if method not in METHODS:
+        raise Invalid("Choose how they paid: cash, Venmo, Zelle, card, check or other.", "method")
+    return method
+
+
+def check_key(value: Any, field: str = "idempotency_key") -> str | None:
+    """An idempotency key as sent (the Idempotency-Key header, else the field); None: none."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not _KEY.fullmatch(value):
+        raise Invalid("The idempotency key must be 8-64 letters, digits, - or _.", field)
+    return value
+
+
+def money_form(data: dict[str, Any], *, refund: bool, header_key: str | None) -> MoneyForm:
+    """A payment's or a refund's body, checked."""
+    errors = validation.FieldErrors()
+    with errors.on("patron_id"):
+        patron_id = data.get("patron_id")
+        if not isinstance(patron_id, str) or not patron_id.strip():
+            who = "to refund" if refund else "who paid"
+            raise Invalid(f"Choose the patron {who}.", "patron_id")
+    with errors.on("amount"):
+        amount = parse_amount(data.get("amount"))
+    with errors.on("method"):
+        method = check_method(data.get("method"))
+    with errors.on("idempotency_key"):
+        key = check_key(header_key or data.get("idempotency_key"))
+    with errors.on("reason" if refund else "notes"):
+        if refund:
+            note = validation.text(data.get("reason"), "reason", "The reason", max_len=200)
+        else:
+            note = validation.text(
+                data.get("notes"), "notes", "The note", max_len=280, required=False, multiline=True
+            )
+    errors.raise_if_any()
+    return MoneyForm(patron_id.strip(), amount, method, key, note)

@@ -1,0 +1,140 @@
+"""Lambda SnapStart: warm the process before its snapshot, refresh what must be fresh after each
+restore.
+
+With SnapStart, Lambda runs the init (`import lambda_entry`) once per published version,
+snapshots the process and restores that snapshot for every cold start. The hooks are registered
+with snapshot-restore-py, AWS's library, whose registry Lambda's Python runtime reads: it runs the
+before-snapshot hooks once, after the init (in reverse order of registration), and the
+after-restore hooks in each restored process (in order), before its first request
+(https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-python.html).
+
+Nothing else ever runs them: `make dev`, the tests and a plain cold start only register them, and
+only when Lambda says this init is SnapStart's (`AWS_LAMBDA_INITIALIZATION_TYPE=snap-start`,
+https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime),
+so the many apps a test run builds leave nothing in the registry.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import os
+import pkgutil
+import random
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from snapshot_restore_py import register_after_restore, register_before_snapshot
+
+from scc.store import get_store
+
+if TYPE_CHECKING:
+    from botocore.awsrequest import AWSRequest
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+SNAP_START = "snap-start"
+WARM_HANDLER = "scc-snapstart-warm"
+# A key no trip has ("-" is no event id), and a condition no item meets: a write below could
+# change nothing even if it were ever sent.
+NO_KEY = {"eid": {"S": "-"}, "crew_id": {"S": "-"}}
+NEVER = {"ConditionExpression": "attribute_exists(eid) AND attribute_not_exists(eid)"}
+BY_EID = {"KeyConditionExpression": "eid = :e", "ExpressionAttributeValues": {":e": {"S": "-"}}}
+# Pages that need no session and read nothing, asked for once through the app itself.
+WARM_PAGES = ("/api/health", "/")
+SKIPPED_MODULES = ("scc.dev",)  # make dev's tools (moto, demo data): not in the Lambda package
+
+
+def init_app(app: Flask) -> None:
+    """Register the hooks for this app when Lambda is initialising it for a SnapStart snapshot."""
+    if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") != SNAP_START:
+        return
+    register_before_snapshot(warm, app)
+    register_after_restore(refresh, app)
+
+
+def warm(app: Flask) -> None:
+    """Before the snapshot: do once what each restored process would otherwise do on its first
+    request. Nothing here is tied to a request, a connection or a secret, nothing is written to
+    any table, and nothing reaches the network."""
+    import_modules()
+    ZoneInfo(app.config["TIMEZONE"])  # the boats' time zone, read from tzdata on first use
+    with app.app_context():
+        store = get_store()
+        warm_dynamodb(store.client, store.table)
+    warm_pages(app)
+
+
+def refresh(app: Flask) -> None:
+    """After each restore, what must be fresh or unique in this process:
+
+    - random state: reseeded here, or every restored process would draw the same `random`
+      numbers (botocore's retry jitter among them); `secrets` and os.urandom read the kernel,
+      which AWS keeps unique per restore
+      (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-uniqueness.html);
+    - connections: none was kept (warm_dynamodb closed the pool); botocore opens new ones;
+    - clocks: nothing holds a time from before the snapshot (scc.clock reads the clock at each
+      call);
+    - credentials: botocore's, which it checks against that clock before each signature and
+      fetches again from Lambda when they are near their expiry;
+    - secrets read at run time: none is cached in the process yet (the app reads its keys from
+      its config).
+    """
+    random.seed()
+
+
+def import_modules() -> None:
+    """Import every module of the app, those its views import on first use included."""
+    import scc
+
+    for module in pkgutil.walk_packages(scc.__path__, "scc."):
+        if not module.name.startswith(SKIPPED_MODULES):
+            importlib.import_module(module.name)
+
+
+def warm_dynamodb(client: DynamoDBClient, table: str) -> None:
+    """Call each operation the app uses once (scc.store), answered in the process at botocore's
+    `before-send` event so that nothing is sent: botocore loads the operation's model and
+    builds its validator, serializer, endpoint rules, signer and parser on first use. Then
+    close the connection pool: no connection made before the snapshot is used after a restore."""
+    one = {"TableName": table, "Key": NO_KEY}
+    calls: dict[str, dict[str, Any]] = {
+        "query": {"TableName": table, **BY_EID},
+        "get_item": one,
+        "batch_get_item": {"RequestItems": {table: {"Keys": [NO_KEY]}}},
+        "update_item": one | NEVER,
+        "put_item": {"TableName": table, "Item": NO_KEY, **NEVER},
+        "delete_item": one | NEVER,
+        "transact_write_items": {"TransactItems": [{"ConditionCheck": one | NEVER}]},
+    }
+    client.meta.events.register_first("before-send.dynamodb", _empty, unique_id=WARM_HANDLER)
+    try:
+        for operation, params in calls.items():
+            getattr(client, operation)(**params)
+        client.can_paginate("query")  # loads the paginators' model
+        client.exceptions  # noqa: B018 - builds the error classes DynamoDB's refusals become
+    finally:
+        client.meta.events.unregister("before-send.dynamodb", unique_id=WARM_HANDLER)
+        client.close()
+
+
+def _empty(request: AWSRequest, **_: Any) -> Any:  # a before-send handler's answer
+    """DynamoDB's answer to a read that finds nothing (`{}`), made here instead of sent."""
+    # Imported here, not at the top: a cold start without SnapStart never needs them.
+    from botocore.awsrequest import AWSResponse
+    from botocore.compat import HTTPHeaders
+    from urllib3.response import HTTPResponse
+
+    body = HTTPResponse(body=io.BytesIO(b"{}"), status=200, preload_content=False)
+    return AWSResponse(str(request.url), 200, HTTPHeaders(), body)
+
+
+def warm_pages(app: Flask) -> None:
+    """Ask the app for pages that need no session and read nothing (its URL map, request and
+    response handling, templates, static names, security headers and gzip), with werkzeug's
+    test client: in the process, so no log or table sees a request."""
+    client = app.test_client()
+    for path in WARM_PAGES:
+        client.get(path, headers={"Accept-Encoding": "gzip"})
+    for name in app.create_global_jinja_loader().list_templates():
+        app.jinja_env.get_template(name)

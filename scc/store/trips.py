@@ -1,0 +1,252 @@
+"""Trips: reading a trip, and the one way to change it.
+
+Every change to a trip's record — an edit, a payment, a void, a refund, a check-in, a waiver
+signed, a cancellation — goes through change(): one conditional write that holds only while the
+record exists, is not a rescheduled trip's pointer and, when the change says so, is still at the
+version it was computed from. The same write bumps the version and appends the change's
+activity entries. A refusal comes back as what it means: NotFound, Moved, Stale, or the
+change's own explanation. New trips (create) and moved ones (scc.store.moves) are written whole,
+their version and activity set here too."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from scc import activity
+from scc.errors import Conflict, Contended, Moved, NotFound, Stale, StoreError
+from scc.models import Event, Waiver
+from scc.store import changes, keys, ledger_changes
+from scc.store.changes import Change, TripChange
+from scc.store.gateway import ConditionFailed, Store
+from scc.store.items import (
+    crew_item,
+    deserialize,
+    entry_to_map,
+    event_from_item,
+    event_to_item,
+    waivers_among,
+)
+
+# A trip keeps its latest ACTIVITY_KEEP..ACTIVITY_MAX activity entries (~420 bytes each at most:
+# about 60 KB), and counts the older ones it folded; the first (created) always stays. With the
+# ledger's bounds (scc.payments.ledger) the record stays far below DynamoDB's 400 KB item limit.
+ACTIVITY_MAX = 150
+ACTIVITY_KEEP = 100
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A trip read whole: its record, its signed waivers, and every other item of its collection
+    as stored (what a reschedule moves)."""
+
+    event: Event
+    waivers: list[Waiver]
+    items: list[dict[str, Any]]
+
+
+def from_item(item: dict[str, Any] | None, event_id: str) -> Event:
+    """The trip a record read says: NotFound when there is none, Moved for a pointer."""
+    if item is None:
+        raise NotFound(f"There is no event {event_id}.")
+    if "moved_to" in item:
+        raise Moved(event_id, item["moved_to"])
+    return event_from_item(item)
+
+
+def get(store: Store, event_id: str) -> Event:
+    """One trip's record (one GetItem)."""
+    return from_item(store.get(keys.event(event_id)), event_id)
+
+
+def get_collection(store: Store, event_id: str) -> Collection:
+    """A trip's record and the other items of its collection (crew, waivers, …): one Query."""
+    items = list(store.collection(event_id))
+    record = next((i for i in items if i["crew_id"] == keys.EVENT_SK), None)
+    others = [i for i in items if i is not record]
+    return Collection(from_item(record, event_id), waivers_among(others), others)
+
+
+def exists(store: Store, event_id: str) -> bool:
+    """Whether a trip (or a moved trip's pointer) holds this id: its key alone, one GetItem."""
+    return store.get(keys.event(event_id), attributes=keys.KEY_ATTRIBUTES) is not None
+
+
+def taken(store: Store, event_ids: Iterable[str]) -> set[str]:
+    """Which of these ids a trip (or a moved trip's pointer) holds: their keys alone, one
+    BatchGetItem (at most 100 ids)."""
+    found = store.get_many(map(keys.event, event_ids), attributes=keys.KEY_ATTRIBUTES)
+    return {eid for eid, _ in found}
+
+
+def stale(event: Event) -> Stale:
+    """The one answer to a change based on an older version of the trip: who changed it since,
+    and the trip as it is now."""
+    return Stale(activity.stale(event), event)
+
+
+def check_rev(event: Event, seen: int | None) -> None:
+    """Before a change computed from a read: the editor saw version `seen` (None: they did not
+    say); a trip changed since is stale()."""
+    if seen is not None and seen != event.rev:
+        raise stale(event)
+
+
+def _full(change: TripChange) -> Change:
+    """The change as written: its own clauses and condition, and what every change to a trip
+    carries: the record exists and is no pointer (and is still at the rev the change was
+    computed from, when it says), its version goes up by one, its activity entries are added."""
+    if not change.entries:
+        raise ValueError("A change to a trip is written with its activity entry.")
+    guard = "attribute_exists(eid) AND attribute_not_exists(#moved)"
+    values: dict[str, Any] = {}
+    if change.rev is not None:
+        guard, values = guard + " AND #rev = :seen", {":seen": change.rev}
+    full = change.update.also(guard, {"#moved": "moved_to"}, values)
+    return replace(
+        full,
+        set=(
+            *full.set,
+            "#rev = #rev + :one",
+            "#act = list_append(if_not_exists(#act, :none), :new)",
+        ),
+        names={**full.names, "#rev": "rev", "#act": "activity"},
+        values={
+            **full.values,
+            ":one": 1,
+            ":none": [],
+            ":new": [entry_to_map(e) for e in change.entries],
+        },
+    )
+
+
+def refusal(
+    event_id: str,
+    rev: int | None,
+    item: dict[str, Any] | None,
+    refused: Callable[[Event], Exception] = lambda _: Contended(),
+) -> Exception:
+    """What a refused write of a trip's record means, from the record as it was: NotFound,
+    Moved, Stale (the write was computed from version `rev`, and it is no longer), else what
+    `refused` says of the trip."""
+    if item is None:
+        return NotFound(f"There is no event {event_id}.")
+    if "moved_to" in item:
+        return Moved(event_id, item["moved_to"])
+    event = event_from_item(item)
+    if rev is not None and event.rev != rev:
+        return stale(event)
+    return refused(event)
+
+
+def change(
+    store: Store,
+    event_id: str,
+    change: TripChange,
+    *,
+    writes: Sequence[dict[str, Any]] = (),
+    after: Event | None = None,
+) -> Event:
+    """Make one change to a trip: one UpdateItem answering the trip as it is now; or, with other
+    `writes` that must happen with it (crew items, a waiver, counters), one transaction, which
+    answers nothing: the trip is then `after` (as the caller made it) at its new version."""
+    update = store.update_request(keys.event(event_id), _full(change))
+    update["Update"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+    try:
+        if writes:
+            if after is None:
+                raise ValueError("A change written with other writes says what the trip becomes.")
+            store.transact([update, *writes])
+            event = replace(after, rev=after.rev + 1, activity=[*after.activity, *change.entries])
+        else:
+            result = store.call("update_item", **update["Update"], ReturnValues="ALL_NEW")
+            event = event_from_item(deserialize(result["Attributes"]))
+    except ConditionFailed as failed:
+        if failed.failed and 0 not in failed.failed:
+            raise Contended() from None  # one of the other writes was refused
+        raise refusal(event_id, change.rev, failed.item, change.refused) from None
+    keep_activity_small(store, event)
+    return event
+
+
+def create(store: Store, event: Event) -> Event:
+    """Store a new trip (with its `created` activity entry) and its crew assignments in one
+    transaction; Conflict when the id is taken."""
+    if not event.activity:
+        event = replace(event, activity=[activity.created(event, event.created_by or "scc")])
+    writes = [store.put_request(event_to_item(event), new=True)]
+    writes += [store.put_request(crew_item(event, c)) for c in event.crew]
+    try:
+        store.transact(writes)
+    except ConditionFailed:
+        raise Conflict(f"An event with id {event.event_id} already exists.", "event_id") from None
+    return event
+
+
+def put_whole(store: Store, events: Iterable[Event]) -> None:
+    """Write trips as they are, history and all, with their crew assignments: unconditional
+    batch writes, for seeding a table (make dev's demo), never for the app's own changes."""
+    items = []
+    for event in events:
+        items += [event_to_item(event), *(crew_item(event, c) for c in event.crew)]
+    store.write_batch(puts=items)
+
+
+def edit(
+    store: Store,
+    old: Event,
+    new: Event,
+    entries: Sequence[Any],
+    matched: tuple[dict[str, str], dict[str, str]] | None = None,
+) -> Event:
+    """Write an edited trip if nobody changed it since `old` was read (else Stale, with the
+    trip as it is now): the record, and the crew assignments that change with it in the same
+    transaction. `matched`: the waivers matched to the new manifest."""
+    edit = TripChange(changes.edit(old, new, matched), tuple(entries), rev=old.rev)
+    kept = {c.crew_id for c in new.crew}
+    crew = [
+        store.delete_request(keys.in_trip(old.event_id, c.crew_id))
+        for c in old.crew
+        if c.crew_id not in kept
+    ]
+    crew += [store.put_request(crew_item(new, c)) for c in new.crew if c not in old.crew]
+    if matched is not None:
+        new = replace(new, waiver_by_patron=matched[0], waivers_unmatched=matched[1])
+    after = replace(new, rev=old.rev, activity=old.activity)
+    return change(store, old.event_id, edit, writes=crew, after=after)
+
+
+def mark_cleared(store: Store, event_id: str) -> Event | None:
+    """Set the stored payment_cleared, kept for readers of the table other than this app, if
+    the trip is still paid up when this lands (not a change of the trip: no version, no entry).
+    None when a void came in between: the stored flag rightly stays false."""
+    try:
+        return event_from_item(store.update(keys.event(event_id), ledger_changes.cleared()))
+    except ConditionFailed:
+        return None
+
+
+def keep_activity_small(store: Store, event: Event) -> None:
+    """Past ACTIVITY_MAX entries, fold the oldest (but the first, created) so that
+    ACTIVITY_KEEP remain: a second write once every few dozen changes of a busy trip. Best
+    effort: when another write got in first, that writer (or the next) trims instead."""
+    if len(event.activity) <= ACTIVITY_MAX:
+        return
+    extra = len(event.activity) - ACTIVITY_KEEP
+    with contextlib.suppress(ConditionFailed, StoreError):
+        store.update(keys.event(event.event_id), changes.trim_activity(extra, event.rev))
+
+
+def upgrade_all(store: Store) -> int:
+    """Give every trip record written before the current format the maps its writes set
+    entries inside (changes.TRIP_MAPS), empty: one paginated Scan for the records lacking
+    one, then one UpdateItem each. Idempotent; answers how many records it upgraded."""
+    old = store.every_item("scan", ProjectionExpression="eid", **changes.missing_maps())
+    upgrade, upgraded = changes.add_missing_maps(), 0
+    for item in old:
+        with contextlib.suppress(ConditionFailed):  # deleted or moved since: nothing to do
+            store.update(keys.event(item["eid"]), upgrade)
+            upgraded += 1
+    return upgraded

@@ -1,0 +1,102 @@
+"""What the New trip and Edit dialogs are drawn with: what was typed (or the trip), its rows,
+the roster to pick crew from, and the id a new trip will get (with a free one when it is
+taken)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from scc.errors import Invalid
+from scc.models import TRIP_ROLES, Event
+from scc.store import roster, trips
+from scc.store.gateway import Store
+from scc.trips.forms import PERIODS, TripId, trip_id
+
+
+def _rows(data: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
+    rows = data.get(key)
+    return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+
+
+def _common(store: Store) -> dict[str, Any]:
+    members = roster.members(store)
+    return {"roster": [m for m in members if m.active], "roles": TRIP_ROLES, "periods": PERIODS}
+
+
+def new_context(
+    store: Store, data: Mapping[str, Any], shown: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """What the New trip dialog is drawn with: what was typed, its rows, and the id it will
+    create (`shown`: that preview, when the caller has it already)."""
+    return {
+        **_common(store),
+        "preview": shown or preview(store, data),
+        "mode": "new",
+        "values": data,
+        "patron_rows": _rows(data, "patrons") or [{}],
+        "crew_rows": _rows(data, "crew"),
+        "locked": {},
+        "event": None,
+    }
+
+
+def edit_context(
+    store: Store, event: Event, data: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """What the Edit dialog is drawn with: the trip (or what was typed over it)."""
+    patrons = [
+        {
+            "patron_id": p.patron_id,
+            "name": p.name,
+            "email": p.email or "",
+            "phone": p.phone or "",
+            "amount_due": "" if p.amount_due is None else f"{p.amount_due:.2f}",
+        }
+        for p in event.patrons
+    ]
+    crew = [{"crew_id": c.crew_id, "role": c.role} for c in event.crew]
+    values = {"title": event.title, "total": f"{event.total:.2f}", "rev": event.rev}
+    if data is not None:
+        values |= {k: v for k, v in data.items() if k in ("title", "total", "confirm")}
+        patrons = _rows(data, "patrons") if "patrons" in data else patrons
+        crew = _rows(data, "crew") if "crew" in data else crew
+    locked = {}
+    for p in event.patrons:
+        if event.paid_by(p.patron_id) > 0:
+            locked[p.patron_id] = "has paid: void or refund first"
+        elif event.waiver_signed(p.patron_id):
+            locked[p.patron_id] = "has signed the waiver"
+    return {
+        **_common(store),
+        "mode": "edit",
+        "values": values,
+        "patron_rows": patrons or [{}],
+        "crew_rows": crew,
+        "locked": locked,
+        "event": event,
+    }
+
+
+def taken(store: Store, made: TripId) -> dict[str, Any]:
+    """The preview of an id that is taken: which, and a free one beside it (the name numbered
+    -2 … -9, same date and period: one BatchGetItem of their keys)."""
+    candidates = [made.numbered(k).event_id for k in range(2, 10)]
+    used = trips.taken(store, candidates)
+    free = next((c for c in candidates if c not in used), None)
+    tail = f"; {free} is free" if free else "; choose another name or period"
+    eid = made.event_id
+    return {"eid": eid, "message": f"A trip {eid} already exists{tail}.", "taken": True}
+
+
+def preview(store: Store, args: Mapping[str, Any]) -> dict[str, Any]:
+    """The id the New trip form will create, or what stops it; and whether it is free."""
+    if not args.get("date") or not args.get("name"):
+        return {"eid": None, "message": "Fill in the date and name to see the trip's id."}
+    try:
+        made = trip_id({k: args.get(k) for k in ("date", "name", "period")})
+    except Invalid as exc:
+        return {"eid": None, "message": exc.message}
+    if not trips.exists(store, made.event_id):
+        return {"eid": made.event_id, "message": None}
+    return taken(store, made)
