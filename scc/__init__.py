@@ -36,9 +36,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from scc import config, snapstart, store, web
     from scc.auth import crew_views, guard, passkey_views
     from scc.auth import views as auth
+    from scc.calendar import views as calendar
     from scc.dev import cli
     from scc.notify import stream as notify
     from scc.patrons import views as patrons
+    from scc.payments import card_views as cards
     from scc.payments import views as payments
     from scc.trips import books_views as books
     from scc.trips import lifecycle_views as lifecycle
@@ -71,9 +73,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         lifecycle.bp,
         books.bp,
         payments.bp,
+        cards.bp,
         patrons.bp,
         waivers.bp,
         notify.bp,
+        calendar.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from scc import clock, eventids
-from scc.dev import demo_trips
+from scc.dev import demo_reminders, demo_trips
 from scc.models import CrewMember, Event, Minor, Patron, Payment, Signer
 from scc.store import Store, trips
 from scc.waivers import records, signing
@@ -129,8 +129,9 @@ def seed(store: Store, today: date) -> list[Event]:
             waiver = records.build(
                 created, _signer(patron, n, trip), ip=f"198.51.100.{20 + n}", user_agent="demo seed"
             )
-            signing.save(store, waiver, created)
+            signing.save(store, waiver, trips.get(store, created.event_id))  # guarded by rev
         stored.append(replace(created, waivers_signed=signed))
     stored += demo_trips.dock_week(store, today, stored)
+    stored += demo_reminders.seed(store, today)
     demo_trips.season(store, today)  # enough past trips to need Show more
     return stored

@@ -56,9 +56,15 @@ def edit_context(
         for p in event.patrons
     ]
     crew = [{"crew_id": c.crew_id, "role": c.role} for c in event.crew]
-    values = {"title": event.title, "total": f"{event.total:.2f}", "rev": event.rev}
+    values = {
+        "title": event.title,
+        "total": f"{event.total:.2f}",
+        "rev": event.rev,
+        "reminders_off": event.reminders_off,
+    }
     if data is not None:
-        values |= {k: v for k, v in data.items() if k in ("title", "total", "confirm")}
+        kept = ("title", "total", "confirm", "reminders_off")
+        values |= {k: v for k, v in data.items() if k in kept}
         patrons = _rows(data, "patrons") if "patrons" in data else patrons
         crew = _rows(data, "crew") if "crew" in data else crew
     locked = {}

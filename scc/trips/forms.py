@@ -24,7 +24,7 @@ from scc.web.forms import payload
 FIELDS = ("event_id", "date", "name", "period", "title", "total", "rev", "confirm", "board")
 PATRON_COLUMNS = ("patron_id", "name", "email", "phone", "amount_due")
 PERIODS = ("morning", "afternoon", "sunset")
-EDITABLE = {"title", "total", "patrons", "crew", "rev", "confirm"}
+EDITABLE = {"title", "total", "patrons", "crew", "reminders_off", "rev", "confirm"}
 LEDGER_FIELDS = {"paid_total", "payment_amount", "payments", "payment_cleared", "balance_due"}
 
 
@@ -48,11 +48,21 @@ def trip_payload() -> dict[str, Any]:
         data["crew"] = [{"crew_id": c, "role": r} for c, r in pairs if c.strip()]
     elif "crew" in form:
         data["crew"] = form["crew"]
+    if "reminders" in form:  # the switch: a hidden "off", then the checkbox's "on" when checked
+        data["reminders_off"] = form.getlist("reminders")[-1] == "off"
     return data
 
 
 def confirmed(data: Mapping[str, Any]) -> bool:
     return data.get("confirm") in (True, "true", "on", "1", "yes")
+
+
+def reminders_off(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid(
+            "reminders_off is true (no reminders for this trip) or false.", "reminders_off"
+        )
+    return value
 
 
 # --- the parts -------------------------------------------------------------------------------
@@ -137,6 +147,7 @@ class NewTrip:
     patrons: list[PatronLine]
     crew: list[CrewMember]
     confirm: bool
+    reminders_off: bool = False
 
 
 def new_trip(data: Mapping[str, Any]) -> NewTrip:
@@ -154,8 +165,10 @@ def new_trip(data: Mapping[str, Any]) -> NewTrip:
         amount = total(data.get("total"))
         if amount is not None and "patrons" not in errors.messages:
             at_least_shares(amount, patrons)
+    with errors.on("reminders_off"):
+        off = reminders_off(data.get("reminders_off", False))
     errors.raise_if_any()
-    return NewTrip(made, title, amount, patrons, members, confirmed(data))
+    return NewTrip(made, title, amount, patrons, members, confirmed(data), off)
 
 
 @dataclass(frozen=True)
@@ -169,6 +182,7 @@ class TripEdit:
     crew: list[CrewMember] | None
     rev: int | None
     confirm: bool
+    reminders_off: bool | None = None
 
 
 def trip_edit(data: Mapping[str, Any]) -> TripEdit:
@@ -192,8 +206,10 @@ def trip_edit(data: Mapping[str, Any]) -> TripEdit:
         patrons = patron_lines(data["patrons"]) if "patrons" in data else None
     with errors.on("total"):
         amount = total(data.get("total"))
+    with errors.on("reminders_off"):
+        off = reminders_off(data["reminders_off"]) if "reminders_off" in data else None
     errors.raise_if_any()
-    return TripEdit(title, amount, "total" in data, patrons, members, seen, confirmed(data))
+    return TripEdit(title, amount, "total" in data, patrons, members, seen, confirmed(data), off)
 
 
 @dataclass(frozen=True)
@@ -218,12 +234,20 @@ def moving(data: Mapping[str, Any]) -> Moving:
     return Moving(day, when, "period" in data, seen)
 
 
-def check_in_status(data: Mapping[str, Any]) -> str | None:
-    """aboard, no_show, or None for clear (undo)."""
+@dataclass(frozen=True)
+class Boarding:
+    """A check-in: aboard, no_show, or None for clear (undo); confirm: aboard without a signed
+    waiver is meant."""
+
+    status: str | None
+    confirm: bool
+
+
+def check_in(data: Mapping[str, Any]) -> Boarding:
     status = data.get("status")
     if status not in (*CHECK_INS, "clear"):
         raise Invalid("The check-in status must be aboard, no_show or clear.", "status")
-    return None if status == "clear" else str(status)
+    return Boarding(None if status == "clear" else str(status), confirmed(data))
 
 
 def reason(data: Mapping[str, Any]) -> str:

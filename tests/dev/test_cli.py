@@ -97,7 +97,7 @@ def test_init_db_upgrades_trips_written_before_the_current_format(
     assert out.count("Trips upgraded to the current format: 0") == 1
 
     url = f"/api/events/{TRIP_ID}"
-    checked = crew("POST", f"{url}/patrons/dana/check-in", {"status": "aboard"})
+    checked = crew("POST", f"{url}/patrons/dana/check-in", {"status": "aboard", "confirm": True})
     assert checked.status == 200, checked.json
     body = {"patron_id": "dana", "amount": "10.00", "method": "cash", "reason": "left early"}
     refund = crew("POST", f"{url}/refunds", body)

@@ -81,7 +81,7 @@ def test_a_patron_who_has_paid_nothing_has_no_paid_entry(crew, create_event, sto
 
     assert paid() == {}
     url = f"/api/events/{TRIP_ID}"
-    aboard = crew("POST", f"{url}/patrons/sam/check-in", {"status": "aboard"})
+    aboard = crew("POST", f"{url}/patrons/sam/check-in", {"status": "aboard", "confirm": True})
     assert aboard.status == 200, aboard.json
     refund = {"patron_id": "sam", "amount": "1.00", "method": "cash", "reason": "x"}
     refused = crew("POST", f"{url}/refunds", refund)
