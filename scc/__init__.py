@@ -36,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from scc import config, snapstart, store, web
     from scc.auth import crew_views, guard, passkey_views
     from scc.auth import views as auth
+    from scc.boats import views as boats
     from scc.dev import cli
     from scc.notify import stream as notify
     from scc.patrons import views as patrons
@@ -66,6 +67,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         auth.bp,
         crew_views.bp,
         passkey_views.bp,
+        boats.bp,
         trips.bp,
         manifest.bp,
         lifecycle.bp,

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from scc import clock
 from scc.models import (
     SCHEDULED,
     Cancellation,
@@ -19,13 +17,10 @@ from scc.models import (
     CrewMember,
     Entry,
     Event,
-    Member,
     Minor,
-    Passkey,
     Patron,
     Payment,
     Refund,
-    Secrets,
     Waiver,
 )
 from scc.money import ZERO, to_cents
@@ -57,7 +52,7 @@ def _drop_none(value: Any) -> Any:
     return value
 
 
-def _compact(item: Mapping[str, Any]) -> dict[str, Any]:
+def compact(item: Mapping[str, Any]) -> dict[str, Any]:
     return dict(_drop_none(dict(item)))
 
 
@@ -104,6 +99,8 @@ def event_to_item(event: Event) -> dict[str, Any]:
         "status": event.status,
         "cancelled": asdict(event.cancellation) if event.cancellation else None,
         "period": event.period,
+        "boat": event.boat,
+        "headcount": event.headcount if event.boat else None,
         "moved_from": list(event.moved_from) or None,
         "activity": [entry_to_map(e) for e in event.activity],
         "activity_folded": event.activity_folded or None,
@@ -111,7 +108,7 @@ def event_to_item(event: Event) -> dict[str, Any]:
         "created_at": event.created_at,
         "created_by": event.created_by,
     }
-    return _compact(item)
+    return compact(item)
 
 
 def paid_map(event: Event) -> dict[str, Decimal]:
@@ -133,7 +130,7 @@ def due_map(event: Event) -> dict[str, Decimal]:
 
 
 def entry_to_map(entry: Entry) -> dict[str, Any]:
-    return _compact(asdict(entry))
+    return compact(asdict(entry))
 
 
 def entry_from_map(data: Mapping[str, Any]) -> Entry:
@@ -171,7 +168,10 @@ def patron_to_map(patron: Patron) -> dict[str, Any]:
     """A manifest entry as the card needs it (money in cents, nothing for what is unknown); the
     patron's email and phone are kept apart, in contacts_map, which the board does not read."""
     due = None if patron.amount_due is None else to_cents(patron.amount_due)
-    return _compact({"patron_id": patron.patron_id, "name": patron.name, "amount_due": due})
+    party = None if patron.party == 1 else patron.party  # most bookings are one person
+    return compact(
+        {"patron_id": patron.patron_id, "name": patron.name, "amount_due": due} | {"party": party}
+    )
 
 
 def patron_from_map(entry: Mapping[str, Any], contacts: Mapping[str, Any]) -> Patron:
@@ -185,6 +185,7 @@ def patron_from_map(entry: Mapping[str, Any], contacts: Mapping[str, Any]) -> Pa
         email=contact.get("email"),
         phone=contact.get("phone"),
         amount_due=None if due is None else to_cents(due),
+        party=int(entry.get("party", 1)),
     )
 
 
@@ -197,7 +198,7 @@ def contacts_map(patrons: list[Patron]) -> dict[str, dict[str, str]]:
 def payment_to_map(payment: Payment) -> dict[str, Any]:
     """The stored form of a payment (its ids are the map keys above it)."""
     data = {k: v for k, v in asdict(payment).items() if k not in ("payment_id", "patron_id")}
-    return _compact({**data, "amount": to_cents(payment.amount)})
+    return compact({**data, "amount": to_cents(payment.amount)})
 
 
 def payment_from_map(patron_id: str, payment_id: str, data: Mapping[str, Any]) -> Payment:
@@ -250,6 +251,7 @@ def event_from_item(item: Mapping[str, Any]) -> Event:
         status=item.get("status", SCHEDULED),
         cancellation=Cancellation(**cancelled) if cancelled else None,
         period=item.get("period"),
+        boat=item.get("boat"),
         moved_from=list(item.get("moved_from", [])),
         activity=[entry_from_map(e) for e in item.get("activity", [])],
         activity_folded=int(item.get("activity_folded", 0)),
@@ -293,57 +295,3 @@ def waiver_from_item(item: Mapping[str, Any]) -> Waiver:
 def waivers_among(items: Iterable[Mapping[str, Any]]) -> list[Waiver]:
     """The signed waivers among a trip's collection items, in their order."""
     return [waiver_from_item(i) for i in items if keys.is_waiver(i["crew_id"])]
-
-
-# --- the crew roster ---------------------------------------------------------------------------
-
-
-def member_from_item(item: Mapping[str, Any]) -> Member:
-    expires = int(item.get("link_expires", 0))
-    link = datetime.fromtimestamp(expires, clock.UTC) if item.get("link_hash") else None
-    return Member(
-        crew_id=item["crew_id"],
-        name=item.get("name", item["crew_id"]),
-        role=item.get("role", "crew"),
-        active=bool(item.get("active", True)),
-        email=item.get("email"),
-        phone=item.get("phone"),
-        has_password=bool(item.get("password_hash")),
-        passkeys=len(item.get("passkeys") or {}),
-        link_expires=clock.iso(link) if link and expires > clock.epoch() else None,
-        gen=int(item.get("gen", 0)),
-    )
-
-
-def secrets_from_item(item: Mapping[str, Any]) -> Secrets:
-    return Secrets(
-        password_hash=item.get("password_hash") or None,
-        link_hash=item.get("link_hash") or None,
-        link_expires=int(item.get("link_expires", 0)),
-        passkeys={
-            cid: Passkey(cid, bytes(p["key"]), int(p.get("count", 0)), p.get("added", ""))
-            for cid, p in (item.get("passkeys") or {}).items()
-        },
-    )
-
-
-def member_to_item(member: Member, link_hash: str, link_expires: int) -> dict[str, Any]:
-    """A new member's item, with their enrollment link (its hash) and no passkeys yet."""
-    item: dict[str, Any] = {
-        **keys.member(member.crew_id),
-        "name": member.name,
-        "role": member.role,
-        "active": member.active,
-        "gen": member.gen,
-        "passkeys": {},  # always a map, so a passkey is added with one SET of its path
-        "link_hash": link_hash,
-        "link_expires": link_expires,
-        "added_at": clock.iso(clock.now()),
-        "email": member.email,
-        "phone": member.phone,
-    }
-    return _compact(item)
-
-
-def passkey_to_map(passkey: Passkey) -> dict[str, Any]:
-    return {"key": passkey.public_key, "count": passkey.sign_count, "added": passkey.added}

@@ -17,7 +17,12 @@ from scc.models import Member, Passkey, Secrets
 from scc.store import keys
 from scc.store.changes import Change
 from scc.store.gateway import ConditionFailed, Store
-from scc.store.items import member_from_item, member_to_item, passkey_to_map, secrets_from_item
+from scc.store.roster_items import (
+    member_from_item,
+    member_to_item,
+    passkey_to_map,
+    secrets_from_item,
+)
 
 MAX_PASSKEYS = 10
 SPENT = "This link has been used, replaced or has expired. Ask the owner for a new one."

@@ -21,10 +21,11 @@ from scc.money import parse_amount
 from scc.trips.manifest_forms import PatronLine, at_least_shares, crew, patron_lines
 from scc.web.forms import payload
 
-FIELDS = ("event_id", "date", "name", "period", "title", "total", "rev", "confirm", "board")
-PATRON_COLUMNS = ("patron_id", "name", "email", "phone", "amount_due")
+FIELDS = ("event_id", "date", "name", "period", "title", "total", "rev", "confirm", "board", "boat")
+PATRON_COLUMNS = ("patron_id", "name", "email", "phone", "amount_due", "party")
+TYPED_COLUMNS = PATRON_COLUMNS[1:-1]  # a row with none of these typed is blank (party: 1)
 PERIODS = ("morning", "afternoon", "sunset")
-EDITABLE = {"title", "total", "patrons", "crew", "rev", "confirm"}
+EDITABLE = {"title", "total", "patrons", "crew", "rev", "confirm", "boat"}
 LEDGER_FIELDS = {"paid_total", "payment_amount", "payments", "payment_cleared", "balance_due"}
 
 
@@ -40,7 +41,7 @@ def trip_payload() -> dict[str, Any]:
         rows = [
             dict(zip(PATRON_COLUMNS, r, strict=True)) for r in zip_longest(*columns, fillvalue="")
         ]
-        data["patrons"] = [r for r in rows if any(r[c].strip() for c in PATRON_COLUMNS[1:])]
+        data["patrons"] = [r for r in rows if any(r[c].strip() for c in TYPED_COLUMNS)]
     elif "patrons" in form:
         data["patrons"] = form["patrons"]  # not a list: the form says so
     if "crew_rows" in form:
@@ -137,6 +138,12 @@ class NewTrip:
     patrons: list[PatronLine]
     crew: list[CrewMember]
     confirm: bool
+    boat: str | None = None
+
+
+def boat(value: Any) -> str | None:
+    """The boat a trip goes out on (none: no boat)."""
+    return None if value in (None, "") else validation.boat_id(value, "boat")
 
 
 def new_trip(data: Mapping[str, Any]) -> NewTrip:
@@ -150,12 +157,14 @@ def new_trip(data: Mapping[str, Any]) -> NewTrip:
         patrons = patron_lines(data.get("patrons"))
     with errors.on("crew"):
         members = crew(data.get("crew") or [])
+    with errors.on("boat"):
+        on = boat(data.get("boat"))
     with errors.on("total"):
         amount = total(data.get("total"))
         if amount is not None and "patrons" not in errors.messages:
             at_least_shares(amount, patrons)
     errors.raise_if_any()
-    return NewTrip(made, title, amount, patrons, members, confirmed(data))
+    return NewTrip(made, title, amount, patrons, members, confirmed(data), on)
 
 
 @dataclass(frozen=True)
@@ -169,6 +178,8 @@ class TripEdit:
     crew: list[CrewMember] | None
     rev: int | None
     confirm: bool
+    boat: str | None = None
+    boat_given: bool = False
 
 
 def trip_edit(data: Mapping[str, Any]) -> TripEdit:
@@ -192,8 +203,12 @@ def trip_edit(data: Mapping[str, Any]) -> TripEdit:
         patrons = patron_lines(data["patrons"]) if "patrons" in data else None
     with errors.on("total"):
         amount = total(data.get("total"))
+    with errors.on("boat"):
+        on = boat(data.get("boat"))
     errors.raise_if_any()
-    return TripEdit(title, amount, "total" in data, patrons, members, seen, confirmed(data))
+    return TripEdit(
+        title, amount, "total" in data, patrons, members, seen, confirmed(data), on, "boat" in data
+    )
 
 
 @dataclass(frozen=True)

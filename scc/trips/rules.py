@@ -45,6 +45,7 @@ def patron(line: PatronLine, n: int, taken: set[str], kept: frozenset[str] = fro
         email=line.email,
         phone=line.phone,
         amount_due=line.amount_due,
+        party=line.party,
     )
 
 
@@ -72,6 +73,7 @@ def new_trip(form: NewTrip, by: str) -> Event:
         patrons=patrons,
         crew=form.crew,
         period=made.period,
+        boat=form.boat,
         created_at=clock.iso(clock.now()),
         created_by=by,
     )
@@ -127,6 +129,8 @@ def edited(event: Event, edit: TripEdit) -> Event:
         changed = replace(changed, title=edit.title)
     if edit.crew is not None:
         changed = replace(changed, crew=edit.crew)
+    if edit.boat_given:
+        changed = replace(changed, boat=edit.boat)
     if edit.patrons is not None:
         patrons = manifest(edit.patrons, kept=event.ledger_only_ids)
         kept = {p.patron_id for p in patrons}
