@@ -42,6 +42,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from scc.patrons import views as patrons
     from scc.payments import views as payments
     from scc.trips import books_views as books
+    from scc.trips import day_views as days
     from scc.trips import lifecycle_views as lifecycle
     from scc.trips import manifest_views as manifest
     from scc.trips import views as trips
@@ -72,6 +73,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         manifest.bp,
         lifecycle.bp,
         books.bp,
+        days.bp,
         payments.bp,
         patrons.bp,
         waivers.bp,

@@ -243,3 +243,42 @@ def check_in_status(data: Mapping[str, Any]) -> str | None:
 
 def reason(data: Mapping[str, Any]) -> str:
     return validation.text(data.get("reason"), "reason", "The reason", max_len=200)
+
+
+@dataclass(frozen=True)
+class DayCall:
+    """The weather call on a day: why, where to (a reschedule's new date; None to cancel), and
+    which trips (None: every scheduled trip that day)."""
+
+    day: date
+    reason: str
+    to: date | None
+    event_ids: list[str] | None
+
+
+def day_call(day: str, data: Mapping[str, Any], *, moving: bool) -> DayCall:
+    """A weather call's body: `reason` (required to cancel), `to` (required to move), optional
+    `event_ids` (each a trip of that day)."""
+    errors = validation.FieldErrors()
+    with errors.on("date"):
+        when = validation.day(day)
+    with errors.on("reason"):
+        why = validation.text(
+            data.get("reason"), "reason", "The reason", max_len=200, required=not moving
+        )
+    with errors.on("to"):
+        to = validation.day(data.get("to"), "to", "The new date") if moving else None
+        if to is not None and to == when:
+            raise Invalid("The new date is the day the trips already have.", "to")
+    with errors.on("event_ids"):
+        chosen = data.get("event_ids")
+        if chosen is not None and (
+            not isinstance(chosen, list)
+            or len(chosen) > 50
+            or not all(
+                isinstance(e, str) and e[:10] == day and eventids.is_valid(e) for e in chosen
+            )
+        ):
+            raise Invalid(f"event_ids must be a list of trips on {day}.", "event_ids")
+    errors.raise_if_any()
+    return DayCall(when, why, to, None if chosen is None else list(dict.fromkeys(chosen)))
