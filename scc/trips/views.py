@@ -55,8 +55,15 @@ def _board(when: str, cursor: str | None = None, created: Event | None = None) -
     template = "trips/_cards.html" if cursor else "trips/_board.html"
     if created is not None and any(e.event_id == created.event_id for e in page.events):
         created = None  # it is on this page already, in its place
+    shown = [*page.events, *([created] if created else [])]
     return render_template(
-        template, page=page, when=when, whens=by_date.WHEN, created=created, cursor=cursor
+        template,
+        page=page,
+        when=when,
+        whens=by_date.WHEN,
+        created=created,
+        cursor=cursor,
+        fleet=fleet_of(*shown),
     )
 
 

@@ -64,6 +64,22 @@ def test_a_trip_carries_its_boat_headcount_and_parties(fleet: Api) -> None:
     assert data["headcount"] == 5 and [p["party"] for p in data["patrons"]] == [4, 1]
     board = fleet("GET", "/api/events").json["events"][0]
     assert board["boat"]["name"] == "Queen" and board["headcount"] == 5
+    card = " ".join(fleet("GET", TRIP, htmx=True).text.split())
+    assert "Queen · 5/6" in card
+    dialog = fleet("GET", f"{TRIP}/edit", htmx=True).text
+    assert '<option value="queen" selected>Queen · 6 passengers</option>' in dialog
+    assert 'name="patron_party"' in dialog and 'value="4"' in dialog
+
+
+def test_the_demo_has_two_boats_and_a_full_trip() -> None:
+    from datetime import date
+
+    from scc.dev import demo
+
+    capacity = {b.boat_id: b.capacity for b in demo.FLEET}
+    on_boats = [e for e in demo.demo_events(date(2030, 5, 1)) if e.boat]
+    assert len(capacity) == 2 and {e.boat for e in on_boats} == set(capacity)
+    assert any(e.headcount == capacity[e.boat] for e in on_boats if e.boat)
 
 
 def test_a_trip_without_a_boat_has_no_limit(fleet: Api) -> None:
