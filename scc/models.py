@@ -220,6 +220,7 @@ class Boat:
     capacity: int
     notes: str = ""
     active: bool = True
+    gen: int = 0  # one more each time a trip joins the boat or grows on it (scc.store.boats)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -18,6 +18,7 @@ def boat_to_item(boat: Boat) -> dict[str, Any]:
         "capacity": boat.capacity,
         "notes": boat.notes,
         "active": boat.active,
+        "gen": boat.gen,
     }
 
 
@@ -28,6 +29,7 @@ def boat_from_item(item: Mapping[str, Any]) -> Boat:
         capacity=int(item["capacity"]),
         notes=item.get("notes", ""),
         active=bool(item.get("active", True)),
+        gen=int(item.get("gen", 0)),
     )
 
 

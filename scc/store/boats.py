@@ -2,17 +2,19 @@
 boat's days (`#boat#<id>#<date>`), whose attributes say which trip holds which period.
 
 A trip on a boat is written with what keeps the boat honest, in the trip's own transaction
-(scc.store.trips): a ConditionCheck that the boat carries at least the trip's headcount, and the
+(scc.store.trips): when it joins the boat or grows on it, an Update of the boat that holds only
+while the boat carries at least the trip's headcount and moves the boat's `gen` on; and the
 claim of its period on the boat's day (refused while another trip holds that period or the whole
-day). Lowering a boat's capacity is one transaction with a ConditionCheck on each upcoming trip
-on it, so a trip that grows meanwhile and the lower capacity cannot both land."""
+day). Lowering a boat's capacity is one transaction: the boat, only while its `gen` is the one
+read before its upcoming trips were, and a ConditionCheck on each of those trips; so a trip
+that joins or grows meanwhile and the lower capacity cannot both land."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from scc.errors import Conflict, NotFound
+from scc.errors import Conflict, Contended, NotFound
 from scc.models import Boat, Event
 from scc.store import keys
 from scc.store.boat_items import ALL_DAY, boat_from_item, boat_to_item, holders, period_attribute
@@ -56,9 +58,21 @@ def change(store: Store, boat: Boat, upcoming: Sequence[Event]) -> Boat:
     longer would."""
     update = Change(
         set=("#nm = :nm", "#cap = :cap", "#notes = :notes", "#act = :act"),
-        condition="attribute_exists(crew_id)",
-        names={"#nm": "name", "#cap": "capacity", "#notes": "notes", "#act": "active"},
-        values={":nm": boat.name, ":cap": boat.capacity, ":notes": boat.notes, ":act": boat.active},
+        condition="attribute_exists(crew_id) AND (#gen = :gen OR attribute_not_exists(#gen))",
+        names={
+            "#nm": "name",
+            "#cap": "capacity",
+            "#notes": "notes",
+            "#act": "active",
+            "#gen": "gen",
+        },
+        values={
+            ":nm": boat.name,
+            ":cap": boat.capacity,
+            ":notes": boat.notes,
+            ":act": boat.active,
+            ":gen": boat.gen,
+        },
     )
     fits = Change(
         condition="attribute_not_exists(#hc) OR #hc <= :cap OR #boat <> :b",
@@ -68,11 +82,17 @@ def change(store: Store, boat: Boat, upcoming: Sequence[Event]) -> Boat:
     checks = [store.check_request(keys.event(e.event_id), fits) for e in upcoming]
     for check in checks:
         check["ConditionCheck"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+    write = store.update_request(keys.boat(boat.boat_id), update)
+    write["Update"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
     try:
-        store.transact([store.update_request(keys.boat(boat.boat_id), update), *checks])
+        store.transact([write, *checks])
     except ConditionFailed as failed:
         if not failed.failed or failed.failed[0] == 0:
-            raise NotFound(f"There is no boat {boat.boat_id}.") from None
+            if failed.item is None:
+                raise NotFound(f"There is no boat {boat.boat_id}.") from None
+            raise Contended(  # a trip joined the boat, or grew on it, since it was read
+                f"A trip on the {boat.name} changed at the same moment; please try again."
+            ) from None
         trip = upcoming[failed.failed[0] - 1]
         count = int((failed.item or {}).get("headcount", trip.headcount))
         raise Conflict(
@@ -84,12 +104,16 @@ def change(store: Store, boat: Boat, upcoming: Sequence[Event]) -> Boat:
 
 
 def fits(store: Store, boat_id: str, headcount: int) -> Guard:
-    """The boat carries at least `headcount` passengers (a ConditionCheck)."""
-    check = store.check_request(
-        keys.boat(boat_id),
-        Change(condition="#cap >= :hc", names={"#cap": "capacity"}, values={":hc": headcount}),
+    """The boat carries at least `headcount` passengers; and its `gen` moves on, so a lower
+    capacity computed from the boat's trips as they were read (change) does not land."""
+    grown = Change(
+        set=("#gen = if_not_exists(#gen, :zero) + :one",),
+        condition="#cap >= :hc",
+        names={"#cap": "capacity", "#gen": "gen"},
+        values={":hc": headcount, ":zero": 0, ":one": 1},
     )
-    check["ConditionCheck"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+    check = store.update_request(keys.boat(boat_id), grown)
+    check["Update"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
 
     def refused(item: dict[str, Any] | None) -> Exception:
         if item is None:

@@ -6,11 +6,13 @@ a capacity never lowered below an upcoming trip's headcount; nothing written on 
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
-from scc.store import Store, keys
+from scc.errors import Contended
+from scc.store import Store, boats, keys
 from tests.builders import TRIP_ID, event_body
 from tests.support import Api, sign
 
@@ -154,6 +156,18 @@ def test_a_capacity_below_an_upcoming_headcount_is_refused(fleet: Api, store: St
     assert refused.status == 409 and TRIP_ID in refused.json["error"]
     assert fleet("GET", "/api/boats").json["boats"][1]["capacity"] == 6
     assert fleet("PATCH", "/api/boats/queen", {"capacity": 5}).status == 200
+
+
+def test_a_lower_capacity_computed_before_a_trip_joined_does_not_land(
+    fleet: Api, store: Store
+) -> None:
+    """The owner's change read the Queen and her (no) upcoming trips; a trip of 6 joins her
+    before the change is written: the change is refused, not written over the trip."""
+    read = boats.find(store, "queen")
+    assert read is not None and on_queen(fleet, 6).status == 201
+    with pytest.raises(Contended):
+        boats.change(store, replace(read, capacity=4), [])
+    assert fleet("GET", "/api/boats").json["boats"][1]["capacity"] == 6
 
 
 def test_crew_may_see_the_fleet_but_not_change_it(fleet: Api, store: Store) -> None:
