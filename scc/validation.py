@@ -133,3 +133,10 @@ def whole(value: Any, field: str, label: str, least: int, most: int) -> int:
     if not digits.isdigit() or not least <= int(digits) <= most:
         raise Invalid(f"{label} must be a whole number from {least} to {most}.", field)
     return int(digits)
+
+
+def active(value: Any, field: str = "active") -> bool:
+    """A standing (a member's, a boat's): true or false, as JSON or a form sends it."""
+    if isinstance(value, bool) or value in ("true", "false"):
+        return value in (True, "true")
+    raise Invalid("Active must be true or false.", field)

@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from scc import validation
-from scc.errors import Invalid
 from scc.models import Boat
 
 MAX_CAPACITY = 149  # a passenger vessel of 150 or more is another class of certificate
@@ -23,12 +22,6 @@ def _capacity(value: Any) -> int:
 
 def _notes(value: Any) -> str:
     return validation.text(value, "notes", "The notes", max_len=500, required=False, multiline=True)
-
-
-def _flag(value: Any) -> bool:
-    if isinstance(value, bool) or value in ("true", "false"):
-        return value in (True, "true")
-    raise Invalid("Active must be true or false.", "active")
 
 
 def new_boat(data: Mapping[str, Any]) -> Boat:
@@ -70,6 +63,6 @@ def boat_change(data: Mapping[str, Any]) -> BoatChange:
     with errors.on("notes"):
         notes = _notes(data["notes"]) if "notes" in data else None
     with errors.on("active"):
-        active = _flag(data["active"]) if given["active"] else None
+        active = validation.active(data["active"]) if given["active"] else None
     errors.raise_if_any()
     return BoatChange(name, capacity, notes, active)

@@ -36,27 +36,30 @@ def _answer(body: dict[str, Any], summary: str) -> Any:
 @bp.post("/api/days/<date>/cancel")
 @owner_required
 def cancel_day(date: str) -> Any:
-    g.error_target = "#weather-error"
-    call = forms.day_call(date, payload(), moving=False)
-    outcome = weather.cancel_day(get_store(), call, signed_in_crew())
-    body = {
-        "date": call.day.isoformat(),
-        "cancelled": [e.event_id for e in outcome.done],
-        "skipped": [{"event_id": eid, "error": why} for eid, why in outcome.failed],
-        "refunds_owed": weather.refunds_owed(outcome.done),
-    }
-    return _answer(body, f"Cancelled {len(outcome.done)} trips.")
+    """Cancel the day's trips (or those named), each as one cancel."""
+    return _call(date, moving=False)
 
 
 @bp.post("/api/days/<date>/reschedule")
 @owner_required
 def reschedule_day(date: str) -> Any:
+    """Move the day's trips (or those named) to `to`, each as one reschedule."""
+    return _call(date, moving=True)
+
+
+def _call(date: str, *, moving: bool) -> Any:
     g.error_target = "#weather-error"
-    call = forms.day_call(date, payload(), moving=True)
-    outcome = weather.move_day(get_store(), call, signed_in_crew())
-    body = {
-        "date": call.day.isoformat(),
-        "moved": [{"from": old, "to": new} for old, new in outcome.moves],
-        "failed": [{"event_id": eid, "error": why} for eid, why in outcome.failed],
+    call = forms.day_call(date, payload(), moving=moving)
+    store, by = get_store(), signed_in_crew()
+    outcome = (weather.move_day if moving else weather.cancel_day)(store, call, by)
+    failed = [{"event_id": eid, "error": why} for eid, why in outcome.failed]
+    body: dict[str, Any] = {"date": call.day.isoformat()}
+    if moving:
+        body |= {"moved": [{"from": a, "to": b} for a, b in outcome.moves], "failed": failed}
+        return _answer(body, f"Moved {len(outcome.moves)} trips.")
+    body |= {
+        "cancelled": [e.event_id for e in outcome.done],
+        "skipped": failed,
+        "refunds_owed": weather.refunds_owed(outcome.done),
     }
-    return _answer(body, f"Moved {len(outcome.moves)} trips.")
+    return _answer(body, f"Cancelled {len(outcome.done)} trips.")

@@ -39,13 +39,8 @@ def patron_json(event: Event, patron: Patron) -> dict[str, Any]:
 
 
 def boat_json(boat: Boat) -> dict[str, Any]:
-    return {
-        "boat_id": boat.boat_id,
-        "name": boat.name,
-        "capacity": boat.capacity,
-        "notes": boat.notes,
-        "active": boat.active,
-    }
+    """A boat as the fleet's JSON shows it (its gen is the store's business)."""
+    return {k: v for k, v in asdict(boat).items() if k != "gen"}
 
 
 def trip_boat_json(event: Event, fleet: Mapping[str, Boat]) -> dict[str, Any] | None:
