@@ -177,6 +177,8 @@ def test_crew_may_see_the_fleet_but_not_change_it(fleet: Api, store: Store) -> N
     on_roster(store, "jess", "crew")
     jess = fleet.as_crew("jess")
     assert jess("GET", "/api/boats").status == 200
+    dialog = jess("GET", "/api/boats", htmx=True).text
+    assert "Queen" in dialog and "Add a boat" not in dialog and "hx-patch" not in dialog
     assert jess("POST", "/api/boats", {"boat_id": "x", "name": "X", "capacity": 2}).status == 403
     assert jess("PATCH", "/api/boats/queen", {"capacity": 2}).status == 403
 
