@@ -37,6 +37,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from scc.auth import crew_views, guard, passkey_views
     from scc.auth import views as auth
     from scc.boats import views as boats
+    from scc.calendar import views as calendar
     from scc.dev import cli
     from scc.notify import stream as notify
     from scc.patrons import views as patrons
@@ -78,6 +79,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         patrons.bp,
         waivers.bp,
         notify.bp,
+        calendar.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

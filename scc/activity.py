@@ -26,6 +26,7 @@ ACTIONS = {
     "check_in": "Check-in",
     "cancelled": "Cancelled",
     "rescheduled": "Rescheduled",
+    "reminder": "Reminder",
 }
 # Writes that read nothing first (payment, refund, check-in) name the patron by id: PATRON in the
 # summary given to entry() marks where, and the entry keeps the id and its place (patron_id,
@@ -91,8 +92,8 @@ def edit_entries(old: Event, new: Event, by: str) -> list[Entry]:
     crew assigned or removed. Empty when nothing changed."""
     entries = []
     fields = _changed(
-        {"title": old.title, "total": fmt(old.total)},
-        {"title": new.title, "total": fmt(new.total)},
+        {"title": old.title, "total": fmt(old.total), "reminders": _on(old)},
+        {"title": new.title, "total": fmt(new.total), "reminders": _on(new)},
     )
     if fields:
         entries.append(entry(by, "edited", fields))
@@ -116,6 +117,10 @@ def edit_entries(old: Event, new: Event, by: str) -> list[Entry]:
         if crew_id not in new_crew:
             entries.append(entry(by, "crew_removed", f"{crew_id} ({role})"))
     return entries
+
+
+def _on(event: Event) -> str:
+    return "off" if event.reminders_off else "on"
 
 
 def _describe(p: Patron) -> str:

@@ -42,6 +42,8 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
             v.strip() for v in env.get("SCC_ORIGIN_SECRET", "").split(",") if v.strip()
         ],
         "TIMEZONE": env.get("SCC_TIMEZONE") or "America/Los_Angeles",
+        # The reminders' marks, days before a trip (scc.notify.reminders).
+        "REMIND_DAYS": env.get("SCC_REMIND_DAYS") or "3,1",
         "DYNAMODB_ENDPOINT": None,  # boto3 reads AWS_ENDPOINT_URL_DYNAMODB itself
         "DEV": False,
         "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,

@@ -96,6 +96,21 @@ class Entry:
     patron_at: int | None = None
 
 
+@dataclass(frozen=True)
+class Reminder:
+    """A patron's latest reminder of a trip (scc.notify.reminders): for which mark (days ahead),
+    how it went (`sending` while a run holds it, then `sent`, `skipped`: no email, or `failed`,
+    with why), when, what it asked for (`waiver`, `balance`), and the run that wrote it."""
+
+    mark: int
+    status: str
+    at: str
+    missing: tuple[str, ...] = ()
+    run: str = ""
+    tries: int = 0  # sends attempted for this mark
+    why: str = ""
+
+
 @dataclass(kw_only=True)
 class Event:
     """A trip: its record holds the manifest, the crew and the ledger."""
@@ -129,6 +144,9 @@ class Event:
     rev: int = 0
     created_at: str | None = None
     created_by: str | None = None
+    # patron id -> their latest reminder; reminders_off spares the trip (a private charter)
+    reminders: dict[str, Reminder] = field(default_factory=dict)
+    reminders_off: bool = False
 
     @property
     def cancelled(self) -> bool:
@@ -192,6 +210,14 @@ class Event:
         if patron is None or patron.amount_due is None:
             return None
         return to_cents(patron.amount_due - self.paid_by(patron_id))
+
+    def missing(self, patron_id: str) -> tuple[str, ...]:
+        """What a patron still misses before the trip: `waiver` (none signed matched to them)
+        and `balance` (part of their share unpaid)."""
+        due = self.due_from(patron_id)
+        owing = due is not None and due > 0
+        signed = self.waiver_signed(patron_id)
+        return tuple(w for w, yes in (("waiver", not signed), ("balance", owing)) if yes)
 
     def patron_cleared(self, patron_id: str) -> bool:
         due = self.due_from(patron_id)

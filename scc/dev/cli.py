@@ -1,6 +1,6 @@
 """The `scc` command. The app's own commands live on `app.cli`, as flaskr's `init-db` does
-(init_app registers them): `scc init-db`, `scc lint-events`. Beside them, two that need no app:
-`scc hash-password` and `scc dev` (make dev's server)."""
+(init_app registers them): `scc init-db`, `scc lint-events`, `scc remind`. Beside them, two
+that need no app: `scc hash-password` and `scc dev` (make dev's server)."""
 
 from __future__ import annotations
 
@@ -52,10 +52,34 @@ def lint_events() -> None:
         raise click.exceptions.Exit(1)
 
 
+@click.command("remind")
+@click.option("--dry-run", is_flag=True, help="Print the mails it would send; send nothing.")
+def remind(dry_run: bool) -> None:
+    """Remind patrons of the coming days' trips of what they still miss (what the hourly
+    schedule runs); --dry-run prints each mail instead, writing nothing."""
+    from flask import current_app
+
+    from scc.notify import reminders
+
+    try:
+        done = reminders.run(current_app, dry_run=dry_run)
+    except ValueError as exc:  # SCC_REMIND_DAYS it cannot use
+        click.echo(str(exc), err=True)
+        raise click.exceptions.Exit(1) from None
+    for outcome in done:
+        mail = outcome.message
+        click.echo(f"{outcome.status}: {outcome.event_id} {outcome.patron_id}")
+        if mail is not None and dry_run:
+            click.echo(f"  To: {mail.to}\n  Subject: {mail.subject}\n")
+            click.echo("    " + mail.text.strip().replace("\n", "\n    ") + "\n")
+    click.echo(f"{len(done)} reminder(s) {'due' if dry_run else 'done'}.")
+
+
 def init_app(app: Flask) -> None:
     """The app's commands, on `flask --app scc` and `scc` alike."""
     app.cli.add_command(init_db)
     app.cli.add_command(lint_events)
+    app.cli.add_command(remind)
 
 
 @click.command("hash-password")

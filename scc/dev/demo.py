@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from scc import clock, eventids
-from scc.dev import demo_trips
+from scc.dev import demo_reminders, demo_trips
 from scc.errors import Conflict
 from scc.models import Boat, CrewMember, Event, Minor, Patron, Payment, Signer
 from scc.store import Store, boats, trips
@@ -157,5 +157,6 @@ def seed(store: Store, today: date) -> list[Event]:
             signing.save(store, waiver, created)
         stored.append(replace(created, waivers_signed=signed))
     stored += demo_trips.dock_week(store, today, stored)
+    stored += demo_reminders.seed(store, today)
     demo_trips.season(store, today)  # enough past trips to need Show more
     return stored

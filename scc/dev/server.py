@@ -4,6 +4,24 @@ configured table (AWS_ENDPOINT_URL_DYNAMODB or SCC_TABLE) with nothing seeded.""
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def _reminders_due(app: Flask) -> None:
+    """What the hourly reminders job would send now (`scc remind --dry-run` on the demo)."""
+    from scc.notify import reminders
+
+    with app.app_context():
+        due = reminders.run(app, dry_run=True)
+    print(f"  Reminders the hourly job would send now ({len(due)}):")
+    for outcome in due:
+        mail = outcome.message
+        said = f"{mail.to}: {mail.subject}" if mail else "no email: the card offers a text"
+        print(f"    {outcome.status}: {outcome.event_id} {outcome.patron_id} → {said}")
+    print(flush=True)
 
 
 def run(port: int) -> int:
@@ -61,6 +79,7 @@ def run(port: int) -> int:
             print(f"    {crew_id:<6} {password:<20} {role}")
         print("  The shared password (SCC_ADMIN_PASS_HASH) opens only an empty roster, or a")
         print("  member who has not enrolled yet (add one from Crew).\n", flush=True)
+        _reminders_due(app)
     else:
         print("  While the roster is empty, any crew id signs in as owner with")
         print(f"  {password_note}; then only members do.\n", flush=True)

@@ -14,6 +14,7 @@ from typing import Any
 from scc.models import METHOD_LABELS, Event, Payment, Waiver
 from scc.money import fmt
 from scc.notify import trip_notices
+from scc.notify.crew_notices import Emails, crew_notices
 from scc.notify.message import Message, NotifyError, address
 from scc.notify.message import Notice as Notice
 from scc.store import keys
@@ -38,20 +39,25 @@ def from_record(
     admin: str | None,
     render: Render,
     links: trip_notices.Links,
+    crew: Emails = lambda _: None,
 ) -> list[Notice]:
     """The messages one stream record calls for (none for most records). `links` makes each
-    patron's own waiver and pay links for the notices that carry them."""
+    patron's own waiver and pay links for the notices that carry them; `crew` gives a crew
+    member's address on the roster (crew alerts)."""
     _, crew_id = record_keys(record)
-    name = record.get("eventName")
+    name = str(record.get("eventName"))
     data = record.get("dynamodb") or {}
     if name == "MODIFY" and crew_id == keys.EVENT_SK:
         notices = payment_notices(data, admin=admin, render=render)
         notices += ledger_notices(data, admin=admin, render=render)
         if trip_notices.is_cancelled(data):
             notices += trip_notices.cancelled(data, render=render)
+        return notices + crew_notices(name, data, emails=crew, render=render)
+    if name == "INSERT" and crew_id == keys.EVENT_SK:
+        notices = crew_notices(name, data, emails=crew, render=render)
+        if trip_notices.is_rescheduled(data):
+            notices += trip_notices.rescheduled(data, render=render, links=links)
         return notices
-    if name == "INSERT" and crew_id == keys.EVENT_SK and trip_notices.is_rescheduled(data):
-        return trip_notices.rescheduled(data, render=render, links=links)
     if name == "INSERT" and keys.is_waiver(crew_id):
         if "moved_from" in (data.get("NewImage") or {}):
             return []  # a signed waiver moving with its rescheduled trip: sent when it was signed

@@ -56,13 +56,21 @@ def _source(record: Any) -> str:
     return str(record.get("eventSource", "")) if isinstance(record, dict) else ""
 
 
-def dispatch(http_handler: Handler, stream_handler: Handler) -> Handler:
-    """One Lambda handler for both event sources: stream batches go to notifications, every
-    other event (Function URL requests) to the web app. One function keeps one environment."""
+def is_job_event(event: Any) -> bool:
+    """True for a scheduled job's event (EventBridge Scheduler's input): {"scc_job": name}."""
+    return isinstance(event, dict) and isinstance(event.get("scc_job"), str)
+
+
+def dispatch(http_handler: Handler, stream_handler: Handler, job_handler: Handler) -> Handler:
+    """One Lambda handler for every event source: stream batches go to notifications, a
+    schedule's job event to its job, every other event (Function URL requests) to the web app.
+    One function keeps one environment."""
 
     def handler(event: dict[str, Any], context: Any) -> Any:
         if is_stream_event(event):
             return stream_handler(event, context)
+        if is_job_event(event):
+            return job_handler(event, context)
         return http_handler(event, context)
 
     return handler
@@ -81,7 +89,7 @@ def make_stream_handler(app: Flask) -> Handler:
     return handler
 
 
-def _render(app: Flask) -> Callable[[str, Mapping[str, Any]], tuple[str, str]]:
+def renderer(app: Flask) -> Callable[[str, Mapping[str, Any]], tuple[str, str]]:
     def render(name: str, context: Mapping[str, Any]) -> tuple[str, str]:
         env = app.jinja_env  # .html templates are autoescaped, .txt are not
         text = env.get_template(f"mail/{name}.txt").render(context)
@@ -115,7 +123,7 @@ def mailer(app: Flask) -> Mailer:
     return found
 
 
-def _links(app: Flask) -> Callable[[str, str], tuple[str, str]]:
+def links_for(app: Flask) -> Callable[[str, str], tuple[str, str]]:
     """Each patron's own waiver and pay links, for the notices that carry them: absolute from
     SCC_SITE_URL (relative when it is not set)."""
     site = app.config.get("SITE_URL", "")
@@ -137,7 +145,8 @@ def process(app: Flask, records: list[dict[str, Any]], context: Any) -> list[str
     """Send what each record calls for; return the sequence numbers of records to retry."""
     from scc.notify.notices import from_record, record_keys
 
-    store, admin, render, links = get_store(), _admin(app), _render(app), _links(app)
+    store, admin, render, links = get_store(), _admin(app), renderer(app), links_for(app)
+    crew = crew_emails(store)
     failed: list[str] = []
     for record in records:
         seq = str((record.get("dynamodb") or {}).get("SequenceNumber", ""))
@@ -148,7 +157,7 @@ def process(app: Flask, records: list[dict[str, Any]], context: Any) -> list[str
             failed.append(seq)
             continue
         try:
-            notices = from_record(record, admin=admin, render=render, links=links)
+            notices = from_record(record, admin=admin, render=render, links=links, crew=crew)
         except Exception:
             log.exception("notify: could not read the record %s; it will be retried", where)
             failed.append(seq)
@@ -157,6 +166,26 @@ def process(app: Flask, records: list[dict[str, Any]], context: Any) -> list[str
         if not all(results):
             failed.append(seq)
     return failed
+
+
+def crew_emails(store: Store) -> Callable[[str], str | None]:
+    """Crew members' addresses on the roster, read once a batch when first asked (one Query)."""
+    from scc.notify.message import NotifyError, address
+    from scc.store import roster
+
+    found: dict[str, str | None] = {}
+
+    def email(crew_id: str) -> str | None:
+        if not found:
+            for m in roster.members(store):
+                try:
+                    found[m.crew_id] = address(m.email, m.crew_id) if m.active and m.email else None
+                except NotifyError:
+                    found[m.crew_id] = None
+            found.setdefault("", None)  # read: an empty roster is not read again
+        return found.get(crew_id)
+
+    return email
 
 
 def copy_limit(to: str) -> counters.Limit:

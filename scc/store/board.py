@@ -37,9 +37,25 @@ CARD_ATTRIBUTES = (
     "check_in",
     "cancelled",
     "boat",
+    "reminders",
+    "reminders_off",
 )
 # What the export reads of each trip: its ledger and who the patrons are.
 LEDGER_ATTRIBUTES = ("eid", "date", "title", "patrons", "payments", "refunds")
+# What the reminders job reads (scc.notify.reminders): who is aboard, what they signed and paid,
+# and what they were reminded of.
+REMINDER_ATTRIBUTES = (
+    "eid",
+    "date",
+    "title",
+    "patrons",
+    "contacts",
+    "status",
+    "patron_paid",
+    "waiver_by_patron",
+    "reminders",
+    "reminders_off",
+)
 _CURSOR_BAD = "That cursor is not one this board gave out; start from the first page."
 
 
@@ -137,13 +153,16 @@ def day(store: Store, date: str) -> list[Event]:
     return [event_from_item(deserialize(item)) for item in result.get("Items", [])]
 
 
-def dated(store: Store, first: str, last: str) -> Iterator[Event]:
-    """Every trip dated first..last (inclusive), oldest first, with its ledger: one Query per
-    page of the index, as many pages as it takes (boto3's paginator)."""
+def dated(
+    store: Store, first: str, last: str, attributes: tuple[str, ...] = LEDGER_ATTRIBUTES
+) -> Iterator[Event]:
+    """Every trip dated first..last (inclusive), oldest first, with its ledger (or the
+    attributes asked for): one Query per page of the index, as many pages as it takes (boto3's
+    paginator)."""
     query = _index_query(
         "#b = :b AND #s BETWEEN :from AND :to",
         {":from": first, ":to": last + "#\uffff"},
-        LEDGER_ATTRIBUTES,
+        attributes,
     )
     yield from map(event_from_item, store.every_item("query", **query))
 

@@ -139,6 +139,7 @@ TRIP_MAPS = (
     "waiver_by_patron",
     "waivers_unmatched",
     "check_in",
+    "reminders",
 )
 
 
@@ -235,6 +236,7 @@ def edit(
         ":due": due_map(new),
         ":balance": new.balance_due,
         ":cleared": new.payment_cleared,
+        ":off": new.reminders_off,
     }
     sets = [
         "title = :title",
@@ -246,6 +248,7 @@ def edit(
         "patron_due = :due",
         "balance_due = :balance",
         "payment_cleared = :cleared",
+        "reminders_off = :off",
     ]
     removes = []
     if new.boat:  # the headcount is kept beside the boat, for the boat's own checks

@@ -21,6 +21,7 @@ from scc.models import (
     Patron,
     Payment,
     Refund,
+    Reminder,
     Waiver,
 )
 from scc.money import ZERO, to_cents
@@ -107,6 +108,8 @@ def event_to_item(event: Event) -> dict[str, Any]:
         "rev": event.rev,
         "created_at": event.created_at,
         "created_by": event.created_by,
+        "reminders": {pid: reminder_to_map(r) for pid, r in event.reminders.items()},
+        "reminders_off": event.reminders_off or None,
     }
     return compact(item)
 
@@ -258,6 +261,24 @@ def event_from_item(item: Mapping[str, Any]) -> Event:
         rev=int(item.get("rev", 0)),
         created_at=item.get("created_at"),
         created_by=item.get("created_by"),
+        reminders={pid: reminder_from_map(r) for pid, r in item.get("reminders", {}).items()},
+        reminders_off=bool(item.get("reminders_off", False)),
+    )
+
+
+def reminder_to_map(r: Reminder) -> dict[str, Any]:
+    return {**asdict(r), "missing": list(r.missing)}
+
+
+def reminder_from_map(data: Mapping[str, Any]) -> Reminder:
+    return Reminder(
+        mark=int(data["mark"]),
+        status=str(data["status"]),
+        at=str(data.get("at", "")),
+        missing=tuple(data.get("missing", ())),
+        run=str(data.get("run", "")),
+        tries=int(data.get("tries", 0)),
+        why=str(data.get("why", "")),
     )
 
 

@@ -24,6 +24,7 @@ COUNTER_SK = "#counter"
 CHALLENGE_SK = "#challenge"
 BOATS = "#boats"  # the fleet: one item per boat, sort key its id (scc.store.boats)
 BOAT_DAY_SK = "#day"
+CALENDAR = "#calendar"  # a member's calendar link: its generation, and the link by its hash
 # The by-date index: every trip record carries board = BOARD and board_sk = "<date>#<id>".
 BY_DATE_INDEX = "by-date"
 BOARD = "events"
@@ -98,6 +99,16 @@ def counter(scope: str, who: str, window: int) -> Key:
 
 def challenge(challenge_id: str) -> Key:
     return {"eid": f"#challenge#{challenge_id}", "crew_id": CHALLENGE_SK}
+
+
+def calendar_of(crew_id: str) -> Key:
+    """A member's calendar link: which generation it is, and its hash."""
+    return {"eid": CALENDAR, "crew_id": crew_id}
+
+
+def calendar_link(link_hash: str) -> Key:
+    """A calendar link by its hash (SHA-256 hex): whose feed it opens."""
+    return {"eid": f"{CALENDAR}#{link_hash}", "crew_id": CALENDAR}
 
 
 def is_trip_partition(eid: str) -> bool:

@@ -17,7 +17,7 @@ from scc.models import Member, Passkey, Secrets
 from scc.store import keys
 from scc.store.changes import Change
 from scc.store.gateway import ConditionFailed, Store
-from scc.store.roster_items import (
+from scc.store.member_items import (
     member_from_item,
     member_to_item,
     passkey_to_map,

@@ -62,10 +62,16 @@ def edit_context(
         for p in event.patrons
     ]
     crew = [{"crew_id": c.crew_id, "role": c.role} for c in event.crew]
-    values = {"title": event.title, "total": f"{event.total:.2f}", "rev": event.rev}
-    values["boat"] = event.boat or ""
+    values = {
+        "title": event.title,
+        "total": f"{event.total:.2f}",
+        "rev": event.rev,
+        "reminders_off": event.reminders_off,
+        "boat": event.boat or "",
+    }
     if data is not None:
-        values |= {k: v for k, v in data.items() if k in ("title", "total", "confirm", "boat")}
+        kept = ("title", "total", "confirm", "reminders_off", "boat")
+        values |= {k: v for k, v in data.items() if k in kept}
         patrons = _rows(data, "patrons") if "patrons" in data else patrons
         crew = _rows(data, "crew") if "crew" in data else crew
     locked = {}

@@ -25,7 +25,7 @@ FIELDS = ("event_id", "date", "name", "period", "title", "total", "rev", "confir
 PATRON_COLUMNS = ("patron_id", "name", "email", "phone", "amount_due", "party")
 TYPED_COLUMNS = PATRON_COLUMNS[1:-1]  # a row with none of these typed is blank (party: 1)
 PERIODS = ("morning", "afternoon", "sunset")
-EDITABLE = {"title", "total", "patrons", "crew", "rev", "confirm", "boat"}
+EDITABLE = {"title", "total", "patrons", "crew", "reminders_off", "rev", "confirm", "boat"}
 LEDGER_FIELDS = {"paid_total", "payment_amount", "payments", "payment_cleared", "balance_due"}
 
 
@@ -49,11 +49,21 @@ def trip_payload() -> dict[str, Any]:
         data["crew"] = [{"crew_id": c, "role": r} for c, r in pairs if c.strip()]
     elif "crew" in form:
         data["crew"] = form["crew"]
+    if "reminders" in form:  # the switch: a hidden "off", then the checkbox's "on" when checked
+        data["reminders_off"] = form.getlist("reminders")[-1] == "off"
     return data
 
 
 def confirmed(data: Mapping[str, Any]) -> bool:
     return data.get("confirm") in (True, "true", "on", "1", "yes")
+
+
+def reminders_off(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid(
+            "reminders_off is true (no reminders for this trip) or false.", "reminders_off"
+        )
+    return value
 
 
 # --- the parts -------------------------------------------------------------------------------
@@ -138,6 +148,7 @@ class NewTrip:
     patrons: list[PatronLine]
     crew: list[CrewMember]
     confirm: bool
+    reminders_off: bool = False
     boat: str | None = None
 
 
@@ -163,8 +174,10 @@ def new_trip(data: Mapping[str, Any]) -> NewTrip:
         amount = total(data.get("total"))
         if amount is not None and "patrons" not in errors.messages:
             at_least_shares(amount, patrons)
+    with errors.on("reminders_off"):
+        off = reminders_off(data.get("reminders_off", False))
     errors.raise_if_any()
-    return NewTrip(made, title, amount, patrons, members, confirmed(data), on)
+    return NewTrip(made, title, amount, patrons, members, confirmed(data), off, on)
 
 
 @dataclass(frozen=True)
@@ -178,6 +191,7 @@ class TripEdit:
     crew: list[CrewMember] | None
     rev: int | None
     confirm: bool
+    reminders_off: bool | None = None
     boat: str | None = None
     boat_given: bool = False
 
@@ -203,11 +217,22 @@ def trip_edit(data: Mapping[str, Any]) -> TripEdit:
         patrons = patron_lines(data["patrons"]) if "patrons" in data else None
     with errors.on("total"):
         amount = total(data.get("total"))
+    with errors.on("reminders_off"):
+        off = reminders_off(data["reminders_off"]) if "reminders_off" in data else None
     with errors.on("boat"):
         on = boat(data.get("boat"))
     errors.raise_if_any()
     return TripEdit(
-        title, amount, "total" in data, patrons, members, seen, confirmed(data), on, "boat" in data
+        title,
+        amount,
+        "total" in data,
+        patrons,
+        members,
+        seen,
+        confirmed(data),
+        off,
+        on,
+        "boat" in data,
     )
 
 

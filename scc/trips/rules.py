@@ -76,6 +76,7 @@ def new_trip(form: NewTrip, by: str) -> Event:
         boat=form.boat,
         created_at=clock.iso(clock.now()),
         created_by=by,
+        reminders_off=form.reminders_off,
     )
 
 
@@ -129,6 +130,8 @@ def edited(event: Event, edit: TripEdit) -> Event:
         changed = replace(changed, title=edit.title)
     if edit.crew is not None:
         changed = replace(changed, crew=edit.crew)
+    if edit.reminders_off is not None:
+        changed = replace(changed, reminders_off=edit.reminders_off)
     if edit.boat_given:
         changed = replace(changed, boat=edit.boat)
     if edit.patrons is not None:

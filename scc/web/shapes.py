@@ -85,6 +85,12 @@ def event_json(event: Event, fleet: Mapping[str, Boat] | None = None) -> dict[st
             "reason": event.cancellation.reason,
         },
         "moved_from": event.moved_from,
+        "reminders": {
+            pid: {"mark": r.mark, "status": r.status, "at": r.at, "missing": list(r.missing)}
+            | ({"tries": r.tries, "why": r.why} if r.status == "failed" else {})
+            for pid, r in event.reminders.items()
+        },
+        "reminders_off": event.reminders_off,
         "rev": event.rev,
         "boat": trip_boat_json(event, fleet or {}),
         "headcount": event.headcount,

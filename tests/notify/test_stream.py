@@ -227,9 +227,11 @@ def test_is_stream_event_and_dispatch() -> None:
     assert notify.is_stream_event({"Records": [record]})
     for other in ({"version": "2.0", "rawPath": "/"}, {"Records": []}, {"Records": [{}]}, []):
         assert not notify.is_stream_event(other)
-    handler = notify.dispatch(lambda e, c: "http", lambda e, c: "stream")
+    handler = notify.dispatch(lambda e, c: "http", lambda e, c: "stream", lambda e, c: "job")
     assert handler({"Records": [record]}, None) == "stream"
     assert handler({"rawPath": "/api/health"}, None) == "http"
+    assert handler({"scc_job": "reminders"}, None) == "job"
+    assert handler({"scc_job": 3}, None) == "http"  # not a job's event: apig-wsgi says so
 
 
 def test_the_lambda_entry_handler_sends_stream_batches_to_notifications(

@@ -18,7 +18,7 @@ def test_sign_in_board_sign_out_on_a_phone(live_server, phone, store):
     today = clock.today("America/Los_Angeles").isoformat()
     first = phone.locator(".card").first
     assert today in first.get_attribute("id")  # upcoming: today's trip comes first
-    assert phone.locator(".card").count() == 6  # with the rescheduled and the cancelled trip
+    assert phone.locator(".card").count() == 8  # the rescheduled, cancelled and reminders ones
     card = phone.locator(f"#event-{today}-captain-cory-afternoon")
     text = card.inner_text()
     for part in (

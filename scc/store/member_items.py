@@ -1,4 +1,5 @@
-"""The crew roster's members ⇄ items (the trips' translators are in scc.store.items)."""
+"""The crew roster's items (members, their secrets and passkeys) and SCC's dataclasses: split
+from scc.store.items, whose helpers (compact) it uses; their keys are scc.store.keys'."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Crew calendar feeds: each member's private iCalendar link (views) and what it holds (feed)."""

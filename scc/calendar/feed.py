@@ -1,0 +1,57 @@
+"""A member's trips as an iCalendar feed, made with the `icalendar` library: one all-day VEVENT
+a trip, from 30 days back on. Its UID is the trip's first id (a reschedule moves the trip to a
+new id and lists the earlier ones), so a calendar moves the event instead of adding one; its
+SEQUENCE is the trip's version. A member sees the trips they are on, with their role; an owner
+sees every trip. A cancelled trip stays, STATUS:CANCELLED."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from icalendar import Calendar
+from icalendar import Event as VEvent
+
+from scc.models import Event
+
+BACK = timedelta(days=30)
+# What the feed reads of each trip (one Query of the by-date index, page by page).
+ATTRIBUTES = ("eid", "date", "title", "crew", "patrons", "status", "moved_from", "rev")
+
+
+def uid(event: Event) -> str:
+    """The same for a trip before and after a reschedule: its first id."""
+    return f"{(event.moved_from or [event.event_id])[0]}@shipcaptaincrew"
+
+
+def calendar(events: Iterable[Event], crew_id: str, *, owner: bool, stamp: datetime) -> bytes:
+    """The feed: the trips `crew_id` is on (every trip for an owner)."""
+    feed = Calendar()
+    feed.add("prodid", "-//ShipCaptainCrew//Crew calendar//EN")
+    feed.add("version", "2.0")
+    feed.add("x-wr-calname", f"SCC trips · {crew_id}")
+    for event in events:
+        role = next((c.role for c in event.crew if c.crew_id == crew_id), None)
+        if role is None and not owner:
+            continue
+        day = date.fromisoformat(event.date)
+        crew = ", ".join(f"{c.crew_id} ({c.role})" for c in event.crew) or "none yet"
+        item = VEvent()
+        item.add("uid", uid(event))
+        item.add("dtstamp", stamp)
+        item.add("dtstart", day)
+        item.add("dtend", day + timedelta(days=1))
+        item.add("sequence", event.rev)
+        item.add("summary", f"{event.title} · {role.capitalize()}" if role else event.title)
+        item.add(
+            "description",
+            f"Your role: {role or 'not on the crew'}\n"
+            f"Headcount: {len(event.patrons)}\nCrew: {crew}\nTrip: {event.event_id}",
+        )
+        item.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+        feed.add_component(item)
+    return bytes(feed.to_ical())
+
+
+def first_day(today: date) -> str:
+    return (today - BACK).isoformat()
