@@ -22,9 +22,12 @@ ROUTES = (
     ("/_staging/api/*", STAGING),
     ("/_staging/g/*/waiver", STAGING),
     ("/_staging/g/*/payment", STAGING),
+    ("/_staging/g/*/payment/*", STAGING),
     ("/api/*", LIVE),
     ("/g/*/waiver", LIVE),
     ("/g/*/payment", LIVE),
+    # Pay by card's POST /g/<eid>/payment/checkout: "/g/*/payment" matches only the whole path.
+    ("/g/*/payment/*", LIVE),
 )
 
 

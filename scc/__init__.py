@@ -41,6 +41,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from scc.dev import cli
     from scc.notify import stream as notify
     from scc.patrons import views as patrons
+    from scc.payments import card_views as cards
     from scc.payments import views as payments
     from scc.trips import books_views as books
     from scc.trips import day_views as days
@@ -76,6 +77,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         books.bp,
         days.bp,
         payments.bp,
+        cards.bp,
         patrons.bp,
         waivers.bp,
         notify.bp,

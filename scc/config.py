@@ -35,6 +35,11 @@ def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "GMAIL_API_URL": "https://gmail.googleapis.com",
         "DISPATCH_BUCKET": env.get("SCC_DISPATCH_BUCKET", ""),
         "PAY_INSTRUCTIONS": env.get("SCC_PAY_INSTRUCTIONS", ""),
+        # Card payments (scc.payments.cards): both keys set, or no card payments at all.
+        "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY", ""),
+        "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET", ""),
+        # Where the Stripe client sends its requests: a local stand-in in tests and `make dev`.
+        "STRIPE_API_BASE": (env.get("STRIPE_API_BASE") or "").rstrip("/"),
         # The public https origin (links in mail, passkeys); pages otherwise link relatively.
         "SITE_URL": (env.get("SCC_SITE_URL") or "").rstrip("/"),
         # What CloudFront sends in X-SCC-Origin-Verify (several while one is being rotated).

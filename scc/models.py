@@ -47,6 +47,7 @@ class Payment:
     timestamp: str
     logged_by: str
     notes: str = ""
+    payment_intent: str | None = None  # a card payment's Stripe PaymentIntent: refunds go there
     voided: bool = False
     voided_by: str | None = None
     voided_at: str | None = None

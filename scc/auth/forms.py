@@ -76,3 +76,14 @@ def sign_in(data: Mapping[str, Any]) -> tuple[str | None, Any]:
         return validation.crew_id(crew), password
     except Invalid:
         return None, password
+
+
+def credential(value: Any) -> dict[str, Any]:
+    """A browser's passkey answer (PublicKeyCredential as JSON): an object, before py_webauthn
+    reads it."""
+    if not isinstance(value, dict) or not isinstance(value.get("response"), dict):
+        raise Invalid(
+            "The passkey answer was not understood; please try adding the passkey again.",
+            "credential",
+        )
+    return value

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify
 
-from scc.auth import members, throttle
+from scc.auth import forms, members, throttle
 from scc.auth.guard import checked_member, login_required
 from scc.auth.signin import signed_in
 from scc.errors import Invalid, Unauthorized
@@ -44,11 +44,12 @@ def _register(member: Member, data: dict[str, Any], link_hash: str | None) -> No
     """Check the browser's new credential against the challenge issued to this member; keep it."""
     from scc.auth import passkeys
 
+    credential = forms.credential(data.get("credential"))
     store = get_store()
     taken = challenges.take(store, data.get("challenge_id"))
     if taken is None or taken.purpose != REGISTER or taken.crew_id != member.crew_id:
         raise Invalid(EXPIRED, "credential")
-    passkey = passkeys.verify_registration(data.get("credential"), taken.challenge)
+    passkey = passkeys.verify_registration(credential, taken.challenge)
     roster.add_passkey(store, member.crew_id, passkey, link_hash=link_hash)
 
 

@@ -71,7 +71,7 @@ def verify_registration(credential: Any, challenge: bytes) -> Passkey:
         verified = webauthn.verify_registration_response(
             credential=credential, **_expected(challenge)
         )
-    except (WebAuthnException, ValueError, TypeError, KeyError) as exc:
+    except (WebAuthnException, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise Invalid(f"The passkey could not be added ({_reason(exc)}).", "credential") from None
     return Passkey(
         credential_id=bytes_to_base64url(verified.credential_id),
@@ -119,7 +119,7 @@ def verify_authentication(credential: Any, challenge: bytes, passkey: Passkey) -
             credential_public_key=passkey.public_key,
             credential_current_sign_count=passkey.sign_count,
         )
-    except (WebAuthnException, ValueError, TypeError, KeyError):
+    except (WebAuthnException, ValueError, TypeError, KeyError, AttributeError):
         raise Unauthorized(NOT_ACCEPTED) from None
     return int(verified.new_sign_count)
 

@@ -154,7 +154,7 @@ def seed(store: Store, today: date) -> list[Event]:
             waiver = records.build(
                 created, _signer(patron, n, trip), ip=f"198.51.100.{20 + n}", user_agent="demo seed"
             )
-            signing.save(store, waiver, created)
+            signing.save(store, waiver, trips.get(store, created.event_id))  # guarded by rev
         stored.append(replace(created, waivers_signed=signed))
     stored += demo_trips.dock_week(store, today, stored)
     stored += demo_reminders.seed(store, today)

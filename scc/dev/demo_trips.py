@@ -101,7 +101,7 @@ def dock_week(store: Store, today: date, events: list[Event]) -> list[Event]:
     waiver = records.build(current, walk_on, ip="198.51.100.60", user_agent="demo seed")
     signing.save(store, waiver, current)
     first = current.patrons[0].patron_id
-    lifecycle.check_in(store, current.event_id, first, "aboard", "jess")
+    lifecycle.check_in(store, current.event_id, first, "aboard", "jess", confirm=True)
     deckhand = Assignment(CrewMember(crew_id="ana", role="deckhand"), confirm=True)
     manifest.assign(store, current.event_id, deckhand, None, "cory")
     return [moved, cancelled]

@@ -55,6 +55,8 @@ def run(port: int) -> int:
         mock_aws().start()
         # Demo mail goes to the log (scc.dev.stream); give the admin's notes somewhere to go.
         config["ADMIN_EMAIL"] = os.environ.get("SCC_ADMIN_EMAIL") or "admin@shipcaptaincrew.test"
+    if embedded and not os.environ.get("STRIPE_SECRET_KEY"):
+        config.update(_local_stripe(port))
     app = create_app(config)
     if embedded:
         from scc.store import get_store
@@ -83,6 +85,26 @@ def run(port: int) -> int:
     else:
         print("  While the roster is empty, any crew id signs in as owner with")
         print(f"  {password_note}; then only members do.\n", flush=True)
+    if "STRIPE_API_BASE" in config:
+        print(f"  Card payments: the local Stripe stand-in at {config['STRIPE_API_BASE']}\n")
     # werkzeug's server itself: app.run() declines to start under the flask CLI, which `scc` is.
     run_simple("127.0.0.1", port, app, threaded=True)
     return 0
+
+
+def _local_stripe(port: int) -> dict[str, object]:
+    """Card payments on the local Stripe stand-in (no request reaches Stripe), which sends its
+    signed events to this server's webhook. It stops with this process."""
+    import atexit
+
+    from scc.dev import stripe_local
+
+    secret = "whsec_scc_dev"  # noqa: S105 - the stand-in's, nothing real
+    standin = stripe_local.start()
+    atexit.register(standin.stop)
+    standin.send_events_to(f"http://127.0.0.1:{port}/api/stripe/webhook", secret)
+    return {
+        "STRIPE_SECRET_KEY": "sk_test_scc_dev",
+        "STRIPE_WEBHOOK_SECRET": secret,
+        "STRIPE_API_BASE": standin.base,
+    }

@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from scc import validation
 from scc.errors import Invalid
 from scc.models import Minor, Signer
+from scc.money import fmt, parse_amount
 from scc.validation import FieldErrors
 
 MAX_MINORS = 10
@@ -150,3 +152,21 @@ _NONCE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 def nonce(value: Any) -> str | None:
     """The form's one-time id (guards against double submits), when well formed."""
     return value if isinstance(value, str) and _NONCE.fullmatch(value) else None
+
+
+CARD_LEAST = Decimal("1.00")  # a part paid by card is at least this (all that is owed may be less)
+
+
+def card_amount(value: Any, owed: Decimal) -> Decimal:
+    """What a patron chose to pay by card: all they owe (nothing typed), or a part of at least
+    $1.00; never more than they owe."""
+    if owed <= 0:
+        raise Invalid("Nothing is due on this link now: there is nothing to pay.", "amount")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return owed
+    amount = parse_amount(value)
+    if amount > owed:
+        raise Invalid(f"That is more than you owe: ${fmt(owed)} is due.", "amount")
+    if amount < CARD_LEAST and amount != owed:
+        raise Invalid(f"Pay at least ${fmt(CARD_LEAST)} by card, or all ${fmt(owed)}.", "amount")
+    return amount

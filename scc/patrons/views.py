@@ -23,15 +23,17 @@ from scc.errors import Moved, NotFound
 from scc.keys import signing_keys
 from scc.models import Event, Signer, Waiver
 from scc.patrons import forms as waiver_form
+from scc.payments import card_ledger, cards
 from scc.store import get_store, trips
 from scc.waivers import signing
 from scc.waivers import text as waiver_text
 from scc.web import today
 from scc.web.address import client_ip
 from scc.web.errors import handle_scc_error
+from scc.web.security import CSP
 
 bp = Blueprint("patrons", __name__, template_folder="templates")
-PATRON_PAGES = ("patrons.waiver", "patrons.sign", "patrons.payment")
+PATRON_PAGES = ("patrons.waiver", "patrons.sign", "patrons.payment", "patrons.checkout")
 HONEYPOT = "website"
 MINOR_SLOTS = 4  # empty child rows shown on a fresh form (the form works without JavaScript)
 
@@ -113,6 +115,11 @@ def _form_page(
     return make_response(body, status)
 
 
+def _cancelled_page(event: Event, status: int = 200) -> Response:
+    """A cancelled trip's waiver page: no form, and a POST to it stored nothing (409)."""
+    return make_response(render_template("patrons/cancelled.html", event=event), status)
+
+
 def _signed_page(
     event: Event,
     name: str,
@@ -137,6 +144,8 @@ def waiver(eid: str) -> Response:
     )
     patron = event.patron(patron_id) if patron_id else None
     values = {"full_name": patron.name, "email": patron.email or ""} if patron else None
+    if event.cancelled:
+        return _cancelled_page(event)
     return _form_page(event, nonce=secrets.token_urlsafe(16), values=values)
 
 
@@ -169,6 +178,8 @@ def sign(eid: str) -> Response:
         )
     except NotFound:
         raise BadLink(f"We couldn't find a trip with the id {eid}.") from None
+    except signing.TripCancelled:
+        return _cancelled_page(_event(eid), 409)
     if outcome.errors:
         return _form_page(
             outcome.event, nonce=nonce, values=form, minors=rows, errors=outcome.errors, status=422
@@ -185,6 +196,7 @@ def payment(eid: str) -> Response:
     token = request.args.get("p")
     patron_id = paylinks.read(signing_keys(), token, event.event_id, event.moved_from)
     patron = event.patron(patron_id) if patron_id else None
+    card = request.args.get("card", "")
     body = render_template(
         "patrons/payment.html",
         event=event,
@@ -192,5 +204,41 @@ def payment(eid: str) -> Response:
         bad_token=bool(token) and patron is None,
         token=token if patron else None,  # kept on the waiver link: their name filled in there
         instructions=current_app.config.get("PAY_INSTRUCTIONS", ""),
+        # Pay by card: what may be paid now (nothing without Stripe), and a checkout just done.
+        card_owed=card_ledger.offer(event, patron.patron_id) if patron and cards.enabled() else 0,
+        card_paid=event.payment(card) if card.startswith("cs_") else None,
+        card_pending=card.startswith("cs_") and event.payment(card) is None,
     )
-    return make_response(body)
+    response = make_response(body)
+    if cards.enabled():  # the card form's answer redirects to Stripe: CSP form-action covers it
+        form_action = f"form-action 'self' {cards.checkout_origin()}"
+        response.headers["Content-Security-Policy"] = CSP.replace("form-action 'self'", form_action)
+    return response
+
+
+@bp.post("/g/<eid>/payment/checkout")
+def checkout(eid: str) -> Any:
+    """Pay by card: a Stripe Checkout Session for what this patron owes (or a part of it), and
+    on to Stripe's page (303). The same choice on the same balance is the same session."""
+    cards.require()
+    event = _event(eid)
+    patron_id = paylinks.read(
+        signing_keys(), request.form.get("p"), event.event_id, event.moved_from
+    )
+    if patron_id is None or event.patron(patron_id) is None:
+        raise BadLink(
+            "This personal payment link isn't valid for this trip; ask the crew for a new one."
+        )
+    owed = card_ledger.offer(event, patron_id)
+    amount = waiver_form.card_amount(request.form.get("amount"), owed)
+    back = (current_app.config["SITE_URL"] or request.host_url.rstrip("/")) + url_for(
+        "patrons.payment", eid=event.event_id, p=request.form.get("p")
+    )
+    url = cards.checkout(
+        event_id=event.event_id, patron_id=patron_id, title=f"{event.title} · {event.date}",
+        amount=amount, back=back,
+        # The same choice on the same balance is the same session (a trip made again under
+        # the same id is another trip: its created_at differs). Stripe keeps keys 24 h.
+        key=f"checkout-{event.event_id}-{event.created_at}-{patron_id}-{cards.cents(amount)}-{event.rev}",
+    )  # fmt: skip
+    return redirect(url, 303)

@@ -9,9 +9,9 @@ from flask import Blueprint, g, jsonify, render_template, request
 from scc import eventids, validation
 from scc.auth.guard import login_required, owner_required, signed_in_crew
 from scc.errors import NotFound
-from scc.models import METHOD_LABELS, Event
+from scc.models import METHOD_LABELS, Event, Refund
 from scc.money import fmt
-from scc.payments import forms, ledger
+from scc.payments import card_ledger, cards, forms, ledger
 from scc.store import get_store
 from scc.web.cards import card_done
 from scc.web.forms import payload
@@ -58,6 +58,8 @@ def _record(event_id: str, data: dict[str, Any], *, refund: bool) -> Any:
     header_key = request.headers.get("Idempotency-Key")
     form = forms.money_form(data, refund=refund, header_key=header_key)
     money = ledger.new_money(form, refund=refund, logged_by=signed_in_crew())
+    if isinstance(money, Refund) and money.method == "card" and cards.enabled():
+        card_ledger.refund_to_card(get_store(), event_id, money)  # back to the card first
     done = ledger.record(get_store(), event_id, money)
     event, amount = done.event, f"${fmt(done.money.amount)}"
     name = event.name_of(done.money.patron_id)

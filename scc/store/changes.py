@@ -80,12 +80,14 @@ class TripChange:
     """A change to a trip's record: what it writes, the activity entries it writes with itself,
     the version it was computed from (`rev`: the write holds only while the trip is still at
     it; None: whatever its version), and what a refusal of `update`'s own condition means: given
-    the trip as it was, the error to raise."""
+    the trip as it was, the error to raise, unless `done` says the trip is already as the change
+    would make it (then nothing is written and that is the answer)."""
 
     update: Change
     entries: tuple[Entry, ...]
     rev: int | None = None
     refused: Callable[[Event], Exception] = lambda _: Contended()
+    done: Callable[[Event], bool] = lambda _: False
 
 
 def not_cancelled(change: Change) -> Change:
@@ -189,17 +191,27 @@ def waiver_signed(
     )
 
 
-def check_in(patron_id: str, record: CheckIn | None) -> Change:
+def check_in(patron_id: str, record: CheckIn | None, *, signed: bool = False) -> Change:
     """Mark a patron aboard or a no-show (None: clear it), if they are on the manifest (every
-    patron on it has an entry in patron_due, their headroom or NO_SHARE_HEADROOM)."""
+    patron on it has an entry in patron_due, their headroom or NO_SHARE_HEADROOM) and not so
+    already: the same state twice (a double tap, a write sent again) is written once. signed:
+    only if a signed waiver is matched to them."""
+    if signed and record is not None:
+        change = check_in(patron_id, record)
+        return change.also("attribute_exists(#wv.#p)", {"#wv": "waiver_by_patron"})
     names = {"#ci": "check_in", "#p": patron_id, "#pd": "patron_due"}
     if record is None:
-        return Change(remove=("#ci.#p",), condition="attribute_exists(#pd.#p)", names=names)
+        return Change(
+            remove=("#ci.#p",),
+            condition="attribute_exists(#pd.#p) AND attribute_exists(#ci.#p)",
+            names=names,
+        )
     return Change(
         set=("#ci.#p = :rec",),
-        condition="attribute_exists(#pd.#p)",
-        names=names,
-        values={":rec": asdict(record)},
+        condition="attribute_exists(#pd.#p) AND "
+        "(attribute_not_exists(#ci.#p) OR #ci.#p.#status <> :status)",
+        names={**names, "#status": "status"},
+        values={":rec": asdict(record), ":status": record.status},
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import random
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -28,8 +29,19 @@ BUSY_CODES = {
     "ProvisionedThroughputExceededException",
     "ThrottlingException",
     "RequestLimitExceeded",
-    "TransactionConflictException",
 }
+# A write that overlapped another write of the same item (a TransactionConflictException, or a
+# transaction cancelled for TransactionConflict alone) changed nothing: it is sent again, after
+# a jittered, growing wait, up to CONFLICT_ATTEMPTS times in all. botocore does not retry these.
+# https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
+# https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html
+CONFLICT_ATTEMPTS = 4
+CONFLICT_BACKOFF = 0.02  # seconds: the first wait is at most this, each next one twice as long
+CONFLICTED = "Several people were changing the same thing at that moment; please try again."
+
+
+class _Conflicted(Exception):
+    """A write that collided with another and changed nothing: worth sending again."""
 
 
 class ConditionFailed(Exception):
@@ -80,8 +92,12 @@ class Store:
             if code == "ConditionalCheckFailedException":
                 raw: Any = exc.response.get("Item")
                 raise ConditionFailed(deserialize(raw) if raw else None) from None
+            if code == "TransactionConflictException":
+                raise _Conflicted() from None
             if code == "TransactionCanceledException":
                 reasons = exc.response.get("CancellationReasons", [])
+                if conflict_only(reasons):
+                    raise _Conflicted() from None
                 failed = tuple(
                     n for n, r in enumerate(reasons) if r.get("Code") == "ConditionalCheckFailed"
                 )
@@ -99,10 +115,17 @@ class Store:
             raise StoreError("The database could not be reached; please try again.") from exc
 
     def call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
-        """Run one DynamoDB operation on this table's client."""
-        with self._errors():
-            result: dict[str, Any] = getattr(self.client, operation)(**kwargs)
-        return result
+        """Run one DynamoDB operation on this table's client; a write that collided with another
+        (and so changed nothing) is sent again, a few times, after a jittered backoff."""
+        for attempt in range(CONFLICT_ATTEMPTS):
+            try:
+                with self._errors():
+                    result: dict[str, Any] = getattr(self.client, operation)(**kwargs)
+                return result
+            except _Conflicted:
+                if attempt + 1 < CONFLICT_ATTEMPTS:
+                    time.sleep(random.uniform(0, CONFLICT_BACKOFF * 2**attempt))  # noqa: S311
+        raise StoreError(CONFLICTED)
 
     def every_item(self, operation: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
         """Every item of a Query or Scan, page by page, with boto3's paginator."""
@@ -237,6 +260,13 @@ class Store:
                 time.sleep(0.05 * 2**attempt)
             else:
                 raise StoreError("The database is busy right now; please try again.")
+
+
+def conflict_only(reasons: list[Any]) -> bool:
+    """Whether a cancelled transaction was cancelled for TransactionConflict and nothing else
+    (the other writes' reasons are "None"): then it changed nothing and may be sent again."""
+    codes = {r.get("Code") for r in reasons}
+    return "TransactionConflict" in codes and codes <= {"TransactionConflict", "None"}
 
 
 def projection(attributes: Iterable[str]) -> dict[str, Any]:

@@ -214,6 +214,7 @@ def payment_from_map(patron_id: str, payment_id: str, data: Mapping[str, Any]) -
         timestamp=data["timestamp"],
         logged_by=data["logged_by"],
         notes=data.get("notes", ""),
+        payment_intent=data.get("payment_intent"),
         voided=bool(data.get("voided", False)),
         **void,
     )

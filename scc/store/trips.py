@@ -11,6 +11,7 @@ their version and activity set here too."""
 from __future__ import annotations
 
 import contextlib
+import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -35,6 +36,14 @@ from scc.store.items import (
 # ledger's bounds (scc.payments.ledger) the record stays far below DynamoDB's 400 KB item limit.
 ACTIVITY_MAX = 150
 ACTIVITY_KEEP = 100
+# One trim drops at most this many entries: its REMOVE clause (`#act[n]` each) stays far inside
+# DynamoDB's 4 KB expression limit however far trims fell behind (racing writes); the next
+# writes trim the rest. https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html
+TRIM_MOST = 100
+# Each write of a trip's record leaves its own random token there: a write sent again after its
+# answer was lost (botocore retries it; a TransactWriteItems' ClientRequestToken covers only
+# transactions) finds its token and knows it landed.
+WRITE_TOKEN = "write_token"  # noqa: S105 - an attribute name
 
 
 @dataclass(frozen=True)
@@ -94,7 +103,7 @@ def check_rev(event: Event, seen: int | None) -> None:
         raise stale(event)
 
 
-def _full(change: TripChange) -> Change:
+def _full(change: TripChange, token: str) -> Change:
     """The change as written: its own clauses and condition, and what every change to a trip
     carries: the record exists and is no pointer (and is still at the rev the change was
     computed from, when it says), its version goes up by one, its activity entries are added."""
@@ -111,10 +120,12 @@ def _full(change: TripChange) -> Change:
             *full.set,
             "#rev = #rev + :one",
             "#act = list_append(if_not_exists(#act, :none), :new)",
+            "#token = :token",
         ),
-        names={**full.names, "#rev": "rev", "#act": "activity"},
+        names={**full.names, "#rev": "rev", "#act": "activity", "#token": WRITE_TOKEN},
         values={
             **full.values,
+            ":token": token,
             ":one": 1,
             ":none": [],
             ":new": [entry_to_map(e) for e in change.entries],
@@ -154,7 +165,8 @@ def change(
     `writes` that must happen with it (crew items, a waiver, counters) or `guards` (its boat's),
     one transaction, which answers nothing: the trip is then `after` (as the caller made it) at
     its new version."""
-    update = store.update_request(keys.event(event_id), _full(change))
+    token = secrets.token_hex(8)
+    update = store.update_request(keys.event(event_id), _full(change, token))
     update["Update"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
     try:
         if writes or guards:
@@ -166,9 +178,13 @@ def change(
             result = store.call("update_item", **update["Update"], ReturnValues="ALL_NEW")
             event = event_from_item(deserialize(result["Attributes"]))
     except ConditionFailed as failed:
-        raise _refused(failed, len(writes), guards) or refusal(
-            event_id, change.rev, failed.item, change.refused
-        ) from None
+        other = _refused(failed, len(writes), guards)
+        if other is not None:
+            raise other from None
+        already = written_already(change, token, failed.item)
+        if already is None:
+            raise refusal(event_id, change.rev, failed.item, change.refused) from None
+        return already
     keep_activity_small(store, event)
     return event
 
@@ -182,20 +198,35 @@ def _refused(failed: ConditionFailed, writes: int, guards: Sequence[Guard]) -> E
     return guards[at].refused(failed.item) if at >= 0 else Contended()
 
 
+def written_already(change: TripChange, token: str, item: dict[str, Any] | None) -> Event | None:
+    """The trip, when a refused change finds it already as the change makes it: its own write
+    token is on it (the write landed and was sent again because its answer was lost), or the
+    change says it is done (the same check-in twice). None: a real refusal."""
+    if item is None or "moved_to" in item:
+        return None
+    event = event_from_item(item)
+    return event if item.get(WRITE_TOKEN) == token or change.done(event) else None
+
+
 def create(store: Store, event: Event) -> Event:
     """Store a new trip (with its `created` activity entry) and its crew assignments in one
     transaction, with its boat's guards (scc.store.boats); Conflict when the id is taken."""
     if not event.activity:
         event = replace(event, activity=[activity.created(event, event.created_by or "scc")])
-    writes = [store.put_request(event_to_item(event), new=True)]
-    writes += [store.put_request(crew_item(event, c)) for c in event.crew]
+    token = secrets.token_hex(8)
+    record = store.put_request({**event_to_item(event), WRITE_TOKEN: token}, new=True)
+    record["Put"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+    writes = [record, *(store.put_request(crew_item(event, c)) for c in event.crew)]
     guards = boats.guards(store, None, event)
     try:
         store.transact([*writes, *(g.request for g in guards)])
     except ConditionFailed as failed:
-        raise _refused(failed, len(writes) - 1, guards) or Conflict(
-            f"An event with id {event.event_id} already exists.", "event_id"
-        ) from None
+        other = _refused(failed, len(writes) - 1, guards)
+        if other is not None:
+            raise other from None
+        if failed.item is None or failed.item.get(WRITE_TOKEN) != token:
+            taken = f"An event with id {event.event_id} already exists."
+            raise Conflict(taken, "event_id") from None
     return event
 
 
@@ -245,11 +276,12 @@ def mark_cleared(store: Store, event_id: str) -> Event | None:
 
 def keep_activity_small(store: Store, event: Event) -> None:
     """Past ACTIVITY_MAX entries, fold the oldest (but the first, created) so that
-    ACTIVITY_KEEP remain: a second write once every few dozen changes of a busy trip. Best
-    effort: when another write got in first, that writer (or the next) trims instead."""
+    ACTIVITY_KEEP remain, at most TRIM_MOST at a time: a second write once every few dozen
+    changes of a busy trip. Best effort: when another write got in first, that writer (or the
+    next) trims instead."""
     if len(event.activity) <= ACTIVITY_MAX:
         return
-    extra = len(event.activity) - ACTIVITY_KEEP
+    extra = min(len(event.activity) - ACTIVITY_KEEP, TRIM_MOST)
     with contextlib.suppress(ConditionFailed, StoreError):
         store.update(keys.event(event.event_id), changes.trim_activity(extra, event.rev))
 

@@ -17,7 +17,8 @@ from scc.store.items import waiver_from_item, waiver_to_item
 def read_for_signing(
     store: Store, event_id: str, caps: list[counters.Limit], form_id: str
 ) -> tuple[Event, counters.Count | None, str | None]:
-    """One BatchGetItem: the trip, the signer's counters and the form's marker. The trip
+    """One BatchGetItem: the trip, the signer's counters and the form's marker (for a
+    rescheduled trip, a second one: the marker under its earlier ids). The trip
     (NotFound, Moved), the counters as the first one found full (None: room left), and the
     waiver the form stored already (None: it was not sent before)."""
     wanted = [
@@ -28,6 +29,10 @@ def read_for_signing(
     stored = store.get_many(wanted, complete=True)
     found = [stored.get((k["eid"], k["crew_id"])) for k in wanted]
     event, marker = trips.from_item(found[0], event_id), found[-1]
+    if marker is None and event.moved_from:
+        # A form sent before a reschedule left its marker under the trip's earlier id.
+        earlier = store.get_many(keys.submission(e, form_id) for e in event.moved_from)
+        marker = next(iter(earlier.values()), None)
     full = [c for c in map(counters.full, found[1:-1], caps) if c is not None]
     waiver_id = marker["waiver_id"] if marker else None
     return event, max(full, key=lambda c: c.resets_at, default=None), waiver_id

@@ -258,12 +258,20 @@ def moving(data: Mapping[str, Any]) -> Moving:
     return Moving(day, when, "period" in data, seen)
 
 
-def check_in_status(data: Mapping[str, Any]) -> str | None:
-    """aboard, no_show, or None for clear (undo)."""
+@dataclass(frozen=True)
+class Boarding:
+    """A check-in: aboard, no_show, or None for clear (undo); confirm: aboard without a signed
+    waiver is meant."""
+
+    status: str | None
+    confirm: bool
+
+
+def check_in(data: Mapping[str, Any]) -> Boarding:
     status = data.get("status")
     if status not in (*CHECK_INS, "clear"):
         raise Invalid("The check-in status must be aboard, no_show or clear.", "status")
-    return None if status == "clear" else str(status)
+    return Boarding(None if status == "clear" else str(status), confirmed(data))
 
 
 def reason(data: Mapping[str, Any]) -> str:

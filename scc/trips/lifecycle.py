@@ -16,20 +16,54 @@ from scc.trips.forms import Moving
 CHECK_IN_WORDS = {"aboard": "aboard", "no_show": "no-show", None: "check-in cleared"}
 
 
-def check_in(store: Store, event_id: str, patron_id: str, status: str | None, by: str) -> Event:
+class NoWaiver(Conflict):
+    """Boarding a patron who has not signed the waiver, without saying so is meant."""
+
+
+def check_in(
+    store: Store,
+    event_id: str,
+    patron_id: str,
+    status: str | None,
+    by: str,
+    *,
+    confirm: bool = False,
+) -> Event:
     """Mark a patron aboard or a no-show, or clear it (None: undo): one conditional write,
-    guarded by the patron being on the manifest and the trip not cancelled (not by rev)."""
-    words = f"{activity.PATRON}: {CHECK_IN_WORDS[status]}"
-    entry = activity.entry(by, "check_in", words, patron_id=patron_id)
+    guarded by the patron being on the manifest and the trip not cancelled (not by rev). Aboard
+    needs a signed waiver matched to them (NoWaiver) unless `confirm`: then a second write
+    boards them, its activity entry saying it was without one."""
+    try:
+        return _check_in(store, event_id, patron_id, status, by, signed=status == "aboard")
+    except NoWaiver:
+        if not confirm:
+            raise
+    return _check_in(store, event_id, patron_id, status, by, signed=False)
+
+
+def _check_in(
+    store: Store, event_id: str, patron_id: str, status: str | None, by: str, *, signed: bool
+) -> Event:
+    words = CHECK_IN_WORDS[status]
+    if status == "aboard" and not signed:
+        words += " without a signed waiver (confirmed)"
+    entry = activity.entry(by, "check_in", f"{activity.PATRON}: {words}", patron_id=patron_id)
     record = None if status is None else CheckIn(status=status, by=by, at=entry.at)
 
     def refused(event: Event) -> Exception:
+        patron = event.patron(patron_id)
         if event.cancelled:
             return Conflict("This trip is cancelled; there is no boarding to check.")
-        return NotFound(f"There is no patron {patron_id} on this trip.")
+        if patron is None:
+            return NotFound(f"There is no patron {patron_id} on this trip.")
+        return NoWaiver(f"{patron.name} has not signed the waiver.")
 
-    write = changes.not_cancelled(changes.check_in(patron_id, record))
-    return trips.change(store, event_id, TripChange(write, (entry,), refused=refused))
+    def done(event: Event) -> bool:
+        on_board = event.patron(patron_id) is not None and not event.cancelled
+        return on_board and event.check_in_of(patron_id) == status
+
+    write = changes.not_cancelled(changes.check_in(patron_id, record, signed=signed))
+    return trips.change(store, event_id, TripChange(write, (entry,), refused=refused, done=done))
 
 
 def cancel(store: Store, event_id: str, reason: str, seen: int | None, by: str) -> Event:

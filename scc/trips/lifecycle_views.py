@@ -27,8 +27,11 @@ def check_in(eid: str, patron_id: str) -> Any:
     event_id = event_id_from_url(eid)
     if not validation.is_patron_id(patron_id):
         raise NotFound(f"There is no patron {patron_id} on this trip.")
-    status = forms.check_in_status(payload())
-    event = lifecycle.check_in(get_store(), event_id, patron_id, status, signed_in_crew())
+    form = forms.check_in(payload())
+    by = signed_in_crew()
+    event = lifecycle.check_in(
+        get_store(), event_id, patron_id, form.status, by, confirm=form.confirm
+    )
     response = render_card(event)
     if is_htmx():
         trigger(response, "scc:toast", f"Aboard {event.aboard}/{len(event.patrons)}.")

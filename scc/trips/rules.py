@@ -109,10 +109,13 @@ def share_ok(event: Event, patron: Patron) -> None:
 
 
 def with_total(event: Event, total: Decimal | None = None) -> Event:
-    """The trip with its total (given, or grown to the patrons' shares), never below those
-    shares nor what has been paid."""
+    """The trip with its total (given; or, when every patron carries a share, their sum, so a
+    share changed moves the trip's total and due with it; else grown to the shares), never below
+    those shares nor what has been paid."""
     lines = [PatronLine(p.patron_id, p.name, None, None, p.amount_due) for p in event.patrons]
     if total is None:
+        if lines and all(p.amount_due is not None for p in event.patrons):
+            return replace(event, total=max(shares(lines), event.paid_total))
         return replace(event, total=max(event.total, shares(lines)))
     amount = at_least_shares(total, lines)
     if amount < event.paid_total:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from scc import activity, clock, matching
-from scc.errors import Contended, Invalid, StoreError, Throttled
+from scc.errors import Conflict, Contended, Invalid, Stale, StoreError, Throttled
 from scc.models import Event, Signer, Waiver
 from scc.store import changes, counters
 from scc.store import waivers as signed_waivers
@@ -33,6 +33,7 @@ SIGN_WINDOW = 60 * 60
 # A form's one-time id is remembered this long, so a double tap or a resubmit after "back"
 # stores nothing new.
 SUBMISSION_TTL = 2 * 24 * 60 * 60
+SAVE_ATTEMPTS = 3  # a signature refused as the trip changed meanwhile: read and matched again
 TEXT_CHANGED = (
     "The waiver has been updated since you opened this page. Please read it again before you sign."
 )
@@ -57,7 +58,14 @@ def save(
     write = changes.waiver_signed(w.waiver_id, w.full_name, covered, most_unmatched=UNMATCHED_MOST)
     until = clock.epoch(clock.now() + timedelta(seconds=SUBMISSION_TTL))
     form = None if form_id is None else (form_id, until)
-    signed_waivers.save(store, w, event, TripChange(write, (entry,)), caps=caps or [], form=form)
+    # Guarded by the version the match was made from: a manifest changed meanwhile (Ann's seat
+    # given to Zoe) refuses the write (Stale), and the signature is matched again.
+    change = TripChange(write, (entry,), rev=event.rev)
+    signed_waivers.save(store, w, event, change, caps=caps or [], form=form)
+
+
+class TripCancelled(Conflict):
+    """A signature sent for a cancelled trip: nothing is stored."""
 
 
 @dataclass(frozen=True)
@@ -91,14 +99,14 @@ def submit(
 ) -> Outcome:
     """Sign: one read (trip, the address's counters, form marker), then one transaction that
     also counts the signature against each cap (refused at the cap, so racing signatures cannot
-    pass it). A race that cancels the transaction (a cap reached meanwhile, the trip deleted) is
-    re-read once.
+    pass it). A race that cancels the transaction (a cap reached meanwhile, the trip changed
+    since it was read) is read and matched again.
 
     `shown_sha256` is the hash of the text the form showed; if the text has changed since (the
     trip was renamed, a new version went live) the patron is asked to read it again.
     """
     caps = limits(event_id, ip)
-    for _ in range(2):
+    for _ in range(SAVE_ATTEMPTS):
         event, count, earlier = signed_waivers.read_for_signing(store, event_id, caps, nonce)
         if count is not None:
             minutes = (count.retry_after() + 59) // 60
@@ -110,6 +118,8 @@ def submit(
             )
         if earlier is not None:
             return Outcome(event, duplicate_of=earlier)
+        if event.cancelled:  # (a cancellation after this read moves rev: the write is refused)
+            raise TripCancelled("This trip has been cancelled; there is no waiver to sign.")
         errors: dict[str, str] = {}
         try:
             signer = check(event)
@@ -126,7 +136,7 @@ def submit(
             return Outcome(event, errors={"full_name": TOO_MANY_UNMATCHED})
         try:
             save(store, waiver, event, caps=caps, form_id=nonce)
-        except Contended:
+        except (Contended, Stale):
             continue
         return Outcome(event, waiver=waiver)
     raise StoreError("The waiver could not be saved just now; please try again.")

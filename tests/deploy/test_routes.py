@@ -79,20 +79,22 @@ def test_routes_checks_then_fixes(aliases: Cloud, deploy: Callable[..., Result])
         "/_staging/api/*",
         "/_staging/g/*/waiver",
         "/_staging/g/*/payment",
+        "/_staging/g/*/payment/*",
         "/api/*",
         "/g/*/waiver",
         "/g/*/payment",
+        "/g/*/payment/*",
         "/images/*",
     ]
     url = cloud.client("lambda").get_function_url_config(FunctionName=FUNCTION)["FunctionUrl"]
     origins = {o["Id"]: o["DomainName"] for o in fixed["Origins"]["Items"]}
-    for behaviour in behaviours[:6]:
+    for behaviour in behaviours[:8]:
         assert url == f"https://{origins[behaviour['TargetOriginId']]}"
         assert behaviour["CachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
         assert behaviour["OriginRequestPolicyId"] == "b689b0a8-53d0-40ab-baf2-68738e2966ac"
         assert len(behaviour["AllowedMethods"]["Items"]) == 7
         assert behaviour["ViewerProtocolPolicy"] == "redirect-to-https"
-    assert behaviours[6]["CachePolicyId"] == OPTIMIZED  # not ours: left alone
+    assert behaviours[8]["CachePolicyId"] == OPTIMIZED  # not ours: left alone
     for alias in ("live", "staging"):
         assert _grants(cloud, alias) == [
             ("lambda:InvokeFunction", VIA_URL),
@@ -100,7 +102,7 @@ def test_routes_checks_then_fixes(aliases: Cloud, deploy: Callable[..., Result])
         ]
     again = deploy("routes", yes=False)
     assert again.code == 0
-    assert again.out.count(" ok\n") == 6 + 2 + 2 + 1
+    assert again.out.count(" ok\n") == 8 + 2 + 2 + 1
     assert_no_secrets(cloud, cloud.env()["SCC_ORIGIN_SECRET"])
 
 

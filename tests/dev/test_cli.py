@@ -98,7 +98,7 @@ def test_init_db_upgrades_trips_written_before_the_current_format(
     url = f"/api/events/{TRIP_ID}"
     checked = crew.post(
         f"{url}/patrons/dana/check-in",
-        json={"status": "aboard"},
+        json={"status": "aboard", "confirm": True},
         headers=auth.headers(),
         base_url=BASE_URL,
     )

@@ -80,8 +80,8 @@ def test_a_patron_who_has_paid_nothing_has_no_paid_entry(crew, auth, create_even
     assert paid() == {}
     url = f"/api/events/{TRIP_ID}"
     aboard = crew.post(
-        f"{url}/patrons/sam/check-in", json={"status": "aboard"}, headers=auth.headers(),
-        base_url=BASE_URL,
+        f"{url}/patrons/sam/check-in", json={"status": "aboard", "confirm": True},
+        headers=auth.headers(), base_url=BASE_URL,
     )  # fmt: skip
     assert aboard.status_code == 200, aboard.json
     refund = {"patron_id": "sam", "amount": "1.00", "method": "cash", "reason": "x"}

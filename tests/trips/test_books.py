@@ -27,7 +27,7 @@ def trip(api: Api) -> None:
     assert api("POST", "/api/events", event_body(patrons=patrons)).status == 201
     pay = {"patron_id": "dana", "amount": "125", "method": "venmo", "notes": "-5 tip, @dock"}
     api("POST", f"{TRIP}/payment-log", pay)
-    api("POST", f"{TRIP}/patrons/dana/check-in", {"status": "aboard"})
+    api("POST", f"{TRIP}/patrons/dana/check-in", {"status": "aboard", "confirm": True})
 
 
 def rows(text: str) -> list[list[str]]:
@@ -79,7 +79,7 @@ def test_the_payments_export_has_every_payment_void_and_refund(
     ]  # payments (oldest first; two in one second by id), then refunds
     [first] = [r for r in body if r[6] == "125.00"]
     assert first[:5] == ["2030-05-23", TRIP_ID, "Captain Cory · Afternoon", "dana", "Dana Lee"]
-    assert first[10] == "'-5 tip, @dock" and first[14] == "'=bounced"
+    assert first[10] == "'-5 tip, '@dock" and first[14] == "'=bounced"
 
 
 def test_an_empty_range_is_the_header_only(api: Api, trip: None) -> None:

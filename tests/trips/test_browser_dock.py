@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 from scc.models import Patron
 from scc.store import trips
@@ -27,8 +28,19 @@ def test_check_in_undo_activity_and_the_manifest_csv(live_server, phone, store):
     card = phone.locator(f"#event-{TRIP_ID}")
     card.wait_for()
     aboard = card.locator("button.check-aboard").first
-    aboard.click()
+    questions: list[str] = []
+
+    def answer(dialog: Any) -> None:  # Dana has no waiver: the phone asks first
+        questions.append(dialog.message)
+        dialog.dismiss() if len(questions) == 1 else dialog.accept()
+
+    phone.on("dialog", answer)
+    aboard.click()  # the question, declined: nobody boarded
+    assert card.locator(".badge.aboard").inner_text() == "Aboard 0/2"
+    aboard.click()  # the override
     card.locator(".badge.aboard", has_text="Aboard 1/2").wait_for()
+    phone.remove_listener("dialog", answer)
+    assert questions == ["Dana Lee has not signed the waiver. Board them anyway?"] * 2
     assert card.locator("button.check-aboard").first.get_attribute("aria-pressed") == "true"
     shot(phone, "dock-aboard")
     card.locator("button.check-aboard").first.click()  # tap again: undo

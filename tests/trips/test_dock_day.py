@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from typing import Any
 
@@ -29,8 +31,11 @@ def trip(api: Api) -> dict[str, Any]:
 def test_check_in_and_undo(api: Api, trip: Any, ddb_calls: Any) -> None:
     jess = api.as_crew("jess")
     ddb_calls.clear()
-    aboard = jess("POST", f"{TRIP}/patrons/dana/check-in", {"status": "aboard"})
+    asked = jess("POST", f"{TRIP}/patrons/dana/check-in", {"status": "aboard"})
     assert ddb_calls.calls == [*ROSTER_CHECK, "UpdateItem"]  # one write, no read of the trip
+    assert asked.status == 409 and asked.json["error"] == "Dana Lee has not signed the waiver."
+    assert api("GET", TRIP).json["rev"] == trip["rev"]  # nothing written
+    aboard = jess("POST", f"{TRIP}/patrons/dana/check-in", {"status": "aboard", "confirm": True})
     assert aboard.status == 200 and aboard.json["aboard"] == 1
     assert aboard.json["patrons"][0]["check_in"] == "aboard"
     card = api("POST", f"{TRIP}/patrons/sam/check-in", form={"status": "no_show"}, htmx=True)
@@ -42,17 +47,25 @@ def test_check_in_and_undo(api: Api, trip: Any, ddb_calls: Any) -> None:
     assert [(e["by"], e["summary"]) for e in entries[:3]] == [
         ("cory", "Dana Lee: check-in cleared"),
         ("cory", "Sam Ortiz: no-show"),
-        ("jess", "Dana Lee: aboard"),
+        ("jess", "Dana Lee: aboard without a signed waiver (confirmed)"),
     ]
-    rows = api("GET", f"{TRIP}/manifest.csv").text.splitlines()
-    assert rows[2].split(",")[8:10] == ["no_show", "cory"]  # who, and when, are kept
+    rows = list(csv.reader(io.StringIO(api("GET", f"{TRIP}/manifest.csv").text)))
+    assert rows[2][8:10] == ["no_show", "cory"]  # who, and when, are kept
 
 
 def test_an_unknown_status_is_422_and_an_unknown_patron_404(api: Api, trip: Any) -> None:
     bad = api("POST", f"{TRIP}/patrons/dana/check-in", {"status": "late"})
     assert bad.status == 422 and bad.json["field"] == "status"
-    assert api("POST", f"{TRIP}/patrons/nobody/check-in", {"status": "aboard"}).status == 404
-    assert api("POST", f"{TRIP}/patrons/%E2%80%A8/check-in", {"status": "aboard"}).status == 404
+    assert (
+        api("POST", f"{TRIP}/patrons/nobody/check-in", {"status": "aboard", "confirm": True}).status
+        == 404
+    )
+    assert (
+        api(
+            "POST", f"{TRIP}/patrons/%E2%80%A8/check-in", {"status": "aboard", "confirm": True}
+        ).status
+        == 404
+    )
     assert len(api("GET", f"{TRIP}/activity").json["activity"]) == 1  # only "created"
 
 
@@ -89,7 +102,7 @@ def test_every_kind_of_change_leaves_exactly_one_entry_with_its_author(
     back = {"patron_id": "dana", "amount": "10", "method": "cash", "reason": "fuel surcharge"}
     one("maya", "POST", f"{TRIP}/refunds", back)
     sign(store, full_name="DANA  lee", email="other@example.com")  # matched by name
-    one("leo", "POST", f"{TRIP}/patrons/sam/check-in", {"status": "aboard"})
+    one("leo", "POST", f"{TRIP}/patrons/sam/check-in", {"status": "aboard", "confirm": True})
     one("ana", "POST", f"{TRIP}/reschedule", {"date": "2030-06-01"})
     moved = "/api/events/2030-06-01-captain-cory-afternoon"
     one("jess", "POST", f"{moved}/cancel", {"reason": "storm"})
@@ -140,14 +153,14 @@ def test_the_activity_stays_small_and_says_what_it_folded(
     item["activity"] = [first] + [filler] * (ACTIVITY_MAX - 1)
     store.call("put_item", TableName=store.table, Item=serialize(item))
     ddb_calls.clear()
-    api("POST", f"{TRIP}/patrons/dana/check-in", {"status": "aboard"})
+    api("POST", f"{TRIP}/patrons/dana/check-in", {"status": "no_show"})
     assert ddb_calls.calls == [*ROSTER_CHECK, "UpdateItem", "UpdateItem"]  # the write, the fold
     data = api("GET", f"{TRIP}/activity").json
     assert (
         len(data["activity"]) == ACTIVITY_KEEP
         and data["folded"] == ACTIVITY_MAX + 1 - ACTIVITY_KEEP
     )
-    assert data["activity"][0]["summary"] == "Dana Lee: aboard"
+    assert data["activity"][0]["summary"] == "Dana Lee: no-show"
     assert data["activity"][-1]["action"] == "created"  # the first entry is kept
     ddb_calls.clear()
     api("POST", f"{TRIP}/patrons/dana/check-in", {"status": "clear"})
@@ -167,14 +180,14 @@ def test_an_entry_about_a_patron_keeps_their_id_and_shows_their_name_as_it_is_no
     api("POST", f"{TRIP}/payment-log", {"patron_id": "sam", "amount": "40", "method": "cash"})
     back = {"patron_id": "sam", "amount": "10", "method": "cash", "reason": "sam from dana: x"}
     api("POST", f"{TRIP}/refunds", back)
-    api("POST", f"{TRIP}/patrons/sam/check-in", {"status": "aboard"})
+    api("POST", f"{TRIP}/patrons/sam/check-in", {"status": "no_show"})
     item = store.get(keys.event(TRIP_ID))
     assert item is not None
     stored = [e for e in item["activity"] if e.get("patron_id")]
     assert [(e["action"], e["patron_id"], e["summary"]) for e in stored] == [
         ("payment", "sam", "$40.00 Cash from sam"),
         ("refund", "sam", "$10.00 Cash to sam: sam from dana: x"),
-        ("check_in", "sam", "sam: aboard"),
+        ("check_in", "sam", "sam: no-show"),
     ]
     # an entry written before patron_id was kept is still shown by name
     old = {
@@ -189,7 +202,7 @@ def test_an_entry_about_a_patron_keeps_their_id_and_shows_their_name_as_it_is_no
     shown = [e["summary"] for e in api("GET", f"{TRIP}/activity").json["activity"]]
     assert shown[1:5] == [
         "Dana Lee: aboard",
-        "Sam Ortiz-Reyes: aboard",
+        "Sam Ortiz-Reyes: no-show",
         "$10.00 Cash to Sam Ortiz-Reyes: sam from dana: x",
         "$40.00 Cash from Sam Ortiz-Reyes",
     ]

@@ -197,7 +197,7 @@ def test_money_and_check_ins_are_not_refused_by_an_edit(api: Api, trip: Any) -> 
     seen = trip["rev"]
     api("PATCH", TRIP, {"title": "Renamed", "rev": seen})
     assert pay(api, "10.00")["paid_total"] == "10.00"  # no rev in a payment: its own guards
-    checked = api("POST", f"{TRIP}/patrons/sam/check-in", {"status": "aboard"})
+    checked = api("POST", f"{TRIP}/patrons/sam/check-in", {"status": "aboard", "confirm": True})
     assert checked.status == 200 and checked.json["rev"] == seen + 3
 
 

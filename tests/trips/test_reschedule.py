@@ -27,7 +27,7 @@ NEW_ID = "2030-06-02-captain-cory-afternoon"
 def trip(api: Api, store: Store) -> dict[str, Any]:
     assert api("POST", "/api/events", event_body()).status == 201
     api("POST", f"{TRIP}/payment-log", {"patron_id": "dana", "amount": "50.00", "method": "cash"})
-    api("POST", f"{TRIP}/patrons/dana/check-in", {"status": "aboard"})
+    api("POST", f"{TRIP}/patrons/dana/check-in", {"status": "aboard", "confirm": True})
     sign(store, email="dana@example.com")
     data: dict[str, Any] = api("GET", TRIP).json
     return data
@@ -206,7 +206,10 @@ def test_cancel_keeps_the_trip_marked_and_refuses_a_second_time(api: Api, trip: 
         "POST", f"{TRIP}/payment-log", {"patron_id": "sam", "amount": "5", "method": "cash"}
     )
     assert refused.status == 409 and "cancelled" in refused.json["error"]
-    assert api("POST", f"{TRIP}/patrons/sam/check-in", {"status": "aboard"}).status == 409
+    assert (
+        api("POST", f"{TRIP}/patrons/sam/check-in", {"status": "aboard", "confirm": True}).status
+        == 409
+    )
     assert api("POST", f"{TRIP}/reschedule", {"date": "2030-06-02"}).status == 409
 
 

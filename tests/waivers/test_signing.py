@@ -67,7 +67,8 @@ def test_a_waiver_is_written_once(store: Store) -> None:
     waiver = sign(store).waiver
     assert waiver is not None
     with pytest.raises(Contended):
-        waivers.save(store, replace(waiver, full_name="Someone Else"), event)
+        current = trips.get(store, event.event_id)  # the signature's write is guarded by rev
+        waivers.save(store, replace(waiver, full_name="Someone Else"), current)
     assert [w["full_name"] for w in stored_waivers(store)] == ["Dana Lee"]
     assert trips.get(store, event.event_id).waivers_signed == 1
 
@@ -161,7 +162,7 @@ def test_signers_off_the_manifest_are_capped_per_trip(
     # a signature racing to the cap (its trip read below it) is refused by the write itself
     signer = check(full_name="Guest 4", signature="Guest 4")(created)
     late = records.build(created, signer, ip="203.0.113.9", user_agent="pytest-phone")
-    with pytest.raises(Contended):
+    with pytest.raises(Conflict):  # Stale: the trip changed since `created` was read
         waivers.save(store, late, created)
     assert trips.get(store, created.event_id).waivers_signed == 3
 
