@@ -42,7 +42,9 @@ def test_create_event_returns_json(crew):
         "cleared": False,
         "check_in": None,
         "waiver_signed": False,
+        "party": 1,
     }
+    assert data["boat"] is None and data["headcount"] == 2
     assert data["status"] == "scheduled" and data["refunds"] == [] and data["aboard"] == 0
     assert data["waivers_signed"] == 0 and data["payments"] == []
 
