@@ -13,8 +13,9 @@ import pytest
 
 from scc.errors import Contended
 from scc.store import Store, boats, keys
-from tests.builders import TRIP_ID, event_body
-from tests.support import Api, sign
+from tests.support.builders import TRIP_ID, event_body
+from tests.support.domain import sign
+from tests.support.harness import Api
 
 TRIP = f"/api/events/{TRIP_ID}"
 FULL = "The Queen carries 6 passengers; this trip would have 7."
@@ -171,7 +172,7 @@ def test_a_lower_capacity_computed_before_a_trip_joined_does_not_land(
 
 
 def test_crew_may_see_the_fleet_but_not_change_it(fleet: Api, store: Store) -> None:
-    from tests.support import on_roster
+    from tests.support.domain import on_roster
 
     on_roster(store, "cory", "owner")
     on_roster(store, "jess", "crew")

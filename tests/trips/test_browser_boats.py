@@ -12,8 +12,8 @@ from playwright.sync_api import Page
 
 from scc.models import Boat, Patron
 from scc.store import boats, trips
-from tests.browser import OVERFLOW, assert_clean, shot, sign_in
-from tests.builders import TRIP_ID, trip
+from tests.support.browser import OVERFLOW, assert_clean, shot, sign_in
+from tests.support.builders import TRIP_ID, trip
 
 DAY = TRIP_ID[:10]
 

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from tests.builders import ADMIN, event_body
-from tests.support import Api, Recorder, Stream
+from tests.support.builders import ADMIN, event_body
+from tests.support.harness import Api
+from tests.support.notify import Recorder, Stream
 
 DAY = "2030-05-23"
 MORNING, NOON, SUNSET = (f"{DAY}-{n}" for n in ("bay-morning", "whales-afternoon", "cruise-sunset"))
@@ -96,7 +97,7 @@ def test_moving_a_day_moves_each_trip_and_reports_the_one_that_cannot(
 
 
 def test_the_weather_call_is_for_owners_and_checks_its_body(day: Api, store: Any) -> None:
-    from tests.support import on_roster
+    from tests.support.domain import on_roster
 
     assert day("POST", f"/api/days/{DAY}/cancel", {}).json["field"] == "reason"
     assert day("POST", f"/api/days/{DAY}/reschedule", {"to": DAY}).status == 422
