@@ -16,12 +16,17 @@ from botocore.exceptions import ClientError
 
 from deploy import aws
 from deploy.config import DEFAULT_TABLE, LIVE, Tunables
+from scc.store import keys
 
-# Only records that can mean mail reach the function (scc.notices reads the same two kinds):
-# an event record modified (a payment), a waiver inserted.
 FILTERS = [
-    {"eventName": ["MODIFY"], "dynamodb": {"Keys": {"crew_id": {"S": ["#event"]}}}},
-    {"eventName": ["INSERT"], "dynamodb": {"Keys": {"crew_id": {"S": [{"prefix": "#waiver#"}]}}}},
+    # A trip's record changed (a payment, a void, a refund, a cancellation) or written at an id
+    # (a new trip: its crew hear they are on it; a rescheduled one: its patrons and crew hear the
+    # new date), and a signed waiver. Lambda discards a record no filter passes.
+    {"eventName": ["MODIFY", "INSERT"], "dynamodb": {"Keys": {"crew_id": {"S": [keys.EVENT_SK]}}}},
+    {
+        "eventName": ["INSERT"],
+        "dynamodb": {"Keys": {"crew_id": {"S": [{"prefix": keys.WAIVER_PREFIX}]}}},
+    },
 ]
 MAPPING = {
     "StartingPosition": "LATEST",
