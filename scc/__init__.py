@@ -36,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from scc import config, runtime_secrets, snapstart, store, web
     from scc.auth import crew_views, guard, passkey_views
     from scc.auth import views as auth
+    from scc.boats import views as boats
     from scc.calendar import views as calendar
     from scc.dev import cli
     from scc.notify import stream as notify
@@ -43,6 +44,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from scc.payments import card_views as cards
     from scc.payments import views as payments
     from scc.trips import books_views as books
+    from scc.trips import day_views as days
     from scc.trips import lifecycle_views as lifecycle
     from scc.trips import manifest_views as manifest
     from scc.trips import views as trips
@@ -69,10 +71,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         auth.bp,
         crew_views.bp,
         passkey_views.bp,
+        boats.bp,
         trips.bp,
         manifest.bp,
         lifecycle.bp,
         books.bp,
+        days.bp,
         payments.bp,
         cards.bp,
         patrons.bp,

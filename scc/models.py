@@ -29,6 +29,7 @@ class Patron:
     email: str | None = None
     phone: str | None = None
     amount_due: Decimal | None = None
+    party: int = 1  # the people this booking covers
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -136,6 +137,7 @@ class Event:
     status: str = SCHEDULED
     cancellation: Cancellation | None = None
     period: str | None = None
+    boat: str | None = None  # a boat id (scc.store.boats); None: no boat, no capacity check
     # earlier ids of a rescheduled trip (their pay links stay valid)
     moved_from: list[str] = field(default_factory=list)
     activity: list[Entry] = field(default_factory=list)
@@ -150,6 +152,11 @@ class Event:
     @property
     def cancelled(self) -> bool:
         return self.status == CANCELLED
+
+    @property
+    def headcount(self) -> int:
+        """The people the manifest's bookings cover."""
+        return sum(p.party for p in self.patrons)
 
     @property
     def aboard(self) -> int:
@@ -229,6 +236,18 @@ class Event:
 
 
 ROLES = ("owner", "crew")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Boat:
+    """A boat of the fleet (its own partition, #boats): how many passengers it may carry."""
+
+    boat_id: str
+    name: str
+    capacity: int
+    notes: str = ""
+    active: bool = True
+    gen: int = 0  # one more each time a trip joins the boat or grows on it (scc.store.boats)
 
 
 @dataclass(frozen=True, kw_only=True)

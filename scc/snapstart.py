@@ -17,11 +17,9 @@ so the many apps a test run builds leave nothing in the registry.
 from __future__ import annotations
 
 import importlib
-import io
 import os
 import pkgutil
 import random
-from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -30,17 +28,7 @@ from snapshot_restore_py import register_after_restore, register_before_snapshot
 from scc import runtime_secrets
 from scc.store import get_store
 
-if TYPE_CHECKING:
-    from botocore.awsrequest import AWSRequest
-    from mypy_boto3_dynamodb import DynamoDBClient
-
 SNAP_START = "snap-start"
-WARM_HANDLER = "scc-snapstart-warm"
-# A key no trip has ("-" is no event id), and a condition no item meets: a write below could
-# change nothing even if it were ever sent.
-NO_KEY = {"eid": {"S": "-"}, "crew_id": {"S": "-"}}
-NEVER = {"ConditionExpression": "attribute_exists(eid) AND attribute_not_exists(eid)"}
-BY_EID = {"KeyConditionExpression": "eid = :e", "ExpressionAttributeValues": {":e": {"S": "-"}}}
 # Pages that need no session and read nothing, asked for once through the app itself.
 WARM_PAGES = ("/api/health", "/")
 SKIPPED_MODULES = ("scc.dev",)  # make dev's tools (moto, demo data): not in the Lambda package
@@ -62,7 +50,7 @@ def warm(app: Flask) -> None:
     ZoneInfo(app.config["TIMEZONE"])  # the boats' time zone, read from tzdata on first use
     with app.app_context():
         store = get_store()
-        warm_dynamodb(store.client, store.table)
+        store.warm()
     with runtime_secrets.held_back():  # secrets are read after each restore, never before
         warm_pages(app)
 
@@ -74,7 +62,7 @@ def refresh(app: Flask) -> None:
       numbers (botocore's retry jitter among them); `secrets` and os.urandom read the kernel,
       which AWS keeps unique per restore
       (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-uniqueness.html);
-    - connections: none was kept (warm_dynamodb closed the pool); botocore opens new ones;
+    - connections: none was kept (Store.warm closed the pool); botocore opens new ones;
     - clocks: nothing holds a time from before the snapshot (scc.clock reads the clock at each
       call);
     - credentials: botocore's, which it checks against that clock before each signature and
@@ -94,43 +82,6 @@ def import_modules() -> None:
     for module in pkgutil.walk_packages(scc.__path__, "scc."):
         if not module.name.startswith(SKIPPED_MODULES):
             importlib.import_module(module.name)
-
-
-def warm_dynamodb(client: DynamoDBClient, table: str) -> None:
-    """Call each operation the app uses once (scc.store), answered in the process at botocore's
-    `before-send` event so that nothing is sent: botocore loads the operation's model and
-    builds its validator, serializer, endpoint rules, signer and parser on first use. Then
-    close the connection pool: no connection made before the snapshot is used after a restore."""
-    one = {"TableName": table, "Key": NO_KEY}
-    calls: dict[str, dict[str, Any]] = {
-        "query": {"TableName": table, **BY_EID},
-        "get_item": one,
-        "batch_get_item": {"RequestItems": {table: {"Keys": [NO_KEY]}}},
-        "update_item": one | NEVER,
-        "put_item": {"TableName": table, "Item": NO_KEY, **NEVER},
-        "delete_item": one | NEVER,
-        "transact_write_items": {"TransactItems": [{"ConditionCheck": one | NEVER}]},
-    }
-    client.meta.events.register_first("before-send.dynamodb", _empty, unique_id=WARM_HANDLER)
-    try:
-        for operation, params in calls.items():
-            getattr(client, operation)(**params)
-        client.can_paginate("query")  # loads the paginators' model
-        client.exceptions  # noqa: B018 - builds the error classes DynamoDB's refusals become
-    finally:
-        client.meta.events.unregister("before-send.dynamodb", unique_id=WARM_HANDLER)
-        client.close()
-
-
-def _empty(request: AWSRequest, **_: Any) -> Any:  # a before-send handler's answer
-    """DynamoDB's answer to a read that finds nothing (`{}`), made here instead of sent."""
-    # Imported here, not at the top: a cold start without SnapStart never needs them.
-    from botocore.awsrequest import AWSResponse
-    from botocore.compat import HTTPHeaders
-    from urllib3.response import HTTPResponse
-
-    body = HTTPResponse(body=io.BytesIO(b"{}"), status=200, preload_content=False)
-    return AWSResponse(str(request.url), 200, HTTPHeaders(), body)
 
 
 def warm_pages(app: Flask) -> None:

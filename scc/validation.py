@@ -15,6 +15,7 @@ from scc.errors import Invalid
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _CREW_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")
 _PATRON_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
+_BOAT_ID = re.compile(r"[a-z0-9-]{1,40}")
 _EMAIL = re.compile(r"[^@\s<>]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 _PHONE = re.compile(r"\+?[0-9 ().-]{7,25}")
 
@@ -116,3 +117,26 @@ def crew_id(value: Any, field: str = "crew_id") -> str:
 
 def is_patron_id(value: Any) -> bool:
     return isinstance(value, str) and _PATRON_ID.fullmatch(value) is not None
+
+
+def boat_id(value: Any, field: str = "boat_id") -> str:
+    if not isinstance(value, str) or not _BOAT_ID.fullmatch(value.strip().lower()):
+        raise Invalid("A boat id is 1-40 lower-case letters, digits or dashes, e.g. queen.", field)
+    return value.strip().lower()
+
+
+def whole(value: Any, field: str, label: str, least: int, most: int) -> int:
+    """A whole number least..most, given as a number or as digits."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise Invalid(f"{label} must be a whole number from {least} to {most}.", field)
+    digits = str(value).strip()
+    if not digits.isdigit() or not least <= int(digits) <= most:
+        raise Invalid(f"{label} must be a whole number from {least} to {most}.", field)
+    return int(digits)
+
+
+def active(value: Any, field: str = "active") -> bool:
+    """A standing (a member's, a boat's): true or false, as JSON or a form sends it."""
+    if isinstance(value, bool) or value in ("true", "false"):
+        return value in (True, "true")
+    raise Invalid("Active must be true or false.", field)

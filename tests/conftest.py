@@ -1,10 +1,11 @@
-"""Fixtures: one moto mock and one boto3 client for the session; the table reset per test."""
+"""Fixtures: one moto mock and one boto3 client for the session, the table reset per test; the
+app is lambda_entry's, reached through lambda_entry.handler as a Function URL reaches it. What
+the fixtures use is in tests/support/."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -23,20 +24,26 @@ for _name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
 
 import boto3  # noqa: E402
 from flask import Flask  # noqa: E402
-from flask.testing import FlaskClient  # noqa: E402
 from moto import mock_aws  # noqa: E402
 from moto.ses.models import ses_backends  # noqa: E402
 
-import tests.moto_speed  # noqa: E402, F401 - moto's projections, converted once
-from scc.store import Store, get_store  # noqa: E402
-from tests.builders import BASE_URL, PASSWORD_HASH, SENDER, event_body  # noqa: E402
-from tests.expressions import refuse_unused  # noqa: E402
-from tests.support import Api, Auth, Stream, drop_table, make_app, on_roster  # noqa: E402
+from scc.store import Store  # noqa: E402
+from scc.store.tables import table_spec  # noqa: E402
+from tests.support.apps import configure  # noqa: E402
+from tests.support.builders import SENDER, event_body  # noqa: E402
+from tests.support.domain import on_roster  # noqa: E402
+from tests.support.dynamodb import (  # noqa: E402
+    CallLog,
+    answer_as_dynamodb_sends,
+    drop_table,
+    refuse_unused,
+)
+from tests.support.harness import Api, Handler, Http, Session  # noqa: E402
+from tests.support.notify import Stream  # noqa: E402
 
-# Browser fixtures (live_server, browser, phone) live in tests/browser.py, the fake Google
-# (OAuth + Gmail) server in tests/fake_google.py, the deploy tests' AWS (a moto server) in
-# tests/deploy/cloud.py; all shared session-wide.
-pytest_plugins = ["tests.browser", "tests.fake_google", "tests.deploy.cloud"]
+# The browser's fixtures (live_server, browser, phone) and the fake Google (OAuth and Gmail) are
+# plugins in tests/support/; the deploy tests' AWS (a moto server) is in tests/deploy/cloud.py.
+pytest_plugins = ["tests.support.browser", "tests.support.fake_google", "tests.deploy.cloud"]
 
 
 @pytest.fixture(scope="session")
@@ -47,101 +54,92 @@ def aws() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def app(aws: None) -> Flask:
-    """The app; its DynamoDB client (one per process, lambda_entry's too) refuses unused
-    expression names and values as DynamoDB does (moto doesn't: tests/expressions.py)."""
-    app = make_app()
-    with app.app_context():
-        events = get_store().client.meta.events
+    """lambda_entry's app with the tests' settings (support.apps). Its DynamoDB client, the
+    process's one, is held to what DynamoDB does and moto does not (support.dynamodb)."""
+    import lambda_entry
+
+    app = configure(lambda_entry.app)
+    events = app.extensions["scc.store"].client.meta.events
     events.register("before-call.dynamodb", refuse_unused, unique_id="scc-test-unused")
+    events.register("after-call.dynamodb", answer_as_dynamodb_sends, unique_id="scc-test-trim")
     return app
 
 
 @pytest.fixture
-def store(app: Flask) -> Iterator[Store]:
-    """A fresh, empty table for each test."""
-    with app.app_context():
-        store = get_store()
-    drop_table(store.client, store.table)
-    store.create_table()
-    yield store
+def store(app: Flask) -> Store:
+    """A fresh, empty table for each test, as `scc init-db` makes it but for its stream, which
+    the `stream` fixture turns on: moto copies a table's whole stream on every
+    TransactWriteItems (to roll back), and no request reads the stream."""
+    store: Store = app.extensions["scc.store"]
+    drop_table(store.client, store.table)  # init-db's tests protect it
+    spec = table_spec(store.table)
+    del spec["StreamSpecification"]
+    store.client.create_table(**spec)
+    return store
 
 
 @pytest.fixture
-def client(app: Flask, store: Store) -> FlaskClient:
-    return app.test_client()
+def stream(store: Store) -> Stream:
+    """The table's stream, turned on as `scc init-db` turns it on for an older table."""
+    store.ensure_stream()
+    return Stream(store)
 
 
 @pytest.fixture
-def auth(client: FlaskClient) -> Auth:
-    return Auth(client)
+def handler(store: Store) -> Handler:
+    """lambda_entry.handler, on the test's fresh table."""
+    import lambda_entry
+
+    return lambda_entry.handler  # type: ignore[no-any-return]
 
 
 @pytest.fixture
-def crew(client: FlaskClient, auth: Auth, store: Store) -> FlaskClient:
-    """A client signed in as cory, an owner on the roster (cookie session; https base URL)."""
+def http(handler: Handler) -> Http:
+    """Requests through the handler, keeping nothing between them."""
+    return Http(handler)
+
+
+@pytest.fixture
+def client(http: Http) -> Session:
+    """A browser's cookie session, not signed in."""
+    return Session(http)
+
+
+@pytest.fixture
+def crew(client: Session, store: Store) -> Session:
+    """A cookie session signed in as cory, an owner on the roster."""
     on_roster(store, "cory", "owner")
-    assert auth.login().status_code == 200
+    assert client.login().status == 200
     return client
 
 
-@dataclass
-class CallLog:
-    calls: list[str]
-
-    def clear(self) -> None:
-        self.calls.clear()
+@pytest.fixture
+def api(handler: Handler) -> Api:
+    """Requests from cory, signed in with a bearer token (the roster empty: an owner)."""
+    return Api(handler)
 
 
 @pytest.fixture
-def ddb_calls(store: Store) -> Iterator[CallLog]:
-    """Record every DynamoDB operation the app's client makes during the test."""
-    log = CallLog([])
-
-    def record(model: Any, **_: Any) -> None:
-        log.calls.append(model.name)
-
-    events = store.client.meta.events
-    events.register("before-call.dynamodb", record, unique_id="scc-test-calls")
-    yield log
-    events.unregister("before-call.dynamodb", unique_id="scc-test-calls")
-
-
-@pytest.fixture
-def create_event(crew: FlaskClient, auth: Auth) -> Callable[..., dict[str, Any]]:
+def create_event(crew: Session) -> Callable[..., dict[str, Any]]:
     """POST a trip as signed-in crew; returns its JSON."""
 
     def create(**kwargs: Any) -> dict[str, Any]:
-        response = crew.post(
-            "/api/events", json=event_body(**kwargs), headers=auth.headers(), base_url=BASE_URL
-        )
-        assert response.status_code == 201, response.json
-        data: dict[str, Any] = response.json
+        answer = crew("POST", "/api/events", event_body(**kwargs))
+        assert answer.status == 201, answer.body
+        data: dict[str, Any] = answer.json
         return data
 
     return create
 
 
 @pytest.fixture
-def handler(store: Store, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """lambda_entry.handler, its app pointed at the test table (it read the environment at
-    import) and at the test password."""
-    import lambda_entry
-
-    monkeypatch.setitem(lambda_entry.app.config, "ADMIN_PASS_HASH", PASSWORD_HASH)
-    monkeypatch.setitem(lambda_entry.app.config, "BCRYPT_ROUNDS", 4)
-    monkeypatch.setattr(lambda_entry.app.extensions["scc.store"], "table", store.table)
-    return lambda_entry.handler
-
-
-@pytest.fixture
-def api(handler: Any) -> Api:
-    """Requests through lambda_entry.handler, signed in as cory (bearer token)."""
-    return Api(handler)
-
-
-@pytest.fixture
-def stream(store: Store) -> Stream:
-    return Stream(store)
+def ddb_calls(store: Store) -> Iterator[CallLog]:
+    """Record every DynamoDB operation the app's client makes during the test."""
+    log = CallLog()
+    events = store.client.meta.events
+    events.register("before-call.dynamodb", log.record, unique_id="scc-test-calls")
+    yield log
+    events.unregister("before-call.dynamodb", unique_id="scc-test-calls")
 
 
 @pytest.fixture

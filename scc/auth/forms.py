@@ -24,12 +24,6 @@ def _role(value: Any) -> str:
     return str(value)
 
 
-def _flag(value: Any) -> bool:
-    if isinstance(value, bool) or value in ("true", "false"):
-        return value in (True, "true")
-    raise Invalid("Active must be true or false.", "active")
-
-
 def new_member(data: Mapping[str, Any]) -> Member:
     """A member to add: crew id (not one of the app's own words), name, role, contact."""
     errors = validation.FieldErrors()
@@ -66,7 +60,7 @@ def member_change(data: Mapping[str, Any]) -> MemberChange:
     with errors.on("role"):
         role = _role(data["role"]) if given["role"] else None
     with errors.on("active"):
-        active = _flag(data["active"]) if given["active"] else None
+        active = validation.active(data["active"]) if given["active"] else None
     errors.raise_if_any()
     return MemberChange(name, role, active)
 

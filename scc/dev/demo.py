@@ -4,6 +4,7 @@ them and the week's reschedule, cancellation and walk-on signer are in scc.dev.d
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -11,8 +12,9 @@ from typing import Any
 
 from scc import clock, eventids
 from scc.dev import demo_reminders, demo_trips
-from scc.models import CrewMember, Event, Minor, Patron, Payment, Signer
-from scc.store import Store, trips
+from scc.errors import Conflict
+from scc.models import Boat, CrewMember, Event, Minor, Patron, Payment, Signer
+from scc.store import Store, boats, trips
 from scc.waivers import records, signing
 
 DEMO_PASSWORD = "ahoy-crew"  # noqa: S105 - the embedded dev default only, printed at start
@@ -82,6 +84,26 @@ DEMO: tuple[tuple[Any, ...], ...] = (
 )  # fmt: skip
 
 
+FLEET = (
+    Boat(boat_id="queen", name="Queen", capacity=6, notes="Six-pack charter"),
+    Boat(boat_id="duchess", name="Duchess", capacity=20),
+)
+# Trips on a boat (by title): the boat, and each patron's party. The whale watch is full.
+ON_BOATS = {
+    "Whale watching off Point Loma": ("queen", (2, 2, 1, 1)),
+    "Rockfish half day": ("duchess", (4, 2, 3)),
+    "Harbor tour and lunch": ("queen", (2, 2)),
+}
+
+
+def _on_boat(event: Event) -> Event:
+    if event.title not in ON_BOATS:
+        return event
+    boat, parties = ON_BOATS[event.title]
+    patrons = [replace(p, party=n) for p, n in zip(event.patrons, parties, strict=True)]
+    return replace(event, boat=boat, patrons=patrons)
+
+
 def demo_events(today: date) -> list[Event]:
     events = []
     for days, name, period, title, total, crew, people, waivers, paid in DEMO:
@@ -97,7 +119,7 @@ def demo_events(today: date) -> list[Event]:
             period=period,
             created_at=clock.iso(clock.now()),
         )
-        events.append(_paid(event, *paid))
+        events.append(_paid(_on_boat(event), *paid))
     return events
 
 
@@ -121,6 +143,9 @@ def seed(store: Store, today: date) -> list[Event]:
     """Store the demo events and, for the first patrons of each, real signed waivers (the table
     must exist). Each waiver is stored the way a patron's is, so `waivers_signed` is its count."""
     stored = []
+    for boat in FLEET:
+        with contextlib.suppress(Conflict):  # seeded before
+            boats.add(store, boat)
     for event in demo_events(today):
         signed = event.waivers_signed
         created = trips.create(store, demo_trips.chronicle(replace(event, waivers_signed=0)))

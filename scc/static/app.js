@@ -30,6 +30,12 @@
     }
   });
 
+  // A change to many trips at once (the weather call): the board loads again.
+  document.addEventListener("scc:board-changed", function () {
+    var board = document.getElementById("board");
+    if (board && window.htmx) window.htmx.trigger(board, "scc:load-board");
+  });
+
   // A new request clears the last error message.
   document.addEventListener("htmx:beforeRequest", function () {
     var flash = document.getElementById("flash");

@@ -36,6 +36,7 @@ CARD_ATTRIBUTES = (
     "waivers_unmatched",
     "check_in",
     "cancelled",
+    "boat",
     "reminders",
     "reminders_off",
 )
@@ -164,3 +165,12 @@ def dated(
         attributes,
     )
     yield from map(event_from_item, store.every_item("query", **query))
+
+
+def on_boat(store: Store, boat_id: str, today: str) -> list[Event]:
+    """The scheduled trips on a boat from today on, with their manifests (one Query of the
+    by-date index per page, filtered to the boat)."""
+    query = _index_query("#b = :b AND #s >= :d", {":d": today, ":boat": boat_id}, CARD_ATTRIBUTES)
+    query["FilterExpression"] = "#boat = :boat AND attribute_not_exists(#cx)"
+    query["ExpressionAttributeNames"] |= {"#boat": "boat", "#cx": "cancelled"}
+    return [card(item) for item in store.every_item("query", **query)]

@@ -66,6 +66,16 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Guard:
+    """A write that goes with a trip's write in its transaction (a ConditionCheck or an Update
+    of another item, e.g. its boat's), and what its refusal means, given that item as it was
+    (when DynamoDB returned it)."""
+
+    request: dict[str, Any]
+    refused: Callable[[dict[str, Any] | None], Exception]
+
+
+@dataclass(frozen=True)
 class TripChange:
     """A change to a trip's record: what it writes, the activity entries it writes with itself,
     the version it was computed from (`rev`: the write holds only while the trip is still at
@@ -252,6 +262,13 @@ def edit(
         "payment_cleared = :cleared",
         "reminders_off = :off",
     ]
+    removes = []
+    if new.boat:  # the headcount is kept beside the boat, for the boat's own checks
+        sets += ["#boat = :boat", "#hc = :hc"]
+        values |= {":boat": new.boat, ":hc": new.headcount}
+    else:
+        removes += ["#boat", "#hc"]
+    names |= {"#boat": "boat", "#hc": "headcount"}
     if matched is not None:
         sets += ["waiver_by_patron = :wv", "waivers_unmatched = :wu"]
         values |= {":wv": matched[0], ":wu": matched[1]}
@@ -262,7 +279,6 @@ def edit(
         sets.append(f"#pay.#new{n} = if_not_exists(#pay.#new{n}, :empty)")
         names |= {"#pay": "payments", f"#new{n}": patron_id}
         values[":empty"] = {}
-    removes = []
     for n, patron_id in enumerate(sorted(removed)):
         gone = f"#gone{n}"
         if not old.payments_of(patron_id):  # voided or refunded payments stay on record

@@ -244,6 +244,39 @@ class Store:
         """All of these writes, or none (ConditionFailed when one's condition fails)."""
         self.call("transact_write_items", TransactItems=writes)
 
+    def warm(self) -> None:
+        """Call each operation the app uses once, answered in the process at botocore's
+        `before-send` event so that nothing is sent: botocore loads the operation's model and
+        builds its validator, serializer, endpoint rules, signer and parser on first use (for a
+        SnapStart snapshot, scc.snapstart). Then close the connection pool: no connection made
+        before the snapshot is used after a restore. The writes' key is no item's and their
+        condition holds for none: even sent, they could change nothing."""
+        one = {"TableName": self.table, "Key": _NO_KEY}
+        never = {"ConditionExpression": "attribute_exists(eid) AND attribute_not_exists(eid)"}
+        by_eid = {
+            "KeyConditionExpression": "eid = :e",
+            "ExpressionAttributeValues": {":e": {"S": "-"}},
+        }
+        calls: dict[str, dict[str, Any]] = {
+            "query": {"TableName": self.table, **by_eid},
+            "get_item": one,
+            "batch_get_item": {"RequestItems": {self.table: {"Keys": [_NO_KEY]}}},
+            "update_item": one | never,
+            "put_item": {"TableName": self.table, "Item": _NO_KEY, **never},
+            "delete_item": one | never,
+            "transact_write_items": {"TransactItems": [{"ConditionCheck": one | never}]},
+        }
+        events = self.client.meta.events
+        events.register_first("before-send.dynamodb", _nothing_found, unique_id=_WARM)
+        try:
+            for operation, params in calls.items():
+                getattr(self.client, operation)(**params)
+            self.client.can_paginate("query")  # loads the paginators' model
+            self.client.exceptions  # noqa: B018 - builds the error classes refusals become
+        finally:
+            events.unregister("before-send.dynamodb", unique_id=_WARM)
+            self.client.close()
+
     def write_batch(
         self, puts: Iterable[Mapping[str, Any]] = (), deletes: Iterable[Mapping[str, str]] = ()
     ) -> None:
@@ -267,6 +300,23 @@ def conflict_only(reasons: list[Any]) -> bool:
     (the other writes' reasons are "None"): then it changed nothing and may be sent again."""
     codes = {r.get("Code") for r in reasons}
     return "TransactionConflict" in codes and codes <= {"TransactionConflict", "None"}
+
+
+_NO_KEY = {"eid": {"S": "-"}, "crew_id": {"S": "-"}}  # "-" is no item's key
+_WARM = "scc-store-warm"
+
+
+def _nothing_found(request: Any, **_: Any) -> Any:
+    """DynamoDB's answer to a read that finds nothing (`{}`), made here instead of sent (a
+    before-send handler's answer)."""
+    import io
+
+    from botocore.awsrequest import AWSResponse
+    from botocore.compat import HTTPHeaders
+    from urllib3.response import HTTPResponse
+
+    body = HTTPResponse(body=io.BytesIO(b"{}"), status=200, preload_content=False)
+    return AWSResponse(str(request.url), 200, HTTPHeaders(), body)
 
 
 def projection(attributes: Iterable[str]) -> dict[str, Any]:

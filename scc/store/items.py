@@ -100,6 +100,8 @@ def event_to_item(event: Event) -> dict[str, Any]:
         "status": event.status,
         "cancelled": asdict(event.cancellation) if event.cancellation else None,
         "period": event.period,
+        "boat": event.boat,
+        "headcount": event.headcount if event.boat else None,
         "moved_from": list(event.moved_from) or None,
         "activity": [entry_to_map(e) for e in event.activity],
         "activity_folded": event.activity_folded or None,
@@ -169,7 +171,10 @@ def patron_to_map(patron: Patron) -> dict[str, Any]:
     """A manifest entry as the card needs it (money in cents, nothing for what is unknown); the
     patron's email and phone are kept apart, in contacts_map, which the board does not read."""
     due = None if patron.amount_due is None else to_cents(patron.amount_due)
-    return compact({"patron_id": patron.patron_id, "name": patron.name, "amount_due": due})
+    party = None if patron.party == 1 else patron.party  # most bookings are one person
+    return compact(
+        {"patron_id": patron.patron_id, "name": patron.name, "amount_due": due} | {"party": party}
+    )
 
 
 def patron_from_map(entry: Mapping[str, Any], contacts: Mapping[str, Any]) -> Patron:
@@ -183,6 +188,7 @@ def patron_from_map(entry: Mapping[str, Any], contacts: Mapping[str, Any]) -> Pa
         email=contact.get("email"),
         phone=contact.get("phone"),
         amount_due=None if due is None else to_cents(due),
+        party=int(entry.get("party", 1)),
     )
 
 
@@ -249,6 +255,7 @@ def event_from_item(item: Mapping[str, Any]) -> Event:
         status=item.get("status", SCHEDULED),
         cancellation=Cancellation(**cancelled) if cancelled else None,
         period=item.get("period"),
+        boat=item.get("boat"),
         moved_from=list(item.get("moved_from", [])),
         activity=[entry_from_map(e) for e in item.get("activity", [])],
         activity_folded=int(item.get("activity_folded", 0)),

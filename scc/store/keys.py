@@ -3,8 +3,9 @@
 A trip's item collection is its id: the record (`#event`), its crew assignments (the crew id)
 and its signed waivers (`#waiver#…`), with the markers that keep a form or a notice from being
 taken twice. Everything else lives in partitions of its own that no trip id can be (a trip id
-starts with a date; these start with `#`): the roster, counters, passkey challenges. A crew id
-cannot contain `#`, so the reserved sort keys never collide with an assignment."""
+starts with a date; these start with `#`): the roster, the boats and their days, counters,
+passkey challenges. A crew id cannot contain `#`, so the reserved sort keys never collide with
+an assignment."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ NOTIFIED_PREFIX = "#notified#"  # a notice sent (scc.store.markers)
 ROSTER = "#crew"
 COUNTER_SK = "#counter"
 CHALLENGE_SK = "#challenge"
+BOATS = "#boats"  # the fleet: one item per boat, sort key its id (scc.store.boats)
+BOAT_DAY_SK = "#day"
 CALENDAR = "#calendar"  # a member's calendar link: its generation, and the link by its hash
 # The by-date index: every trip record carries board = BOARD and board_sk = "<date>#<id>".
 BY_DATE_INDEX = "by-date"
@@ -77,6 +80,16 @@ def notified(event_id: str, notice_key: str) -> Key:
 def member(crew_id: str) -> Key:
     """A member of the crew roster."""
     return {"eid": ROSTER, "crew_id": crew_id}
+
+
+def boat(boat_id: str) -> Key:
+    """A boat of the fleet."""
+    return {"eid": BOATS, "crew_id": boat_id}
+
+
+def boat_day(boat_id: str, day: str) -> Key:
+    """A boat's day: which trip holds each of its periods (one boat, one place)."""
+    return {"eid": f"#boat#{boat_id}#{day}", "crew_id": BOAT_DAY_SK}
 
 
 def counter(scope: str, who: str, window: int) -> Key:

@@ -16,15 +16,16 @@ from dataclasses import replace
 
 from scc.errors import Conflict, StoreError
 from scc.models import Entry, Event
-from scc.store import changes, keys, trips
+from scc.store import boats, changes, keys, trips
 from scc.store.gateway import ConditionFailed, Store
 from scc.store.items import crew_item, event_to_item
 
 TRANSACTION_MOST = 100
-# The new record, the old one's pointer and up to MAX_EARLIER earlier pointers leave this many
-# writes for the copies.
+# The new record, the old one's pointer, up to MAX_EARLIER earlier pointers and the boat's
+# guards (scc.store.boats.guards: at most MAX_GUARDS) leave this many writes for the copies.
 MAX_EARLIER = 8
-MAX_COPIES = TRANSACTION_MOST - 2 - MAX_EARLIER
+MAX_GUARDS = 3
+MAX_COPIES = TRANSACTION_MOST - 2 - MAX_EARLIER - MAX_GUARDS
 
 
 def move(store: Store, whole: trips.Collection, moved: Event, entry: Entry) -> Event:
@@ -64,13 +65,17 @@ def move(store: Store, whole: trips.Collection, moved: Event, entry: Entry) -> E
         if keys.is_waiver(item["crew_id"]):
             writes.append(store.put_request({**item, "eid": new.event_id, "moved_from": old_id}))
     writes += [store.put_request(crew_item(new, c)) for c in new.crew]
+    guards = boats.guards(store, event, new)  # the boat's day: the old one's place, the new one's
     copies = [keys.in_trip(old_id, i["crew_id"]) for i in items]
     later = copies
-    if len(writes) + len(copies) <= TRANSACTION_MOST:
+    if len(writes) + len(copies) + len(guards) <= TRANSACTION_MOST:
         writes, later = writes + [store.delete_request(k) for k in copies], []
     try:
-        store.transact(writes)
+        store.transact([*writes, *(g.request for g in guards)])
     except ConditionFailed as failed:
+        at = failed.failed[0] - len(writes) if failed.failed else -1
+        if at >= 0:
+            raise guards[at].refused(failed.item) from None
         if 0 in failed.failed:
             raise Conflict(
                 f"There is already a trip {new.event_id}; choose another date or period.",

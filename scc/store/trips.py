@@ -19,8 +19,8 @@ from typing import Any
 from scc import activity
 from scc.errors import Conflict, Contended, Moved, NotFound, Stale, StoreError
 from scc.models import Event, Waiver
-from scc.store import changes, keys, ledger_changes
-from scc.store.changes import Change, TripChange
+from scc.store import boats, changes, keys, ledger_changes
+from scc.store.changes import Change, Guard, TripChange
 from scc.store.gateway import ConditionFailed, Store
 from scc.store.items import (
     crew_item,
@@ -159,31 +159,43 @@ def change(
     *,
     writes: Sequence[dict[str, Any]] = (),
     after: Event | None = None,
+    guards: Sequence[Guard] = (),
 ) -> Event:
     """Make one change to a trip: one UpdateItem answering the trip as it is now; or, with other
-    `writes` that must happen with it (crew items, a waiver, counters), one transaction, which
-    answers nothing: the trip is then `after` (as the caller made it) at its new version."""
+    `writes` that must happen with it (crew items, a waiver, counters) or `guards` (its boat's),
+    one transaction, which answers nothing: the trip is then `after` (as the caller made it) at
+    its new version."""
     token = secrets.token_hex(8)
     update = store.update_request(keys.event(event_id), _full(change, token))
     update["Update"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
     try:
-        if writes:
+        if writes or guards:
             if after is None:
                 raise ValueError("A change written with other writes says what the trip becomes.")
-            store.transact([update, *writes])
+            store.transact([update, *writes, *(g.request for g in guards)])
             event = replace(after, rev=after.rev + 1, activity=[*after.activity, *change.entries])
         else:
             result = store.call("update_item", **update["Update"], ReturnValues="ALL_NEW")
             event = event_from_item(deserialize(result["Attributes"]))
     except ConditionFailed as failed:
-        if failed.failed and 0 not in failed.failed:
-            raise Contended() from None  # one of the other writes was refused
+        other = _refused(failed, len(writes), guards)
+        if other is not None:
+            raise other from None
         already = written_already(change, token, failed.item)
         if already is None:
             raise refusal(event_id, change.rev, failed.item, change.refused) from None
         return already
     keep_activity_small(store, event)
     return event
+
+
+def _refused(failed: ConditionFailed, writes: int, guards: Sequence[Guard]) -> Exception | None:
+    """What a refused transaction of a trip's write means when it was not the trip's own write
+    (index 0) that failed: one of its other `writes` (Contended), or a guard (its reason)."""
+    if not failed.failed or failed.failed[0] == 0:
+        return None
+    at = failed.failed[0] - 1 - writes
+    return guards[at].refused(failed.item) if at >= 0 else Contended()
 
 
 def written_already(change: TripChange, token: str, item: dict[str, Any] | None) -> Event | None:
@@ -198,16 +210,20 @@ def written_already(change: TripChange, token: str, item: dict[str, Any] | None)
 
 def create(store: Store, event: Event) -> Event:
     """Store a new trip (with its `created` activity entry) and its crew assignments in one
-    transaction; Conflict when the id is taken."""
+    transaction, with its boat's guards (scc.store.boats); Conflict when the id is taken."""
     if not event.activity:
         event = replace(event, activity=[activity.created(event, event.created_by or "scc")])
     token = secrets.token_hex(8)
     record = store.put_request({**event_to_item(event), WRITE_TOKEN: token}, new=True)
     record["Put"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
     writes = [record, *(store.put_request(crew_item(event, c)) for c in event.crew)]
+    guards = boats.guards(store, None, event)
     try:
-        store.transact(writes)
+        store.transact([*writes, *(g.request for g in guards)])
     except ConditionFailed as failed:
+        other = _refused(failed, len(writes) - 1, guards)
+        if other is not None:
+            raise other from None
         if failed.item is None or failed.item.get(WRITE_TOKEN) != token:
             taken = f"An event with id {event.event_id} already exists."
             raise Conflict(taken, "event_id") from None
@@ -244,7 +260,8 @@ def edit(
     if matched is not None:
         new = replace(new, waiver_by_patron=matched[0], waivers_unmatched=matched[1])
     after = replace(new, rev=old.rev, activity=old.activity)
-    return change(store, old.event_id, edit, writes=crew, after=after)
+    guards = boats.guards(store, old, new)
+    return change(store, old.event_id, edit, writes=crew, after=after, guards=guards)
 
 
 def mark_cleared(store: Store, event_id: str) -> Event | None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from scc.errors import Invalid
 from scc.models import TRIP_ROLES, Event
-from scc.store import roster, trips
+from scc.store import boats, roster, trips
 from scc.store.gateway import Store
 from scc.trips.forms import PERIODS, TripId, trip_id
 
@@ -21,7 +21,12 @@ def _rows(data: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
 
 def _common(store: Store) -> dict[str, Any]:
     members = roster.members(store)
-    return {"roster": [m for m in members if m.active], "roles": TRIP_ROLES, "periods": PERIODS}
+    return {
+        "roster": [m for m in members if m.active],
+        "roles": TRIP_ROLES,
+        "periods": PERIODS,
+        "fleet": [b for b in boats.fleet(store) if b.active],
+    }
 
 
 def new_context(
@@ -52,6 +57,7 @@ def edit_context(
             "email": p.email or "",
             "phone": p.phone or "",
             "amount_due": "" if p.amount_due is None else f"{p.amount_due:.2f}",
+            "party": p.party,
         }
         for p in event.patrons
     ]
@@ -61,9 +67,10 @@ def edit_context(
         "total": f"{event.total:.2f}",
         "rev": event.rev,
         "reminders_off": event.reminders_off,
+        "boat": event.boat or "",
     }
     if data is not None:
-        kept = ("title", "total", "confirm", "reminders_off")
+        kept = ("title", "total", "confirm", "reminders_off", "boat")
         values |= {k: v for k, v in data.items() if k in kept}
         patrons = _rows(data, "patrons") if "patrons" in data else patrons
         crew = _rows(data, "crew") if "crew" in data else crew

@@ -21,10 +21,11 @@ from scc.money import parse_amount
 from scc.trips.manifest_forms import PatronLine, at_least_shares, crew, patron_lines
 from scc.web.forms import payload
 
-FIELDS = ("event_id", "date", "name", "period", "title", "total", "rev", "confirm", "board")
-PATRON_COLUMNS = ("patron_id", "name", "email", "phone", "amount_due")
+FIELDS = ("event_id", "date", "name", "period", "title", "total", "rev", "confirm", "board", "boat")
+PATRON_COLUMNS = ("patron_id", "name", "email", "phone", "amount_due", "party")
+TYPED_COLUMNS = PATRON_COLUMNS[1:-1]  # a row with none of these typed is blank (party: 1)
 PERIODS = ("morning", "afternoon", "sunset")
-EDITABLE = {"title", "total", "patrons", "crew", "reminders_off", "rev", "confirm"}
+EDITABLE = {"title", "total", "patrons", "crew", "reminders_off", "rev", "confirm", "boat"}
 LEDGER_FIELDS = {"paid_total", "payment_amount", "payments", "payment_cleared", "balance_due"}
 
 
@@ -40,7 +41,7 @@ def trip_payload() -> dict[str, Any]:
         rows = [
             dict(zip(PATRON_COLUMNS, r, strict=True)) for r in zip_longest(*columns, fillvalue="")
         ]
-        data["patrons"] = [r for r in rows if any(r[c].strip() for c in PATRON_COLUMNS[1:])]
+        data["patrons"] = [r for r in rows if any(r[c].strip() for c in TYPED_COLUMNS)]
     elif "patrons" in form:
         data["patrons"] = form["patrons"]  # not a list: the form says so
     if "crew_rows" in form:
@@ -148,6 +149,12 @@ class NewTrip:
     crew: list[CrewMember]
     confirm: bool
     reminders_off: bool = False
+    boat: str | None = None
+
+
+def boat(value: Any) -> str | None:
+    """The boat a trip goes out on (none: no boat)."""
+    return None if value in (None, "") else validation.boat_id(value, "boat")
 
 
 def new_trip(data: Mapping[str, Any]) -> NewTrip:
@@ -161,6 +168,8 @@ def new_trip(data: Mapping[str, Any]) -> NewTrip:
         patrons = patron_lines(data.get("patrons"))
     with errors.on("crew"):
         members = crew(data.get("crew") or [])
+    with errors.on("boat"):
+        on = boat(data.get("boat"))
     with errors.on("total"):
         amount = total(data.get("total"))
         if amount is not None and "patrons" not in errors.messages:
@@ -168,7 +177,7 @@ def new_trip(data: Mapping[str, Any]) -> NewTrip:
     with errors.on("reminders_off"):
         off = reminders_off(data.get("reminders_off", False))
     errors.raise_if_any()
-    return NewTrip(made, title, amount, patrons, members, confirmed(data), off)
+    return NewTrip(made, title, amount, patrons, members, confirmed(data), off, on)
 
 
 @dataclass(frozen=True)
@@ -183,6 +192,8 @@ class TripEdit:
     rev: int | None
     confirm: bool
     reminders_off: bool | None = None
+    boat: str | None = None
+    boat_given: bool = False
 
 
 def trip_edit(data: Mapping[str, Any]) -> TripEdit:
@@ -208,8 +219,21 @@ def trip_edit(data: Mapping[str, Any]) -> TripEdit:
         amount = total(data.get("total"))
     with errors.on("reminders_off"):
         off = reminders_off(data["reminders_off"]) if "reminders_off" in data else None
+    with errors.on("boat"):
+        on = boat(data.get("boat"))
     errors.raise_if_any()
-    return TripEdit(title, amount, "total" in data, patrons, members, seen, confirmed(data), off)
+    return TripEdit(
+        title,
+        amount,
+        "total" in data,
+        patrons,
+        members,
+        seen,
+        confirmed(data),
+        off,
+        on,
+        "boat" in data,
+    )
 
 
 @dataclass(frozen=True)
@@ -252,3 +276,42 @@ def check_in(data: Mapping[str, Any]) -> Boarding:
 
 def reason(data: Mapping[str, Any]) -> str:
     return validation.text(data.get("reason"), "reason", "The reason", max_len=200)
+
+
+@dataclass(frozen=True)
+class DayCall:
+    """The weather call on a day: why, where to (a reschedule's new date; None to cancel), and
+    which trips (None: every scheduled trip that day)."""
+
+    day: date
+    reason: str
+    to: date | None
+    event_ids: list[str] | None
+
+
+def day_call(day: str, data: Mapping[str, Any], *, moving: bool) -> DayCall:
+    """A weather call's body: `reason` (required to cancel), `to` (required to move), optional
+    `event_ids` (each a trip of that day)."""
+    errors = validation.FieldErrors()
+    with errors.on("date"):
+        when = validation.day(day)
+    with errors.on("reason"):
+        why = validation.text(
+            data.get("reason"), "reason", "The reason", max_len=200, required=not moving
+        )
+    with errors.on("to"):
+        to = validation.day(data.get("to"), "to", "The new date") if moving else None
+        if to is not None and to == when:
+            raise Invalid("The new date is the day the trips already have.", "to")
+    with errors.on("event_ids"):
+        chosen = data.get("event_ids")
+        if chosen is not None and (
+            not isinstance(chosen, list)
+            or len(chosen) > 50
+            or not all(
+                isinstance(e, str) and e[:10] == day and eventids.is_valid(e) for e in chosen
+            )
+        ):
+            raise Invalid(f"event_ids must be a list of trips on {day}.", "event_ids")
+    errors.raise_if_any()
+    return DayCall(when, why, to, None if chosen is None else list(dict.fromkeys(chosen)))

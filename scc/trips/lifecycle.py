@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from scc import activity
 from scc.errors import Conflict, NotFound
-from scc.models import Cancellation, CheckIn, Event
-from scc.store import changes, moves, trips
+from scc.models import CANCELLED, Cancellation, CheckIn, Event
+from scc.store import boats, changes, moves, trips
 from scc.store.changes import TripChange
 from scc.store.gateway import Store
 from scc.trips import rules
@@ -67,17 +67,23 @@ def _check_in(
 
 
 def cancel(store: Store, event_id: str, reason: str, seen: int | None, by: str) -> Event:
-    """Cancel a trip with a reason: one write, refused when it is cancelled already (409) or
-    changed since the rev the owner saw. Payments stay; what was paid is owed back."""
+    """Cancel a trip with a reason: one write (with its boat's day given up, in the same
+    transaction), refused when it is cancelled already (409) or changed since the rev the owner
+    saw. Payments stay; what was paid is owed back."""
     entry = activity.entry(by, "cancelled", reason)
-    write = changes.cancel(Cancellation(by=by, at=entry.at, reason=reason))
+    cancellation = Cancellation(by=by, at=entry.at, reason=reason)
     change = TripChange(
-        write,
+        changes.cancel(cancellation),
         (entry,),
         rev=seen,
         refused=lambda _: Conflict("This trip is already cancelled."),
     )
-    return trips.change(store, event_id, change)
+    event = trips.get(store, event_id)
+    if not event.boat or event.cancelled:
+        return trips.change(store, event_id, change)
+    after = replace(event, status=CANCELLED, cancellation=cancellation)
+    guards = boats.guards(store, event, after)
+    return trips.change(store, event_id, change, after=after, guards=guards)
 
 
 def reschedule(store: Store, event_id: str, form: Moving, by: str) -> Event:

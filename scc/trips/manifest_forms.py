@@ -16,7 +16,8 @@ from scc.money import parse_amount
 
 MAX_PATRONS = 60
 MAX_CREW = 20
-PATRON_FIELDS = ("name", "email", "phone", "amount_due")
+PATRON_FIELDS = ("name", "email", "phone", "amount_due", "party")
+MAX_PARTY = 50
 
 
 def _name(value: Any) -> str:
@@ -27,12 +28,20 @@ def _share(value: Any) -> Decimal | None:
     return None if value in (None, "") else parse_amount(value, field="amount_due", allow_zero=True)
 
 
+def party(value: Any) -> int:
+    """How many people a booking covers (none given: one)."""
+    if value in (None, ""):
+        return 1
+    return validation.whole(value, "party", "The party size", 1, MAX_PARTY)
+
+
 # Each patron field's check, in the order a form reports them.
 CHECKS: dict[str, Callable[[Any], Any]] = {
     "name": _name,
     "email": validation.email,
     "phone": validation.phone,
     "amount_due": _share,
+    "party": party,
 }
 
 
@@ -56,6 +65,7 @@ class PatronLine:
     email: str | None
     phone: str | None
     amount_due: Decimal | None
+    party: int = 1
 
 
 def patron_line(entry: Any, n: int = 1) -> PatronLine:
@@ -70,6 +80,7 @@ def patron_line(entry: Any, n: int = 1) -> PatronLine:
         validation.email(entry.get("email")),
         validation.phone(entry.get("phone")),
         _share(entry.get("amount_due")),
+        party(entry.get("party")),
     )
 
 

@@ -45,6 +45,7 @@ def patron(line: PatronLine, n: int, taken: set[str], kept: frozenset[str] = fro
         email=line.email,
         phone=line.phone,
         amount_due=line.amount_due,
+        party=line.party,
     )
 
 
@@ -72,6 +73,7 @@ def new_trip(form: NewTrip, by: str) -> Event:
         patrons=patrons,
         crew=form.crew,
         period=made.period,
+        boat=form.boat,
         created_at=clock.iso(clock.now()),
         created_by=by,
         reminders_off=form.reminders_off,
@@ -133,6 +135,8 @@ def edited(event: Event, edit: TripEdit) -> Event:
         changed = replace(changed, crew=edit.crew)
     if edit.reminders_off is not None:
         changed = replace(changed, reminders_off=edit.reminders_off)
+    if edit.boat_given:
+        changed = replace(changed, boat=edit.boat)
     if edit.patrons is not None:
         patrons = manifest(edit.patrons, kept=event.ledger_only_ids)
         kept = {p.patron_id for p in patrons}

@@ -16,7 +16,7 @@ from scc.trips import crewing, dialogs, forms, manifest, rules
 from scc.version import VERSION, code_hash
 from scc.web import today
 from scc.web.address import origin_verified
-from scc.web.cards import card_done, render_card
+from scc.web.cards import card_done, fleet_of, render_card
 from scc.web.htmx import is_htmx, retarget, trigger
 from scc.web.shapes import board_json, moved_json
 from scc.web.urls import event_id_from_url, trip_from_url
@@ -62,8 +62,15 @@ def _board(when: str, cursor: str | None = None, created: Event | None = None) -
     template = "trips/_cards.html" if cursor else "trips/_board.html"
     if created is not None and any(e.event_id == created.event_id for e in page.events):
         created = None  # it is on this page already, in its place
+    shown = [*page.events, *([created] if created else [])]
     return render_template(
-        template, page=page, when=when, whens=by_date.WHEN, created=created, cursor=cursor
+        template,
+        page=page,
+        when=when,
+        whens=by_date.WHEN,
+        created=created,
+        cursor=cursor,
+        fleet=fleet_of(*shown),
     )
 
 
@@ -78,10 +85,11 @@ def list_events() -> Any:
     if is_htmx():
         return _board(when, cursor)
     page = by_date.board(get_store(), when, _today(), cursor)
+    fleet = fleet_of(*page.events)
     return jsonify(
         {
             "when": when,
-            "events": [board_json(event) for event in page.events],
+            "events": [board_json(event, fleet) for event in page.events],
             "next_cursor": page.cursor,
         }
     )

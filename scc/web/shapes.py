@@ -3,11 +3,12 @@ entries (which say only what the board read), a moved trip's pointer. Money as "
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
 from scc.errors import Moved
-from scc.models import Event, Patron, Payment, Refund
+from scc.models import Boat, Event, Patron, Payment, Refund
 from scc.money import fmt
 
 
@@ -33,11 +34,28 @@ def patron_json(event: Event, patron: Patron) -> dict[str, Any]:
         "cleared": event.patron_cleared(patron.patron_id),
         "check_in": event.check_in_of(patron.patron_id),
         "waiver_signed": event.waiver_signed(patron.patron_id),
+        "party": patron.party,
     }
 
 
-def event_json(event: Event) -> dict[str, Any]:
-    """The trip as API clients see it (money as strings with two decimals)."""
+def boat_json(boat: Boat) -> dict[str, Any]:
+    """A boat as the fleet's JSON shows it (its gen is the store's business)."""
+    return {k: v for k, v in asdict(boat).items() if k != "gen"}
+
+
+def trip_boat_json(event: Event, fleet: Mapping[str, Boat]) -> dict[str, Any] | None:
+    """The boat a trip is on, as its JSON names it (a boat since removed: its id alone)."""
+    if not event.boat:
+        return None
+    boat = fleet.get(event.boat)
+    if boat is None:
+        return {"boat_id": event.boat, "name": event.boat, "capacity": None}
+    return {"boat_id": boat.boat_id, "name": boat.name, "capacity": boat.capacity}
+
+
+def event_json(event: Event, fleet: Mapping[str, Boat] | None = None) -> dict[str, Any]:
+    """The trip as API clients see it (money as strings with two decimals); `fleet`: the boats
+    it may be on, by id."""
     return {
         "event_id": event.event_id,
         "date": event.date,
@@ -74,6 +92,8 @@ def event_json(event: Event) -> dict[str, Any]:
         },
         "reminders_off": event.reminders_off,
         "rev": event.rev,
+        "boat": trip_boat_json(event, fleet or {}),
+        "headcount": event.headcount,
     }
 
 
@@ -91,9 +111,9 @@ BOARD_UNREAD = (
 PATRON_UNREAD = ("email", "phone")
 
 
-def board_json(event: Event) -> dict[str, Any]:
+def board_json(event: Event, fleet: Mapping[str, Boat]) -> dict[str, Any]:
     """A trip on the board as API clients see it: the trip's JSON less what was not read."""
-    whole = event_json(event)
+    whole = event_json(event, fleet)
     entry = {k: v for k, v in whole.items() if k not in BOARD_UNREAD}
     entry["patrons"] = [
         {k: v for k, v in p.items() if k not in PATRON_UNREAD} for p in whole["patrons"]

@@ -18,9 +18,11 @@ from scc.notify import gmail
 from scc.notify import stream as notify
 from scc.store import Store, challenges, keys, trips
 from scc.waivers import signing
-from tests.builders import ADMIN, PASSWORD, TRIP_ID, event_body, trip, waiver_form
-from tests.servers import moto_dynamodb
-from tests.support import Http, make_app, on_roster, sign
+from tests.support.apps import make_app
+from tests.support.builders import ADMIN, PASSWORD, TRIP_ID, event_body, trip, waiver_form
+from tests.support.domain import on_roster, sign
+from tests.support.harness import Http
+from tests.support.servers import moto_dynamodb
 
 JESS = "jess-own-password-1"  # noqa: S105
 ON_THE_HOUR = datetime(2026, 11, 21, 18, 0, 5, tzinfo=UTC)  # windows never end mid-test

@@ -10,10 +10,11 @@ from playwright.sync_api import Browser
 from scc.auth import members
 from scc.models import Member
 from scc.store import Store, roster, trips
-from tests.browser import assert_clean, open_page, shot
-from tests.builders import trip
-from tests.servers import serve
-from tests.support import make_app, on_roster
+from tests.support.apps import make_app
+from tests.support.browser import assert_clean, open_page, shot
+from tests.support.builders import trip
+from tests.support.domain import on_roster
+from tests.support.servers import serve
 
 
 def test_a_passkey_from_an_enrollment_link_signs_in_and_logs_payments_as_its_member(

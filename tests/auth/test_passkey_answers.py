@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from scc.store import Store
-from tests.support import Http, on_roster
+from tests.support.domain import on_roster
+from tests.support.harness import Http
 
 MALFORMED = [None, [], [1, 2], 7, 1.5, True, False, "x", {"response": 5}, {"id": "a"}]
 

@@ -10,8 +10,9 @@ import pytest
 
 from scc.auth import passkeys
 from scc.store import Store
-from tests.authenticator import Authenticator, b64
-from tests.support import Answer, Http, on_roster
+from tests.support.authenticator import Authenticator, b64
+from tests.support.domain import on_roster
+from tests.support.harness import Answer, Http
 
 SITE = "https://scc.example"
 

@@ -11,8 +11,9 @@ import pytest
 
 from scc import clock
 from scc.store import keys, roster
-from tests.builders import PASSWORD, TRIP_ID, event_body
-from tests.support import Http, on_roster
+from tests.support.builders import PASSWORD, TRIP_ID, event_body
+from tests.support.domain import on_roster
+from tests.support.harness import Http
 
 JESS_PASSWORD = "jess-on-the-dock-2026"  # noqa: S105
 

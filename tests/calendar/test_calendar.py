@@ -10,8 +10,9 @@ import pytest
 from icalendar import Calendar
 
 from scc.store import Store
-from tests.builders import event_body
-from tests.support import Api, on_roster
+from tests.support.builders import event_body
+from tests.support.domain import on_roster
+from tests.support.harness import Api
 
 TRIP = "2030-05-23-captain-cory-afternoon"
 MOVED = "2030-06-02-captain-cory-afternoon"
@@ -75,6 +76,6 @@ def test_a_replaced_link_answers_404(crew: tuple[Api, Api]) -> None:
 
 
 def test_the_link_needs_a_session(handler: Any, store: Store) -> None:
-    from tests.support import Http
+    from tests.support.harness import Http
 
     assert Http(handler)("GET", "/api/crew/me/calendar").status == 401

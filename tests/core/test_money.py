@@ -5,7 +5,7 @@ import pytest
 
 from scc.errors import Invalid
 from scc.money import fmt, parse_amount
-from tests.builders import BAD_AMOUNTS
+from tests.support.builders import BAD_AMOUNTS
 
 ROOT = Path(__file__).resolve().parents[2]
 

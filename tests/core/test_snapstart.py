@@ -14,8 +14,8 @@ from snapshot_restore_py import get_after_restore, get_before_snapshot
 
 from bench.restored import in_restored, run_before_snapshot
 from scc import snapstart
-from tests.builders import TRIP_ID, event_body
-from tests.support import make_app
+from tests.support.apps import make_app
+from tests.support.builders import TRIP_ID, event_body
 
 
 def test_only_an_init_for_a_snapstart_snapshot_registers_the_hooks(monkeypatch):

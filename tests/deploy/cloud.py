@@ -28,7 +28,7 @@ from deploy import build
 from deploy.cli import main
 from scc import create_app
 from scc.store import Store
-from tests.servers import serve
+from tests.support.servers import serve
 
 FUNCTION = "shipcaptaincrew"
 BUCKET = "scc-dispatch-test"
@@ -305,7 +305,7 @@ _load_service_model = botocore.loaders.Loader.load_service_model
 def _cloudwatch_over_query(
     self: Any, service_name: str, type_name: str, *args: Any, **kwargs: Any
 ) -> Any:
-    """botocore speaks CloudWatch's smithy-rpc-v2-cbor protocol first, which moto 5.0.28 does
+    """botocore speaks CloudWatch's smithy-rpc-v2-cbor protocol first, which moto 5.1.22 does
     not answer in (its DescribeAlarms comes back empty); CloudWatch also speaks the query
     protocol its model lists, which moto does, so the deploy's client uses that here."""
     model = _load_service_model(self, service_name, type_name, *args, **kwargs)

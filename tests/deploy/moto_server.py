@@ -1,4 +1,4 @@
-"""The moto server the deploy tests run against, with what moto 5.0.28 gets wrong about AWS put
+"""The moto server the deploy tests run against, with what moto 5.1.22 gets wrong about AWS put
 right in this process only (run as a script; it prints its URL and stops when stdin closes).
 
 - CloudFront reads only one cache behaviour (it iterates the Items dict, so a list of several

@@ -143,10 +143,13 @@ def test_python_m_deploy_build_makes_a_lambda_package(tmp_path: Path) -> None:
 def test_the_package_compiles_the_templates_and_the_app_uses_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from apig_wsgi import make_lambda_handler
+
+    from tests.support.apps import make_app
+    from tests.support.harness import Http
+
     build.compile_templates(tmp_path)
     compiled = tmp_path / "scc" / "compiled_templates"
-    from tests.support import make_app
-
     plain = make_app()
     monkeypatch.setattr("scc.web.COMPILED_TEMPLATES", compiled)
     packaged = make_app()
@@ -154,5 +157,5 @@ def test_the_package_compiles_the_templates_and_the_app_uses_them(
     board = packaged.jinja_env.get_template("trips/_board.html")
     assert board.filename is not None and Path(board.filename).parent == compiled
     assert plain.jinja_env.get_template("trips/_board.html").filename != board.filename
-    page = plain.test_client().get("/").get_data()
-    assert packaged.test_client().get("/").get_data() == page
+    page = Http(make_lambda_handler(plain))("GET", "/").body
+    assert Http(make_lambda_handler(packaged))("GET", "/").body == page

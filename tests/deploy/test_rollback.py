@@ -22,7 +22,7 @@ from tests.deploy.cloud import (
     assert_no_secrets,
     on_every_session,
 )
-from tests.servers import serve
+from tests.support.servers import serve
 
 SHELL = "tools/shipcaptaincrew/index.html"
 PARAMETER = "/shipcaptaincrew/gmail-refresh-token"

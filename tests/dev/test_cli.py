@@ -8,8 +8,10 @@ import pytest
 from scc.dev import cli
 from scc.store import keys, tables, trips
 from scc.store.items import serialize
-from tests.builders import BASE_URL, TRIP_ID, trip
-from tests.support import drop_table, pay, sign
+from tests.support.builders import TRIP_ID, trip
+from tests.support.domain import sign
+from tests.support.dynamodb import drop_table
+from tests.support.harness import pay
 
 
 def test_init_db_is_idempotent(store, monkeypatch, capsys):
@@ -103,12 +105,12 @@ def test_missing_secret_key_outside_dev_is_a_clear_error(monkeypatch):
 
 
 def test_init_db_upgrades_trips_written_before_the_current_format(
-    crew, auth, create_event, store, monkeypatch, capsys
+    crew, create_event, store, monkeypatch, capsys
 ):
     """A trip written before the check-in, refund and waiver maps existed: init-db gives it
     them (empty; what it has stays), so check-in, refunds and waiver signing write into them."""
     create_event()
-    paid = pay(crew, auth, "50.00")
+    paid = pay(crew, "50.00").json["payment"]
     store.client.update_item(  # what the first format never wrote
         TableName=store.table,
         Key=serialize(keys.event(TRIP_ID)),
@@ -124,16 +126,11 @@ def test_init_db_upgrades_trips_written_before_the_current_format(
     assert f"Backup before rewriting trips: {backup['BackupArn']}" in out  # once, before it
 
     url = f"/api/events/{TRIP_ID}"
-    checked = crew.post(
-        f"{url}/patrons/dana/check-in",
-        json={"status": "aboard", "confirm": True},
-        headers=auth.headers(),
-        base_url=BASE_URL,
-    )
-    assert checked.status_code == 200, checked.json
+    checked = crew("POST", f"{url}/patrons/dana/check-in", {"status": "aboard", "confirm": True})
+    assert checked.status == 200, checked.json
     body = {"patron_id": "dana", "amount": "10.00", "method": "cash", "reason": "left early"}
-    refund = crew.post(f"{url}/refunds", json=body, headers=auth.headers(), base_url=BASE_URL)
-    assert refund.status_code == 201, refund.json
+    refund = crew("POST", f"{url}/refunds", body)
+    assert refund.status == 201, refund.json
     assert sign(store, full_name="Dana Lee").waiver is not None
     assert sign(store, full_name="Nobody Listed", signature="Nobody Listed").waiver is not None
 

@@ -1,5 +1,6 @@
-"""Notifications end to end: a real payment and signature, the table's stream, then SES (moto)
-or Gmail (the fake Google server); and the crew's request never waits on any of it."""
+"""Notifications end to end: a real payment and signature through lambda_entry.handler, the
+table's stream, then SES (moto) or Gmail (the fake Google server), sent by an app configured
+for that backend; and the crew's request never waits on any of it."""
 
 from __future__ import annotations
 
@@ -8,41 +9,34 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from scc.notify import mail
 from scc.notify import stream as notify
 from scc.notify.gmail import GmailMailer
-from scc.store import Store
-from tests.builders import ADMIN, BASE_URL, SENDER, event_body, waiver_form
-from tests.builders import TRIP_ID as EID
-from tests.fake_google import CLIENT_SECRET, REFRESH_TOKEN, FakeGoogle, parts
-from tests.support import Auth, Stream, make_app, pay, seq_of
+from tests.support.apps import make_app
+from tests.support.builders import ADMIN, SENDER, event_body, waiver_form
+from tests.support.builders import TRIP_ID as EID
+from tests.support.fake_google import CLIENT_SECRET, REFRESH_TOKEN, FakeGoogle, parts
+from tests.support.harness import Session, pay
+from tests.support.notify import Stream, seq_of
 
 
-def crew_of(app: Flask) -> tuple[FlaskClient, Auth]:
-    """A signed-in crew client of this app (same table as the `store` fixture)."""
-    client = app.test_client()
-    auth = Auth(client)
-    assert auth.login().status_code == 200
-    return client, auth
-
-
-def trip_with_a_payment_and_a_waiver(app: Flask, *, amount: str = "40.00") -> tuple[Any, Any]:
-    crew, auth = crew_of(app)
-    created = crew.post("/api/events", json=event_body(), headers=auth.headers(), base_url=BASE_URL)
-    assert created.status_code == 201
-    payment = pay(crew, auth, amount)
-    signed = crew.post(f"/g/{EID}/waiver", data=waiver_form(email="dana@example.com"))
-    assert signed.status_code == 201
-    return payment, signed
+def trip_with_a_payment_and_a_waiver(client: Session, *, amount: str = "40.00") -> Any:
+    """Sign in (the roster empty: as its first owner), create a trip, log a payment and sign a
+    waiver; the payment's JSON."""
+    assert client.login().status == 200
+    assert client("POST", "/api/events", event_body()).status == 201
+    payment = pay(client, amount).json["payment"]
+    signed = client("POST", f"/g/{EID}/waiver", form=waiver_form(email="dana@example.com"))
+    assert signed.status == 201
+    return payment
 
 
 def test_ses_delivers_the_payment_note_the_waiver_note_and_the_copy(
-    store: Store, stream: Stream, ses: list[Any]
+    client: Session, stream: Stream, ses: list[Any]
 ) -> None:
     app = make_app(ADMIN_EMAIL=ADMIN, MAIL_FROM=SENDER)
-    payment, _ = trip_with_a_payment_and_a_waiver(app)
+    payment = trip_with_a_payment_and_a_waiver(client)
 
     answer = notify.make_stream_handler(app)(stream.take(), None)
 
@@ -65,9 +59,9 @@ def gmail_app(google: FakeGoogle, aws: None) -> Flask:
 
 
 def test_gmail_delivers_all_three_with_one_token(
-    store: Store, stream: Stream, google: FakeGoogle, gmail_app: Flask
+    client: Session, stream: Stream, google: FakeGoogle, gmail_app: Flask
 ) -> None:
-    trip_with_a_payment_and_a_waiver(gmail_app)
+    trip_with_a_payment_and_a_waiver(client)
 
     assert notify.make_stream_handler(gmail_app)(stream.take(), None) == {"batchItemFailures": []}
 
@@ -80,14 +74,14 @@ def test_gmail_delivers_all_three_with_one_token(
 
 
 def test_gmail_500_is_logged_for_a_retry_and_the_request_was_201(
-    store: Store,
+    client: Session,
     stream: Stream,
     google: FakeGoogle,
     gmail_app: Flask,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     google.send_script[:] = [500, 500]  # the payment note's two attempts
-    payment, _ = trip_with_a_payment_and_a_waiver(gmail_app)  # asserts 201 and 201
+    payment = trip_with_a_payment_and_a_waiver(client)  # asserts 201 and 201
     batch = stream.take()
 
     with caplog.at_level(logging.INFO, logger="scc.notify"):
@@ -103,7 +97,7 @@ def test_gmail_500_is_logged_for_a_retry_and_the_request_was_201(
 
 
 def test_the_crews_request_never_touches_mail_even_when_mail_is_broken(
-    store: Store, google: FakeGoogle, monkeypatch: pytest.MonkeyPatch
+    app: Flask, client: Session, google: FakeGoogle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def never(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("the request path sent mail")
@@ -115,17 +109,18 @@ def test_the_crews_request_never_touches_mail_even_when_mail_is_broken(
         GMAIL_TOKEN_URL="http://127.0.0.1:9/token",
         GMAIL_API_URL="http://127.0.0.1:9",
     )
-    app = make_app(**broken)
+    for key, value in broken.items():  # lambda_entry's app, set up for a broken Gmail
+        monkeypatch.setitem(app.config, key, value)
+    monkeypatch.delitem(app.extensions, "scc.mailer", raising=False)
 
-    payment, _ = trip_with_a_payment_and_a_waiver(app)
-    crew, auth = crew_of(app)
-    htmx = crew.post(
+    payment = trip_with_a_payment_and_a_waiver(client)
+    htmx = client(
+        "POST",
         f"/api/events/{EID}/payment-log",
-        data={"patron_id": "sam", "amount": "5.00", "method": "venmo"},
-        headers=auth.headers(htmx=True),
-        base_url=BASE_URL,
+        form={"patron_id": "sam", "amount": "5.00", "method": "venmo"},
+        htmx=True,
     )
 
-    assert payment["amount"] == "40.00" and htmx.status_code == 200
+    assert payment["amount"] == "40.00" and htmx.status == 200
     assert google.token_requests == [] and google.send_attempts == []
     assert "scc.mailer" not in app.extensions

@@ -11,8 +11,9 @@ import pytest
 
 from scc.models import Member
 from scc.store import Store, roster
-from tests.builders import SENDER, TRIP_ID, event_body
-from tests.support import Api, Stream
+from tests.support.builders import SENDER, TRIP_ID, event_body
+from tests.support.harness import Api
+from tests.support.notify import Stream
 
 MOVED = "2030-06-02-captain-cory-afternoon"
 

@@ -9,7 +9,7 @@ import pytest
 from scc.notify import gmail
 from scc.notify.gmail import GmailMailer
 from scc.notify.mail import Message, NotifyError, mailer_for
-from tests.fake_google import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, FakeGoogle, parts
+from tests.support.fake_google import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, FakeGoogle, parts
 
 MESSAGE = Message(
     to="admin@scc.example",

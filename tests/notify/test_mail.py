@@ -17,7 +17,7 @@ from scc.notify.mail import (
     backend_name,
     mailer_for,
 )
-from tests.builders import SENDER
+from tests.support.builders import SENDER
 
 GMAIL = {"GMAIL_CLIENT_ID": "id", "GMAIL_CLIENT_SECRET": "secret", "GMAIL_REFRESH_TOKEN": "r"}
 MESSAGE = Message(

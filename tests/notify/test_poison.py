@@ -18,10 +18,13 @@ from flask import Flask
 from deploy import streams
 from scc.notify import stream as notify
 from scc.notify.message import NotifyError
-from tests.builders import ADMIN, TRIP_ID
-from tests.fake_google import FakeGoogle
 from tests.notify.poller import Poller
-from tests.support import Recorder, Stream, make_app, pay, sign
+from tests.support.apps import make_app
+from tests.support.builders import ADMIN, TRIP_ID
+from tests.support.domain import sign
+from tests.support.fake_google import FakeGoogle
+from tests.support.harness import Session, pay
+from tests.support.notify import Recorder, Stream
 
 
 @pytest.fixture
@@ -57,14 +60,14 @@ def _seq(records: list[dict[str, Any]], crew_id: str) -> int:
 
 
 def test_a_poison_record_lands_in_the_failure_queue_and_the_batch_moves_on(
-    create_event: Any, crew: Any, auth: Any, store: Any, stream: Stream, queue: tuple[Any, str]
+    create_event: Any, crew: Session, store: Any, stream: Stream, queue: tuple[Any, str]
 ) -> None:
     app, mailer = make_app(ADMIN_EMAIL=ADMIN), Recorder()
     app.extensions["scc.mailer"] = mailer
     create_event()
-    pay(crew, auth, "40.00")
+    pay(crew, "40.00")
     sign(store, TRIP_ID, email="dana@example.com")
-    pay(crew, auth, "25.00", patron_id="sam")
+    pay(crew, "25.00", patron_id="sam")
     mailer.fail["Waiver signed"] = NotifyError("Gmail send did not succeed in 2 attempts: HTTP 500")
     records = stream.take(unfiltered=True)["Records"]
     poller = _poller(app, queue, stream)
@@ -82,19 +85,19 @@ def test_a_poison_record_lands_in_the_failure_queue_and_the_batch_moves_on(
     assert info["streamArn"] == stream.reader.arn
 
     mailer.fail.clear()
-    pay(crew, auth, "10.00")
+    pay(crew, "10.00")
     poller.deliver(stream.take(unfiltered=True)["Records"])  # the shard moved on
     assert mailer.sent[-1].subject.startswith("Payment logged: $10.00")
     assert _failed_batches(queue) == []
 
 
 def test_a_revoked_gmail_token_ends_in_the_failure_queue_not_in_a_log_line_only(
-    store: Any, stream: Stream, queue: tuple[Any, str], google: FakeGoogle, caplog: Any
+    client: Session, stream: Stream, queue: tuple[Any, str], google: FakeGoogle, caplog: Any
 ) -> None:
     from tests.notify.test_backends import trip_with_a_payment_and_a_waiver
 
     revoked = make_app(**google.config(ADMIN_EMAIL=ADMIN, GMAIL_REFRESH_TOKEN="1//revoked"))
-    trip_with_a_payment_and_a_waiver(revoked)
+    trip_with_a_payment_and_a_waiver(client)
     records = stream.take(unfiltered=True)["Records"]
 
     with caplog.at_level(logging.ERROR, logger="scc.notify"):

@@ -15,8 +15,8 @@ import boto3
 import pytest
 
 from scc import clock
-from tests.builders import SENDER, event_body, waiver_form
-from tests.support import Api
+from tests.support.builders import SENDER, event_body, waiver_form
+from tests.support.harness import Api
 
 JOB = {"scc_job": "reminders"}
 EID = "2030-05-23-sunset"

@@ -18,8 +18,10 @@ from scc.dev.stream import lambda_filter
 from scc.models import Member
 from scc.notify import notices, routes
 from scc.store import Store, roster
-from tests.builders import ADMIN, TRIP_ID, event_body
-from tests.support import Api, Recorder, Stream, on_roster, sign
+from tests.support.builders import ADMIN, TRIP_ID, event_body
+from tests.support.domain import on_roster, sign
+from tests.support.harness import Api
+from tests.support.notify import Recorder, Stream
 
 OTHER = "2030-05-24-captain-cory"
 PATRONS = [

@@ -16,8 +16,11 @@ from scc.notify import stream as notify
 from scc.notify.mail import NotifyError
 from scc.store import get_store, trips
 from scc.waivers import text as waiver_text
-from tests.builders import ADMIN, BASE_URL, TRIP_ID, trip
-from tests.support import Recorder, make_app, pay, seq_of, sign
+from tests.support.apps import make_app
+from tests.support.builders import ADMIN, TRIP_ID, trip
+from tests.support.domain import sign
+from tests.support.harness import pay
+from tests.support.notify import Recorder, seq_of
 
 EID = TRIP_ID
 
@@ -47,9 +50,9 @@ def handle(notify_app: Flask, mailer: Recorder) -> Any:
     return notify.make_stream_handler(notify_app)
 
 
-def test_a_logged_payment_becomes_one_admin_email(create_event, crew, auth, stream, handle, mailer):
+def test_a_logged_payment_becomes_one_admin_email(create_event, crew, stream, handle, mailer):
     create_event(title="Whales & O'Brien's")
-    pay(crew, auth, "40.00", notes="paid at the dock")
+    pay(crew, "40.00", notes="paid at the dock")
 
     assert handle(stream.take(), None) == {"batchItemFailures": []}
 
@@ -95,18 +98,18 @@ def test_a_signature_sends_the_admin_a_note_and_the_signer_the_exact_text(
 
 
 def test_edits_and_counters_send_nothing_and_a_void_tells_the_admin(
-    create_event, crew, auth, client, stream, handle, mailer
+    create_event, crew, client, stream, handle, mailer
 ):
     create_event()
-    payment = pay(crew, auth, "10.00")
+    payment = pay(crew, "10.00").json["payment"]
     stream.take()
     void = f"/api/events/{EID}/payments/{payment['payment_id']}/void"
-    voided = crew.post(void, json={"reason": "typo"}, headers=auth.headers(), base_url=BASE_URL)
+    voided = crew("POST", void, {"reason": "typo"})
     edit = {"title": "Renamed"}
-    edited = crew.patch(f"/api/events/{EID}", json=edit, headers=auth.headers(), base_url=BASE_URL)
+    edited = crew("PATCH", f"/api/events/{EID}", edit)
     wrong = {"crew_id": "cory", "password": "wrong"}  # counts a failed sign-in
-    refused = client.post("/api/admin/login", json=wrong, base_url=BASE_URL)
-    assert (voided.status_code, edited.status_code, refused.status_code) == (200, 200, 401)
+    refused = client("POST", "/api/admin/login", wrong)
+    assert (voided.status, edited.status, refused.status) == (200, 200, 401)
 
     batch = stream.take(unfiltered=True)  # what the filter would drop says nothing either
 
@@ -119,11 +122,11 @@ def test_edits_and_counters_send_nothing_and_a_void_tells_the_admin(
 
 
 def test_a_failing_send_is_retried_and_does_not_lose_the_others(
-    create_event, crew, auth, store, stream, handle, mailer, caplog
+    create_event, crew, store, stream, handle, mailer, caplog
 ):
     create_event()
-    first = pay(crew, auth, "40.00")
-    pay(crew, auth, "25.00", patron_id="sam")
+    first = pay(crew, "40.00").json["payment"]
+    pay(crew, "25.00", patron_id="sam")
     sign(store, EID)
     batch = stream.take()
     mailer.fail["$40.00"] = NotifyError("Gmail send did not succeed in 2 attempts: HTTP 500")
@@ -149,9 +152,9 @@ def test_a_failing_send_is_retried_and_does_not_lose_the_others(
     assert [m.subject[:24] for m in mailer.sent] == ["Payment logged: $40.00 f"]
 
 
-def test_a_redelivered_batch_sends_nothing_twice(create_event, crew, auth, stream, handle, mailer):
+def test_a_redelivered_batch_sends_nothing_twice(create_event, crew, stream, handle, mailer):
     create_event()
-    pay(crew, auth, "40.00")
+    pay(crew, "40.00")
     batch = stream.take()
     handle(batch, None)
     handle(copy.deepcopy(batch), None)
@@ -159,19 +162,19 @@ def test_a_redelivered_batch_sends_nothing_twice(create_event, crew, auth, strea
 
 
 def test_a_permanent_failure_is_logged_and_not_retried(
-    create_event, crew, auth, stream, handle, mailer, caplog
+    create_event, crew, stream, handle, mailer, caplog
 ):
     create_event()
-    pay(crew, auth, "40.00")
+    pay(crew, "40.00")
     mailer.fail["Payment"] = NotifyError("Gmail refused the message: HTTP 400", permanent=True)
     with caplog.at_level(logging.ERROR, logger="scc.notify"):
         assert handle(stream.take(), None) == {"batchItemFailures": []}
     assert "will not be retried: Gmail refused the message: HTTP 400" in caplog.text
 
 
-def test_an_unexpected_error_is_a_retry_too(create_event, crew, auth, stream, handle, mailer):
+def test_an_unexpected_error_is_a_retry_too(create_event, crew, stream, handle, mailer):
     create_event()
-    pay(crew, auth, "40.00")
+    pay(crew, "40.00")
     mailer.fail["Payment"] = KeyError("bug")
     answer = handle(stream.take(), None)
     assert len(answer["batchItemFailures"]) == 1
@@ -209,11 +212,9 @@ def test_without_an_admin_address_only_the_signer_gets_mail(
     assert "SCC_ADMIN_EMAIL is not set" in caplog.text
 
 
-def test_out_of_time_leaves_every_record_to_the_retry(
-    create_event, crew, auth, stream, handle, mailer
-):
+def test_out_of_time_leaves_every_record_to_the_retry(create_event, crew, stream, handle, mailer):
     create_event()
-    pay(crew, auth, "40.00")
+    pay(crew, "40.00")
     batch = stream.take()
     answer = handle(batch, Context(notify.RESERVE_MS - 1))
     assert len(answer["batchItemFailures"]) == len(batch["Records"])
@@ -235,16 +236,15 @@ def test_is_stream_event_and_dispatch() -> None:
 
 
 def test_the_lambda_entry_handler_sends_stream_batches_to_notifications(
-    create_event, crew, auth, store, stream, monkeypatch
+    create_event, crew, store, stream, monkeypatch
 ):
     import lambda_entry
 
     recorder = Recorder()
-    monkeypatch.setattr(lambda_entry.app.extensions["scc.store"], "table", store.table)
     monkeypatch.setitem(lambda_entry.app.config, "ADMIN_EMAIL", ADMIN)
     monkeypatch.setitem(lambda_entry.app.extensions, "scc.mailer", recorder)
     create_event()
-    pay(crew, auth, "40.00")
+    pay(crew, "40.00")
 
     assert lambda_entry.handler(stream.take(), None) == {"batchItemFailures": []}
     assert [m.to for m in recorder.sent] == [ADMIN]
@@ -254,11 +254,13 @@ def test_ledger_labels_cover_every_method() -> None:
     assert set(METHOD_LABELS) == set(METHODS)
 
 
-def test_the_dev_server_reads_the_stream_like_lambda(create_event, crew, auth, notify_app, mailer):
-    with notify_app.app_context():
+def test_the_dev_server_reads_the_stream_like_lambda(
+    create_event, crew, stream, notify_app, mailer
+):
+    with notify_app.app_context():  # the stream turned on (`stream`), read by a reader of its own
         reader = dev_stream.StreamReader(get_store())  # from now on (LATEST), as `make dev` starts
     create_event()
-    pay(crew, auth, "40.00")
+    pay(crew, "40.00")
 
     handler = notify.make_stream_handler(notify_app)
     assert dev_stream.poll_once(reader, handler) == 2  # the trip created, then its payment

@@ -12,8 +12,9 @@ import pytest
 
 from scc.dev import stream as dev_stream
 from scc.store import Store
-from tests.builders import ADMIN, TRIP_ID, event_body
-from tests.support import Api, Recorder, Stream
+from tests.support.builders import ADMIN, TRIP_ID, event_body
+from tests.support.harness import Api
+from tests.support.notify import Recorder, Stream
 
 SITE = "https://scc.example"
 TRIP = f"/api/events/{TRIP_ID}"

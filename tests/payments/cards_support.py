@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from scc.dev import stripe_local
-from tests.support import Answer, Http
+from tests.support.harness import Answer, Http
 
 SECRET_KEY = "sk_test_scc_standin"  # noqa: S105 - the stand-in takes any sk_test_ key
 WEBHOOK_SECRET = "whsec_scc_test"  # noqa: S105

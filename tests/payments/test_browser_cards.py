@@ -13,11 +13,11 @@ from playwright.sync_api import Page
 from scc import paylinks
 from scc.dev.stripe_local import LocalStripe
 from scc.store import Store, trips
-from tests.browser import assert_clean, shot, sign_in
-from tests.builders import TRIP_ID, trip
 from tests.payments.cards_support import SECRET_KEY, WEBHOOK_SECRET
-from tests.servers import serve
-from tests.support import make_app
+from tests.support.apps import make_app
+from tests.support.browser import assert_clean, shot, sign_in
+from tests.support.builders import TRIP_ID, trip
+from tests.support.servers import serve
 
 
 @pytest.fixture

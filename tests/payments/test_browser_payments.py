@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from scc.models import Patron
 from scc.store import trips
-from tests.browser import assert_clean, shot, sign_in
-from tests.builders import trip
+from tests.support.browser import assert_clean, shot, sign_in
+from tests.support.builders import trip
 
 # Dana owes 100.00 of the 300.00 total; Sam has no share set.
 PATRONS = [

@@ -17,7 +17,6 @@ from scc import activity, paylinks
 from scc.models import Event
 from scc.notify import stream as notify
 from scc.store import Store, trips
-from tests.builders import ADMIN, TRIP_ID, make_v2_event, trip
 from tests.payments.cards_support import (
     client,
     completed,
@@ -25,7 +24,11 @@ from tests.payments.cards_support import (
     pay_at_standin,
     signature,
 )
-from tests.support import Api, Http, Recorder, Stream, make_app, on_roster
+from tests.support.apps import make_app
+from tests.support.builders import ADMIN, TRIP_ID, make_v2_event, trip
+from tests.support.domain import on_roster
+from tests.support.harness import Api, Http
+from tests.support.notify import Recorder, Stream
 
 PAGE = f"/g/{TRIP_ID}/payment"
 CHECKOUT = f"{PAGE}/checkout"

@@ -2,7 +2,8 @@
 payments can't take a patron's net paid below zero or past what is owed.
 
 moto in-process is not thread-safe, so these tests serve DynamoDB from a moto server on loopback
-that handles one request at a time (like DynamoDB's per-item atomicity) and point the app at it.
+that handles one request at a time (like DynamoDB's per-item atomicity) and point lambda_entry's
+app at it; the crew's requests go through lambda_entry.handler from threads at once.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.builders import event_body
-from tests.servers import moto_dynamodb
-from tests.support import Auth, make_app
+from scc.store import Store
+from tests.support.builders import event_body
+from tests.support.harness import Handler, Http
+from tests.support.servers import moto_dynamodb
 
 SERVED: list[str] = []
 
@@ -33,8 +35,8 @@ class Race:
     """A trip of 500.00 for one patron ("group") on its own table of the moto server, and crew
     members posting to it from threads at once."""
 
-    app: Flask
-    bearer: dict[str, str]
+    http: Http
+    token: str
     trip: str
     results: dict[str, list[int]] = field(default_factory=dict)
 
@@ -43,36 +45,37 @@ class Race:
         lock = threading.Lock()
 
         def member(route: str, times: int, body: dict[str, Any]) -> None:
-            local = self.app.test_client()
             for _ in range(times):
-                status = local.post(f"{self.trip}/{route}", headers=self.bearer, json=body)
+                status = self.http("POST", f"{self.trip}/{route}", body, token=self.token).status
                 with lock:
-                    self.results.setdefault(route, []).append(status.status_code)
+                    self.results.setdefault(route, []).append(status)
 
         threads = [threading.Thread(target=member, args=job) for job in crew]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        answer: dict[str, Any] = self.app.test_client().get(self.trip, headers=self.bearer).json
+        answer: dict[str, Any] = self.http("GET", self.trip, token=self.token).json
         return answer
 
 
 @pytest.fixture
-def race(moto_server: str, request: pytest.FixtureRequest) -> Iterator[Race]:
+def race(
+    app: Flask,
+    handler: Handler,
+    moto_server: str,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Race]:
     table = f"scc-concurrency-{request.node.name[-20:]}"
-    app = make_app(DYNAMODB_ENDPOINT=moto_server, TABLE=table)
-    with app.app_context():
-        from scc.store import get_store
-
-        store = get_store()
-        store.create_table()
-    client = app.test_client()
-    auth = Auth(client)
-    assert auth.login().status_code == 200
+    store = Store(table, moto_server)
+    store.create_table()
+    monkeypatch.setitem(app.extensions, "scc.store", store)
+    http = Http(handler)
+    token = http.token()
     body = event_body(total="500.00", patrons=[{"patron_id": "group", "name": "Group"}])
-    event_id = client.post("/api/events", json=body, headers=auth.bearer()).json["event_id"]
-    yield Race(app, auth.bearer(), f"/api/events/{event_id}")
+    event_id = http("POST", "/api/events", body, token=token).json["event_id"]
+    yield Race(http, token, f"/api/events/{event_id}")
     store.client.delete_table(TableName=table)
 
 

@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 
 from scc.store import Store
-from tests.builders import TRIP_ID, event_body
-from tests.support import ROSTER_CHECK, Api, on_roster
+from tests.support.builders import TRIP_ID, event_body
+from tests.support.domain import on_roster
+from tests.support.dynamodb import ROSTER_CHECK
+from tests.support.harness import Api
 
 TRIP = f"/api/events/{TRIP_ID}"
 

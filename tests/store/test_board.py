@@ -5,27 +5,22 @@ whole trip says, whatever the ledger went through."""
 import re
 
 from scc.store import board, trips
-from tests.builders import BASE_URL, event_body
+from tests.support.builders import TRIP_ID, event_body
+from tests.support.harness import pay
 
-HX = {"HX-Request": "true"}
-TRIP = "/api/events/2030-05-23-captain-cory-afternoon"
-CANCELLED_TRIP = "/api/events/2030-05-24-captain-jess"
+TRIP = f"/api/events/{TRIP_ID}"
+CANCELLED = "2030-05-24-captain-jess"
 
 
-def _post(crew, auth, url, body, expect):
-    response = crew.post(url, json=body, headers=auth.headers(), base_url=BASE_URL)
-    assert response.status_code == expect, response.json
+def _post(crew, url, body, expect):
+    response = crew("POST", url, body)
+    assert response.status == expect, response.json
     return response.json
 
 
-def _pay(crew, auth, trip, patron_id, amount):
-    body = {"patron_id": patron_id, "amount": amount, "method": "cash"}
-    return _post(crew, auth, f"{trip}/payment-log", body, 201)["payment"]["payment_id"]
-
-
-def _refund(crew, auth, trip, patron_id, amount):
+def _refund(crew, patron_id, amount):
     body = {"patron_id": patron_id, "amount": amount, "method": "venmo", "reason": "weather"}
-    _post(crew, auth, f"{trip}/refunds", body, 201)
+    _post(crew, f"{TRIP}/refunds", body, 201)
 
 
 def _card(html, eid):
@@ -34,7 +29,7 @@ def _card(html, eid):
     return found.group(0)
 
 
-def test_the_board_says_what_the_whole_trip_says(crew, auth, store):
+def test_the_board_says_what_the_whole_trip_says(crew, store):
     """Voids, refunds, a patron removed after their money was given back (their payments stay
     on record), a cancelled trip with money paid: the board's JSON and cards match GET."""
     patrons = [
@@ -42,36 +37,30 @@ def test_the_board_says_what_the_whole_trip_says(crew, auth, store):
         {"patron_id": "sam", "name": "Sam Ortiz", "amount_due": "200.00"},
         {"patron_id": "lee", "name": "Lee Park", "amount_due": "50.00"},
     ]
-    _post(crew, auth, "/api/events", event_body(patrons=patrons, total="450.00"), 201)
-    _pay(crew, auth, TRIP, "dana", "100.00")
-    voided = _pay(crew, auth, TRIP, "dana", "20.50")
-    _post(crew, auth, f"{TRIP}/payments/{voided}/void", {"reason": "bounced"}, 200)
-    _refund(crew, auth, TRIP, "dana", "30.00")
-    _pay(crew, auth, TRIP, "sam", "12.34")
-    _pay(crew, auth, TRIP, "lee", "50.00")
-    _refund(crew, auth, TRIP, "lee", "50.00")
-    removed = crew.delete(f"{TRIP}/patrons/lee", headers=auth.headers(), base_url=BASE_URL)
-    assert removed.status_code == 200, removed.json
-    _post(
-        crew,
-        auth,
-        "/api/events",
-        event_body(date="2030-05-24", name="captain-jess", period=None),
-        201,
-    )
-    _pay(crew, auth, CANCELLED_TRIP, "dana", "40.00")
-    _post(crew, auth, f"{CANCELLED_TRIP}/cancel", {"reason": "storm"}, 200)
+    _post(crew, "/api/events", event_body(patrons=patrons, total="450.00"), 201)
+    pay(crew, "100.00", "dana")
+    voided = pay(crew, "20.50", "dana").json["payment"]["payment_id"]
+    _post(crew, f"{TRIP}/payments/{voided}/void", {"reason": "bounced"}, 200)
+    _refund(crew, "dana", "30.00")
+    pay(crew, "12.34", "sam")
+    pay(crew, "50.00", "lee")
+    _refund(crew, "lee", "50.00")
+    removed = crew("DELETE", f"{TRIP}/patrons/lee")
+    assert removed.status == 200, removed.json
+    _post(crew, "/api/events", event_body(date="2030-05-24", name="captain-jess", period=None), 201)
+    pay(crew, "40.00", "dana", eid=CANCELLED)
+    _post(crew, f"/api/events/{CANCELLED}/cancel", {"reason": "storm"}, 200)
 
-    entries = crew.get("/api/events?when=all", base_url=BASE_URL).json["events"]
-    cards = crew.get("/api/events?when=all", headers=HX, base_url=BASE_URL).get_data(as_text=True)
+    entries = crew("GET", "/api/events?when=all").json["events"]
+    cards = crew("GET", "/api/events?when=all", htmx=True).body
     assert len(entries) == 2
     for entry in entries:
         url = f"/api/events/{entry['event_id']}"
-        whole = crew.get(url, base_url=BASE_URL).json
+        whole = crew("GET", url).json
         assert all(entry[k] == whole[k] for k in entry if k != "patrons"), entry["event_id"]
         for shown, full in zip(entry["patrons"], whole["patrons"], strict=True):
             assert shown == {k: v for k, v in full.items() if k not in ("email", "phone")}
-        one = crew.get(url, headers=HX, base_url=BASE_URL).get_data(as_text=True)
+        one = crew("GET", url, htmx=True).body
         assert _card(cards, entry["event_id"]) == _card(one, entry["event_id"])
     kept, cancelled = sorted(entries, key=lambda e: e["date"])
     assert (kept["date"], kept["status"]) == ("2030-05-23", "scheduled")

@@ -9,9 +9,9 @@ from typing import Any
 from scc import activity
 from scc.store import Store, gateway, keys, trips
 from scc.trips import lifecycle
-from tests.builders import event_body, trip, waiver_form
 from tests.store import wire
-from tests.support import stored_waivers
+from tests.support.builders import event_body, trip, waiver_form
+from tests.support.domain import stored_waivers
 
 EID = "2030-05-23-captain-cory-afternoon"
 
@@ -57,7 +57,7 @@ def test_only_a_conflict_is_sent_again(store: Store) -> None:
 
 
 def test_the_sign_in_counters_survive_a_conflict(store: Store, handler: Any) -> None:
-    from tests.support import Http
+    from tests.support.harness import Http
 
     http = Http(handler)
     with wire.conflict(store, times=1) as sent:

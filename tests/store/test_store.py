@@ -16,8 +16,9 @@ from scc.store.items import (
     serialize,
 )
 from scc.store.tables import table_spec
-from tests.builders import BASE_URL, TRIP_ID, payment, trip
-from tests.support import pay, sign
+from tests.support.builders import TRIP_ID, payment, trip
+from tests.support.domain import sign
+from tests.support.harness import pay
 
 
 def test_item_round_trip_keeps_money_decimal():
@@ -36,18 +37,19 @@ def test_item_round_trip_keeps_money_decimal():
     assert isinstance(back.total, Decimal)
 
 
-def test_numbers_come_back_trimmed_and_money_still_reads_in_cents(crew, auth, create_event, store):
-    """DynamoDB trims a number's zeroes (150.00 is answered 150, 75.50 as 75.5), and so does the
-    test table (tests/moto_speed.py): the trip's JSON, the board's and the card still say cents."""
+def test_numbers_come_back_trimmed_and_money_still_reads_in_cents(crew, create_event, store):
+    """DynamoDB trims a number's zeroes (150.00 is answered 150, 75.50 as 75.5), and so do the
+    test client's answers (support.dynamodb): the trip's JSON, the board's and the card still
+    say cents."""
     create_event()
-    pay(crew, auth, "75.50")
+    pay(crew, "75.50")
     key = serialize(keys.event(TRIP_ID))
     raw = store.client.get_item(TableName=store.table, Key=key)["Item"]
     assert raw["total"] == {"N": "400"} and raw["payment_amount"] == {"N": "75.5"}
     assert raw["patron_paid"]["M"] == {"dana": {"N": "75.5"}}  # sam has paid nothing
     assert raw["patrons"]["L"][0]["M"]["amount_due"] == {"N": "200"}
-    whole = crew.get(f"/api/events/{TRIP_ID}", base_url=BASE_URL).json
-    [entry] = crew.get("/api/events", base_url=BASE_URL).json["events"]
+    whole = crew("GET", f"/api/events/{TRIP_ID}").json
+    [entry] = crew("GET", "/api/events").json["events"]
     for shown in (whole, entry):
         assert (shown["total"], shown["paid_total"], shown["balance_due"]) == (
             "400.00",
@@ -63,11 +65,11 @@ def test_numbers_come_back_trimmed_and_money_still_reads_in_cents(crew, auth, cr
         )
         assert sam["amount_paid"] == "0.00"
     assert whole["payments"][0]["amount"] == "75.50"
-    card = crew.get("/api/events", headers={"HX-Request": "true"}, base_url=BASE_URL)
-    assert "Paid</dt><dd>$75.50" in card.get_data(as_text=True)
+    card = crew("GET", "/api/events", htmx=True)
+    assert "Paid</dt><dd>$75.50" in card.body
 
 
-def test_a_patron_who_has_paid_nothing_has_no_paid_entry(crew, auth, create_event, store):
+def test_a_patron_who_has_paid_nothing_has_no_paid_entry(crew, create_event, store):
     """patron_paid keeps no zeros (the board reads it on every card); a missing entry reads as
     0.00, check-in still knows who is on the manifest, and a record written with zeros (older
     trips) takes payments into them."""
@@ -79,15 +81,12 @@ def test_a_patron_who_has_paid_nothing_has_no_paid_entry(crew, auth, create_even
 
     assert paid() == {}
     url = f"/api/events/{TRIP_ID}"
-    aboard = crew.post(
-        f"{url}/patrons/sam/check-in", json={"status": "aboard", "confirm": True},
-        headers=auth.headers(), base_url=BASE_URL,
-    )  # fmt: skip
-    assert aboard.status_code == 200, aboard.json
+    aboard = crew("POST", f"{url}/patrons/sam/check-in", {"status": "aboard", "confirm": True})
+    assert aboard.status == 200, aboard.json
     refund = {"patron_id": "sam", "amount": "1.00", "method": "cash", "reason": "x"}
-    refused = crew.post(f"{url}/refunds", json=refund, headers=auth.headers(), base_url=BASE_URL)
-    assert refused.status_code == 422
-    pay(crew, auth, "40.00")
+    refused = crew("POST", f"{url}/refunds", refund)
+    assert refused.status == 422
+    pay(crew, "40.00")
     assert paid() == {"dana": {"N": "40"}}
     store.client.update_item(  # an older trip's record: a zero for each patron
         TableName=store.table,
@@ -95,12 +94,12 @@ def test_a_patron_who_has_paid_nothing_has_no_paid_entry(crew, auth, create_even
         UpdateExpression="SET patron_paid.sam = :zero",
         ExpressionAttributeValues={":zero": {"N": "0.00"}},
     )
-    pay(crew, auth, "10.00", patron_id="sam")
+    pay(crew, "10.00", "sam")
     assert paid() == {"dana": {"N": "40"}, "sam": {"N": "10"}}
-    whole = crew.get(url, base_url=BASE_URL).json
+    whole = crew("GET", url).json
     assert whole["paid_total"] == "50.00"
     assert [p["amount_paid"] for p in whole["patrons"]] == ["40.00", "10.00"]
-    [entry] = crew.get("/api/events", base_url=BASE_URL).json["events"]
+    [entry] = crew("GET", "/api/events").json["events"]
     assert entry["paid_total"] == "50.00" and entry["patrons"][1]["check_in"] == "aboard"
 
 
@@ -110,12 +109,12 @@ def test_the_waiver_count_starts_missing_and_counts_up(crew, create_event, store
     create_event()
     key = serialize(keys.event(TRIP_ID))
     assert "waivers_signed" not in store.client.get_item(TableName=store.table, Key=key)["Item"]
-    [entry] = crew.get("/api/events", base_url=BASE_URL).json["events"]
+    [entry] = crew("GET", "/api/events").json["events"]
     assert entry["waivers_signed"] == 0
     sign(store)
     item = store.client.get_item(TableName=store.table, Key=key)["Item"]
     assert item["waivers_signed"] == {"N": "1"}
-    [entry] = crew.get("/api/events", base_url=BASE_URL).json["events"]
+    [entry] = crew("GET", "/api/events").json["events"]
     assert entry["waivers_signed"] == 1
 
 
@@ -131,12 +130,17 @@ def test_create_table_is_idempotent(store):
 
 
 def test_new_tables_stream_new_and_old_images(store):
-    table = store.client.describe_table(TableName=store.table)["Table"]
-    assert table["StreamSpecification"] == {
-        "StreamEnabled": True,
-        "StreamViewType": "NEW_AND_OLD_IMAGES",
-    }
-    assert store.ensure_stream() == "stream on (NEW_AND_OLD_IMAGES)"
+    new = Store("scc-new-table")
+    try:
+        assert new.create_table() is True
+        table = store.client.describe_table(TableName="scc-new-table")["Table"]
+        assert table["StreamSpecification"] == {
+            "StreamEnabled": True,
+            "StreamViewType": "NEW_AND_OLD_IMAGES",
+        }
+        assert new.ensure_stream() == "stream on (NEW_AND_OLD_IMAGES)"
+    finally:
+        store.client.delete_table(TableName="scc-new-table")
 
 
 def test_an_older_table_gets_its_stream_once(store):
@@ -290,24 +294,28 @@ def test_a_trip_at_every_limit_stays_well_under_the_item_limit(store):
 
 
 def test_an_item_past_the_limit_is_refused_by_the_table(store):
-    """The test table still enforces DynamoDB's 400 KB item limit (tests/moto_speed.py keeps it)."""
+    """The test table enforces DynamoDB's 400 KB item limit on a whole item written."""
     with pytest.raises(StoreError):
         store.put({"eid": "2030-01-01-big", "crew_id": "#event", "blob": "x" * 410_000})
 
 
-def test_an_item_grown_past_the_limit_by_nested_updates_is_refused(store):
-    """As stock moto does (it re-measures a whole item when it copies it), so a test cannot pass
-    on a trip DynamoDB would refuse to grow."""
-    store.put({"eid": "2030-01-01-big", "crew_id": "#event", "m": {}})
+def test_an_item_grown_past_the_limit_by_updates_is_refused(store):
+    """DynamoDB refuses an update that would take an item past 400 KB, and so does the test
+    table when an update sets a top-level attribute (as every trip write appends to its
+    activity): the fifth 100 KB attribute is refused, the four before it fit. (moto measures
+    no SET inside a map, and since 5.1.21 does not re-measure an item it copies: a map can grow
+    a trip past the limit there; the ledger's and the activity's bounds keep it far below,
+    test_a_trip_at_every_limit_stays_well_under_the_item_limit.)"""
+    store.put({"eid": "2030-01-01-big", "crew_id": "#event"})
     key = {"eid": "2030-01-01-big", "crew_id": "#event"}
     grown = 0
     with pytest.raises(StoreError):
         for n in range(6):
             store.update(
-                key, Change(set=("m.#n = :v",), names={"#n": f"f{n}"}, values={":v": "x" * 100_000})
+                key, Change(set=("#n = :v",), names={"#n": f"f{n}"}, values={":v": "x" * 100_000})
             )
             grown += 1
-    assert grown == 5  # moto, like stock moto, notices when it next copies the 500 KB item
+    assert grown == 4
 
 
 def test_a_patron_put_back_on_the_manifest_keeps_their_payments_on_record(store):

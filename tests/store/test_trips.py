@@ -12,7 +12,7 @@ from scc.errors import Conflict, Contended, Moved, NotFound, Stale
 from scc.models import Entry, Event
 from scc.store import Store, keys, trips
 from scc.store.changes import Change, TripChange
-from tests.builders import TRIP_ID, trip
+from tests.support.builders import TRIP_ID, trip
 
 TITLED = Change(set=("title = :t",), values={":t": "Renamed"})
 

@@ -11,8 +11,9 @@ import pytest
 
 from scc.trips.exports import LEDGER_HEADER, MANIFEST_HEADER
 from scc.web.sheets import neutralise
-from tests.builders import TRIP_ID, event_body
-from tests.support import ROSTER_CHECK, Api
+from tests.support.builders import TRIP_ID, event_body
+from tests.support.dynamodb import ROSTER_CHECK
+from tests.support.harness import Api
 
 TRIP = f"/api/events/{TRIP_ID}"
 FORMULA = '=HYPERLINK("http://x")'

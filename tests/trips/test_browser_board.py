@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scc import clock
 from scc.dev import demo
-from tests.browser import OVERFLOW, SMALL_TARGETS, assert_clean, open_page, shot, sign_in
+from tests.support.browser import OVERFLOW, SMALL_TARGETS, assert_clean, open_page, shot, sign_in
 
 
 def seed(store):

@@ -10,8 +10,8 @@ from typing import Any
 from scc.models import Patron
 from scc.store import trips
 from scc.trips.exports import MANIFEST_HEADER
-from tests.browser import SMALL_TARGETS, assert_clean, shot, sign_in
-from tests.builders import TRIP_ID, trip
+from tests.support.browser import SMALL_TARGETS, assert_clean, shot, sign_in
+from tests.support.builders import TRIP_ID, trip
 
 
 def test_check_in_undo_activity_and_the_manifest_csv(live_server, phone, store):

@@ -4,7 +4,7 @@ link sent before the move to the trip's new page."""
 
 from __future__ import annotations
 
-from tests.browser import SMALL_TARGETS, assert_clean, shot, sign_in
+from tests.support.browser import SMALL_TARGETS, assert_clean, shot, sign_in
 
 OLD_ID = "2030-05-23-captain-cory-afternoon"
 NEW_ID = "2030-06-02-captain-cory-afternoon"

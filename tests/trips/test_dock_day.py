@@ -14,8 +14,10 @@ from scc import activity
 from scc.store import Store, keys
 from scc.store.items import serialize
 from scc.store.trips import ACTIVITY_KEEP, ACTIVITY_MAX
-from tests.builders import TRIP_ID, event_body
-from tests.support import ROSTER_CHECK, Api, sign
+from tests.support.builders import TRIP_ID, event_body
+from tests.support.domain import sign
+from tests.support.dynamodb import ROSTER_CHECK
+from tests.support.harness import Api
 
 TRIP = f"/api/events/{TRIP_ID}"
 

@@ -8,8 +8,8 @@ import io
 from typing import Any
 
 from scc.store import Store, trips
-from tests.builders import trip, waiver_form
-from tests.support import stored_waivers
+from tests.support.builders import trip, waiver_form
+from tests.support.domain import stored_waivers
 
 EID = "2030-05-23-captain-cory-afternoon"
 

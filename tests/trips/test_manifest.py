@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from tests.builders import TRIP_ID, event_body
-from tests.support import Api, sign
+from tests.support.builders import TRIP_ID, event_body
+from tests.support.domain import sign
+from tests.support.harness import Api
 
 TRIP = f"/api/events/{TRIP_ID}"
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from scc.store import Store
 from scc.store.items import event_to_item, serialize
-from tests.builders import TRIP_ID, event_body, trip
-from tests.support import Api
+from tests.support.builders import TRIP_ID, event_body, trip
+from tests.support.harness import Api
 
 NEW_TRIP = [
     ("board", "upcoming"), ("date", "2030-05-23"), ("name", "Captain Cory"),

@@ -15,9 +15,11 @@ from scc.models import CheckIn
 from scc.store import Store, changes, keys, moves, trips
 from scc.store.changes import TripChange
 from scc.store.items import serialize
-from tests import builders
-from tests.builders import TRIP_ID, event_body
-from tests.support import ROSTER_CHECK, Api, sign
+from tests.support import builders
+from tests.support.builders import TRIP_ID, event_body
+from tests.support.domain import sign
+from tests.support.dynamodb import ROSTER_CHECK
+from tests.support.harness import Api
 
 TRIP = f"/api/events/{TRIP_ID}"
 NEW_ID = "2030-06-02-captain-cory-afternoon"

@@ -8,9 +8,9 @@ from typing import Any
 from playwright.sync_api import Browser, Page
 
 from scc.store import Store, trips
-from tests.browser import OVERFLOW, assert_clean, shot, sign_in
-from tests.builders import TEXT_FIELDS, trip, waiver_form
-from tests.support import stored_waivers
+from tests.support.browser import OVERFLOW, assert_clean, shot, sign_in
+from tests.support.builders import TEXT_FIELDS, trip, waiver_form
+from tests.support.domain import stored_waivers
 
 EID = "2030-05-23-captain-cory-afternoon"
 SMALL_TARGETS = """
@@ -95,7 +95,7 @@ def test_signing_works_without_javascript(live_server: str, browser: Browser, st
 
 def test_a_personal_payment_link_on_a_phone(live_server: str, phone: Page, store: Store) -> None:
     from scc import paylinks
-    from tests.support import make_app
+    from tests.support.apps import make_app
 
     trips.create(store, trip())
     token = paylinks.issue(make_app().config["SECRET_KEY"], EID, "dana")
@@ -112,7 +112,7 @@ def test_crew_open_the_list_and_the_printable_copy(
 ) -> None:
     trips.create(store, trip())
     data = {**waiver_form(), "minor_name": ["Kid Lee"], "minor_dob": ["2020-01-02"]}
-    assert client.post(f"/g/{EID}/waiver", data=data).status_code == 201
+    assert client("POST", f"/g/{EID}/waiver", form=data).status == 201
     sign_in(phone, live_server)
     phone.evaluate(
         f"htmx.ajax('GET', '/api/events/{EID}/waivers', {{target: '#modal', swap: 'innerHTML'}})"

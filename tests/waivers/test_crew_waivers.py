@@ -6,24 +6,23 @@ from typing import Any
 
 import pytest
 from flask import Flask, render_template
-from flask.testing import FlaskClient
 from markupsafe import escape
 
 from scc.models import Patron
 from scc.store import Store, keys, trips
 from scc.store.items import serialize
 from scc.waivers import text as waiver_text
-from tests.builders import BASE_URL, QUOTEY, XSS, trip, waiver_form
-from tests.support import stored_waivers
+from tests.support.builders import BASE_URL, QUOTEY, XSS, trip, waiver_form
+from tests.support.domain import stored_waivers
+from tests.support.harness import Session
 
 EID = "2030-05-23-captain-cory-afternoon"
 LIST = f"/api/events/{EID}/waivers"
-HX = {"HX-Request": "true"}
 ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
 
 
 @pytest.fixture
-def signed(client: FlaskClient, store: Store) -> list[dict[str, Any]]:
+def signed(client: Session, store: Store) -> list[dict[str, Any]]:
     """An event with two signed waivers, signed through the patron page."""
     trips.create(store, trip())
     for name in ("Dana Lee", "Sam Ortiz"):
@@ -32,21 +31,17 @@ def signed(client: FlaskClient, store: Store) -> list[dict[str, Any]]:
             "minor_name": ["Kid Ortiz"],
             "minor_dob": ["2020-01-01"],
         }
-        assert client.post(f"/g/{EID}/waiver", data=data).status_code == 201
+        assert client("POST", f"/g/{EID}/waiver", form=data).status == 201
     return stored_waivers(store)
 
 
-def get(client: FlaskClient, url: str, **kwargs: Any) -> Any:
-    return client.get(url, base_url=BASE_URL, **kwargs)
+def test_the_list_needs_a_signed_in_crew_member(client: Session, signed: Any) -> None:
+    response = client("GET", LIST)
+    assert response.status == 401 and response.json["error"]
 
 
-def test_the_list_needs_a_signed_in_crew_member(client: FlaskClient, signed: Any) -> None:
-    response = get(client, LIST)
-    assert response.status_code == 401 and response.json["error"]
-
-
-def test_the_list_is_json_with_a_printable_link_each(crew: FlaskClient, signed: Any) -> None:
-    data = get(crew, LIST).json
+def test_the_list_is_json_with_a_printable_link_each(crew: Session, signed: Any) -> None:
+    data = crew("GET", LIST).json
     assert data["event_id"] == EID and data["waivers_signed"] == 2
     assert [w["full_name"] for w in data["waivers"]] == ["Dana Lee", "Sam Ortiz"]
     first = data["waivers"][0]
@@ -54,9 +49,9 @@ def test_the_list_is_json_with_a_printable_link_each(crew: FlaskClient, signed: 
     assert first["print_url"] == f"{LIST}/{first['waiver_id']}/print"
 
 
-def test_the_list_is_a_dialog_fragment_for_htmx(crew: FlaskClient, signed: Any) -> None:
-    response = get(crew, LIST, headers=HX)
-    html = response.get_data(as_text=True)
+def test_the_list_is_a_dialog_fragment_for_htmx(crew: Session, signed: Any) -> None:
+    response = crew("GET", LIST, htmx=True)
+    html = response.body
     assert html.startswith("<dialog") and "Dana Lee" in html and "with Kid Ortiz" in html
     assert "2 signed · 2 of 2 on the manifest covered" in html and "data-close-modal" in html
     assert "✓ Dana Lee" in html and "not on the manifest" not in html
@@ -65,17 +60,15 @@ def test_the_list_is_a_dialog_fragment_for_htmx(crew: FlaskClient, signed: Any) 
 
 @pytest.mark.parametrize(("eid", "status"), [("2026-05-23", 404), ("2030-01-01-nobody", 404)])
 def test_the_list_of_a_wrong_event_is_404(
-    crew: FlaskClient, store: Store, eid: str, status: int
+    crew: Session, store: Store, eid: str, status: int
 ) -> None:
-    response = get(crew, f"/api/events/{eid}/waivers")
-    assert response.status_code == status and response.json["error"]
+    response = crew("GET", f"/api/events/{eid}/waivers")
+    assert response.status == status and response.json["error"]
 
 
-def test_the_printable_copy_re_renders_the_text_that_was_signed(
-    crew: FlaskClient, signed: Any
-) -> None:
+def test_the_printable_copy_re_renders_the_text_that_was_signed(crew: Session, signed: Any) -> None:
     item = signed[0]
-    html = get(crew, f"{LIST}/{item['waiver_id']}/print").get_data(as_text=True)
+    html = crew("GET", f"{LIST}/{item['waiver_id']}/print").body
     text = waiver_text.render(item["waiver_version"], item["text_context"])
     for para in waiver_text.paragraphs(text):
         assert f"<p>{escape(para)}</p>" in html
@@ -83,33 +76,33 @@ def test_the_printable_copy_re_renders_the_text_that_was_signed(
     assert "Dana Lee" in html and "Kid Ortiz (born 2020-01-01)" in html and item["ip"] in html
 
 
-def test_every_stored_waiver_prints_as_matching(crew: FlaskClient, signed: Any) -> None:
+def test_every_stored_waiver_prints_as_matching(crew: Session, signed: Any) -> None:
     for item in signed:
-        html = get(crew, f"{LIST}/{item['waiver_id']}/print").get_data(as_text=True)
+        html = crew("GET", f"{LIST}/{item['waiver_id']}/print").body
         assert "matches the text above" in html and "does not match" not in html
 
 
 def test_a_record_whose_text_was_altered_prints_as_not_matching(
-    crew: FlaskClient, store: Store, signed: Any
+    crew: Session, store: Store, signed: Any
 ) -> None:
     item = {**signed[0], "text_context": {**signed[0]["text_context"], "event_title": "Forged"}}
     store.call("put_item", TableName=store.table, Item=serialize(item))
-    html = get(crew, f"{LIST}/{item['waiver_id']}/print").get_data(as_text=True)
+    html = crew("GET", f"{LIST}/{item['waiver_id']}/print").body
     assert "does not match the text above" in html
 
 
 @pytest.mark.parametrize("waiver_id", ["nope", "20301121T223714123Z-a1b2c3d4e5f6"])
-def test_printing_an_unknown_waiver_is_404(crew: FlaskClient, signed: Any, waiver_id: str) -> None:
-    assert get(crew, f"{LIST}/{waiver_id}/print").status_code == 404
+def test_printing_an_unknown_waiver_is_404(crew: Session, signed: Any, waiver_id: str) -> None:
+    assert crew("GET", f"{LIST}/{waiver_id}/print").status == 404
 
 
-def test_printing_needs_a_signed_in_crew_member(client: FlaskClient, signed: Any) -> None:
-    assert get(client, f"{LIST}/{signed[0]['waiver_id']}/print").status_code == 401
+def test_printing_needs_a_signed_in_crew_member(client: Session, signed: Any) -> None:
+    assert client("GET", f"{LIST}/{signed[0]['waiver_id']}/print").status == 401
 
 
-def test_the_event_json_and_card_carry_the_count(crew: FlaskClient, signed: Any) -> None:
-    assert get(crew, f"/api/events/{EID}").json["waivers_signed"] == 2
-    assert "Waivers 2/2" in get(crew, f"/api/events/{EID}", headers=HX).get_data(as_text=True)
+def test_the_event_json_and_card_carry_the_count(crew: Session, signed: Any) -> None:
+    assert crew("GET", f"/api/events/{EID}").json["waivers_signed"] == 2
+    assert "Waivers 2/2" in crew("GET", f"/api/events/{EID}", htmx=True).body
 
 
 def hostile_record(store: Store) -> dict[str, Any]:
@@ -145,33 +138,33 @@ def hostile_record(store: Store) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    ("url", "headers", "at_least"),
+    ("url", "htmx", "at_least"),
     [
-        (LIST, HX, 2),
-        (f"{LIST}/20300501T100000000Z-a1b2c3d4e5f6/print", {}, 14),
+        (LIST, True, 2),
+        (f"{LIST}/20300501T100000000Z-a1b2c3d4e5f6/print", False, 14),
     ],
 )
 def test_stored_markup_is_shown_escaped(
-    crew: FlaskClient, store: Store, url: str, headers: dict[str, str], at_least: int
+    crew: Session, store: Store, url: str, htmx: bool, at_least: int
 ) -> None:
     trips.create(store, trip(title=XSS))
     hostile_record(store)
-    html = get(crew, url, headers=headers).get_data(as_text=True)
+    html = crew("GET", url, htmx=htmx).body
     assert XSS not in html and "<script>alert" not in html
     assert html.count(ESCAPED) >= at_least
 
 
-def test_stored_markup_still_hashes_to_its_record(crew: FlaskClient, store: Store) -> None:
+def test_stored_markup_still_hashes_to_its_record(crew: Session, store: Store) -> None:
     trips.create(store, trip())
     item = hostile_record(store)
-    html = get(crew, f"{LIST}/{item['waiver_id']}/print").get_data(as_text=True)
+    html = crew("GET", f"{LIST}/{item['waiver_id']}/print").body
     assert "matches the text above" in html
 
 
-def test_the_list_json_returns_stored_text_as_data(crew: FlaskClient, store: Store) -> None:
+def test_the_list_json_returns_stored_text_as_data(crew: Session, store: Store) -> None:
     trips.create(store, trip())
     hostile_record(store)
-    response = get(crew, LIST)
+    response = crew("GET", LIST)
     assert response.mimetype == "application/json"
     assert response.json["waivers"][0]["full_name"] == XSS
 
@@ -192,21 +185,21 @@ def test_the_card_button_loads_the_list_into_the_modal(app: Flask, store: Store)
 
 
 def test_the_copied_pay_link_opens_that_patrons_balance(
-    app: Flask, client: FlaskClient, store: Store
+    app: Flask, client: Session, store: Store
 ) -> None:
     event = trips.create(store, trip(patrons=[Patron(patron_id="ob", name=QUOTEY)]))
     html = render(app, "payments/_patron_link.html", event=event, p=event.patrons[0])
     assert "Copy pay link" in html and "O&#39;Brien &amp; &#34;Sons&#34;" in html
     link = html.split('data-copy="')[1].split('"')[0]
     assert link.startswith(f"/g/{EID}/payment?p=")  # made absolute by the browser
-    page = client.get(link.replace("&amp;", "&")).get_data(as_text=True)
+    page = client("GET", link.replace("&amp;", "&")).body
     assert "O&#39;Brien &amp; &#34;Sons&#34;" in page
 
 
 def test_the_list_reads_the_trip_and_its_waivers_in_one_query(
-    crew: FlaskClient, signed: list[dict[str, Any]], ddb_calls: Any
+    crew: Session, signed: list[dict[str, Any]], ddb_calls: Any
 ) -> None:
     ddb_calls.clear()
-    assert len(get(crew, LIST).json["waivers"]) == 2
-    assert "Dana Lee" in get(crew, LIST, headers=HX).get_data(as_text=True)
+    assert len(crew("GET", LIST).json["waivers"]) == 2
+    assert "Dana Lee" in crew("GET", LIST, htmx=True).body
     assert ddb_calls.calls == ["Query", "Query"]

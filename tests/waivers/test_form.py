@@ -9,7 +9,7 @@ import pytest
 
 from scc.errors import Invalid
 from scc.patrons.forms import Minor, age_on, minor_rows, nonce, same_name, signer
-from tests.builders import waiver_form
+from tests.support.builders import waiver_form
 
 TRIP = date(2030, 5, 23)
 TODAY = date(2026, 11, 21)

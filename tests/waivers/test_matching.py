@@ -10,8 +10,9 @@ import pytest
 from scc import matching
 from scc.models import Minor, Patron, Waiver
 from scc.store import Store
-from tests.builders import TRIP_ID, event_body
-from tests.support import Api, sign
+from tests.support.builders import TRIP_ID, event_body
+from tests.support.domain import sign
+from tests.support.harness import Api
 
 TRIP = f"/api/events/{TRIP_ID}"
 MANIFEST = [

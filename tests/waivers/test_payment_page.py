@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from scc import paylinks
 from scc.models import Patron
 from scc.store import Store, trips
-from tests.builders import QUOTEY, XSS, payment, trip
+from tests.support.builders import QUOTEY, XSS, payment, trip
+from tests.support.harness import Session
 
 EID = "2030-05-23-captain-cory-afternoon"
 URL = f"/g/{EID}/payment"
@@ -43,14 +43,14 @@ def link(app: Flask, patron_id: str, event_id: str = EID) -> str:
     return f"{URL}?p={paylinks.issue(app.config['SECRET_KEY'], event_id, patron_id)}"
 
 
-def page(client: FlaskClient, url: str = URL) -> str:
-    response = client.get(url)
-    assert response.status_code == 200
-    return response.get_data(as_text=True)
+def page(client: Session, url: str = URL) -> str:
+    response = client("GET", url)
+    assert response.status == 200
+    return response.body
 
 
 def test_anyone_sees_the_trip_and_how_to_pay_but_no_amounts_or_names(
-    client: FlaskClient, event: Any
+    client: Session, event: Any
 ) -> None:
     html = page(client)
     assert "Whale watching" in html and "Thu, May 23, 2030" in html
@@ -59,7 +59,7 @@ def test_anyone_sees_the_trip_and_how_to_pay_but_no_amounts_or_names(
 
 
 def test_a_personal_link_shows_that_patrons_share_paid_and_due(
-    app: Flask, client: FlaskClient, event: Any
+    app: Flask, client: Session, event: Any
 ) -> None:
     html = page(client, link(app, "dana"))
     assert "Dana Lee" in html and "$200.00" in html and "$50.00" in html and "$150.00" in html
@@ -67,42 +67,40 @@ def test_a_personal_link_shows_that_patrons_share_paid_and_due(
 
 
 def test_a_patron_who_paid_everything_is_shown_cleared(
-    app: Flask, client: FlaskClient, event: Any
+    app: Flask, client: Session, event: Any
 ) -> None:
     html = page(client, link(app, "sam"))
     assert "Paid in full" in html and "$0.00" in html
 
 
 def test_a_patron_without_a_share_is_told_it_is_not_set(
-    app: Flask, client: FlaskClient, event: Any
+    app: Flask, client: Session, event: Any
 ) -> None:
     html = page(client, link(app, "bo"))
     assert "Bo Diaz" in html and "hasn't been set" in html
 
 
 @pytest.mark.parametrize("token", ["garbage", "", "x" * 600])
-def test_a_bad_token_shows_no_amounts_or_names(client: FlaskClient, event: Any, token: str) -> None:
+def test_a_bad_token_shows_no_amounts_or_names(client: Session, event: Any, token: str) -> None:
     html = page(client, f"{URL}?p={token}")
     assert "$" not in html and "Dana" not in html
 
 
 def test_a_link_for_another_event_is_not_valid_here(
-    app: Flask, client: FlaskClient, event: Any
+    app: Flask, client: Session, event: Any
 ) -> None:
     html = page(client, link(app, "dana", "2030-05-24-captain-cory"))
     assert "isn't valid for this trip" in html and "$" not in html and "Dana" not in html
 
 
 def test_a_link_for_a_patron_no_longer_on_the_manifest_shows_nothing(
-    app: Flask, client: FlaskClient, event: Any
+    app: Flask, client: Session, event: Any
 ) -> None:
     html = page(client, link(app, "gone"))
     assert "isn't valid" in html and "$" not in html
 
 
-def test_the_page_costs_one_read(
-    app: Flask, client: FlaskClient, event: Any, ddb_calls: Any
-) -> None:
+def test_the_page_costs_one_read(app: Flask, client: Session, event: Any, ddb_calls: Any) -> None:
     ddb_calls.clear()
     page(client, link(app, "dana"))
     assert ddb_calls.calls == ["GetItem"]
@@ -112,16 +110,16 @@ def test_the_page_costs_one_read(
     ("eid", "says"), [("2026-05-23", "only a date"), ("2030-01-01-nobody", "couldn&#39;t find")]
 )
 def test_a_wrong_link_is_a_404_page_that_shows_a_correct_one(
-    client: FlaskClient, store: Store, eid: str, says: str
+    client: Session, store: Store, eid: str, says: str
 ) -> None:
-    response = client.get(f"/g/{eid}/payment")
-    html = response.get_data(as_text=True)
-    assert response.status_code == 404 and says in html
+    response = client("GET", f"/g/{eid}/payment")
+    html = response.body
+    assert response.status == 404 and says in html
     assert "/g/2026-05-23-captain-cory-afternoon/payment</code>" in html
 
 
 def test_names_and_instructions_are_shown_escaped(
-    app: Flask, client: FlaskClient, store: Store, monkeypatch: pytest.MonkeyPatch
+    app: Flask, client: Session, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(app.config, "PAY_INSTRUCTIONS", f"Venmo {XSS} & Zelle")
     trips.create(store, trip(title=QUOTEY, patrons=[Patron(patron_id="ob", name=QUOTEY)]))
@@ -132,15 +130,13 @@ def test_names_and_instructions_are_shown_escaped(
 
 
 def test_without_instructions_the_page_says_the_crew_will_tell(
-    app: Flask, client: FlaskClient, event: Any, monkeypatch: Any
+    app: Flask, client: Session, event: Any, monkeypatch: Any
 ) -> None:
     monkeypatch.setitem(app.config, "PAY_INSTRUCTIONS", "")
     assert "The crew will tell you how to pay" in page(client)
 
 
-def test_sign_the_waiver_keeps_the_personal_link(
-    app: Flask, client: FlaskClient, event: Any
-) -> None:
+def test_sign_the_waiver_keeps_the_personal_link(app: Flask, client: Session, event: Any) -> None:
     token = link(app, "dana").split("?p=")[1]
     [href] = re.findall(r'href="([^"]+)">Sign the waiver', page(client, link(app, "dana")))
     assert href == f"/g/{EID}/waiver?p={token}"

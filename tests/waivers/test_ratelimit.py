@@ -15,8 +15,8 @@ from scc.errors import Throttled
 from scc.store import Store, counters, trips
 from scc.store import waivers as signed
 from scc.waivers import signing as waivers
-from tests.builders import trip
-from tests.support import sign, stored_waivers
+from tests.support.builders import trip
+from tests.support.domain import sign, stored_waivers
 
 START = datetime(2026, 11, 21, 18, 0, tzinfo=UTC)
 OTHER_TRIP = "2030-05-24-captain-maya"

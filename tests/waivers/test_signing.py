@@ -17,8 +17,8 @@ from scc.trips import forms, manifest
 from scc.waivers import records
 from scc.waivers import signing as waivers
 from scc.waivers import text as waiver_text
-from tests.builders import trip
-from tests.support import check, sign, stored_waivers
+from tests.support.builders import trip
+from tests.support.domain import check, sign, stored_waivers
 
 
 def test_a_signature_is_stored_with_everything_that_makes_it_stand_up(store: Store) -> None:

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scc.waivers import text as waiver_text
-from tests.builders import trip
+from tests.support.builders import trip
 
 CONTEXT = {
     "business": "ShipCaptainCrew Charters",

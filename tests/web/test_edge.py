@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from deploy.gate import WAKE_EVENT
-from tests.builders import TRIP_ID, make_v2_event
+from tests.support.builders import TRIP_ID, make_v2_event
 
 SITE = "https://scc.example"
 

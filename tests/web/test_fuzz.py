@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from scc.errors import Moved
 from scc.store import Store, trips
-from tests.builders import PASSWORD, TRIP_ID, event_body, make_v2_event, waiver_form
+from tests.support.builders import PASSWORD, TRIP_ID, event_body, make_v2_event, waiver_form
 
 FIELDS = [
     "amount", "patron_id", "method", "notes", "reason", "crew_id", "password", "event_id",

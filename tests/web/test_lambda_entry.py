@@ -5,7 +5,7 @@ import gzip
 import json
 from urllib.parse import urlencode
 
-from tests.builders import PASSWORD, event_body, make_v2_event
+from tests.support.builders import PASSWORD, event_body, make_v2_event
 
 
 def body_of(response):

@@ -1,5 +1,6 @@
 """Test data: constants and builders with keyword-only arguments (override what a test is
-about). The one place tests get their data from."""
+about), and the Lambda Function URL events the harness sends. The one place tests get their
+data from."""
 
 from __future__ import annotations
 

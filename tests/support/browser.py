@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.builders import PASSWORD
-from tests.servers import serve
-from tests.support import make_app
+from tests.support.apps import make_app
+from tests.support.builders import PASSWORD
+from tests.support.servers import serve
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(os.environ.get("SCC_SHOTS", "/tmp/scc-shots"))
