@@ -100,7 +100,7 @@ def test_the_stored_ip_is_the_viewers_when_cloudfront_vouches_for_it(
         headers={"CloudFront-Viewer-Address": header, "X-SCC-Origin-Verify": "forged"},
         source_ip="130.176.0.1",
     )
-    assert forged.status_code == 403  # not through CloudFront: refused outright (scc.web.edge)
+    assert forged.status == 403  # not through CloudFront: refused outright (scc.web.edge)
     assert [w["ip"] for w in stored_waivers(store)] == [stored]
 
 
