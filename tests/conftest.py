@@ -30,7 +30,7 @@ from moto.ses.models import ses_backends  # noqa: E402
 from scc.store import Store  # noqa: E402
 from scc.store.tables import table_spec  # noqa: E402
 from tests.support.apps import configure  # noqa: E402
-from tests.support.builders import SENDER, event_body  # noqa: E402
+from tests.support.builders import ADMIN, SENDER, event_body  # noqa: E402
 from tests.support.domain import on_roster  # noqa: E402
 from tests.support.dynamodb import (  # noqa: E402
     CallLog,
@@ -39,7 +39,7 @@ from tests.support.dynamodb import (  # noqa: E402
     refuse_unused,
 )
 from tests.support.harness import Api, Handler, Http, Session  # noqa: E402
-from tests.support.notify import Stream  # noqa: E402
+from tests.support.notify import Recorder, Stream  # noqa: E402
 
 # The browser's fixtures (live_server, browser, phone) and the fake Google (OAuth and Gmail) are
 # plugins in tests/support/; the deploy tests' AWS (a moto server) is in tests/deploy/cloud.py.
@@ -91,6 +91,17 @@ def handler(store: Store) -> Handler:
     import lambda_entry
 
     return lambda_entry.handler  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def mailer(handler: Handler, monkeypatch: pytest.MonkeyPatch) -> Recorder:
+    """lambda_entry's app mails through a Recorder, the admin's notes to ADMIN."""
+    import lambda_entry
+
+    recorder = Recorder()
+    monkeypatch.setitem(lambda_entry.app.config, "ADMIN_EMAIL", ADMIN)
+    monkeypatch.setitem(lambda_entry.app.extensions, "scc.mailer", recorder)
+    return recorder
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from scc.dev.stream import lambda_filter
 from scc.models import Member
 from scc.notify import notices, routes
 from scc.store import Store, roster
-from tests.support.builders import ADMIN, TRIP_ID, event_body
+from tests.support.builders import TRIP_ID, event_body
 from tests.support.domain import on_roster, sign
 from tests.support.harness import Api
 from tests.support.notify import Recorder, Stream
@@ -38,16 +38,6 @@ def members(store: Store) -> None:
     on_roster(store, "cory", "owner")
     jess = Member(crew_id="jess", name="Jess", role="crew", email="jess@example.com")
     roster.add(store, jess, link_hash="", link_expires=0)
-
-
-@pytest.fixture
-def mailer(handler: Any, monkeypatch: pytest.MonkeyPatch) -> Recorder:
-    import lambda_entry
-
-    recorder = Recorder()
-    monkeypatch.setitem(lambda_entry.app.config, "ADMIN_EMAIL", ADMIN)
-    monkeypatch.setitem(lambda_entry.app.extensions, "scc.mailer", recorder)
-    return recorder
 
 
 def _kind(record: dict[str, Any]) -> tuple[str, str]:

@@ -26,15 +26,12 @@ PATRONS = [
 ]
 
 
-@pytest.fixture
-def mailer(handler: Any, monkeypatch: pytest.MonkeyPatch) -> Recorder:
+@pytest.fixture(autouse=True)
+def site(handler: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Links in mail are absolute from SCC_SITE_URL."""
     import lambda_entry
 
-    recorder = Recorder()
-    monkeypatch.setitem(lambda_entry.app.config, "ADMIN_EMAIL", ADMIN)
     monkeypatch.setitem(lambda_entry.app.config, "SITE_URL", SITE)
-    monkeypatch.setitem(lambda_entry.app.extensions, "scc.mailer", recorder)
-    return recorder
 
 
 @pytest.fixture

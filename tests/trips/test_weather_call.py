@@ -9,23 +9,13 @@ from typing import Any
 
 import pytest
 
-from tests.support.builders import ADMIN, event_body
+from tests.support.builders import event_body
 from tests.support.harness import Api
 from tests.support.notify import Recorder, Stream
 
 DAY = "2030-05-23"
 MORNING, NOON, SUNSET = (f"{DAY}-{n}" for n in ("bay-morning", "whales-afternoon", "cruise-sunset"))
 DANA = {"patron_id": "dana", "name": "Dana Lee", "email": "dana@example.com", "amount_due": "200"}
-
-
-@pytest.fixture
-def mailer(handler: Any, monkeypatch: pytest.MonkeyPatch) -> Recorder:
-    import lambda_entry
-
-    recorder = Recorder()
-    monkeypatch.setitem(lambda_entry.app.config, "ADMIN_EMAIL", ADMIN)
-    monkeypatch.setitem(lambda_entry.app.extensions, "scc.mailer", recorder)
-    return recorder
 
 
 @pytest.fixture
