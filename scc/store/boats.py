@@ -56,23 +56,12 @@ def change(store: Store, boat: Boat, upcoming: Sequence[Event]) -> Boat:
     """Write a boat's name, capacity, notes and standing, only while each of its upcoming trips
     (`upcoming`, read on the boat) still fits the capacity: refused naming the first that no
     longer would."""
-    update = Change(
-        set=("#nm = :nm", "#cap = :cap", "#notes = :notes", "#act = :act"),
-        condition="attribute_exists(crew_id) AND (#gen = :gen OR attribute_not_exists(#gen))",
-        names={
-            "#nm": "name",
-            "#cap": "capacity",
-            "#notes": "notes",
-            "#act": "active",
-            "#gen": "gen",
-        },
-        values={
-            ":nm": boat.name,
-            ":cap": boat.capacity,
-            ":notes": boat.notes,
-            ":act": boat.active,
-            ":gen": boat.gen,
-        },
+    attributes = {"name": boat.name, "capacity": boat.capacity, "notes": boat.notes}
+    update = Change().assign(attributes | {"active": boat.active})
+    update = update.also(
+        "attribute_exists(crew_id) AND (#gen = :gen OR attribute_not_exists(#gen))",
+        {"#gen": "gen"},
+        {":gen": boat.gen},
     )
     fits = Change(
         condition="attribute_not_exists(#hc) OR #hc <= :cap OR #boat <> :b",
@@ -80,10 +69,7 @@ def change(store: Store, boat: Boat, upcoming: Sequence[Event]) -> Boat:
         values={":cap": boat.capacity, ":b": boat.boat_id},
     )
     checks = [store.check_request(keys.event(e.event_id), fits) for e in upcoming]
-    for check in checks:
-        check["ConditionCheck"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
     write = store.update_request(keys.boat(boat.boat_id), update)
-    write["Update"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
     try:
         store.transact([write, *checks])
     except ConditionFailed as failed:
@@ -113,7 +99,6 @@ def fits(store: Store, boat_id: str, headcount: int) -> Guard:
         values={":hc": headcount, ":zero": 0, ":one": 1},
     )
     check = store.update_request(keys.boat(boat_id), grown)
-    check["Update"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
 
     def refused(item: dict[str, Any] | None) -> Exception:
         if item is None:
@@ -187,7 +172,6 @@ def _claim(store: Store, now: Place) -> Guard:
         | ({":before": 0} if period is None else {}),
     )
     request = store.update_request(keys.boat_day(boat_id, day), update)
-    request["Update"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
     return Guard(request, _refusal(now))
 
 
@@ -229,5 +213,4 @@ def _shift(store: Store, was: Place, now: Place) -> Guard:
             values={":eid": event_id, ":old": old_id} | ({":before": 1} if period is None else {}),
         )
     request = store.update_request(keys.boat_day(boat_id, day), update)
-    request["Update"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
     return Guard(request, _refusal(now))

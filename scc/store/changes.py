@@ -44,6 +44,17 @@ class Change:
             values={**self.values, **(values or {})},
         )
 
+    def assign(self, attributes: Mapping[str, Any]) -> Change:
+        """The same change, also setting each of these top-level attributes to its value."""
+        names = {f"#set{n}": name for n, name in enumerate(attributes)}
+        values = {f":set{n}": value for n, value in enumerate(attributes.values())}
+        return replace(
+            self,
+            set=(*self.set, *(f"{k} = :{k[1:]}" for k in names)),
+            names={**self.names, **names},
+            values={**self.values, **values},
+        )
+
     def request(self) -> dict[str, Any]:
         """The UpdateItem parameters (Key and TableName aside)."""
         clauses = [
@@ -54,10 +65,12 @@ class Change:
         return {"UpdateExpression": " ".join(clauses), **self.check()}
 
     def check(self) -> dict[str, Any]:
-        """The condition's parameters alone (a Put's, or a ConditionCheck's)."""
+        """The condition's parameters alone (a Put's, or a ConditionCheck's); a refusal carries
+        the item as it was, which the repositories read to say what it means."""
         params: dict[str, Any] = {}
         if self.condition:
             params["ConditionExpression"] = self.condition
+            params["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
         if self.names:
             params["ExpressionAttributeNames"] = dict(self.names)
         if self.values:
@@ -237,41 +250,26 @@ def edit(
     paid are not touched. `matched`: the waivers matched to the new manifest (scc.matching)."""
     removed = {p.patron_id for p in old.patrons} - {p.patron_id for p in new.patrons}
     added = [p.patron_id for p in new.patrons if old.patron(p.patron_id) is None]
-    names = {"#total": "total"}
-    values: dict[str, Any] = {
-        ":title": new.title,
-        ":total": to_cents(new.total),
-        ":patrons": [patron_to_map(p) for p in new.patrons],
-        ":contacts": contacts_map(new.patrons),
-        ":crew": [asdict(c) for c in new.crew],
-        ":paid": paid_map(new),
-        ":due": due_map(new),
-        ":balance": new.balance_due,
-        ":cleared": new.payment_cleared,
-        ":off": new.reminders_off,
+    fields: dict[str, Any] = {
+        "title": new.title,
+        "total": to_cents(new.total),
+        "patrons": [patron_to_map(p) for p in new.patrons],
+        "contacts": contacts_map(new.patrons),
+        "crew": [asdict(c) for c in new.crew],
+        "patron_paid": paid_map(new),
+        "patron_due": due_map(new),
+        "balance_due": new.balance_due,
+        "payment_cleared": new.payment_cleared,
+        "reminders_off": new.reminders_off,
     }
-    sets = [
-        "title = :title",
-        "#total = :total",
-        "patrons = :patrons",
-        "contacts = :contacts",
-        "crew = :crew",
-        "patron_paid = :paid",
-        "patron_due = :due",
-        "balance_due = :balance",
-        "payment_cleared = :cleared",
-        "reminders_off = :off",
-    ]
-    removes = []
+    sets: list[str] = []
+    values: dict[str, Any] = {}
+    names = {} if new.boat else {"#boat": "boat", "#hc": "headcount"}
+    removes = [] if new.boat else ["#boat", "#hc"]
     if new.boat:  # the headcount is kept beside the boat, for the boat's own checks
-        sets += ["#boat = :boat", "#hc = :hc"]
-        values |= {":boat": new.boat, ":hc": new.headcount}
-    else:
-        removes += ["#boat", "#hc"]
-    names |= {"#boat": "boat", "#hc": "headcount"}
+        fields |= {"boat": new.boat, "headcount": new.headcount}
     if matched is not None:
-        sets += ["waiver_by_patron = :wv", "waivers_unmatched = :wu"]
-        values |= {":wv": matched[0], ":wu": matched[1]}
+        fields |= {"waiver_by_patron": matched[0], "waivers_unmatched": matched[1]}
     # DynamoDB refuses names and values an expression does not use: each is added with its use.
     for n, patron_id in enumerate(added):
         # if_not_exists: a ledger on record is never written over (scc.trips keeps the ids
@@ -287,4 +285,5 @@ def edit(
         if patron_id in old.check_ins:
             removes.append(f"#ci.{gone}")
             names |= {"#ci": "check_in", gone: patron_id}
-    return Change(set=tuple(sets), remove=tuple(removes), names=names, values=values)
+    change = Change(set=tuple(sets), remove=tuple(removes), names=names, values=values)
+    return change.assign(fields)

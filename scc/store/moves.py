@@ -56,7 +56,6 @@ def move(store: Store, whole: trips.Collection, moved: Event, entry: Entry) -> E
     pointer = {**keys.event(old_id), "date": event.date, **where}
     guard = changes.moved_out(event.rev)
     old = store.put_request(pointer, when=guard)
-    old["Put"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
     writes = [store.put_request(event_to_item(new), when=changes.moved_in(old_id)), old]
     writes += [  # the trip's earlier ids point straight to the new one
         store.put_request({**pointer, **keys.event(e)}) for e in earlier

@@ -74,5 +74,5 @@ def settle(
 
 def switch(store: Store, event_id: str, off: bool, entry: Entry, rev: int | None) -> Event:
     """Turn a trip's reminders off (or back on)."""
-    update = Change(set=("#off = :off",), names={"#off": "reminders_off"}, values={":off": off})
+    update = Change().assign({"reminders_off": off})
     return trips.change(store, event_id, TripChange(update, (entry,), rev=rev))

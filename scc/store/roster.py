@@ -97,11 +97,7 @@ def _update(store: Store, crew_id: str, change: Change) -> Member:
 
 def new_link(store: Store, crew_id: str, *, link_hash: str, link_expires: int) -> Member:
     """A new enrollment link for a member; the one before stops working."""
-    change = Change(
-        set=("#lh = :h", "#le = :e"),
-        names={"#lh": "link_hash", "#le": "link_expires"},
-        values={":h": link_hash, ":e": link_expires},
-    )
+    change = Change().assign({"link_hash": link_hash, "link_expires": link_expires})
     return _update(store, crew_id, change)
 
 
@@ -131,12 +127,7 @@ def _write_spending(store: Store, crew_id: str, change: Change, link_hash: str |
 
 def set_password(store: Store, crew_id: str, password_hash: str, *, link_hash: str | None) -> None:
     """Set a member's own password, spending their enrollment link (Gone when it is spent)."""
-    change = Change(
-        set=("#pw = :pw",),
-        condition="attribute_exists(crew_id)",
-        names={"#pw": "password_hash"},
-        values={":pw": password_hash},
-    )
+    change = Change(condition="attribute_exists(crew_id)").assign({"password_hash": password_hash})
     _write_spending(store, crew_id, change, link_hash)
 
 
@@ -146,10 +137,7 @@ def add_passkey(store: Store, crew_id: str, passkey: Passkey, *, link_hash: str 
         set=("#pk.#id = :pk",),
         condition="attribute_exists(crew_id) AND size(#pk) < :most",
         names={"#pk": "passkeys", "#id": passkey.credential_id},
-        values={
-            ":pk": passkey_to_map(passkey),
-            ":most": MAX_PASSKEYS,
-        },
+        values={":pk": passkey_to_map(passkey), ":most": MAX_PASSKEYS},
     )
     _write_spending(store, crew_id, change, link_hash)
 
@@ -175,11 +163,11 @@ def change(
     the sessions' generation on, so reactivating someone does not revive old sessions."""
     step = 1 if was.active and not active else 0
     update = Change(
-        set=("#nm = :nm", "#r = :r", "#act = :act", "#gen = #gen + :step"),
+        set=("#gen = #gen + :step",),
         condition="attribute_exists(crew_id)",
-        names={"#nm": "name", "#r": "role", "#act": "active", "#gen": "gen"},
-        values={":nm": name, ":r": role, ":act": active, ":step": step},
-    )
+        names={"#gen": "gen"},
+        values={":step": step},
+    ).assign({"name": name, "role": role, "active": active})
     still_owner = Change(
         condition="#r = :owner AND #act = :yes",
         names={"#r": "role", "#act": "active"},

@@ -167,7 +167,6 @@ def change(
     its new version."""
     token = secrets.token_hex(8)
     update = store.update_request(keys.event(event_id), _full(change, token))
-    update["Update"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
     try:
         if writes or guards:
             if after is None:
@@ -215,7 +214,6 @@ def create(store: Store, event: Event) -> Event:
         event = replace(event, activity=[activity.created(event, event.created_by or "scc")])
     token = secrets.token_hex(8)
     record = store.put_request({**event_to_item(event), WRITE_TOKEN: token}, new=True)
-    record["Put"]["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
     writes = [record, *(store.put_request(crew_item(event, c)) for c in event.crew)]
     guards = boats.guards(store, None, event)
     try:
