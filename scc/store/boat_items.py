@@ -7,6 +7,7 @@ from typing import Any
 
 from scc.models import Boat
 from scc.store import keys
+from scc.store.items import from_map
 
 ALL_DAY = "all day"  # the period a trip without one holds on its boat's day
 
@@ -23,14 +24,7 @@ def boat_to_item(boat: Boat) -> dict[str, Any]:
 
 
 def boat_from_item(item: Mapping[str, Any]) -> Boat:
-    return Boat(
-        boat_id=item["crew_id"],
-        name=item["name"],
-        capacity=int(item["capacity"]),
-        notes=item.get("notes", ""),
-        active=bool(item.get("active", True)),
-        gen=int(item.get("gen", 0)),
-    )
+    return from_map(Boat, item, boat_id=item["crew_id"])
 
 
 def period_attribute(period: str | None) -> str:

@@ -3,15 +3,14 @@ typed with boto3's TypeSerializer and TypeDeserializer; their keys are scc.store
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, fields
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from scc.models import (
-    SCHEDULED,
     Cancellation,
     CheckIn,
     CrewMember,
@@ -26,6 +25,11 @@ from scc.models import (
 )
 from scc.money import ZERO, to_cents
 from scc.store import keys
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")
 
 # patron_due holds each patron's headroom for the conditional payment write; a patron without a
 # share gets this sentinel, so the same condition (headroom >= amount) works for everyone.
@@ -55,6 +59,30 @@ def _drop_none(value: Any) -> Any:
 
 def compact(item: Mapping[str, Any]) -> dict[str, Any]:
     return dict(_drop_none(dict(item)))
+
+
+# A stored value as a dataclass field of this type holds it (DynamoDB numbers are Decimals).
+_AS_TYPED: dict[str, Callable[[Any], Any]] = {
+    "int": int,
+    "int | None": int,
+    "bool": bool,
+    "Decimal": to_cents,
+    "Decimal | None": to_cents,
+    "tuple[str, ...]": tuple,
+    "list[str]": list,
+    "dict[str, str]": dict,
+}
+
+
+def from_map(cls: type[T], data: Mapping[str, Any], **made: Any) -> T:
+    """A dataclass from a stored map: each of its fields the map holds, as the field is typed,
+    and the dataclass's defaults for the others; `made`: the fields the caller made itself."""
+    stored = {}
+    for f in fields(cls):
+        if f.name in data and f.name not in made:
+            value, typed = data[f.name], _AS_TYPED.get(str(f.type))
+            stored[f.name] = typed(value) if typed and value is not None else value
+    return cls(**stored, **made)
 
 
 # --- trips -------------------------------------------------------------------------------------
@@ -137,15 +165,7 @@ def entry_to_map(entry: Entry) -> dict[str, Any]:
 
 
 def entry_from_map(data: Mapping[str, Any]) -> Entry:
-    at = data.get("patron_at")
-    return Entry(
-        at=data["at"],
-        by=data["by"],
-        action=data["action"],
-        summary=data["summary"],
-        patron_id=data.get("patron_id"),
-        patron_at=None if at is None else int(at),
-    )
+    return from_map(Entry, data)
 
 
 def refund_to_map(refund: Refund) -> dict[str, Any]:
@@ -155,11 +175,8 @@ def refund_to_map(refund: Refund) -> dict[str, Any]:
 
 
 def refund_from_map(refund_id: str, data: Mapping[str, Any]) -> Refund:
-    told = {k: data.get(k, "") for k in ("reason", "timestamp", "logged_by")}
-    method, amount = data.get("method", "other"), to_cents(data["amount"])
-    return Refund(
-        refund_id=refund_id, patron_id=data["patron_id"], amount=amount, method=method, **told
-    )
+    told = {"method": "other", "reason": "", "timestamp": "", "logged_by": ""}
+    return from_map(Refund, {**told, **data}, refund_id=refund_id)
 
 
 def crew_item(event: Event, member: CrewMember) -> dict[str, Any]:
@@ -181,15 +198,7 @@ def patron_from_map(entry: Mapping[str, Any], contacts: Mapping[str, Any]) -> Pa
     """A manifest entry, with the patron's email and phone from contacts_map (or, in a record
     written before contacts were kept apart, from the entry)."""
     contact = contacts.get(entry["patron_id"], entry)
-    due = entry.get("amount_due")
-    return Patron(
-        patron_id=entry["patron_id"],
-        name=entry["name"],
-        email=contact.get("email"),
-        phone=contact.get("phone"),
-        amount_due=None if due is None else to_cents(due),
-        party=int(entry.get("party", 1)),
-    )
+    return from_map(Patron, entry, email=contact.get("email"), phone=contact.get("phone"))
 
 
 def contacts_map(patrons: list[Patron]) -> dict[str, dict[str, str]]:
@@ -205,19 +214,7 @@ def payment_to_map(payment: Payment) -> dict[str, Any]:
 
 
 def payment_from_map(patron_id: str, payment_id: str, data: Mapping[str, Any]) -> Payment:
-    void = {k: data.get(k) for k in ("voided_by", "voided_at", "void_reason")}
-    return Payment(
-        payment_id=payment_id,
-        patron_id=patron_id,
-        amount=to_cents(data["amount"]),
-        method=data["method"],
-        timestamp=data["timestamp"],
-        logged_by=data["logged_by"],
-        notes=data.get("notes", ""),
-        payment_intent=data.get("payment_intent"),
-        voided=bool(data.get("voided", False)),
-        **void,
-    )
+    return from_map(Payment, data, payment_id=payment_id, patron_id=patron_id)
 
 
 def event_from_item(item: Mapping[str, Any]) -> Event:
@@ -232,55 +229,28 @@ def event_from_item(item: Mapping[str, Any]) -> Event:
     )
     refunds = [refund_from_map(k, data) for k, data in item.get("refunds", {}).items()]
     cancelled, contacts = item.get("cancelled"), item.get("contacts", {})
-    return Event(
+    return from_map(
+        Event,
+        {"title": "", "total": ZERO, **item},
         event_id=item["eid"],
-        date=item["date"],
-        title=item.get("title", ""),
-        total=to_cents(item.get("total", ZERO)),
         patrons=[patron_from_map(p, contacts) for p in item.get("patrons", [])],
         crew=[CrewMember(crew_id=c["crew_id"], role=c["role"]) for c in item.get("crew", [])],
         payments=payments,
         paid_total=to_cents(item.get("payment_amount", ZERO)),
         patron_paid={k: to_cents(v) for k, v in item.get("patron_paid", {}).items()},
-        payment_timestamp=item.get("payment_timestamp"),
-        payment_logged_by=item.get("payment_logged_by"),
         refunds=sorted(refunds, key=lambda r: (r.timestamp, r.refund_id)),
-        waivers_signed=int(item.get("waivers_signed", 0)),
-        waiver_by_patron={str(k): str(v) for k, v in item.get("waiver_by_patron", {}).items()},
-        waivers_unmatched={str(k): str(v) for k, v in item.get("waivers_unmatched", {}).items()},
         check_ins={
-            pid: CheckIn(status=c["status"], by=c.get("by", ""), at=c.get("at", ""))
+            pid: from_map(CheckIn, {"by": "", "at": "", **c})
             for pid, c in item.get("check_in", {}).items()
         },
-        status=item.get("status", SCHEDULED),
         cancellation=Cancellation(**cancelled) if cancelled else None,
-        period=item.get("period"),
-        boat=item.get("boat"),
-        moved_from=list(item.get("moved_from", [])),
         activity=[entry_from_map(e) for e in item.get("activity", [])],
-        activity_folded=int(item.get("activity_folded", 0)),
-        rev=int(item.get("rev", 0)),
-        created_at=item.get("created_at"),
-        created_by=item.get("created_by"),
-        reminders={pid: reminder_from_map(r) for pid, r in item.get("reminders", {}).items()},
-        reminders_off=bool(item.get("reminders_off", False)),
+        reminders={pid: from_map(Reminder, r) for pid, r in item.get("reminders", {}).items()},
     )
 
 
 def reminder_to_map(r: Reminder) -> dict[str, Any]:
     return {**asdict(r), "missing": list(r.missing)}
-
-
-def reminder_from_map(data: Mapping[str, Any]) -> Reminder:
-    return Reminder(
-        mark=int(data["mark"]),
-        status=str(data["status"]),
-        at=str(data.get("at", "")),
-        missing=tuple(data.get("missing", ())),
-        run=str(data.get("run", "")),
-        tries=int(data.get("tries", 0)),
-        why=str(data.get("why", "")),
-    )
 
 
 # --- signed waivers ----------------------------------------------------------------------------
@@ -296,22 +266,16 @@ def waiver_to_item(w: Waiver) -> dict[str, Any]:
     return {**keys.waiver(w.event_id, w.waiver_id), **data}
 
 
-_WAIVER_TEXTS = ("email", "date_of_birth", "emergency_contact_name", "emergency_contact_phone",
-                 "signature", "waiver_version", "text_sha256", "ip", "user_agent")  # fmt: skip
+# What a waiver stored before a field was kept reads as.
+_WAIVER_UNSAID = dict.fromkeys(
+    ("email", "date_of_birth", "emergency_contact_name", "emergency_contact_phone", "signature",
+     "waiver_version", "text_sha256", "ip", "user_agent"), "",
+) | {"phone": None, "agreed": False}  # fmt: skip
 
 
 def waiver_from_item(item: Mapping[str, Any]) -> Waiver:
-    return Waiver(
-        event_id=item["eid"],
-        waiver_id=item["waiver_id"],
-        signed_at=item["signed_at"],
-        full_name=item["full_name"],
-        phone=item.get("phone"),
-        minors=tuple(Minor(m["name"], m["date_of_birth"]) for m in item.get("minors", [])),
-        agreed=bool(item.get("agreed", False)),
-        text_context={str(k): str(v) for k, v in item.get("text_context", {}).items()},
-        **{k: item.get(k, "") for k in _WAIVER_TEXTS},
-    )
+    minors = tuple(Minor(m["name"], m["date_of_birth"]) for m in item.get("minors", []))
+    return from_map(Waiver, {**_WAIVER_UNSAID, **item}, event_id=item["eid"], minors=minors)
 
 
 def waivers_among(items: Iterable[Mapping[str, Any]]) -> list[Waiver]:
