@@ -93,9 +93,7 @@ def my_passkey() -> Any:
     """Add a passkey to one's own account."""
     member, _ = _me()
     _register(member, payload(), None)
-    response = jsonify({"crew_id": member.crew_id, "passkeys": member.passkeys + 1})
-    response.status_code = 201
-    return response
+    return jsonify({"crew_id": member.crew_id, "passkeys": member.passkeys + 1}), 201
 
 
 @bp.post("/api/admin/passkey-options")

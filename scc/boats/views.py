@@ -47,9 +47,7 @@ def add() -> Any:
     boats.add(get_store(), boat)
     if is_htmx():
         return trigger(_panel(status=201), "scc:toast", f"Added the {boat.name}.")
-    response = jsonify(boat_json(boat))
-    response.status_code = 201
-    return response
+    return jsonify(boat_json(boat)), 201
 
 
 @bp.patch("/api/boats/<boat_id>")

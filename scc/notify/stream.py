@@ -201,19 +201,15 @@ def _deliver(app: Flask, store: Store, eid: str, notice: Notice, where: str) -> 
     from scc.notify.message import NotifyError, masked
 
     message = notice.message
-    to = masked(message.to)
+    said = f"{notice.kind} to {masked(message.to)}"
+    keyed = f"({where}, key {notice.key})"
     if _already_sent(store, eid, notice):
-        log.info("notify: %s to %s was already sent (%s)", notice.kind, to, where)
+        log.info("notify: %s was already sent (%s)", said, where)
         return True
     capped = copy_limit(message.to) if notice.kind == COPY_KIND else None
     if capped is not None and counters.take(store, [capped]) is not None:
         log.warning(
-            "notify: %s to %s not sent: that address had %d copies today (%s, key %s)",
-            notice.kind,
-            to,
-            COPIES_PER_DAY,
-            where,
-            notice.key,
+            "notify: %s not sent: that address had %d copies today %s", said, COPIES_PER_DAY, keyed
         )
         return True
     try:
@@ -223,33 +219,16 @@ def _deliver(app: Flask, store: Store, eid: str, notice: Notice, where: str) -> 
         # write): sending it again can't help, so it is as permanent as a refusal.
         permanent = not isinstance(exc, NotifyError) or exc.permanent
         outcome = " and will not be retried" if permanent else ", to be retried"
-        log.error(
-            "notify: %s to %s (%r) failed%s: %s (%s, key %s)",
-            notice.kind,
-            to,
-            message.subject,
-            outcome,
-            exc,
-            where,
-            notice.key,
-        )
+        log.error("notify: %s (%r) failed%s: %s %s", said, message.subject, outcome, exc, keyed)
         if capped is not None and not permanent:
             counters.give_back(store, capped)
         return permanent  # a permanent failure is done with; a passing one comes back
     except Exception:  # a bug must not stop the other records either
-        log.exception(
-            "notify: %s to %s failed, to be retried (%s, key %s)",
-            notice.kind,
-            to,
-            where,
-            notice.key,
-        )
+        log.exception("notify: %s failed, to be retried %s", said, keyed)
         if capped is not None:
             counters.give_back(store, capped)
         return False
-    log.info(
-        "notify: sent %s to %s: %r (%s, id %s)", notice.kind, to, message.subject, where, sent_as
-    )
+    log.info("notify: sent %s: %r (%s, id %s)", said, message.subject, where, sent_as)
     _mark_sent(store, eid, notice)
     return True
 

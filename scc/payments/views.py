@@ -39,16 +39,8 @@ def _recorded(event: Event, toast: str, answer: dict[str, Any]) -> Any:
     """The card with a toast, the dialog closed (HX); else the JSON answer, 201."""
     if is_htmx():
         return card_done(event, toast)
-    response = jsonify(
-        {
-            "event_id": event.event_id,
-            **answer,
-            "paid_total": fmt(event.paid_total),
-            "balance_due": fmt(event.balance_due),
-        }
-    )
-    response.status_code = 201
-    return response
+    totals = {"paid_total": fmt(event.paid_total), "balance_due": fmt(event.balance_due)}
+    return jsonify({"event_id": event.event_id, **answer, **totals}), 201
 
 
 def _record(event_id: str, data: dict[str, Any], *, refund: bool) -> Any:

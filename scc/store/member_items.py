@@ -10,23 +10,18 @@ from typing import Any
 from scc import clock
 from scc.models import Member, Passkey, Secrets
 from scc.store import keys
-from scc.store.items import compact
+from scc.store.items import compact, from_map
 
 
 def member_from_item(item: Mapping[str, Any]) -> Member:
     expires = int(item.get("link_expires", 0))
     link = datetime.fromtimestamp(expires, clock.UTC) if item.get("link_hash") else None
-    return Member(
-        crew_id=item["crew_id"],
-        name=item.get("name", item["crew_id"]),
-        role=item.get("role", "crew"),
-        active=bool(item.get("active", True)),
-        email=item.get("email"),
-        phone=item.get("phone"),
+    return from_map(
+        Member,
+        {"name": item["crew_id"], **item},
         has_password=bool(item.get("password_hash")),
         passkeys=len(item.get("passkeys") or {}),
         link_expires=clock.iso(link) if link and expires > clock.epoch() else None,
-        gen=int(item.get("gen", 0)),
     )
 
 

@@ -30,9 +30,7 @@ def render_card(event: Event, status: int = 200) -> Response:
     """The trip's card (HX) or its JSON."""
     if is_htmx():
         return make_response(render_template(CARD, event=event, fleet=fleet_of(event)), status)
-    response = jsonify(event_json(event, fleet_of(event)))
-    response.status_code = status
-    return response
+    return make_response(jsonify(event_json(event, fleet_of(event))), status)
 
 
 def card_done(event: Event, toast: str, status: int = 200) -> Response:
@@ -54,8 +52,5 @@ def render_stale(exc: Stale) -> Response:
         trigger(response, "scc:toast", exc.message)
         # After the swap: closing the dialog first would detach the form the retarget starts from.
         return trigger(response, "scc:close-modal", header="HX-Trigger-After-Settle")
-    response = jsonify(
-        {"error": exc.message, "field": None, "event": event_json(event, fleet_of(event))}
-    )
-    response.status_code = 409
-    return response
+    answer = {"error": exc.message, "field": None, "event": event_json(event, fleet_of(event))}
+    return make_response(jsonify(answer), 409)

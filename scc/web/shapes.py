@@ -77,13 +77,7 @@ def event_json(event: Event, fleet: Mapping[str, Boat] | None = None) -> dict[st
         ],
         "aboard": event.aboard,
         "status": event.status,
-        "cancelled": None
-        if event.cancellation is None
-        else {
-            "by": event.cancellation.by,
-            "at": event.cancellation.at,
-            "reason": event.cancellation.reason,
-        },
+        "cancelled": asdict(event.cancellation) if event.cancellation else None,
         "moved_from": event.moved_from,
         "reminders": {
             pid: {"mark": r.mark, "status": r.status, "at": r.at, "missing": list(r.missing)}
