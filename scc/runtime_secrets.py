@@ -29,15 +29,9 @@ PREFIX = "ssm:"
 # Every variable that holds a secret (README.md "Configuration"); the deploy reads this list too
 # (snapshots keep their hashes only; rollback refuses to bring back an older value).
 NAMES = (
-    "SCC_SECRET_KEY",
-    "SCC_ORIGIN_SECRET",
-    "SCC_ADMIN_PASS_HASH",
-    "GMAIL_CLIENT_ID",
-    "GMAIL_CLIENT_SECRET",
-    "GMAIL_REFRESH_TOKEN",
-    "STRIPE_SECRET_KEY",
-    "STRIPE_WEBHOOK_SECRET",
-)
+    "SCC_SECRET_KEY", "SCC_ORIGIN_SECRET", "SCC_ADMIN_PASS_HASH", "GMAIL_CLIENT_ID",
+    "GMAIL_CLIENT_SECRET", "GMAIL_REFRESH_TOKEN", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET",
+)  # fmt: skip
 BATCH = 10  # GetParameters takes at most ten names
 MAX_AGE = 300.0  # seconds a value read is kept: a rotation reaches every process within this
 

@@ -46,12 +46,9 @@ def run(port: int) -> int:
     if embedded:
         from moto import mock_aws
 
-        for name, value in (
-            ("AWS_ACCESS_KEY_ID", "dev"),
-            ("AWS_SECRET_ACCESS_KEY", "dev"),
-            ("AWS_DEFAULT_REGION", "us-west-2"),
-        ):
-            os.environ.setdefault(name, value)
+        os.environ.setdefault("AWS_ACCESS_KEY_ID", "dev")
+        os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "dev")
+        os.environ.setdefault("AWS_DEFAULT_REGION", "us-west-2")
         mock_aws().start()
         # Demo mail goes to the log (scc.dev.stream); give the admin's notes somewhere to go.
         config["ADMIN_EMAIL"] = os.environ.get("SCC_ADMIN_EMAIL") or "admin@shipcaptaincrew.test"

@@ -18,13 +18,11 @@ from scc.notify import routes, trip_notices
 from scc.notify.crew_notices import Emails, crew_notices
 from scc.notify.message import Message, NotifyError, address
 from scc.notify.message import Notice as Notice
+from scc.notify.trip_notices import Render
 from scc.store.items import deserialize, event_from_item, waiver_from_item
 from scc.waivers import text as waiver_text
 
 log = logging.getLogger("scc.notify")
-
-# (template name, context) -> (plain text, HTML)
-Render = Callable[[str, Mapping[str, Any]], tuple[str, str]]
 
 
 def record_keys(record: Mapping[str, Any]) -> tuple[str, str]:

@@ -17,6 +17,7 @@ log = logging.getLogger("scc.notify")
 
 # (event id, patron id) -> (their waiver link, their pay link), absolute when SCC_SITE_URL is set
 Links = Callable[[str, str], tuple[str, str]]
+# (template name, context) -> (plain text, HTML)
 Render = Callable[[str, Mapping[str, Any]], tuple[str, str]]
 
 

@@ -25,37 +25,18 @@ PAGE = 50  # cards a page
 # whole record. The date, status and payment_amount stay on the record but are not read: they
 # follow from what is (card, below).
 CARD_ATTRIBUTES = (
-    "eid",
-    "title",
-    "total",
-    "patrons",
-    "crew",
-    "patron_paid",
-    "waivers_signed",
-    "waiver_by_patron",
-    "waivers_unmatched",
-    "check_in",
-    "cancelled",
-    "boat",
-    "reminders",
+    "eid", "title", "total", "patrons", "crew", "patron_paid", "waivers_signed",
+    "waiver_by_patron", "waivers_unmatched", "check_in", "cancelled", "boat", "reminders",
     "reminders_off",
-)
+)  # fmt: skip
 # What the export reads of each trip: its ledger and who the patrons are.
 LEDGER_ATTRIBUTES = ("eid", "date", "title", "patrons", "payments", "refunds")
 # What the reminders job reads (scc.notify.reminders): who is aboard, what they signed and paid,
 # and what they were reminded of.
 REMINDER_ATTRIBUTES = (
-    "eid",
-    "date",
-    "title",
-    "patrons",
-    "contacts",
-    "status",
-    "patron_paid",
-    "waiver_by_patron",
-    "reminders",
-    "reminders_off",
-)
+    "eid", "date", "title", "patrons", "contacts", "status", "patron_paid", "waiver_by_patron",
+    "reminders", "reminders_off",
+)  # fmt: skip
 _CURSOR_BAD = "That cursor is not one this board gave out; start from the first page."
 
 

@@ -146,16 +146,9 @@ def trim_activity(count: int, rev: int) -> Change:
 
 # The maps a trip's writes set entries inside (DynamoDB refuses a path into a missing map).
 TRIP_MAPS = (
-    "payments",
-    "payment_index",
-    "patron_paid",
-    "patron_due",
-    "refunds",
-    "waiver_by_patron",
-    "waivers_unmatched",
-    "check_in",
-    "reminders",
-)
+    "payments", "payment_index", "patron_paid", "patron_due", "refunds", "waiver_by_patron",
+    "waivers_unmatched", "check_in", "reminders",
+)  # fmt: skip
 
 
 def missing_maps() -> dict[str, Any]:

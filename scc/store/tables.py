@@ -28,22 +28,14 @@ def table_spec(name: str) -> dict[str, Any]:
         "TableName": name,
         "BillingMode": "PAY_PER_REQUEST",
         "AttributeDefinitions": [
-            {"AttributeName": "eid", "AttributeType": "S"},
-            {"AttributeName": "crew_id", "AttributeType": "S"},
-            {"AttributeName": "board", "AttributeType": "S"},
-            {"AttributeName": "board_sk", "AttributeType": "S"},
+            {"AttributeName": name, "AttributeType": "S"}
+            for name in ("eid", "crew_id", "board", "board_sk")
         ],
-        "KeySchema": [
-            {"AttributeName": "eid", "KeyType": "HASH"},
-            {"AttributeName": "crew_id", "KeyType": "RANGE"},
-        ],
+        "KeySchema": _key_schema("eid", "crew_id"),
         "GlobalSecondaryIndexes": [
             {
                 "IndexName": BY_DATE_INDEX,
-                "KeySchema": [
-                    {"AttributeName": "board", "KeyType": "HASH"},
-                    {"AttributeName": "board_sk", "KeyType": "RANGE"},
-                ],
+                "KeySchema": _key_schema("board", "board_sk"),
                 # The board is answered from the index alone; its Query names the attributes
                 # cards show (scc.store.board.CARD_ATTRIBUTES), so only those are sent.
                 "Projection": {"ProjectionType": "ALL"},
@@ -51,6 +43,13 @@ def table_spec(name: str) -> dict[str, Any]:
         ],
         "StreamSpecification": dict(STREAM_SPEC),
     }
+
+
+def _key_schema(partition: str, sort: str) -> list[dict[str, str]]:
+    return [
+        {"AttributeName": partition, "KeyType": "HASH"},
+        {"AttributeName": sort, "KeyType": "RANGE"},
+    ]
 
 
 def _code(exc: ClientError) -> str:

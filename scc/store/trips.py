@@ -142,11 +142,10 @@ def refusal(
     """What a refused write of a trip's record means, from the record as it was: NotFound,
     Moved, Stale (the write was computed from version `rev`, and it is no longer), else what
     `refused` says of the trip."""
-    if item is None:
-        return NotFound(f"There is no event {event_id}.")
-    if "moved_to" in item:
-        return Moved(event_id, item["moved_to"])
-    event = event_from_item(item)
+    try:
+        event = from_item(item, event_id)
+    except (NotFound, Moved) as exc:
+        return exc
     if rev is not None and event.rev != rev:
         return stale(event)
     return refused(event)

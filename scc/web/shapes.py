@@ -95,13 +95,8 @@ def event_json(event: Event, fleet: Mapping[str, Boat] | None = None) -> dict[st
 # contacts, no version), so the board's JSON leaves it out rather than answer it empty or 0.
 # GET /api/events/<eid> answers the whole trip.
 BOARD_UNREAD = (
-    "payments",
-    "refunds",
-    "payment_timestamp",
-    "payment_logged_by",
-    "moved_from",
-    "rev",
-)
+    "payments", "refunds", "payment_timestamp", "payment_logged_by", "moved_from", "rev",
+)  # fmt: skip
 PATRON_UNREAD = ("email", "phone")
 
 
