@@ -11,21 +11,46 @@ that joins or grows meanwhile and the lower capacity cannot both land."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from typing import Any
 
 from scc.errors import Conflict, Contended, NotFound
 from scc.models import Boat, Event
 from scc.store import keys
-from scc.store.boat_items import ALL_DAY, boat_from_item, boat_to_item, holders, period_attribute
 from scc.store.changes import Change, Guard
 from scc.store.gateway import ConditionFailed, Store
+from scc.store.items import from_map
+
+ALL_DAY = "all day"  # the period a trip without one holds on its boat's day
 
 
 def over_capacity(name: str, capacity: int, headcount: int) -> Conflict:
     return Conflict(
         f"The {name} carries {capacity} passengers; this trip would have {headcount}.", "boat"
     )
+
+
+# --- items ---------------------------------------------------------------------------------------
+
+
+def boat_to_item(boat: Boat) -> dict[str, Any]:
+    fields = {k: v for k, v in asdict(boat).items() if k != "boat_id"}
+    return {**keys.boat(boat.boat_id), **fields}
+
+
+def boat_from_item(item: Mapping[str, Any]) -> Boat:
+    return from_map(Boat, item, boat_id=item["crew_id"])
+
+
+def period_attribute(period: str | None) -> str:
+    """The attribute of a boat's day that names the trip holding this period."""
+    return f"p#{period or ALL_DAY}"
+
+
+def holders(item: Mapping[str, Any] | None) -> dict[str, str]:
+    """A boat's day item as period -> the trip holding it."""
+    return {k[2:]: str(v) for k, v in (item or {}).items() if k.startswith("p#")}
 
 
 # --- reads --------------------------------------------------------------------------------------

@@ -9,7 +9,10 @@ show) never carries them."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
 
 from scc import clock
 from scc.errors import Conflict, Gone, NotFound
@@ -17,12 +20,7 @@ from scc.models import Member, Passkey, Secrets
 from scc.store import keys
 from scc.store.changes import Change
 from scc.store.gateway import ConditionFailed, Store
-from scc.store.member_items import (
-    member_from_item,
-    member_to_item,
-    passkey_to_map,
-    secrets_from_item,
-)
+from scc.store.items import compact, from_map
 
 MAX_PASSKEYS = 10
 SPENT = "This link has been used, replaced or has expired. Ask the owner for a new one."
@@ -37,6 +35,55 @@ class Standing:
     role: str
     gen: int
     found: tuple[Member, Secrets] | None = None
+
+
+# --- items ---------------------------------------------------------------------------------------
+
+
+def member_from_item(item: Mapping[str, Any]) -> Member:
+    expires = int(item.get("link_expires", 0))
+    link = datetime.fromtimestamp(expires, clock.UTC) if item.get("link_hash") else None
+    return from_map(
+        Member,
+        {"name": item["crew_id"], **item},
+        has_password=bool(item.get("password_hash")),
+        passkeys=len(item.get("passkeys") or {}),
+        link_expires=clock.iso(link) if link and expires > clock.epoch() else None,
+    )
+
+
+def secrets_from_item(item: Mapping[str, Any]) -> Secrets:
+    return Secrets(
+        password_hash=item.get("password_hash") or None,
+        link_hash=item.get("link_hash") or None,
+        link_expires=int(item.get("link_expires", 0)),
+        passkeys={
+            cid: Passkey(cid, bytes(p["key"]), int(p.get("count", 0)), p.get("added", ""))
+            for cid, p in (item.get("passkeys") or {}).items()
+        },
+    )
+
+
+def member_to_item(member: Member, link_hash: str, link_expires: int) -> dict[str, Any]:
+    """A new member's item, with their enrollment link (its hash) and no passkeys yet."""
+    item: dict[str, Any] = {
+        **keys.member(member.crew_id),
+        "name": member.name,
+        "role": member.role,
+        "active": member.active,
+        "gen": member.gen,
+        "passkeys": {},  # always a map, so a passkey is added with one SET of its path
+        "link_hash": link_hash,
+        "link_expires": link_expires,
+        "added_at": clock.iso(clock.now()),
+        "email": member.email,
+        "phone": member.phone,
+    }
+    return compact(item)
+
+
+def passkey_to_map(passkey: Passkey) -> dict[str, Any]:
+    return {"key": passkey.public_key, "count": passkey.sign_count, "added": passkey.added}
 
 
 # --- reads --------------------------------------------------------------------------------------
