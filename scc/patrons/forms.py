@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from itertools import zip_longest
 from typing import Any
 
 from scc import validation
@@ -59,10 +60,8 @@ def same_name(a: str, b: str) -> bool:
 
 def minor_rows(names: list[str], dobs: list[str]) -> list[tuple[str, str]]:
     """Pair the repeated minor_name / minor_dob fields; rows left wholly blank are dropped."""
-    width = max(len(names), len(dobs))
-    names = names + [""] * (width - len(names))
-    dobs = dobs + [""] * (width - len(dobs))
-    return [(n, d) for n, d in zip(names, dobs, strict=True) if n.strip() or d.strip()]
+    rows = zip_longest(names, dobs, fillvalue="")
+    return [(n, d) for n, d in rows if n.strip() or d.strip()]
 
 
 def _minor(

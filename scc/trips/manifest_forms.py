@@ -74,14 +74,7 @@ def patron_line(entry: Any, n: int = 1) -> PatronLine:
         raise Invalid(f"Patron {n} must be an object with a name.", None)
     name = _name(entry.get("name"))
     given = _given_id(entry, n)
-    return PatronLine(
-        given,
-        name,
-        validation.email(entry.get("email")),
-        validation.phone(entry.get("phone")),
-        _share(entry.get("amount_due")),
-        party(entry.get("party")),
-    )
+    return PatronLine(given, name, **{k: CHECKS[k](entry.get(k)) for k in PATRON_FIELDS[1:]})
 
 
 def in_row(exc: Invalid, n: int, field: str = "patrons") -> Invalid:

@@ -4,7 +4,7 @@ No Flask and no store here; the callers pass values in."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from decimal import Decimal
 
 from scc import clock, eventids
@@ -39,14 +39,7 @@ def patron(line: PatronLine, n: int, taken: set[str], kept: frozenset[str] = fro
     while pid in taken or pid in kept:  # a made id: number it until it is free
         pid, k = f"{base[:36]}-{k}", k + 1
     taken.add(pid)
-    return Patron(
-        patron_id=pid,
-        name=line.name,
-        email=line.email,
-        phone=line.phone,
-        amount_due=line.amount_due,
-        party=line.party,
-    )
+    return Patron(**asdict(line) | {"patron_id": pid})
 
 
 def manifest(lines: list[PatronLine], kept: frozenset[str] = frozenset()) -> list[Patron]:
