@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scc.models import METHOD_LABELS, Event, Payment, Waiver
+from scc.models import METHOD_LABELS, Waiver
 from scc.money import fmt
 from scc.notify import routes, trip_notices
 from scc.notify.crew_notices import Emails, crew_notices
@@ -66,8 +66,7 @@ def trip_changed(data: Mapping[str, Any], say: Context) -> list[Notice]:
     news of a new date (as an arrival is), not of every payment the trip carries."""
     if trip_notices.is_back_at_earlier_id(data):
         return trip_arrived(data, say)
-    notices = payment_notices(data, admin=say.admin, render=say.render)
-    notices += ledger_notices(data, admin=say.admin, render=say.render)
+    notices = ledger_notices(data, admin=say.admin, render=say.render)
     if trip_notices.is_cancelled(data):
         notices += trip_notices.cancelled(data, render=say.render)
     return notices + crew_notices("MODIFY", data, emails=say.crew, render=say.render)
@@ -101,57 +100,10 @@ def _title(title: str, event_id: str, date: str) -> str:
     return f"{title or event_id}, {date}"
 
 
-def _payment_ids(image: Mapping[str, Any] | None) -> set[str]:
-    """The payment ids in a typed image's payment index, read without translating the image."""
-    return set((image or {}).get("payment_index", {}).get("M", {}))
-
-
-def new_payments(data: Mapping[str, Any]) -> tuple[Event, list[Payment]] | None:
-    """The event after the write, and the payments it has that it did not have before; None when
-    the write added none (most writes of the record: edits, voids, waiver counts)."""
-    added = _payment_ids(data.get("NewImage")) - _payment_ids(data.get("OldImage"))
-    if not added:
-        return None
-    event = event_from_item(deserialize(data["NewImage"]))
-    return event, [p for p in event.payments if p.payment_id in added]
-
-
-def payment_notices(data: Mapping[str, Any], *, admin: str | None, render: Render) -> list[Notice]:
-    found = new_payments(data)
-    if found is None:
-        return []
-    event, payments = found
-    if payments and not admin:
-        log.warning(
-            "notify: SCC_ADMIN_EMAIL is not set; %d payment note(s) of %s not sent",
-            len(payments),
-            event.event_id,
-        )
-        return []
-    notices = []
-    for payment in payments:
-        name = event.name_of(payment.patron_id)
-        method = METHOD_LABELS.get(payment.method, payment.method)
-        due = event.due_from(payment.patron_id)
-        context = {
-            "event": event,
-            "payment": payment,
-            "patron_name": name,
-            "method": method,
-            "amount": f"${fmt(payment.amount)}",
-            "paid_total": f"${fmt(event.paid_total)}",
-            "total": f"${fmt(event.total)}",
-            "balance_due": f"${fmt(event.balance_due)}",
-            "patron_due": None if due is None else f"${fmt(due)}",
-        }
-        text, html = render("payment_logged", context)
-        subject = (
-            f"Payment logged: ${fmt(payment.amount)} from {name} ({method}) – "
-            f"{_title(event.title, event.event_id, event.date)}"
-        )
-        message = Message(to=str(admin), subject=subject, text=text, html=html)
-        notices.append(Notice(f"payment#{payment.payment_id}", "payment_logged", message))
-    return notices
+def _keys(image: Mapping[str, Any] | None, attribute: str) -> set[str]:
+    """The keys of one of a typed image's maps (payment_index, refunds), read without
+    translating the image."""
+    return set(((image or {}).get(attribute) or {}).get("M", {}))
 
 
 def _voided_ids(image: Mapping[str, Any] | None) -> set[str]:
@@ -165,37 +117,57 @@ def _voided_ids(image: Mapping[str, Any] | None) -> set[str]:
 
 
 def ledger_notices(data: Mapping[str, Any], *, admin: str | None, render: Render) -> list[Notice]:
-    """A note to the admin for each refund recorded and each payment voided by this write."""
+    """A note to the admin for each payment logged, refund recorded and payment voided by this
+    write (none for most writes of the record: edits, waiver counts)."""
     old, new = data.get("OldImage"), data.get("NewImage")
-    refunds = set((new or {}).get("refunds", {}).get("M", {})) - set(
-        (old or {}).get("refunds", {}).get("M", {})
-    )
+    paid = _keys(new, "payment_index") - _keys(old, "payment_index")
+    refunds = _keys(new, "refunds") - _keys(old, "refunds")
     voids = _voided_ids(new) - _voided_ids(old)
-    if not (refunds or voids):
-        return []
-    if not admin:
-        log.warning("notify: SCC_ADMIN_EMAIL is not set; refund/void notes not sent")
+    if not (paid or refunds or voids):
         return []
     event = event_from_item(deserialize(new or {}))
+    if not admin:
+        log.warning(
+            "notify: SCC_ADMIN_EMAIL is not set; ledger notes of %s not sent", event.event_id
+        )
+        return []
     title = _title(event.title, event.event_id, event.date)
 
-    def note(kind: str, key: str, subject: str, **context: Any) -> Notice:
-        text, html = render("ledger_change", {"event": event, "kind": kind, **context})
+    def note(key: str, kind: str, subject: str, template: str, context: dict[str, Any]) -> Notice:
+        text, html = render(template, {"event": event, **context})
         message = Message(to=str(admin), subject=f"{subject} – {title}", text=text, html=html)
-        return Notice(key, {"refund": "refund_recorded", "void": "payment_voided"}[kind], message)
+        return Notice(key, kind, message)
 
     notices = []
+    for pay in (p for p in event.payments if p.payment_id in paid):
+        name, due = event.name_of(pay.patron_id), event.due_from(pay.patron_id)
+        method = METHOD_LABELS.get(pay.method, pay.method)
+        context = {
+            "payment": pay,
+            "patron_name": name,
+            "method": method,
+            "amount": f"${fmt(pay.amount)}",
+            "paid_total": f"${fmt(event.paid_total)}",
+            "total": f"${fmt(event.total)}",
+            "balance_due": f"${fmt(event.balance_due)}",
+            "patron_due": None if due is None else f"${fmt(due)}",
+        }
+        subject = f"Payment logged: ${fmt(pay.amount)} from {name} ({method})"
+        key = f"payment#{pay.payment_id}"
+        notices.append(note(key, "payment_logged", subject, "payment_logged", context))
     for back in (r for r in event.refunds if r.refund_id in refunds):
         name = event.name_of(back.patron_id)
         subject = f"Refund recorded: ${fmt(back.amount)} to {name}"
+        context = {"kind": "refund", "refund": back, "patron_name": name}
         notices.append(
-            note("refund", f"refund#{back.refund_id}", subject, refund=back, patron_name=name)
+            note(f"refund#{back.refund_id}", "refund_recorded", subject, "ledger_change", context)
         )
     for pay in (p for p in event.payments if p.payment_id in voids):
         name = event.name_of(pay.patron_id)
         subject = f"Payment voided: ${fmt(pay.amount)} from {name}"
+        context = {"kind": "void", "payment": pay, "patron_name": name}
         notices.append(
-            note("void", f"void#{pay.payment_id}", subject, payment=pay, patron_name=name)
+            note(f"void#{pay.payment_id}", "payment_voided", subject, "ledger_change", context)
         )
     return notices
 
