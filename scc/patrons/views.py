@@ -21,7 +21,7 @@ from flask import (
 from scc import eventids, paylinks
 from scc.errors import Moved, NotFound
 from scc.keys import signing_keys
-from scc.models import Event, Signer, Waiver
+from scc.models import Event, Patron, Signer, Waiver
 from scc.patrons import forms as waiver_form
 from scc.payments import card_ledger, cards
 from scc.store import get_store, trips
@@ -69,6 +69,12 @@ def _event(eid: str) -> Event:
         return trips.get(get_store(), event_id)
     except NotFound:
         raise BadLink(f"We couldn't find a trip with the id {eid}.") from None
+
+
+def _patron(event: Event, token: str | None) -> Patron | None:
+    """The patron a personal link's token names on this trip (None: no token, or not valid)."""
+    patron_id = paylinks.read(signing_keys(), token, event.event_id, event.moved_from)
+    return event.patron(patron_id) if patron_id else None
 
 
 @bp.errorhandler(Moved)
@@ -139,10 +145,7 @@ def waiver(eid: str) -> Response:
     """The waiver for this trip and the form to sign it (one read). With a patron's personal
     link (?p=), their name and email are filled in, so their signature matches them."""
     event = _event(eid)
-    patron_id = paylinks.read(
-        signing_keys(), request.args.get("p"), event.event_id, event.moved_from
-    )
-    patron = event.patron(patron_id) if patron_id else None
+    patron = _patron(event, request.args.get("p"))
     values = {"full_name": patron.name, "email": patron.email or ""} if patron else None
     if event.cancelled:
         return _cancelled_page(event)
@@ -194,8 +197,7 @@ def payment(eid: str) -> Response:
     """How to pay; with a valid personal link also that patron's share, payments and balance."""
     event = _event(eid)
     token = request.args.get("p")
-    patron_id = paylinks.read(signing_keys(), token, event.event_id, event.moved_from)
-    patron = event.patron(patron_id) if patron_id else None
+    patron = _patron(event, token)
     card = request.args.get("card", "")
     body = render_template(
         "patrons/payment.html",
@@ -222,13 +224,12 @@ def checkout(eid: str) -> Any:
     on to Stripe's page (303). The same choice on the same balance is the same session."""
     cards.require()
     event = _event(eid)
-    patron_id = paylinks.read(
-        signing_keys(), request.form.get("p"), event.event_id, event.moved_from
-    )
-    if patron_id is None or event.patron(patron_id) is None:
+    patron = _patron(event, request.form.get("p"))
+    if patron is None:
         raise BadLink(
             "This personal payment link isn't valid for this trip; ask the crew for a new one."
         )
+    patron_id = patron.patron_id
     owed = card_ledger.offer(event, patron_id)
     amount = waiver_form.card_amount(request.form.get("amount"), owed)
     back = (current_app.config["SITE_URL"] or request.host_url.rstrip("/")) + url_for(

@@ -11,6 +11,7 @@ is still its own."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from scc.models import Entry, Event, Reminder
 from scc.store import changes, trips
@@ -19,8 +20,24 @@ from scc.store.gateway import Store
 from scc.store.items import reminder_to_map
 
 
-def _paths(patron_ids: Sequence[str]) -> dict[str, str]:
-    return {f"#rp{n}": patron_id for n, patron_id in enumerate(patron_ids)}
+def _reminders(reminders: Mapping[str, Reminder], runs: Mapping[str, str | None]) -> Change:
+    """Write each patron's reminder (patron id -> reminder), only while the one on record is
+    still the run's in `runs` (None: there is none yet)."""
+    names: dict[str, str] = {"#r": "reminders"}
+    values: dict[str, Any] = {}
+    sets, conditions = [], []
+    for n, (patron_id, reminder) in enumerate(reminders.items()):
+        names[f"#rp{n}"] = patron_id
+        sets.append(f"#r.#rp{n} = :rem{n}")
+        values[f":rem{n}"] = reminder_to_map(reminder)
+        run = runs.get(patron_id)
+        if run is None:
+            conditions.append(f"attribute_not_exists(#r.#rp{n})")
+        else:
+            conditions.append(f"#r.#rp{n}.#run = :run{n}")
+            names["#run"] = "run"  # DynamoDB refuses a name the expression does not use
+            values[f":run{n}"] = run
+    return Change(set=tuple(sets), condition=" AND ".join(conditions), names=names, values=values)
 
 
 def claim(
@@ -33,25 +50,9 @@ def claim(
     """Write `claims` (patron id -> reminder) if each patron's reminder is still the run `read`
     saw (None: none yet), the trip is not cancelled and reminders are not off for it. The trip
     after the write; Contended (or NotFound, Moved) when refused."""
-    ids = list(claims)
-    names = {"#r": "reminders", "#off": "reminders_off", **_paths(ids)}
-    values: dict[str, object] = {":on": True}
-    conditions = ["(attribute_not_exists(#off) OR #off <> :on)"]
-    sets = []
-    for n, patron_id in enumerate(ids):
-        sets.append(f"#r.#rp{n} = :claim{n}")
-        values[f":claim{n}"] = reminder_to_map(claims[patron_id])
-        prior = read.get(patron_id)
-        if prior is None:
-            conditions.append(f"attribute_not_exists(#r.#rp{n})")
-        else:
-            conditions.append(f"#r.#rp{n}.#run = :read{n}")
-            names["#run"] = "run"  # DynamoDB refuses a name the expression does not use
-            values[f":read{n}"] = prior
-    update = changes.not_cancelled(
-        Change(set=tuple(sets), condition=" AND ".join(conditions), names=names, values=values)
-    )
-    return trips.change(store, event_id, TripChange(update, tuple(entries)))
+    spared = "attribute_not_exists(#off) OR #off <> :on"
+    update = _reminders(claims, read).also(spared, {"#off": "reminders_off"}, {":on": True})
+    return trips.change(store, event_id, TripChange(changes.not_cancelled(update), tuple(entries)))
 
 
 def settle(
@@ -59,16 +60,7 @@ def settle(
 ) -> Event:
     """Record how each claimed reminder went, if the claim is still the run's own (a run that
     found it stuck may have taken it over). Contended (NotFound, Moved) when it is not."""
-    ids = list(outcomes)
-    names = {"#r": "reminders", "#run": "run", **_paths(ids)}
-    values: dict[str, object] = {}
-    sets, conditions = [], []
-    for n, patron_id in enumerate(ids):
-        outcome = outcomes[patron_id]
-        sets.append(f"#r.#rp{n} = :out{n}")
-        conditions.append(f"#r.#rp{n}.#run = :run{n}")
-        values |= {f":out{n}": reminder_to_map(outcome), f":run{n}": outcome.run}
-    update = Change(set=tuple(sets), condition=" AND ".join(conditions), names=names, values=values)
+    update = _reminders(outcomes, {pid: outcome.run for pid, outcome in outcomes.items()})
     return trips.change(store, event_id, TripChange(update, tuple(entries)))
 
 
