@@ -42,7 +42,9 @@ def respond(status: int, message: str, field: str | None = None) -> Response:
         # A view may say where its errors belong (e.g. inside the open modal); else the flash.
         return retarget(response, g.get("error_target", "#flash"), "innerHTML")
     if request.path.startswith("/api/"):
-        return make_response(jsonify({"error": message, "field": field}), status)
+        response = jsonify({"error": message, "field": field})
+        response.status_code = status
+        return response
     return make_response(
         render_template("errors/page.html", message=message, status=status), status
     )
