@@ -100,7 +100,8 @@ def edit_entries(old: Event, new: Event, by: str) -> list[Entry]:
     for p in new.patrons:
         before = old.patron(p.patron_id)
         if before is None:
-            entries.append(entry(by, "patron_added", _describe(p)))
+            due = "" if p.amount_due is None else f", due ${fmt(p.amount_due)}"
+            entries.append(entry(by, "patron_added", f"{p.name}{due}"))
         elif before != p:
             change = _changed(_patron_fields(before), _patron_fields(p))
             entries.append(entry(by, "patron_changed", f"{p.name}: {change}"))
@@ -121,11 +122,6 @@ def edit_entries(old: Event, new: Event, by: str) -> list[Entry]:
 
 def _on(event: Event) -> str:
     return "off" if event.reminders_off else "on"
-
-
-def _describe(p: Patron) -> str:
-    due = "" if p.amount_due is None else f", due ${fmt(p.amount_due)}"
-    return f"{p.name}{due}"
 
 
 def readable(entry: Entry, names: Mapping[str, str]) -> str:

@@ -49,11 +49,8 @@ COPIES_PER_DAY = 3
 def is_stream_event(event: Any) -> bool:
     """True for a batch from a DynamoDB stream (Lambda's event source mapping)."""
     records = event.get("Records") if isinstance(event, dict) else None
-    return bool(records) and isinstance(records, list) and _source(records[0]) == "aws:dynamodb"
-
-
-def _source(record: Any) -> str:
-    return str(record.get("eventSource", "")) if isinstance(record, dict) else ""
+    first = records[0] if records and isinstance(records, list) else None
+    return isinstance(first, dict) and first.get("eventSource") == "aws:dynamodb"
 
 
 def is_job_event(event: Any) -> bool:

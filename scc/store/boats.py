@@ -25,12 +25,6 @@ from scc.store.items import from_map
 ALL_DAY = "all day"  # the period a trip without one holds on its boat's day
 
 
-def over_capacity(name: str, capacity: int, headcount: int) -> Conflict:
-    return Conflict(
-        f"The {name} carries {capacity} passengers; this trip would have {headcount}.", "boat"
-    )
-
-
 # --- items ---------------------------------------------------------------------------------------
 
 
@@ -128,7 +122,8 @@ def fits(store: Store, boat_id: str, headcount: int) -> Guard:
     def refused(item: dict[str, Any] | None) -> Exception:
         if item is None:
             return NotFound(f"There is no boat {boat_id}.", "boat")
-        return over_capacity(item["name"], int(item["capacity"]), headcount)
+        carries = f"The {item['name']} carries {int(item['capacity'])} passengers"
+        return Conflict(f"{carries}; this trip would have {headcount}.", "boat")
 
     return Guard(check, refused)
 

@@ -164,10 +164,6 @@ def entry_to_map(entry: Entry) -> dict[str, Any]:
     return compact(asdict(entry))
 
 
-def entry_from_map(data: Mapping[str, Any]) -> Entry:
-    return from_map(Entry, data)
-
-
 def refund_to_map(refund: Refund) -> dict[str, Any]:
     """The stored form of a refund (its id is the map key above it)."""
     data = {k: v for k, v in asdict(refund).items() if k != "refund_id"}
@@ -213,15 +209,11 @@ def payment_to_map(payment: Payment) -> dict[str, Any]:
     return compact({**data, "amount": to_cents(payment.amount)})
 
 
-def payment_from_map(patron_id: str, payment_id: str, data: Mapping[str, Any]) -> Payment:
-    return from_map(Payment, data, payment_id=payment_id, patron_id=patron_id)
-
-
 def event_from_item(item: Mapping[str, Any]) -> Event:
     """A trip from its stored record (whole, or the board's projection of it)."""
     payments = sorted(
         (
-            payment_from_map(patron_id, payment_id, data)
+            from_map(Payment, data, payment_id=payment_id, patron_id=patron_id)
             for patron_id, entries in item.get("payments", {}).items()
             for payment_id, data in entries.items()
         ),
@@ -244,7 +236,7 @@ def event_from_item(item: Mapping[str, Any]) -> Event:
             for pid, c in item.get("check_in", {}).items()
         },
         cancellation=Cancellation(**cancelled) if cancelled else None,
-        activity=[entry_from_map(e) for e in item.get("activity", [])],
+        activity=[from_map(Entry, e) for e in item.get("activity", [])],
         reminders={pid: from_map(Reminder, r) for pid, r in item.get("reminders", {}).items()},
     )
 

@@ -82,10 +82,6 @@ def member_to_item(member: Member, link_hash: str, link_expires: int) -> dict[st
     return compact(item)
 
 
-def passkey_to_map(passkey: Passkey) -> dict[str, Any]:
-    return {"key": passkey.public_key, "count": passkey.sign_count, "added": passkey.added}
-
-
 # --- reads --------------------------------------------------------------------------------------
 
 
@@ -180,11 +176,12 @@ def set_password(store: Store, crew_id: str, password_hash: str, *, link_hash: s
 
 def add_passkey(store: Store, crew_id: str, passkey: Passkey, *, link_hash: str | None) -> None:
     """Keep a member's new passkey (spending the enrollment link it came with, if any)."""
+    stored = {"key": passkey.public_key, "count": passkey.sign_count, "added": passkey.added}
     change = Change(
         set=("#pk.#id = :pk",),
         condition="attribute_exists(crew_id) AND size(#pk) < :most",
         names={"#pk": "passkeys", "#id": passkey.credential_id},
-        values={":pk": passkey_to_map(passkey), ":most": MAX_PASSKEYS},
+        values={":pk": stored, ":most": MAX_PASSKEYS},
     )
     _write_spending(store, crew_id, change, link_hash)
 
