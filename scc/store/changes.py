@@ -150,15 +150,16 @@ TRIP_MAPS = (
     "waivers_unmatched", "check_in", "reminders",
 )  # fmt: skip
 
+_MAP_NAMES = {f"#m{n}": name for n, name in enumerate(TRIP_MAPS)}
+
 
 def missing_maps() -> dict[str, Any]:
     """A Scan's filter for the trip records (not pointers) lacking one of TRIP_MAPS: written
     before they existed."""
-    names = {f"#m{n}": name for n, name in enumerate(TRIP_MAPS)}
-    lacking = " OR ".join(f"attribute_not_exists({k})" for k in names)
+    lacking = " OR ".join(f"attribute_not_exists({k})" for k in _MAP_NAMES)
     return {
         "FilterExpression": f"crew_id = :event AND attribute_not_exists(#moved) AND ({lacking})",
-        "ExpressionAttributeNames": {**names, "#moved": "moved_to"},
+        "ExpressionAttributeNames": {**_MAP_NAMES, "#moved": "moved_to"},
         "ExpressionAttributeValues": serialize({":event": EVENT_SK}),
     }
 
@@ -166,11 +167,10 @@ def missing_maps() -> dict[str, Any]:
 def add_missing_maps() -> Change:
     """Give a trip's record written before TRIP_MAPS existed each of them, empty; a map it has
     is kept as it is. Not a change to the trip: no version bump, no activity entry."""
-    names = {f"#m{n}": name for n, name in enumerate(TRIP_MAPS)}
     return Change(
-        set=tuple(f"{k} = if_not_exists({k}, :empty)" for k in names),
+        set=tuple(f"{k} = if_not_exists({k}, :empty)" for k in _MAP_NAMES),
         condition="attribute_exists(eid) AND attribute_not_exists(#moved)",
-        names={**names, "#moved": "moved_to"},
+        names={**_MAP_NAMES, "#moved": "moved_to"},
         values={":empty": {}},
     )
 
