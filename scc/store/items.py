@@ -237,7 +237,9 @@ def event_from_item(item: Mapping[str, Any]) -> Event:
         },
         cancellation=Cancellation(**cancelled) if cancelled else None,
         activity=[from_map(Entry, e) for e in item.get("activity", [])],
-        reminders={pid: from_map(Reminder, r) for pid, r in item.get("reminders", {}).items()},
+        reminders={
+            pid: from_map(Reminder, {"at": "", **r}) for pid, r in item.get("reminders", {}).items()
+        },
     )
 
 
