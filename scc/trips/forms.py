@@ -100,13 +100,10 @@ def trip_id(data: Mapping[str, Any]) -> TripId:
     problem at once)."""
     if data.get("event_id") not in (None, ""):
         eid = eventids.check(data["event_id"])
-        rest, _, last = eid[11:].rpartition("-")
-        day = date.fromisoformat(eid[:10])
-        return (
-            TripId(eid, day, rest, last)
-            if rest and last in PERIODS
-            else TripId(eid, day, eid[11:], None)
-        )
+        name, _, last = eid[11:].rpartition("-")
+        if not (name and last in PERIODS):
+            name, last = eid[11:], ""
+        return TripId(eid, date.fromisoformat(eid[:10]), name, last or None)
     errors = validation.FieldErrors()
     with errors.on("date"):
         day = validation.day(data.get("date"))
