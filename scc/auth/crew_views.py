@@ -6,7 +6,7 @@ Lambda, so no new behaviour is needed (docs/DEPLOY.md)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
 
@@ -32,18 +32,9 @@ bp = Blueprint("crew", __name__, template_folder="templates")
 
 
 def member_json(m: Member) -> dict[str, Any]:
-    """A member as the roster shows them: never a hash, a link's secret or a passkey's key."""
-    return {
-        "crew_id": m.crew_id,
-        "name": m.name,
-        "role": m.role,
-        "active": m.active,
-        "has_password": m.has_password,
-        "passkeys": m.passkeys,
-        "email": m.email,
-        "phone": m.phone,
-        "link_expires": m.link_expires,
-    }
+    """A member as the roster shows them (a Member never holds a hash, a link's secret or a
+    passkey's key; its sessions' gen is the store's business)."""
+    return {k: v for k, v in asdict(m).items() if k != "gen"}
 
 
 def linked_json(m: Member, url: str) -> dict[str, Any]:
@@ -104,9 +95,7 @@ def add() -> Any:
     if is_htmx():
         return trigger(_panel(link=link, status=201), "scc:toast", added)
     shown = replace(member, link_expires=clock.iso(datetime.fromtimestamp(expires, clock.UTC)))
-    response = jsonify(linked_json(shown, link["url"]))
-    response.status_code = 201
-    return response
+    return jsonify(linked_json(shown, link["url"])), 201
 
 
 @bp.patch("/api/crew/<crew_id>")
