@@ -8,15 +8,8 @@ from decimal import Decimal
 
 from scc.money import ZERO, to_cents
 
-METHOD_LABELS = {
-    "cash": "Cash",
-    "venmo": "Venmo",
-    "zelle": "Zelle",
-    "card": "Card",
-    "check": "Check",
-    "other": "Other",
-}
-METHODS = tuple(METHOD_LABELS)
+METHODS = ("cash", "venmo", "zelle", "card", "check", "other")
+METHOD_LABELS = {method: method.title() for method in METHODS}  # as pages show them: Venmo
 TRIP_ROLES = ("captain", "mate", "deckhand")  # on a trip; a member's account role: ROLES
 CHECK_INS = ("aboard", "no_show")
 SCHEDULED, CANCELLED = "scheduled", "cancelled"
