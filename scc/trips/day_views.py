@@ -55,8 +55,9 @@ def _call(date: str, *, moving: bool) -> Any:
     failed = [{"event_id": eid, "error": why} for eid, why in outcome.failed]
     body: dict[str, Any] = {"date": call.day.isoformat()}
     if moving:
-        body |= {"moved": [{"from": a, "to": b} for a, b in outcome.moves], "failed": failed}
-        return _answer(body, f"Moved {len(outcome.moves)} trips.")
+        moved = [{"from": e.moved_from[-1], "to": e.event_id} for e in outcome.done]
+        body |= {"moved": moved, "failed": failed}
+        return _answer(body, f"Moved {len(moved)} trips.")
     body |= {
         "cancelled": [e.event_id for e in outcome.done],
         "skipped": failed,

@@ -5,6 +5,7 @@ taken, its boat out that day) is reported with why, and the others go ahead."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,11 +20,10 @@ from scc.trips.forms import DayCall, Moving
 
 @dataclass
 class Outcome:
-    """What the call did: the trips it cancelled (or moved: (from, to)), and those it could not,
-    with why."""
+    """What the call did: the trips it cancelled or moved (as they are now), and those it could
+    not, with why."""
 
     done: list[Event] = field(default_factory=list)
-    moves: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -35,28 +35,24 @@ def _chosen(store: Store, call: DayCall) -> list[str]:
     return [e.event_id for e in day if not e.cancelled]
 
 
-def cancel_day(store: Store, call: DayCall, by: str) -> Outcome:
+def _each(store: Store, call: DayCall, act: Callable[[str], Event]) -> Outcome:
     outcome = Outcome()
     for event_id in _chosen(store, call):
         try:
-            outcome.done.append(lifecycle.cancel(store, event_id, call.reason, None, by))
+            outcome.done.append(act(event_id))
         except SCCError as exc:
             outcome.failed.append((event_id, exc.message))
     return outcome
+
+
+def cancel_day(store: Store, call: DayCall, by: str) -> Outcome:
+    return _each(store, call, lambda eid: lifecycle.cancel(store, eid, call.reason, None, by))
 
 
 def move_day(store: Store, call: DayCall, by: str) -> Outcome:
     assert call.to is not None  # noqa: S101 - day_call(moving=True) requires it
-    outcome = Outcome()
-    for event_id in _chosen(store, call):
-        try:
-            moved = lifecycle.reschedule(store, event_id, Moving(call.to, None, False, None), by)
-        except SCCError as exc:
-            outcome.failed.append((event_id, exc.message))
-        else:
-            outcome.done.append(moved)
-            outcome.moves.append((event_id, moved.event_id))
-    return outcome
+    moving = Moving(call.to, None, False, None)
+    return _each(store, call, lambda eid: lifecycle.reschedule(store, eid, moving, by))
 
 
 def refunds_owed(events: list[Event]) -> list[dict[str, Any]]:
