@@ -157,9 +157,11 @@ def refund_to_map(refund: Refund) -> dict[str, Any]:
 def refund_from_map(refund_id: str, data: Mapping[str, Any]) -> Refund:
     told = {k: data.get(k, "") for k in ("reason", "timestamp", "logged_by")}
     method, amount = data.get("method", "other"), to_cents(data["amount"])
+    lower = bool(data.get("lower_due", False))  # refunds stored before lower_due left the due
     return Refund(
-        refund_id=refund_id, patron_id=data["patron_id"], amount=amount, method=method, **told
-    )
+        refund_id=refund_id, patron_id=data["patron_id"], amount=amount, method=method,
+        lower_due=lower, **told,
+    )  # fmt: skip
 
 
 def crew_item(event: Event, member: CrewMember) -> dict[str, Any]:
