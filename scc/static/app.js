@@ -36,6 +36,18 @@
     if (board && window.htmx) window.htmx.trigger(board, "scc:load-board");
   });
 
+  // The phone comes back to the app (another app, the lock screen): the board loads its tab
+  // again, so cards others changed meanwhile appear; not once a further page is loaded (the
+  // reader would be taken back to the first). htmx's trigger filters need eval, which the
+  // config turns off: the board's [data-board-refresh] listens for scc:visible instead.
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState !== "visible" || !window.htmx) return;
+    var refresh = document.querySelector("#board [data-board-refresh]");
+    if (refresh && !document.querySelector("#board [data-more-page]")) {
+      window.htmx.trigger(refresh, "scc:visible");
+    }
+  });
+
   // A new request clears the last error message.
   document.addEventListener("htmx:beforeRequest", function () {
     var flash = document.getElementById("flash");
