@@ -22,7 +22,7 @@
   // rather than letting the board answer 401. (An expired session still gets its 401 and form.)
   document.addEventListener("DOMContentLoaded", function () {
     var board = document.getElementById("board");
-    if (!board || !window.htmx) return;
+    if (!board || !window.htmx || board.querySelector("form.login")) return;  // asked already
     if (cookie("scc_csrf")) {
       window.htmx.trigger(board, "scc:load-board");
     } else {

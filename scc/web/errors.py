@@ -44,7 +44,8 @@ def respond(status: int, message: str, field: str | None = None) -> Response:
         return retarget(response, g.get("error_target", "#flash"), "innerHTML")
     if status == 401 and _navigating():
         # A page opened in the browser (the printable manifest, an export): the sign-in page
-        return make_response(render_template("errors/sign_in.html", message=said), status)
+        signing_in = {"message": said}
+        return make_response(render_template("trips/shell.html", signing_in=signing_in), status)
     if request.path.startswith("/api/"):
         response = jsonify({"error": message, "field": field})
         response.status_code = status

@@ -78,7 +78,7 @@ def test_a_page_the_browser_opened_is_the_sign_in_page_with_the_sentence(
     answer = jess("GET", "/api/exports/payments.csv?from=2030-01-01&to=2030-12-31",
                   headers=browser)  # fmt: skip
     assert answer.status == 401 and answer.headers["content-type"].startswith("text/html")
-    assert "<title>Sign in" in answer.text and TURNED_OFF_HTML in answer.text
+    assert 'id="board"' in answer.text and TURNED_OFF_HTML in answer.text  # the shell, asking
     assert 'id="login-crew"' in answer.text
 
 

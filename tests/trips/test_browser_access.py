@@ -28,6 +28,7 @@ def test_contact_refund_refresh_and_access_turned_off(live_server, phone, browse
     ledger.record(store, EID, payment(amount="200.00", timestamp="2099-05-01T10:00:00Z"))
     on_roster(store, "cory", "owner")
     on_roster(store, "jess", "crew")
+    on_roster(store, "leo", "crew")
     sign_in(phone, live_server)
     phone.wait_for_selector(f"{CARD} .badge.ok:has-text('Paid in full')")
 
@@ -82,4 +83,19 @@ def test_contact_refund_refresh_and_access_turned_off(live_server, phone, browse
         assert_clean(jess, statuses=(401,))
     finally:
         jess.context.close()
+
+    # Leo's next request is a page his browser opens (an export link): the sign-in page says why.
+    leo = open_page(browser)
+    try:
+        sign_in(leo, live_server, "leo")
+        phone.once("dialog", lambda d: d.accept())
+        phone.click("li.member:has-text('leo') button:has-text('Deactivate')")
+        phone.wait_for_selector("li.member.inactive:has-text('leo')")
+        leo.goto(live_server + "/api/exports/payments.csv?from=2099-01-01&to=2099-12-31")
+        leo.wait_for_selector("#board form.login .form-error:has-text('turned off your access')")
+        leo.wait_for_load_state("networkidle")  # app.js ran and loaded no other form over it
+        assert leo.locator("#board .form-error:has-text('turned off your access')").count() == 1
+        shot(leo, "access-turned-off-page")
+    finally:
+        leo.context.close()
     assert_clean(phone)
