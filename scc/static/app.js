@@ -22,7 +22,7 @@
   // rather than letting the board answer 401. (An expired session still gets its 401 and form.)
   document.addEventListener("DOMContentLoaded", function () {
     var board = document.getElementById("board");
-    if (!board || !window.htmx || board.querySelector("form.login")) return;  // asked already
+    if (!board || !window.htmx || board.querySelector("form.login")) return;
     if (cookie("scc_csrf")) {
       window.htmx.trigger(board, "scc:load-board");
     } else {
@@ -36,10 +36,7 @@
     if (board && window.htmx) window.htmx.trigger(board, "scc:load-board");
   });
 
-  // The phone comes back to the app (another app, the lock screen): the board loads its tab
-  // again, so cards others changed meanwhile appear; not once a further page is loaded (the
-  // reader would be taken back to the first). htmx's trigger filters need eval, which the
-  // config turns off: the board's [data-board-refresh] listens for scc:visible instead.
+  // Back in the app: the board reloads its tab (trips/_board.html)
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState !== "visible" || !window.htmx) return;
     var refresh = document.querySelector("#board [data-board-refresh]");
