@@ -40,6 +40,11 @@ def test_contact_refund_refresh_and_access_turned_off(live_server, phone, browse
     assert dialog.locator("a:has-text('Text')").get_attribute("href").startswith("sms:6195550101")
     shot(phone, "contact-dialog")
     dialog.locator("button[data-close-modal]").click()
+    phone.click(f"{CARD} button.waivers-link")  # who is still to sign: each opens the same dialog
+    phone.click("dialog[open] .waivers-missing button:has-text('Dana Lee')")
+    phone.wait_for_selector("dialog.contact-dialog[open]")
+    phone.locator("dialog.contact-dialog button[data-close-modal]").click()
+    phone.wait_for_selector("dialog", state="detached")
 
     # A $20 goodwill refund (the checkbox is ticked by default): still paid in full.
     phone.click(f"{CARD} button:has-text('Payments')")
