@@ -1,0 +1,117 @@
+"""The manifest a captain files, through lambda_entry.handler: each person with the emergency
+contact from their waiver, the minors a waiver names marked (under the signer when they are not
+on the manifest themselves), each check-in; the printable page and the CSV say the same, and
+both cost one Query (the trip and its waivers, one item collection)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+
+from scc.store import Store
+from scc.trips.exports import MANIFEST_HEADER
+from tests.support.builders import TRIP_ID, event_body
+from tests.support.domain import sign
+from tests.support.harness import Api
+
+TRIP = f"/api/events/{TRIP_ID}"
+
+
+@pytest.fixture
+def filed(api: Api, store: Store) -> None:
+    """Dana signed for herself and two children (Kid on the manifest, Mia not); Ann signed
+    with a `;`-formula as her contact; Bo signed nothing and did not show."""
+    patrons = [
+        {"patron_id": "dana", "name": "Dana Lee", "email": "dana@example.com", "amount_due": "200"},
+        {"patron_id": "kid", "name": "Kid Lee"},
+        {"patron_id": "ann", "name": "Ann Fox", "amount_due": "100"},
+        {"patron_id": "bo", "name": "Bo Tan", "phone": "619-555-0101", "amount_due": "100"},
+    ]
+    assert api("POST", "/api/events", event_body(patrons=patrons)).status == 201
+    sign(store, minors=[("Kid Lee", "2019-06-01"), ("Mia Lee", "2021-02-03")])
+    sign(
+        store,
+        full_name="Ann Fox",
+        email="ann@example.com",
+        signature="Ann Fox",
+        emergency_contact_name="Max;=1+2",
+        emergency_contact_phone="+1 858 555 0177",
+    )
+    api("POST", f"{TRIP}/patrons/dana/check-in", {"status": "aboard"})
+    api("POST", f"{TRIP}/patrons/bo/check-in", {"status": "no_show"})
+
+
+def by_name(text: str) -> dict[str, dict[str, str]]:
+    header, *body = csv.reader(io.StringIO(text))
+    assert header == list(MANIFEST_HEADER)
+    return {row[1]: dict(zip(header, row, strict=True)) for row in body}
+
+
+def test_the_csv_has_each_persons_emergency_contact_minors_and_check_in(
+    api: Api, filed: None, ddb_calls: Any
+) -> None:
+    ddb_calls.clear()
+    answer = api("GET", f"{TRIP}/manifest.csv")
+    assert answer.status == 200 and ddb_calls.calls == ["Query"]  # the trip with its waivers
+    rows = by_name(answer.text)
+    assert list(rows) == ["Dana Lee", "Mia Lee", "Kid Lee", "Ann Fox", "Bo Tan"]
+    dana, mia, kid, ann, bo = rows.values()
+    assert (dana["check_in"], dana["minor"], dana["with"]) == ("aboard", "no", "")
+    assert (dana["emergency_contact_name"], dana["emergency_contact_phone"]) == (
+        "Sam Lee",
+        "619-555-0199",
+    )
+    # Mia is on Dana's waiver, not on the manifest: a line of her own under Dana, no money.
+    assert (mia["patron_id"], mia["minor"], mia["date_of_birth"], mia["with"]) == (
+        "",
+        "yes",
+        "2021-02-03",
+        "Dana Lee",
+    )
+    assert mia["emergency_contact_phone"] == "619-555-0199" and mia["amount_due"] == ""
+    assert mia["waiver_signed"] == "yes" and mia["check_in"] == ""
+    # Kid is on the manifest and on Dana's waiver: his own row, marked minor.
+    assert (kid["patron_id"], kid["minor"], kid["date_of_birth"], kid["waiver_signed"]) == (
+        "kid",
+        "yes",
+        "2019-06-01",
+        "yes",
+    )
+    assert kid["check_in"] == "" and kid["emergency_contact_name"] == "Sam Lee"
+    assert ann["emergency_contact_name"] == "Max;'=1+2"  # no cell a spreadsheet runs
+    assert ann["emergency_contact_phone"] == "'+1 858 555 0177"
+    assert (bo["waiver_signed"], bo["check_in"], bo["emergency_contact_name"]) == (
+        "no",
+        "no_show",
+        "",
+    )
+
+
+def test_the_printable_manifest_says_the_same(api: Api, filed: None, ddb_calls: Any) -> None:
+    ddb_calls.clear()
+    page = api("GET", f"{TRIP}/manifest")
+    assert page.status == 200 and ddb_calls.calls == ["Query"]
+    html = " ".join(page.text.split())
+    lines = html.split("<tr class=")[1:]  # the header's row has no class
+    assert [line.split('"')[1] for line in lines] == [
+        "patron-line",
+        "minor-line",
+        "patron-line",
+        "patron-line",
+        "patron-line unsigned",
+    ]
+    dana, mia, kid, ann, bo = lines
+    assert "Dana Lee" in dana and "✓ Sam Lee" in dana and "619-555-0199" in dana
+    assert "✓ aboard" in dana and "$200.00" in dana
+    assert "Mia Lee" in mia and "minor" in mia and "born 2021-02-03" in mia
+    assert "signed for by Dana Lee" in mia and "with Dana Lee's party" in mia
+    assert "✓ Sam Lee" in mia
+    assert "Kid Lee" in kid and '<span class="minor-tag">minor</span>' in kid
+    assert "born 2019-06-01" in kid and "☐ not yet" in kid
+    assert "Max;=1+2" in ann and "+1 858 555 0177" in ann
+    assert "✗ no waiver" in bo and "✗ no-show" in bo and "619-555-0101" in bo
+    assert "table-scroll" not in html  # no sideways scroller that needs focus
+    assert "4 on the manifest · 1 minor on their waivers · aboard 1 · waivers 3/4" in html
