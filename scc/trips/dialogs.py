@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from scc.activity import ACTIONS, ago, readable
 from scc.errors import Invalid
 from scc.models import TRIP_ROLES, Event
 from scc.store import boats, roster, trips
@@ -68,6 +69,7 @@ def edit_context(
         "rev": event.rev,
         "reminders_off": event.reminders_off,
         "boat": event.boat or "",
+        "seen": activity_count(event),
     }
     if data is not None:
         kept = ("title", "total", "confirm", "reminders_off", "boat")
@@ -89,6 +91,39 @@ def edit_context(
         "locked": locked,
         "event": event,
     }
+
+
+def activity_count(event: Event) -> int:
+    """Every activity entry the trip has had: those kept and those folded (a trim moves entries
+    from one to the other, so the count only grows)."""
+    return event.activity_folded + len(event.activity)
+
+
+def changed_since(event: Event, count: int | None, rev: int | None) -> list[str]:
+    """What was done to the trip since an editor's copy, oldest first, each as "who, when: what":
+    exactly the entries after the `count` their copy had; without it, the last entry of each
+    version since their `rev` (each change writes at least one); else the last change."""
+    if count is not None:
+        new = activity_count(event) - count
+    elif rev is not None:
+        new = event.rev - rev
+    else:
+        new = 1
+    entries = event.activity[-new:] if new > 0 else event.activity[-1:]
+    names = {p.patron_id: p.name for p in event.patrons}
+    return [
+        f"{e.by}, {ago(e.at)}: {ACTIONS.get(e.action, e.action)} · {readable(e, names)}"
+        for e in entries
+    ]
+
+
+def stale_context(
+    store: Store, event: Event, data: Mapping[str, Any], seen: tuple[int | None, int | None]
+) -> dict[str, Any]:
+    """The Edit dialog after a save refused as stale: what the editor typed over the trip as it
+    is now (its rev, so saving again works), and what others changed since their copy (`seen`:
+    the activity count and the rev their copy had)."""
+    return {**edit_context(store, event, data), "changed": changed_since(event, *seen)}
 
 
 def taken(store: Store, made: TripId) -> dict[str, Any]:

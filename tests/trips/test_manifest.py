@@ -4,6 +4,7 @@ Each rule as JSON and as the card (HX), refusals included."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -192,6 +193,58 @@ def test_an_edit_of_an_older_version_is_409_naming_who_changed_it(api: Api, trip
     assert "Changed by jess" in hx.headers["hx-trigger"]
     assert "scc:close-modal" in hx.headers["hx-trigger-after-settle"]
     assert api("GET", TRIP).json["title"] == "Whale watch"  # nothing else was written
+
+
+def hidden(html: str, name: str) -> str:
+    found = re.search(f'name="{name}" value="([^"]*)"', html)
+    assert found is not None, name
+    return found[1]
+
+
+def test_a_stale_save_from_the_edit_dialog_keeps_what_was_typed(api: Api, trip: Any) -> None:
+    dialog = api("GET", f"{TRIP}/edit", htmx=True).text
+    rev, seen = hidden(dialog, "rev"), hidden(dialog, "seen")
+    assert (rev, seen) == ("0", "1")  # version 0, one activity entry (created)
+    jess = api.as_crew("jess")
+    zoe = {"patron_id": "zoe", "name": "Zoe Ray"}
+    patrons = [*trip["patrons"], zoe]
+    edit = {"title": "Whale watch", "patrons": patrons, "rev": 0}
+    assert jess("PATCH", TRIP, edit).status == 200  # two entries, one version
+    paid = jess(
+        "POST", f"{TRIP}/payment-log", {"patron_id": "dana", "amount": "5", "method": "cash"}
+    )
+    assert paid.status == 201
+    typed = [
+        ("rev", rev), ("seen", seen), ("title", "Sunset whales"), ("total", "400.00"),
+        ("patron_rows", "1"), ("patron_id", "dana"), ("patron_name", "Dana Lee"),
+        ("patron_email", "dana@example.com"), ("patron_phone", "619-555-0134"),
+        ("patron_amount_due", "200.00"), ("crew_rows", "1"), ("crew_id", "cory"),
+        ("crew_role", "captain"),
+    ]  # fmt: skip
+    refused = api("PATCH", TRIP, form=typed, htmx=True)
+    assert refused.status == 409 and refused.headers["hx-retarget"] == "#trip-form"
+    assert "hx-trigger" not in refused.headers  # no toast, no closing: the dialog stays
+    form, card = refused.text.split("<article", 1)
+    assert form.startswith('<form id="trip-form"')
+    assert 'value="Sunset whales"' in form and 'value="dana@example.com"' in form
+    assert "Zoe Ray" not in form.split("stale-notice")[1].split("</div>")[1]  # their rows
+    assert hidden(form, "rev") == "2" and hidden(form, "seen") == "4"  # the trip as it is now
+    notice = " ".join(form.split('class="stale-notice" role="alert" tabindex="-1">')[1].split())
+    lines = re.findall(r"<li>(.*?)</li>", notice.split("</ul>")[0])
+    assert lines == [
+        "jess, a moment ago: Edited · title: Captain Cory · Afternoon → Whale watch",
+        "jess, a moment ago: Patron added · Zoe Ray",
+        "jess, a moment ago: Payment · $5.00 Cash from Dana Lee",
+    ]
+    assert card.startswith(f' id="event-{TRIP_ID}"') and 'hx-swap-oob="true"' in card
+    assert "Whale watch" in card  # the card behind the dialog, brought up to date
+    # A form without `seen` (drawn before it existed): one line a version since its rev.
+    older = api("PATCH", TRIP, form=[p for p in typed if p[0] != "seen"], htmx=True)
+    assert older.text.count("<li>jess") == 2
+    again = [("rev", "2"), *typed[1:]]
+    saved = api("PATCH", TRIP, form=again, htmx=True)
+    assert saved.status == 200 and "Sunset whales" in saved.text
+    assert api("GET", TRIP).json["title"] == "Sunset whales"
 
 
 def test_money_and_check_ins_are_not_refused_by_an_edit(api: Api, trip: Any) -> None:
