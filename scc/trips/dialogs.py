@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from scc.activity import ACTIONS, ago, readable
 from scc.errors import Invalid
 from scc.models import TRIP_ROLES, Event
 from scc.store import boats, roster, trips
@@ -47,35 +46,52 @@ def new_context(
     }
 
 
-def edit_context(
-    store: Store, event: Event, data: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
-    """What the Edit dialog is drawn with: the trip (or what was typed over it)."""
-    patrons = [
-        {
-            "patron_id": p.patron_id,
-            "name": p.name,
-            "email": p.email or "",
-            "phone": p.phone or "",
-            "amount_due": "" if p.amount_due is None else f"{p.amount_due:.2f}",
-            "party": p.party,
-        }
-        for p in event.patrons
-    ]
-    crew = [{"crew_id": c.crew_id, "role": c.role} for c in event.crew]
-    values = {
+def drawn_from(event: Event) -> dict[str, Any]:
+    """The trip's editable fields as the Edit form shows them (the form carries this copy back,
+    so that a save refused as stale can tell what the editor changed from what others did)."""
+    return {
         "title": event.title,
         "total": f"{event.total:.2f}",
-        "rev": event.rev,
         "reminders_off": event.reminders_off,
         "boat": event.boat or "",
-        "seen": activity_count(event),
+        "patrons": [
+            {
+                "patron_id": p.patron_id,
+                "name": p.name,
+                "email": p.email or "",
+                "phone": p.phone or "",
+                "amount_due": "" if p.amount_due is None else f"{p.amount_due:.2f}",
+                "party": str(p.party),
+            }
+            for p in event.patrons
+        ],
+        "crew": [{"crew_id": c.crew_id, "role": c.role} for c in event.crew],
     }
+
+
+def edit_context(
+    store: Store,
+    event: Event,
+    data: Mapping[str, Any] | None = None,
+    drawn: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """What the Edit dialog is drawn with: the trip (or what was typed over it). `drawn`: what
+    the form says of the copy it was drawn from (its rev, activity count and fields), kept
+    through a refusal so that the next save is still checked against that copy."""
+    copy = drawn_from(event)
+    values = {
+        **{k: v for k, v in copy.items() if k not in ("patrons", "crew")},
+        "rev": event.rev,
+        "seen": activity_count(event),
+        "drawn": copy,
+    }
+    patrons, crew = copy["patrons"], copy["crew"]
     if data is not None:
         kept = ("title", "total", "confirm", "reminders_off", "boat")
         values |= {k: v for k, v in data.items() if k in kept}
         patrons = _rows(data, "patrons") if "patrons" in data else patrons
         crew = _rows(data, "crew") if "crew" in data else crew
+    values |= {k: v for k, v in (drawn or {}).items() if v is not None}
     locked = {}
     for p in event.patrons:
         if event.paid_by(p.patron_id) > 0:
@@ -97,33 +113,6 @@ def activity_count(event: Event) -> int:
     """Every activity entry the trip has had: those kept and those folded (a trim moves entries
     from one to the other, so the count only grows)."""
     return event.activity_folded + len(event.activity)
-
-
-def changed_since(event: Event, count: int | None, rev: int | None) -> list[str]:
-    """What was done to the trip since an editor's copy, oldest first, each as "who, when: what":
-    exactly the entries after the `count` their copy had; without it, the last entry of each
-    version since their `rev` (each change writes at least one); else the last change."""
-    if count is not None:
-        new = activity_count(event) - count
-    elif rev is not None:
-        new = event.rev - rev
-    else:
-        new = 1
-    entries = event.activity[-new:] if new > 0 else event.activity[-1:]
-    names = {p.patron_id: p.name for p in event.patrons}
-    return [
-        f"{e.by}, {ago(e.at)}: {ACTIONS.get(e.action, e.action)} · {readable(e, names)}"
-        for e in entries
-    ]
-
-
-def stale_context(
-    store: Store, event: Event, data: Mapping[str, Any], seen: tuple[int | None, int | None]
-) -> dict[str, Any]:
-    """The Edit dialog after a save refused as stale: what the editor typed over the trip as it
-    is now (its rev, so saving again works), and what others changed since their copy (`seen`:
-    the activity count and the rev their copy had)."""
-    return {**edit_context(store, event, data), "changed": changed_since(event, *seen)}
 
 
 def taken(store: Store, made: TripId) -> dict[str, Any]:

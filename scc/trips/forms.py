@@ -124,14 +124,6 @@ def total(value: Any) -> Decimal | None:
     return None if value in (None, "") else parse_amount(value, field="total", allow_zero=True)
 
 
-def seen(value: object) -> int | None:
-    """A count the Edit form carries back from the copy it was drawn from (its rev, how many
-    activity entries it had): None when missing or not a whole number. Only what the notice of
-    a stale edit lists depends on it, so it is never refused."""
-    text = value.strip() if isinstance(value, str) else ""
-    return int(text) if text.isdigit() and text.isascii() and len(text) <= 12 else None
-
-
 def rev(data: Mapping[str, Any]) -> int | None:
     """The trip's version the editor read (`rev`), or None when they did not say."""
     value = data.get("rev")

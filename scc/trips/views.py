@@ -12,7 +12,7 @@ from scc.errors import Conflict, Invalid, Moved, Stale
 from scc.models import Event
 from scc.store import board as by_date
 from scc.store import get_store, trips
-from scc.trips import crewing, dialogs, forms, manifest, rules
+from scc.trips import crewing, dialogs, forms, manifest, rules, stale_edits
 from scc.version import VERSION, code_hash
 from scc.web import today
 from scc.web.address import origin_verified
@@ -207,11 +207,12 @@ def patch_event(eid: str) -> Any:
     except Stale as stale:  # JSON and other callers: the trip as it is now (web.cards.render_stale)
         if not _from_dialog():
             raise
-        seen = forms.seen(request.form.get("seen")), forms.seen(request.form.get("rev"))
-        return _stale_dialog(dialogs.stale_context(store, stale.event, data, seen))
+        form = stale_edits.drawn(request.form)
+        return _stale_dialog(stale_edits.context(store, stale.event, data, form))
     except (Invalid, Conflict) as exc:
         if not _from_dialog():
             raise
-        context = dialogs.edit_context(store, trips.get(store, event_id), data)
+        kept = stale_edits.drawn(request.form).kept()  # the next save is checked against the copy
+        context = dialogs.edit_context(store, trips.get(store, event_id), data, kept)
         return _dialog_error(exc, "trips/_trip_form.html", **context)
     return card_done(event, "Saved.")

@@ -107,6 +107,8 @@ def test_a_stale_edit_keeps_its_typing_and_says_who_changed_what(
         sign_in(other, live_server, "jess")
         other.locator(f"#event-{TRIP_ID} button:has-text('Edit')").click()
         other.fill("dialog[open] #trip-title", "Whale watch")
+        other.click("dialog[open] button:has-text('Add patron')")
+        other.locator("dialog[open] [name=patron_name]").last.fill("Zoe Ray")
         other.click("dialog[open] button:has-text('Save')")
         other.wait_for_selector("dialog", state="detached")
     finally:
@@ -117,7 +119,10 @@ def test_a_stale_edit_keeps_its_typing_and_says_who_changed_what(
     notice.wait_for()
     assert notice.evaluate("el => el === document.activeElement")  # in view, read out
     assert "jess, a moment ago: Edited · title: Whale watching → Whale watch" in notice.inner_text()
-    assert phone.input_value("#trip-title") == "Sunset whales"
+    assert "jess, a moment ago: Patron added · Zoe Ray" in notice.inner_text()
+    assert phone.input_value("#trip-title") == "Sunset whales"  # theirs, and jess's Zoe beside
+    names = dialog.locator("#patron-rows [name=patron_name]")
+    assert [names.nth(i).input_value() for i in range(names.count())] == ["Dana Lee", "Zoe Ray"]
     assert dialog.locator("[name=patron_phone]").first.input_value() == "619-555-0134"
     card.locator("h2", has_text="Whale watch").wait_for()  # the card behind, brought up to date
     results = Axe().run(phone, context="dialog[open]")
@@ -126,4 +131,5 @@ def test_a_stale_edit_keeps_its_typing_and_says_who_changed_what(
     dialog.locator("button:has-text('Save')").click()  # again, over the trip as it is now
     phone.wait_for_selector("dialog", state="detached")
     card.locator("h2", has_text="Sunset whales").wait_for()
+    assert "Zoe Ray" in card.inner_text()
     assert_clean(phone, statuses=(409,))
