@@ -23,7 +23,8 @@ TRIP = f"/api/events/{TRIP_ID}"
 @pytest.fixture
 def filed(api: Api, store: Store) -> None:
     """Dana signed for herself and two children (Kid on the manifest, Mia not); Ann signed
-    with a `;`-formula as her contact; Bo signed nothing and did not show."""
+    with a `;`-formula as her contact; Bo signed nothing and did not show; Cy signed, and is
+    not on the manifest."""
     patrons = [
         {"patron_id": "dana", "name": "Dana Lee", "email": "dana@example.com", "amount_due": "200"},
         {"patron_id": "kid", "name": "Kid Lee"},
@@ -40,6 +41,7 @@ def filed(api: Api, store: Store) -> None:
         emergency_contact_name="Max;=1+2",
         emergency_contact_phone="+1 858 555 0177",
     )
+    sign(store, full_name="Cy Walk-On", email="cy@example.com", signature="Cy Walk-On")
     api("POST", f"{TRIP}/patrons/dana/check-in", {"status": "aboard"})
     api("POST", f"{TRIP}/patrons/bo/check-in", {"status": "no_show"})
 
@@ -101,5 +103,6 @@ def test_the_printable_manifest_says_the_same(api: Api, filed: None, ddb_calls: 
     assert "born 2019-06-01" in kid and "☐ not yet" in kid
     assert "Max;=1+2" in ann and "+1 858 555 0177" in ann
     assert "✗ no waiver" in bo and "✗ no-show" in bo and "619-555-0101" in bo
+    assert "Signed a waiver but not on the manifest: Cy Walk-On (add them from Waivers)" in html
     assert "table-scroll" not in html  # no sideways scroller that needs focus
     assert "4 on the manifest · 1 minor on their waivers · aboard 1 · waivers 3/4" in html
