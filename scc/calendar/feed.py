@@ -1,8 +1,8 @@
 """A member's trips as an iCalendar feed, made with the `icalendar` library: one all-day VEVENT
 a trip, from 30 days back on. Its UID is the trip's first id (a reschedule moves the trip to a
 new id and lists the earlier ones), so a calendar moves the event instead of adding one; its
-SEQUENCE is the trip's version. A member sees the trips they are on, with their role; an owner
-sees every trip. A cancelled trip stays, STATUS:CANCELLED."""
+SEQUENCE is the trip's version. A member sees the trips they are on, with their role, the boat
+and the headcount; an owner sees every trip. A cancelled trip stays, STATUS:CANCELLED."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from datetime import date, datetime, timedelta
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
-from scc.models import Event
+from scc.models import Boat, Event
 
 BACK = timedelta(days=30)
 # What the feed reads of each trip (one Query of the by-date index, page by page).
-ATTRIBUTES = ("eid", "date", "title", "crew", "patrons", "status", "moved_from", "rev")
+ATTRIBUTES = ("eid", "date", "title", "crew", "patrons", "status", "moved_from", "rev", "boat")
 
 
 def uid(event: Event) -> str:
@@ -24,8 +24,18 @@ def uid(event: Event) -> str:
     return f"{(event.moved_from or [event.event_id])[0]}@shipcaptaincrew"
 
 
-def calendar(events: Iterable[Event], crew_id: str, *, owner: bool, stamp: datetime) -> bytes:
-    """The feed: the trips `crew_id` is on (every trip for an owner)."""
+def _boat(event: Event, boats: dict[str, Boat]) -> str:
+    boat = boats.get(event.boat or "")
+    if boat is None:
+        return f"Boat: {event.boat or 'none set'}\nHeadcount: {event.headcount}"
+    return f"Boat: {boat.name}\nHeadcount: {event.headcount} of {boat.capacity}"
+
+
+def calendar(
+    events: Iterable[Event], boats: Iterable[Boat], crew_id: str, *, owner: bool, stamp: datetime
+) -> bytes:
+    """The feed: the trips `crew_id` is on (every trip for an owner), with their boats."""
+    by_id = {boat.boat_id: boat for boat in boats}
     feed = Calendar()
     feed.add("prodid", "-//ShipCaptainCrew//Crew calendar//EN")
     feed.add("version", "2.0")
@@ -46,7 +56,7 @@ def calendar(events: Iterable[Event], crew_id: str, *, owner: bool, stamp: datet
         item.add(
             "description",
             f"Your role: {role or 'not on the crew'}\n"
-            f"Headcount: {len(event.patrons)}\nCrew: {crew}\nTrip: {event.event_id}",
+            f"{_boat(event, by_id)}\nCrew: {crew}\nTrip: {event.event_id}",
         )
         item.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
         feed.add_component(item)

@@ -18,7 +18,7 @@ from scc import clock
 from scc.auth.guard import current_role, login_required, signed_in_crew
 from scc.calendar import feed
 from scc.errors import Contended, NotFound
-from scc.store import board, calendars, get_store, roster
+from scc.store import board, boats, calendars, get_store, roster
 from scc.web import today
 from scc.web.htmx import is_htmx
 
@@ -83,7 +83,7 @@ def feed_of(token: str) -> Response:
         raise NotFound("There is no such calendar; ask for a new link in My calendar.")
     owner = (found[0].role if found else link.role) == "owner"
     trips = board.dated(store, feed.first_day(today()), LAST_DAY, feed.ATTRIBUTES)
-    body = feed.calendar(trips, link.crew_id, owner=owner, stamp=clock.now())
+    body = feed.calendar(trips, boats.fleet(store), link.crew_id, owner=owner, stamp=clock.now())
     response = make_response(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'inline; filename="scc.ics"'

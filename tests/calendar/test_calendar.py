@@ -1,6 +1,7 @@
 """Crew calendar feeds through lambda_entry.handler: the link made on first use and shown again,
-the feed parsed with `icalendar` (a member's own trips with their role and the headcount; an
-owner's: every trip), a reschedule that keeps the UID, a cancellation, a replaced link: 404."""
+the feed parsed with `icalendar` (a member's own trips with their role, the boat and the
+headcount; an owner's: every trip), a reschedule that keeps the UID, a cancellation, a replaced
+link: 404."""
 
 from __future__ import annotations
 
@@ -25,8 +26,10 @@ def crew(store: Store, handler: Any) -> tuple[Api, Api]:
     on_roster(store, "cory", "owner")
     on_roster(store, "jess", "crew")
     cory = Api(handler)
+    sea_otter = {"boat_id": "sea-otter", "name": "Sea Otter", "capacity": 6}
+    assert cory("POST", "/api/boats", sea_otter).status == 201
     jess_on = [{"crew_id": "cory", "role": "captain"}, {"crew_id": "jess", "role": "deckhand"}]
-    assert cory("POST", "/api/events", event_body(crew=jess_on)).status == 201
+    assert cory("POST", "/api/events", event_body(crew=jess_on, boat="sea-otter")).status == 201
     other = event_body(date="2030-05-24", name="harbor", period=None)
     assert cory("POST", "/api/events", other).status == 201
     return cory, cory.as_crew("jess")
@@ -50,7 +53,7 @@ def test_a_members_feed_follows_their_trips(crew: tuple[Api, Api]) -> None:
     assert jess("GET", "/api/crew/me/calendar").json["url"] == url  # the same link again
     (trip,) = events(feed(jess, url)).values()
     assert str(trip["summary"]) == "Captain Cory · Afternoon · Deckhand"
-    assert "Your role: deckhand\nHeadcount: 2" in str(trip["description"])
+    assert "Your role: deckhand\nBoat: Sea Otter\nHeadcount: 2 of 6" in str(trip["description"])
     assert trip.decoded("dtstart").isoformat() == "2030-05-23"
     uid = str(trip["uid"])
 
@@ -62,6 +65,8 @@ def test_a_members_feed_follows_their_trips(crew: tuple[Api, Api]) -> None:
 
     owners = events(feed(cory, cory("GET", "/api/crew/me/calendar").json["url"]))
     assert len(owners) == 2  # an owner's feed: every trip
+    (harbor,) = (e for e in owners.values() if str(e["uid"]) != uid)
+    assert "Boat: none set\nHeadcount: 2\n" in str(harbor["description"])
 
 
 def test_a_replaced_link_answers_404(crew: tuple[Api, Api]) -> None:

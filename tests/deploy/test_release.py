@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from deploy import build, s3shell, streams
+from deploy import build, s3shell, schedule, streams
 from scc.notify import routes
 from scc.store import Store
 from scc.web import assets
@@ -23,8 +23,19 @@ def test_promote_and_rollback_move_live(
     cloud: Cloud, deploy: Callable[..., Result], packages: Callable[[str], Path]
 ) -> None:
     assert deploy("staging", "--package", str(packages("one"))).code == 0
-    assert deploy("promote").code == 0
+    promoted = deploy("promote")
+    assert promoted.code == 0
     assert cloud.alias("live") == "2"
+    # The reminders' hourly schedule is made by the promote, aimed at alias live (not a version).
+    made = cloud.client("scheduler").get_schedule(Name=schedule.NAME)
+    live_arn = cloud.client("lambda").get_alias(FunctionName=FUNCTION, Name="live")["AliasArn"]
+    assert made["Target"]["Arn"] == live_arn and made["State"] == "ENABLED"
+    assert made["ScheduleExpression"] == "cron(0 8-20 * * ? *)"
+    assert f"reminders schedule {schedule.NAME}" in promoted.out + promoted.err
+    # what `plan` prints for it (a plan builds the package: 20 s, so read it as plan does)
+    tz = made["ScheduleExpressionTimezone"]
+    checked = schedule.read(cloud.client("scheduler"), cloud.client("iam"), live_arn, tz)
+    assert checked.drift == () and checked.line().endswith("(ok)")
     assert deploy("staging", "--package", str(packages("two")), "--set", "SECOND_KEY=2").code == 0
     assert cloud.alias("live") == "2"
     assert deploy("promote").code == 0
