@@ -17,7 +17,7 @@ MAX_DAYS = 366
 MANIFEST_HEADER = (
     "patron_id", "name", "email", "phone", "amount_due", "paid", "balance_due",
     "waiver_signed", "check_in", "checked_in_by", "checked_in_at",
-    "minor", "date_of_birth", "with", "emergency_contact_name", "emergency_contact_phone",
+    "minor", "date_of_birth", "signed_for_by", "emergency_contact_name", "emergency_contact_phone",
 )  # fmt: skip
 LEDGER_HEADER = (
     "trip_date", "event_id", "title", "patron_id", "patron_name", "kind", "amount", "method",

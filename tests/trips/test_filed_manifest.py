@@ -61,7 +61,7 @@ def test_the_csv_has_each_persons_emergency_contact_minors_and_check_in(
     rows = by_name(answer.text)
     assert list(rows) == ["Dana Lee", "Mia Lee", "Kid Lee", "Ann Fox", "Bo Tan"]
     dana, mia, kid, ann, bo = rows.values()
-    person = ("patron_id", "waiver_signed", "check_in", "minor", "date_of_birth", "with")
+    person = ("patron_id", "waiver_signed", "check_in", "minor", "date_of_birth", "signed_for_by")
     contact = ("emergency_contact_name", "emergency_contact_phone")
     assert [dana[c] for c in person + contact] == [
         "dana", "yes", "aboard", "no", "", "", "Sam Lee", "619-555-0199",
