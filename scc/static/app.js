@@ -67,13 +67,14 @@
     }
   });
   // A refused form comes back with messages in place of itself: focus the first (htmx:load, as
-  // the old form is detached by then).
+  // the old form is detached by then); a save refused as stale, its notice of who changed what
+  // (at the top of the form, scrolled into view).
   document.addEventListener("htmx:load", function (evt) {
     var form = evt.target;
-    if (form instanceof HTMLFormElement && form.closest("dialog[open]") &&
-        form.querySelector('[aria-invalid="true"]')) {
-      focusFirst(form);
-    }
+    if (!(form instanceof HTMLFormElement) || !form.closest("dialog[open]")) return;
+    var notice = form.querySelector(".stale-notice");
+    if (notice instanceof HTMLElement) notice.focus();
+    else if (form.querySelector('[aria-invalid="true"]')) focusFirst(form);
   });
 
   // Rows: [data-add-row] copies its <template> into its list; [data-remove-row] drops the row.
