@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from scc.models import Patron, Waiver
+from scc.models import Minor, Patron, Waiver
 
 
 def name_key(name: str) -> str:
@@ -24,6 +24,15 @@ def _signer(patrons: Sequence[Patron], waiver: Waiver) -> Patron | None:
         p for p in patrons if name_key(p.name) == name
     ]
     return pool[0] if pool else None
+
+
+def minor_named(waiver: Waiver, name: str) -> Minor | None:
+    """The minor of a waiver who has this name (case and spacing ignored), unless it is the
+    signer's own name."""
+    key = name_key(name)
+    if key == name_key(waiver.full_name):
+        return None
+    return next((m for m in waiver.minors if name_key(m.name) == key), None)
 
 
 def patrons_of(patrons: Sequence[Patron], waiver: Waiver) -> list[str]:

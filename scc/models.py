@@ -49,7 +49,9 @@ class Payment:
 
 @dataclass(frozen=True, kw_only=True)
 class Refund:
-    """Money given back to a patron: it lowers what they (and the trip) have paid."""
+    """Money given back to a patron: it lowers what they (and the trip) have paid. lower_due:
+    their share (and the trip's total) goes down with it, so what they owe stays as it was (a
+    discount); else what was given back is owed again."""
 
     refund_id: str
     patron_id: str
@@ -58,6 +60,7 @@ class Refund:
     reason: str
     timestamp: str
     logged_by: str
+    lower_due: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)

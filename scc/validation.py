@@ -135,8 +135,13 @@ def whole(value: Any, field: str, label: str, least: int, most: int) -> int:
     return int(digits)
 
 
-def active(value: Any, field: str = "active") -> bool:
-    """A standing (a member's, a boat's): true or false, as JSON or a form sends it."""
+def yes_no(value: Any, field: str, sentence: str) -> bool:
+    """True or false, as JSON (a boolean) or a form ("true", "false") sends it; else `sentence`."""
     if isinstance(value, bool) or value in ("true", "false"):
         return value in (True, "true")
-    raise Invalid("Active must be true or false.", field)
+    raise Invalid(sentence, field)
+
+
+def active(value: Any, field: str = "active") -> bool:
+    """A standing (a member's, a boat's): true or false, as JSON or a form sends it."""
+    return yes_no(value, field, "Active must be true or false.")

@@ -37,6 +37,8 @@ from tests.support.dynamodb import (  # noqa: E402
     answer_as_dynamodb_sends,
     drop_table,
     refuse_unused,
+    remember_limit,
+    stop_at_limit,
 )
 from tests.support.harness import Api, Handler, Http, Session  # noqa: E402
 from tests.support.notify import Recorder, Stream  # noqa: E402
@@ -62,6 +64,8 @@ def app(aws: None) -> Flask:
     events = app.extensions["scc.store"].client.meta.events
     events.register("before-call.dynamodb", refuse_unused, unique_id="scc-test-unused")
     events.register("after-call.dynamodb", answer_as_dynamodb_sends, unique_id="scc-test-trim")
+    events.register("before-call.dynamodb", remember_limit, unique_id="scc-test-limit")
+    events.register("after-call.dynamodb", stop_at_limit, unique_id="scc-test-last-key")
     return app
 
 

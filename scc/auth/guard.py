@@ -36,6 +36,10 @@ CHECK_EVERY = 5 * 60  # a session is checked against the roster again after this
 ROLE_RANK = {"crew": 0, "owner": 1}
 NOT_ALLOWED = {"owner": "Only an owner can do that; ask the owner of the business."}
 ENDED = "Your session has ended; please sign in again."
+TURNED_OFF = (
+    "An owner has turned off your access to ShipCaptainCrew, so you have been signed out. "
+    "Ask an owner if you need it back."
+)
 SIGN_IN = "Please sign in to continue."
 
 
@@ -49,15 +53,19 @@ def _vouch(session: sessions.Session) -> sessions.Session | None:
     """Ask the roster whether the session still stands, and as what role (one GetItem)."""
     standing = roster.standing(get_store(), session.crew_id)
     g.scc_vouched, g.scc_member = True, standing.found if standing else None
-    if standing is None or standing.gen != session.gen:
-        g.scc_ended = True
+    if standing is None:  # deactivated (or no longer on the roster): say so, not just "ended"
+        g.scc_ended = TURNED_OFF
+        return None
+    if standing.gen != session.gen:  # signed out everywhere
+        g.scc_ended = ENDED
         return None
     return sessions.vouched(session, standing.role)
 
 
 def _no_session() -> Unauthorized:
-    """Why there is no session: the roster ended it in this request, or there was none."""
-    return Unauthorized(ENDED if g.get("scc_ended") else SIGN_IN)
+    """Why there is no session: the roster ended it in this request (its access turned off, or
+    signed out everywhere), or there was none."""
+    return Unauthorized(g.get("scc_ended") or SIGN_IN)
 
 
 def current_session() -> sessions.Session | None:

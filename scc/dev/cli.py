@@ -1,6 +1,6 @@
 """The `scc` command. The app's own commands live on `app.cli`, as flaskr's `init-db` does
-(init_app registers them): `scc init-db`, `scc lint-events`, `scc remind`. Beside them, two
-that need no app: `scc hash-password` and `scc dev` (make dev's server)."""
+(init_app registers them): `scc init-db`, `scc lint-events`, `scc remind`, `scc restore-owner`.
+Beside them, two that need no app: `scc hash-password` and `scc dev` (make dev's server)."""
 
 from __future__ import annotations
 
@@ -73,11 +73,42 @@ def remind(dry_run: bool) -> None:
     click.echo(f"{len(done)} reminder(s) {'due' if dry_run else 'done'}.")
 
 
+@click.command("restore-owner")
+@click.argument("crew_id")
+def restore_owner(crew_id: str) -> None:
+    """Make CREW_ID (on the roster) an active owner, when the roster has none: the way back in
+    for an installation locked out by the old first-owner behaviour (the owner who signed in with
+    the shared password added themselves as crew, and nobody could open the owner's routes
+    again). Refused while an active owner exists: they change roles in the Crew dialog."""
+    from scc.store import get_store, roster
+
+    store = get_store()
+    everyone = roster.members(store)
+    owners = [m.crew_id for m in everyone if m.role == "owner" and m.active]
+    was = next((m for m in everyone if m.crew_id == crew_id), None)
+    if owners:
+        refused = f"The roster has an active owner ({', '.join(owners)}): they can make "
+        refused += f"{crew_id} an owner in the Crew dialog. Nothing was changed."
+    elif not everyone:
+        refused = "The roster is empty: sign in with the shared password and add yourself in "
+        refused += "the Crew dialog (you join as its first owner). Nothing was changed."
+    elif was is None:
+        on = ", ".join(m.crew_id for m in everyone)
+        refused = f"There is no {crew_id} on the roster (it has {on}). Nothing was changed."
+    else:
+        roster.change(store, was, name=was.name, role="owner", active=True, owners=[])
+        click.echo(f"{crew_id} is an active owner: sign in and keep the roster in the Crew dialog.")
+        return
+    click.echo(refused, err=True)
+    raise click.exceptions.Exit(1)
+
+
 def init_app(app: Flask) -> None:
     """The app's commands, on `flask --app scc` and `scc` alike."""
     app.cli.add_command(init_db)
     app.cli.add_command(lint_events)
     app.cli.add_command(remind)
+    app.cli.add_command(restore_owner)
 
 
 @click.command("hash-password")

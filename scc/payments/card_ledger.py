@@ -118,17 +118,18 @@ def _return(
     trips.change(store, event.event_id, TripChange(Change(), (entry,)))
 
 
-def refund_to_card(store: Store, event_id: str, money: Refund) -> None:
+def refund_to_card(store: Store, event_id: str, money: Refund) -> Event:
     """Before an owner's card refund is recorded: give it back through Stripe, on the patron's
     latest card payment through Stripe that can take it (once: the key comes from the refund's
     own key, so a retried request repeats nothing). Stripe first: what it refuses is not
-    booked. A patron who never paid through Stripe: nothing to send (a dock terminal's card)."""
+    booked. A patron who never paid through Stripe: nothing to send (a dock terminal's card).
+    Answers the trip as read (the ledger's refund writes from it, its due lowered or not)."""
     event = trips.get(store, event_id)
     if money.amount > event.paid_by(money.patron_id) or event.refund(money.refund_id):
-        return  # the ledger refuses it, or it is a replay: answered as such, nothing sent
+        return event  # the ledger refuses it, or it is a replay: answered as such, nothing sent
     through_stripe = [p for p in event.payments_of(money.patron_id) if p.payment_intent]
     if not through_stripe:
-        return  # card payments taken elsewhere (a dock terminal): refunded there, recorded here
+        return event  # card payments taken elsewhere (a dock terminal): refunded there
     cards_paid = [p for p in through_stripe if not p.voided and p.amount >= money.amount]
     if not cards_paid:
         name = event.name_of(money.patron_id)
@@ -140,3 +141,4 @@ def refund_to_card(store: Store, event_id: str, money: Refund) -> None:
     intent = cards_paid[-1].payment_intent
     assert intent is not None  # noqa: S101 - chosen for having one
     cards.refund(intent, money.amount, key=f"refund-{money.refund_id}")
+    return event

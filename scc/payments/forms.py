@@ -26,6 +26,7 @@ class MoneyForm:
     method: str
     key: str | None
     note: str
+    lower_due: bool = True  # a refund's: lower what they owe by it too (scc.payments.ledger)
 
 
 def check_method(value: Any) -> str:
@@ -65,5 +66,16 @@ def money_form(data: dict[str, Any], *, refund: bool, header_key: str | None) ->
             note = validation.text(
                 data.get("notes"), "notes", "The note", max_len=280, required=False, multiline=True
             )
+    with errors.on("lower_due"):
+        lower_due = refund and _lower_due(data.get("lower_due", True))
     errors.raise_if_any()
-    return MoneyForm(patron_id.strip(), amount, method, key, note)
+    return MoneyForm(patron_id.strip(), amount, method, key, note, lower_due)
+
+
+def _lower_due(value: Any) -> bool:
+    """A refund's lower_due: true or false, as JSON or the dialog's checkbox sends it."""
+    return validation.yes_no(
+        value,
+        "lower_due",
+        "lower_due is true (the refund lowers what they owe too) or false (they owe it again).",
+    )

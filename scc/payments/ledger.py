@@ -7,12 +7,12 @@ read. A void marks a payment, which stays on record."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import partial
 
 from scc import activity, clock
-from scc.errors import Conflict, Invalid, NotFound
+from scc.errors import Conflict, Contended, Invalid, NotFound
 from scc.models import METHOD_LABELS, Event, Payment, Refund
 from scc.money import fmt
 from scc.payments.forms import MoneyForm
@@ -25,6 +25,7 @@ from scc.store.gateway import Store
 # 310 KB with every field at its longest (ASCII), of DynamoDB's 400 KB item limit (tests/store).
 MAX_PAYMENTS = 200
 MAX_REFUNDS = 50
+ATTEMPTS = 3  # writes of one refund, when the manifest keeps moving under it
 Money = Payment | Refund
 
 
@@ -36,6 +37,14 @@ class Recorded:
     event: Event
     money: Money
     replayed: bool = False
+
+
+class _Again(Exception):
+    """Write this money again, from the trip as it was when its write was refused."""
+
+    def __init__(self, money: Money, event: Event) -> None:
+        super().__init__("again")
+        self.money, self.event = money, event
 
 
 class _Replayed(Exception):
@@ -55,7 +64,7 @@ def new_money(form: MoneyForm, *, refund: bool, logged_by: str) -> Money:
     if refund:
         return Refund(
             refund_id=key, patron_id=form.patron_id, amount=form.amount, method=form.method,
-            reason=form.note, timestamp=now, logged_by=logged_by,
+            reason=form.note, timestamp=now, logged_by=logged_by, lower_due=form.lower_due,
         )  # fmt: skip
     return Payment(
         payment_id=key, patron_id=form.patron_id, amount=form.amount, method=form.method,
@@ -74,26 +83,68 @@ def payment_summary(payment: Payment, name: str) -> str:
     return f"{summary} ({payment.notes})" if payment.notes else summary
 
 
-def record(store: Store, event_id: str, money: Money) -> Recorded:
+def record(store: Store, event_id: str, money: Money, *, trip: Event | None = None) -> Recorded:
     """Record a payment or a refund once, atomically within its bounds. The activity entry
-    keeps the patron's id and shows their name as it is when read."""
+    keeps the patron's id and shows their name as it is when read. A refund that lowers the due
+    reads the trip first (unless given it as `trip`: where the patron sits on the manifest);
+    when the manifest moved under it, or a refund that leaves the due meets a cancelled trip,
+    it is written again from the trip as DynamoDB returned it, without another read."""
+    for _ in range(ATTEMPTS):
+        if isinstance(money, Refund) and money.lower_due and trip is None:
+            trip = trips.get(store, event_id)
+        try:
+            return _record(store, event_id, money, trip)
+        except _Again as again:
+            money, trip = again.money, again.event
+    raise Contended()
+
+
+def _record(store: Store, event_id: str, money: Money, trip: Event | None) -> Recorded:
     if isinstance(money, Refund):
         summary = _money_line(money.amount, money.method, activity.PATRON, "to")
         summary, kind = f"{summary}: {money.reason}", "refund"
-        write = ledger_changes.refund(money, most=MAX_REFUNDS)
+        seat = _seat(trip, money.patron_id)
+        if money.lower_due and seat is None:
+            raise Invalid("Choose a patron on this trip's manifest.", "patron_id")
+        share = trip is not None and seat is not None and trip.patrons[seat].amount_due is not None
+        write = ledger_changes.refund(money, most=MAX_REFUNDS, seat=seat, share=share)
+        refused = partial(_refused_refund, money, seat, share)
     else:
         summary, kind = payment_summary(money, activity.PATRON), "payment"
         write = ledger_changes.payment(money, most=MAX_PAYMENTS)
+        refused = partial(_refused, money)
     entry = activity.entry(money.logged_by, kind, summary, patron_id=money.patron_id)
-    change = TripChange(write, (entry,), refused=partial(_refused, money))
     try:
-        event = trips.change(store, event_id, change)
+        event = trips.change(store, event_id, TripChange(write, (entry,), refused=refused))
     except _Replayed as replay:
         return Recorded(replay.event, replay.original, replayed=True)
     if isinstance(money, Payment) and event.payment_cleared:
         # A second write, only when a payment clears the trip: the stored flag.
         event = trips.mark_cleared(store, event_id) or event
     return Recorded(event, money)
+
+
+def _seat(trip: Event | None, patron_id: str) -> int | None:
+    """Where a patron sits on the trip's manifest (its index), if it was read and they are."""
+    seats = [] if trip is None else [p.patron_id for p in trip.patrons]
+    return seats.index(patron_id) if patron_id in seats else None
+
+
+def _refused_refund(money: Refund, seat: int | None, share: bool, event: Event) -> Exception:
+    """A refund's refusal: as any money's (_refused), unless it is to be written again from
+    this trip (_Again): the patron's seat or share moved, or a cancelled trip's refund settles."""
+    why = _refused(money, event)
+    if isinstance(why, _Replayed) or event.patron(money.patron_id) is None:
+        return why
+    if money.lower_due:
+        patron = event.patrons[seat] if seat is not None and seat < len(event.patrons) else None
+        if patron is None or patron.patron_id != money.patron_id:
+            return _Again(money, event)
+        if (patron.amount_due is not None) != share:
+            return _Again(money, event)
+    elif event.cancelled:
+        return _Again(replace(money, lower_due=True), event)
+    return why
 
 
 def _refused(money: Money, event: Event) -> Exception:

@@ -50,9 +50,10 @@ def _record(event_id: str, data: dict[str, Any], *, refund: bool) -> Any:
     header_key = request.headers.get("Idempotency-Key")
     form = forms.money_form(data, refund=refund, header_key=header_key)
     money = ledger.new_money(form, refund=refund, logged_by=signed_in_crew())
+    trip = None
     if isinstance(money, Refund) and money.method == "card" and cards.enabled():
-        card_ledger.refund_to_card(get_store(), event_id, money)  # back to the card first
-    done = ledger.record(get_store(), event_id, money)
+        trip = card_ledger.refund_to_card(get_store(), event_id, money)  # back to the card first
+    done = ledger.record(get_store(), event_id, money, trip=trip)
     event, amount = done.event, f"${fmt(done.money.amount)}"
     name = event.name_of(done.money.patron_id)
     if refund:

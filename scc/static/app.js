@@ -22,7 +22,7 @@
   // rather than letting the board answer 401. (An expired session still gets its 401 and form.)
   document.addEventListener("DOMContentLoaded", function () {
     var board = document.getElementById("board");
-    if (!board || !window.htmx) return;
+    if (!board || !window.htmx || board.querySelector("form.login")) return;
     if (cookie("scc_csrf")) {
       window.htmx.trigger(board, "scc:load-board");
     } else {
@@ -34,6 +34,15 @@
   document.addEventListener("scc:board-changed", function () {
     var board = document.getElementById("board");
     if (board && window.htmx) window.htmx.trigger(board, "scc:load-board");
+  });
+
+  // Back in the app: the board reloads its tab (trips/_board.html)
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState !== "visible" || !window.htmx) return;
+    var refresh = document.querySelector("#board [data-board-refresh]");
+    if (refresh && !document.querySelector("#board [data-more-page]")) {
+      window.htmx.trigger(refresh, "scc:visible");
+    }
   });
 
   // A new request clears the last error message.
@@ -58,13 +67,14 @@
     }
   });
   // A refused form comes back with messages in place of itself: focus the first (htmx:load, as
-  // the old form is detached by then).
+  // the old form is detached by then); a save refused as stale, its notice of who changed what
+  // (at the top of the form, scrolled into view).
   document.addEventListener("htmx:load", function (evt) {
     var form = evt.target;
-    if (form instanceof HTMLFormElement && form.closest("dialog[open]") &&
-        form.querySelector('[aria-invalid="true"]')) {
-      focusFirst(form);
-    }
+    if (!(form instanceof HTMLFormElement) || !form.closest("dialog[open]")) return;
+    var notice = form.querySelector(".stale-notice");
+    if (notice instanceof HTMLElement) notice.focus();
+    else if (form.querySelector('[aria-invalid="true"]')) focusFirst(form);
   });
 
   // Rows: [data-add-row] copies its <template> into its list; [data-remove-row] drops the row.

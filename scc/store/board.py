@@ -14,6 +14,7 @@ from scc import eventids
 from scc.errors import Invalid
 from scc.models import CANCELLED, SCHEDULED, Event
 from scc.money import ZERO
+from scc.store import keys
 from scc.store.gateway import Store, projection
 from scc.store.items import deserialize, event_from_item, serialize
 from scc.store.keys import BOARD, BY_DATE_INDEX, EVENT_SK
@@ -48,7 +49,11 @@ class Page:
 
 def encode_cursor(key: dict[str, Any]) -> str:
     """DynamoDB's LastEvaluatedKey (the index's and the table's keys) as an opaque string."""
-    plain = {k: v["S"] for k, v in key.items()}
+    return encode_position({k: v["S"] for k, v in key.items()})
+
+
+def encode_position(plain: dict[str, str]) -> str:
+    """A position in the board's index (keys.board_position) as an opaque cursor."""
     return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode()
 
 
@@ -116,13 +121,21 @@ def board(store: Store, when: str, today: str, cursor: str | None = None) -> Pag
         condition, values = condition + " AND begins_with(#s, :d)", {":d": today + "#"}
     elif when == "past":
         condition, values = condition + " AND #s < :d", {":d": today}
-    extra: dict[str, Any] = {"ScanIndexForward": when in ("upcoming", "today"), "Limit": PAGE}
+    # One more than a page: DynamoDB answers a LastEvaluatedKey whenever it stopped at the Limit,
+    # even with nothing after it ("If LastEvaluatedKey is present in the response, you need to
+    # paginate the result set", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Pagination.html),
+    # so a page of exactly 50 would offer Show more onto an empty page. The 51st card, read and
+    # not shown, says there is more; the cursor is then the 50th's position.
+    extra: dict[str, Any] = {"ScanIndexForward": when in ("upcoming", "today"), "Limit": PAGE + 1}
     if cursor:
         extra["ExclusiveStartKey"] = decode_cursor(cursor)
     query = _index_query(condition, values, CARD_ATTRIBUTES)
     result = store.call("query", TableName=store.table, **query, **extra)
     events = [card(deserialize(item)) for item in result.get("Items", [])]
-    last = result.get("LastEvaluatedKey")
+    if len(events) > PAGE:
+        events = events[:PAGE]
+        return Page(events, encode_position(keys.board_position(events[-1].event_id)))
+    last = result.get("LastEvaluatedKey")  # stopped short of the Limit (1 MB read): go on
     return Page(events, encode_cursor(last) if last else None)
 
 

@@ -171,7 +171,8 @@ def refund_to_map(refund: Refund) -> dict[str, Any]:
 
 
 def refund_from_map(refund_id: str, data: Mapping[str, Any]) -> Refund:
-    told = {"method": "other", "reason": "", "timestamp": "", "logged_by": ""}
+    # lower_due: refunds stored before it existed left the due as it was
+    told = {"method": "other", "reason": "", "timestamp": "", "logged_by": "", "lower_due": False}
     return from_map(Refund, {**told, **data}, refund_id=refund_id)
 
 

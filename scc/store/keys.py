@@ -48,6 +48,16 @@ def board_sort_key(event_date: str, event_id: str) -> str:
     return f"{event_date}#{event_id}"
 
 
+def board_position(event_id: str) -> dict[str, str]:
+    """Where a trip's record stands in the board's index, as a Query's LastEvaluatedKey names
+    it: the table's key and the index's (the date is the id's first 10 characters)."""
+    return {
+        **event(event_id),
+        "board": BOARD,
+        "board_sk": board_sort_key(event_id[:10], event_id),
+    }
+
+
 def waiver_sort_key(waiver_id: str) -> str:
     """`20261121T223714123Z-a1b2c3d4e5f6` -> `#waiver#2026-11-21T22:37:14.123Z#a1b2c3d4e5f6`."""
     m = _WAIVER_ID.fullmatch(waiver_id)

@@ -4,6 +4,7 @@ writes on one patron never take net paid below zero or past what is owed."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from scc.models import Payment, Refund
@@ -104,16 +105,40 @@ def void(pay: Payment, *, by: str, reason: str, at: str) -> Change:
     )
 
 
-def refund(back: Refund, *, most: int) -> Change:
+def refund(back: Refund, *, most: int, seat: int | None = None, share: bool = False) -> Change:
     """Record money given back once: refused when its key was used already, when it is more
-    than the patron's net paid (payments less voids and earlier refunds), or past `most`."""
-    sets, values = _money_back(back.amount)
+    than the patron's net paid (payments less voids and earlier refunds), or past `most`.
+
+    With `back.lower_due` it is a discount: the trip's total goes down with what was paid, and
+    so does the patron's share (`share`: they carry one), the manifest entry at `seat`, guarded
+    as this patron's still; what they and the trip owe stays as it was. Else what was given back
+    is owed again, on a trip that is not cancelled (on a cancelled one a refund only settles)."""
+    names = {**_ledger_names(back.patron_id, back.refund_id), "#ref": "refunds"}
+    condition = (
+        "attribute_not_exists(#ref.#k) AND attribute_exists(#pp.#p) AND #pp.#p >= :a "
+        "AND size(#ref) < :most"
+    )
+    values = {":rec": refund_to_map(back), ":most": most, ":a": back.amount}
+    if not back.lower_due:
+        back_sets, more = _money_back(back.amount)
+        owed_again = Change(set=("#ref.#k = :rec", *back_sets), condition=condition, names=names)
+        return not_cancelled(replace(owed_again, values={**values, **more}))
+    if seat is None:
+        raise ValueError("A refund that lowers the due is written knowing the patron's seat.")
+    entry = f"#pats[{seat}]"
+    sets = ["#ref.#k = :rec", "#pp.#p = #pp.#p - :a", "#amt = #amt - :a", "#tot = #tot - :a"]
+    if share:
+        sets.append(f"{entry}.#ad = {entry}.#ad - :a")
+    else:  # no share: their headroom stays the sentinel less what they paid (items.due_map)
+        sets.append("#pd.#p = #pd.#p + :a")
+    del names["#bal"]  # DynamoDB refuses a name the expression does not use
+    if share:
+        del names["#pd"]
+    names |= {"#pats": "patrons", "#pid": "patron_id", "#ad": "amount_due", "#tot": "total"}
+    seated = f"{entry}.#pid = :pid AND attribute_{'' if share else 'not_'}exists({entry}.#ad)"
     return Change(
-        set=("#ref.#k = :rec", *sets),
-        condition=(
-            "attribute_not_exists(#ref.#k) AND attribute_exists(#pp.#p) AND #pp.#p >= :a "
-            "AND size(#ref) < :most"
-        ),
-        names={**_ledger_names(back.patron_id, back.refund_id), "#ref": "refunds"},
-        values={**values, ":rec": refund_to_map(back), ":most": most},
+        set=tuple(sets),
+        condition=f"{condition} AND {seated}",
+        names=names,
+        values={**values, ":pid": back.patron_id},
     )

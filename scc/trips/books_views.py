@@ -10,11 +10,11 @@ from flask import Blueprint, jsonify, render_template, request
 from scc.activity import ACTIONS, readable
 from scc.auth.guard import login_required, owner_required
 from scc.store import board as by_date
-from scc.store import get_store
+from scc.store import get_store, trips
 from scc.trips import exports
 from scc.web.htmx import is_htmx
 from scc.web.sheets import csv_response
-from scc.web.urls import trip_from_url
+from scc.web.urls import event_id_from_url, trip_from_url
 
 bp = Blueprint("books", __name__, template_folder="templates")
 
@@ -41,17 +41,21 @@ def activity(eid: str) -> Any:
 @bp.get("/api/events/<eid>/manifest")
 @login_required
 def manifest_page(eid: str) -> Any:
-    """The manifest as a clean page for the dock, made to print."""
-    return render_template("trips/manifest.html", event=trip_from_url(eid))
+    """The manifest a captain files, as a clean page for the dock (one card a person on a
+    phone, a table on paper): the trip and its signed waivers in one Query."""
+    whole = trips.get_collection(get_store(), event_id_from_url(eid))
+    people = list(exports.people(whole.event, whole.waivers))
+    return render_template("trips/manifest.html", event=whole.event, people=people)
 
 
 @bp.get("/api/events/<eid>/manifest.csv")
 @login_required
 def manifest_csv(eid: str) -> Any:
-    """The manifest as CSV: patron, contact, due, paid, waiver signed, check-in."""
-    event = trip_from_url(eid)
-    rows = exports.manifest_rows(event)
-    return csv_response(exports.MANIFEST_HEADER, rows, f"scc-manifest-{event.event_id}.csv")
+    """The manifest as CSV: a row a person (patron, contact, due, paid, waiver signed, check-in,
+    minor, emergency contact), the trip and its signed waivers read in one Query."""
+    whole = trips.get_collection(get_store(), event_id_from_url(eid))
+    rows = exports.manifest_rows(whole.event, whole.waivers)
+    return csv_response(exports.MANIFEST_HEADER, rows, f"scc-manifest-{whole.event.event_id}.csv")
 
 
 @bp.get("/api/exports")

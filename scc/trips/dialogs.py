@@ -46,34 +46,52 @@ def new_context(
     }
 
 
-def edit_context(
-    store: Store, event: Event, data: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
-    """What the Edit dialog is drawn with: the trip (or what was typed over it)."""
-    patrons = [
-        {
-            "patron_id": p.patron_id,
-            "name": p.name,
-            "email": p.email or "",
-            "phone": p.phone or "",
-            "amount_due": "" if p.amount_due is None else f"{p.amount_due:.2f}",
-            "party": p.party,
-        }
-        for p in event.patrons
-    ]
-    crew = [{"crew_id": c.crew_id, "role": c.role} for c in event.crew]
-    values = {
+def drawn_from(event: Event) -> dict[str, Any]:
+    """The trip's editable fields as the Edit form shows them (the form carries this copy back,
+    so that a save refused as stale can tell what the editor changed from what others did)."""
+    return {
         "title": event.title,
         "total": f"{event.total:.2f}",
-        "rev": event.rev,
         "reminders_off": event.reminders_off,
         "boat": event.boat or "",
+        "patrons": [
+            {
+                "patron_id": p.patron_id,
+                "name": p.name,
+                "email": p.email or "",
+                "phone": p.phone or "",
+                "amount_due": "" if p.amount_due is None else f"{p.amount_due:.2f}",
+                "party": str(p.party),
+            }
+            for p in event.patrons
+        ],
+        "crew": [{"crew_id": c.crew_id, "role": c.role} for c in event.crew],
     }
+
+
+def edit_context(
+    store: Store,
+    event: Event,
+    data: Mapping[str, Any] | None = None,
+    drawn: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """What the Edit dialog is drawn with: the trip (or what was typed over it). `drawn`: what
+    the form says of the copy it was drawn from (its rev, activity count and fields), kept
+    through a refusal so that the next save is still checked against that copy."""
+    copy = drawn_from(event)
+    values = {
+        **{k: v for k, v in copy.items() if k not in ("patrons", "crew")},
+        "rev": event.rev,
+        "seen": activity_count(event),
+        "drawn": copy,
+    }
+    patrons, crew = copy["patrons"], copy["crew"]
     if data is not None:
         kept = ("title", "total", "confirm", "reminders_off", "boat")
         values |= {k: v for k, v in data.items() if k in kept}
         patrons = _rows(data, "patrons") if "patrons" in data else patrons
         crew = _rows(data, "crew") if "crew" in data else crew
+    values |= {k: v for k, v in (drawn or {}).items() if v is not None}
     locked = {}
     for p in event.patrons:
         if event.paid_by(p.patron_id) > 0:
@@ -89,6 +107,12 @@ def edit_context(
         "locked": locked,
         "event": event,
     }
+
+
+def activity_count(event: Event) -> int:
+    """Every activity entry the trip has had: those kept and those folded (a trim moves entries
+    from one to the other, so the count only grows)."""
+    return event.activity_folded + len(event.activity)
 
 
 def taken(store: Store, made: TripId) -> dict[str, Any]:

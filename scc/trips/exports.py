@@ -1,20 +1,23 @@
-"""What the bookkeeper and the dock get as rows: a trip's manifest, and every payment, void and
+"""What the bookkeeper and the dock get as rows: a trip's manifest as the captain files it (each
+person with the emergency contact from their waiver, minors marked), and every payment, void and
 refund of the trips in a date range (read through the by-date index, never a Scan)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date
 
-from scc import validation
+from scc import matching, validation
 from scc.errors import Invalid
-from scc.models import Event
+from scc.models import Event, Patron, Waiver
 from scc.money import fmt
 
 MAX_DAYS = 366
 MANIFEST_HEADER = (
     "patron_id", "name", "email", "phone", "amount_due", "paid", "balance_due",
     "waiver_signed", "check_in", "checked_in_by", "checked_in_at",
+    "minor", "date_of_birth", "signed_for_by", "emergency_contact_name", "emergency_contact_phone",
 )  # fmt: skip
 LEDGER_HEADER = (
     "trip_date", "event_id", "title", "patron_id", "patron_name", "kind", "amount", "method",
@@ -22,23 +25,81 @@ LEDGER_HEADER = (
 )  # fmt: skip
 
 
-def manifest_rows(event: Event) -> Iterator[tuple[object, ...]]:
+@dataclass(frozen=True)
+class Person:
+    """One person the manifest carries: a patron, or a minor named on a waiver who is not on the
+    manifest themselves (patron None: they come with the signer's party). `waiver`: the signed
+    waiver that covers them (their emergency contact), None when nobody signed for them;
+    `signer`: for a minor, the name of who signed for them."""
+
+    name: str
+    patron: Patron | None
+    waiver: Waiver | None
+    born: str | None = None  # a minor's date of birth (None: not a minor)
+    signer: str = ""
+
+    @property
+    def minor(self) -> bool:
+        return self.born is not None
+
+
+def people(event: Event, waivers: Iterable[Waiver]) -> Iterator[Person]:
+    """Everyone on the manifest in its order, each with the waiver matched to them; under a
+    signer, the minors their waiver names who are not on the manifest themselves."""
+    by_id = {w.waiver_id: w for w in waivers}
+    listed = {matching.name_key(p.name) for p in event.patrons}
     for p in event.patrons:
-        check = event.check_ins.get(p.patron_id)
-        due = event.due_from(p.patron_id)
-        yield (
-            p.patron_id,
-            p.name,
-            p.email or "",
-            p.phone or "",
-            "" if p.amount_due is None else fmt(p.amount_due),
-            fmt(event.paid_by(p.patron_id)),
-            "" if due is None else fmt(due),
-            "yes" if event.waiver_signed(p.patron_id) else "no",
-            check.status if check else "",
-            check.by if check else "",
-            check.at if check else "",
-        )
+        waiver = by_id.get(event.waiver_by_patron.get(p.patron_id, ""))
+        if waiver is None:
+            yield Person(p.name, p, None)
+            continue
+        minor = matching.minor_named(waiver, p.name)
+        if minor is not None:
+            yield Person(p.name, p, waiver, minor.date_of_birth, waiver.full_name)
+            continue
+        yield Person(p.name, p, waiver)
+        for m in waiver.minors:
+            if matching.name_key(m.name) not in listed:
+                yield Person(m.name, None, waiver, m.date_of_birth, waiver.full_name)
+
+
+def manifest_rows(event: Event, waivers: Iterable[Waiver]) -> Iterator[tuple[object, ...]]:
+    """A row per person: the patron's contact, money and check-in (blank for a minor who comes
+    with a signer's party), then minor or not and the emergency contact from their waiver."""
+    for person in people(event, waivers):
+        yield (*_patron_cells(event, person), *_person_cells(person))
+
+
+def _patron_cells(event: Event, person: Person) -> tuple[object, ...]:
+    p = person.patron
+    if p is None:  # a minor on a signer's waiver: signed for, checked in with the party
+        return ("", person.name, "", "", "", "", "", "yes", "", "", "")
+    check = event.check_ins.get(p.patron_id)
+    due = event.due_from(p.patron_id)
+    return (
+        p.patron_id,
+        p.name,
+        p.email or "",
+        p.phone or "",
+        "" if p.amount_due is None else fmt(p.amount_due),
+        fmt(event.paid_by(p.patron_id)),
+        "" if due is None else fmt(due),
+        "yes" if event.waiver_signed(p.patron_id) else "no",
+        check.status if check else "",
+        check.by if check else "",
+        check.at if check else "",
+    )
+
+
+def _person_cells(person: Person) -> tuple[object, ...]:
+    w = person.waiver
+    return (
+        "yes" if person.minor else "no",
+        person.born or "",
+        person.signer,
+        w.emergency_contact_name if w else "",
+        w.emergency_contact_phone if w else "",
+    )
 
 
 def ledger_rows(events: Iterable[Event]) -> Iterator[tuple[object, ...]]:

@@ -3,18 +3,21 @@ crew. Each answers with the trip: its card (HX) or JSON."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, jsonify, render_template
 
 from scc import validation
 from scc.auth.guard import login_required, signed_in_crew
 from scc.errors import NotFound
-from scc.store import get_store
+from scc.store import get_store, waivers
 from scc.trips import forms, manifest, manifest_forms
+from scc.web import sms
 from scc.web.cards import card_done
 from scc.web.forms import payload
-from scc.web.urls import event_id_from_url
+from scc.web.htmx import is_htmx
+from scc.web.urls import event_id_from_url, trip_from_url
 
 bp = Blueprint("manifest", __name__)
 
@@ -33,6 +36,40 @@ def add_patron(eid: str) -> Any:
     form, seen = manifest_forms.new_patron(data), forms.rev(data)
     event = manifest.add_patron(get_store(), event_id_from_url(eid), form, seen, signed_in_crew())
     return card_done(event, f"Added {event.patrons[-1].name} to the manifest.", 201)
+
+
+@bp.get("/api/events/<eid>/patrons/<patron_id>/contact")
+@login_required
+def contact(eid: str, patron_id: str) -> Any:
+    """How to reach a patron: call or text them (what they still miss, with their links),
+    email them, their waiver's emergency contact. The trip's record and, when one is matched to
+    them, their waiver: two GetItems at most (the board's Query reads no contacts)."""
+    event, patron_id = trip_from_url(eid), _patron_id(patron_id)
+    patron = event.patron(patron_id)
+    if patron is None:
+        raise NotFound(f"There is no patron {patron_id} on this trip.")
+    waiver, signed = None, event.waiver_by_patron.get(patron_id)
+    if signed is not None:
+        with contextlib.suppress(NotFound):  # matched, then taken away: the manifest alone
+            waiver = waivers.get(get_store(), event.event_id, signed)
+    reach = sms.reach(event, patron, waiver)
+    if is_htmx():
+        return render_template("trips/_contact.html", event=event, patron=patron, reach=reach)
+    return jsonify(
+        {
+            "event_id": event.event_id,
+            "patron_id": patron_id,
+            "name": patron.name,
+            "phone": reach.phone,
+            "phone_from": reach.phone_from or None,
+            "email": reach.email,
+            "call": reach.call,
+            "text": reach.text,
+            "emergency_contact": None
+            if reach.emergency is None
+            else {"name": reach.emergency[0], "phone": reach.emergency[1]},
+        }
+    )
 
 
 @bp.patch("/api/events/<eid>/patrons/<patron_id>")

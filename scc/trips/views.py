@@ -12,11 +12,11 @@ from scc.errors import Conflict, Invalid, Moved, Stale
 from scc.models import Event
 from scc.store import board as by_date
 from scc.store import get_store, trips
-from scc.trips import crewing, dialogs, forms, manifest, rules
+from scc.trips import crewing, dialogs, forms, manifest, rules, stale_edits
 from scc.version import VERSION, code_hash
 from scc.web import today
 from scc.web.address import origin_verified
-from scc.web.cards import card_done, fleet_of, render_card
+from scc.web.cards import card_done, fleet_of, oob_card, render_card
 from scc.web.htmx import is_htmx, retarget, trigger
 from scc.web.shapes import board_json, moved_json
 from scc.web.urls import event_id_from_url, trip_from_url
@@ -117,6 +117,15 @@ def _dialog_error(exc: Invalid | Conflict, template: str, **context: Any) -> Res
     return retarget(response, "#trip-form", "outerHTML")
 
 
+def _stale_dialog(context: dict[str, Any]) -> Response:
+    """409 for the Edit dialog's save of an out-of-date copy: the form again, with what they
+    typed over the trip as it is now and a notice of who changed what; the card behind it is
+    brought up to date too (out of band)."""
+    body = render_template("trips/_trip_form.html", errors={}, **context)
+    response = make_response(body + oob_card(context["event"]), 409)
+    return retarget(response, "#trip-form", "outerHTML")
+
+
 @bp.post("/api/events")
 @login_required
 def create_event() -> Any:
@@ -195,11 +204,15 @@ def patch_event(eid: str) -> Any:
     store = get_store()
     try:
         event = manifest.edit(store, event_id, forms.trip_edit(data), signed_in_crew())
-    except Stale:  # a Conflict, but answered with the card as it is now (web.cards.render_stale)
-        raise
+    except Stale as stale:  # JSON and other callers: the trip as it is now (web.cards.render_stale)
+        if not _from_dialog():
+            raise
+        form = stale_edits.drawn(request.form)
+        return _stale_dialog(stale_edits.context(store, stale.event, data, form))
     except (Invalid, Conflict) as exc:
         if not _from_dialog():
             raise
-        context = dialogs.edit_context(store, trips.get(store, event_id), data)
+        kept = stale_edits.drawn(request.form).kept()  # the next save is checked against the copy
+        context = dialogs.edit_context(store, trips.get(store, event_id), data, kept)
         return _dialog_error(exc, "trips/_trip_form.html", **context)
     return card_done(event, "Saved.")

@@ -13,7 +13,7 @@ from jinja2 import ChoiceLoader, ModuleLoader
 
 from scc import clock, paylinks
 from scc.money import fmt
-from scc.web import assets, compress, edge, errors, security, sms
+from scc.web import assets, compress, edge, errors, security
 
 # htmx settings (CSP-safe: no eval, no injected indicator styles, no history cache). Error
 # statuses are swapped too: each error response says where it goes (HX-Retarget).
@@ -74,7 +74,6 @@ def init_app(app: Flask) -> None:
         htmx_config=json.dumps(HTMX_CONFIG, separators=(",", ":")),
         asset_url=assets.asset_url,
         patron_links=paylinks.urls,
-        sms_href=sms.href,
     )
     app.register_blueprint(assets.bp)
     errors.init_app(app)

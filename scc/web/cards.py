@@ -42,6 +42,11 @@ def card_done(event: Event, toast: str, status: int = 200) -> Response:
     return response
 
 
+def oob_card(event: Event) -> str:
+    """The trip's card to swap in place beside another answer (htmx's out-of-band swap)."""
+    return render_template(CARD, event=event, fleet=fleet_of(event), oob=True)
+
+
 def render_stale(exc: Stale) -> Response:
     """409 for an edit of an out-of-date copy: the trip as it is now, and who changed it. HX: the
     card replaces itself, the dialog closes and a toast says why."""

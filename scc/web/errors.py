@@ -28,11 +28,12 @@ def respond(status: int, message: str, field: str | None = None) -> Response:
     """One error response, shaped by who asked."""
     # A message may quote what was sent; what can't be UTF-8 (a lone surrogate) must not break it.
     message = message.encode("utf-8", "replace").decode("utf-8")
+    # A failed sign-in, and a session the roster ended in this request (access turned off,
+    # signed out everywhere), say why; a board merely asking for sign-in does not.
+    said = message if request.endpoint == "auth.login" or g.get("scc_ended") else None
     if is_htmx():
         if status == 401:
-            # Only a failed sign-in is an error to show; a board asking for sign-in is not.
-            failed = message if request.endpoint == "auth.login" else None
-            response = make_response(render_template("auth/_login.html", message=failed), status)
+            response = make_response(render_template("auth/_login.html", message=said), status)
             # A session that ended mid-dialog: the form replaces the board, then the dialog goes.
             response.headers["HX-Trigger-After-Swap"] = "scc:close-modal"
             return retarget(response, "#board", "innerHTML")
@@ -41,6 +42,10 @@ def respond(status: int, message: str, field: str | None = None) -> Response:
         )
         # A view may say where its errors belong (e.g. inside the open modal); else the flash.
         return retarget(response, g.get("error_target", "#flash"), "innerHTML")
+    if status == 401 and _navigating():
+        # A page opened in the browser (the printable manifest, an export): the sign-in page
+        signing_in = {"message": said}
+        return make_response(render_template("trips/shell.html", signing_in=signing_in), status)
     if request.path.startswith("/api/"):
         response = jsonify({"error": message, "field": field})
         response.status_code = status
@@ -48,6 +53,11 @@ def respond(status: int, message: str, field: str | None = None) -> Response:
     return make_response(
         render_template("errors/page.html", message=message, status=status), status
     )
+
+
+def _navigating() -> bool:
+    """Whether the browser itself asked for a page (it prefers HTML), not a script or client."""
+    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
 
 
 def handle_scc_error(exc: SCCError) -> Response:

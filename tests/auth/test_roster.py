@@ -230,7 +230,7 @@ def test_deactivation_stops_writes_at_once_and_reads_within_5_minutes(
     assert http("PATCH", "/api/crew/jess", {"active": False}, token=owner).status == 200
     pay = {"patron_id": "dana", "amount": "5", "method": "cash"}
     write = http("POST", f"/api/events/{TRIP_ID}/payment-log", pay, token=jess)
-    assert write.status == 401 and "session has ended" in write.json["error"]
+    assert write.status == 401 and "turned off your access" in write.json["error"]
     assert http("GET", "/api/events", token=jess).status == 200  # reads: the token, for now
     frozen(minutes=5)
     assert http("GET", "/api/events", token=jess).status == 401

@@ -6,10 +6,10 @@ import bcrypt
 import pytest
 
 from scc.dev import cli
-from scc.store import keys, tables, trips
+from scc.store import keys, roster, tables, trips
 from scc.store.items import serialize
 from tests.support.builders import TRIP_ID, trip
-from tests.support.domain import sign
+from tests.support.domain import on_roster, sign
 from tests.support.dynamodb import drop_table
 from tests.support.harness import pay
 
@@ -176,3 +176,26 @@ def test_scc_dev_serves_the_demo(tmp_path):
     finally:
         server.terminate()
         server.communicate(timeout=10)  # reaps it and closes its output
+
+
+def test_restore_owner_recovers_the_old_first_owner_lockout(store, monkeypatch, capsys, api):
+    """The old behaviour: the bootstrap owner added themselves first as crew (the form's default),
+    so the roster held no owner and every owner route answered 403. One command lets them back."""
+    monkeypatch.setenv("SCC_TABLE", store.table)
+    on_roster(store, "cory", "crew")  # the roster as the old first-owner behaviour left it
+    on_roster(store, "jess", "crew")
+    assert api("GET", "/api/crew").status == 403  # locked out of the roster
+    assert cli.main(["restore-owner", "nobody"]) == 1
+    assert "There is no nobody on the roster (it has cory, jess)" in capsys.readouterr().err
+    assert cli.main(["restore-owner", "cory"]) == 0
+    assert "cory is an active owner" in capsys.readouterr().out
+    assert api("GET", "/api/crew").status == 200  # the same session: its role is the roster's
+    assert cli.main(["restore-owner", "jess"]) == 1  # an owner exists: they use the Crew dialog
+    assert "active owner (cory)" in capsys.readouterr().err
+    assert {m.crew_id: m.role for m in roster.members(store)} == {"cory": "owner", "jess": "crew"}
+
+
+def test_restore_owner_on_an_empty_roster_says_how_to_start(store, monkeypatch, capsys):
+    monkeypatch.setenv("SCC_TABLE", store.table)
+    assert cli.main(["restore-owner", "cory"]) == 1
+    assert "The roster is empty: sign in with the shared password" in capsys.readouterr().err

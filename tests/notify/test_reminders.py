@@ -131,7 +131,9 @@ def test_each_patron_hears_only_what_they_miss_once_a_mark(
     assert reminders(api)["ann"]["missing"] == ["balance"]
     card = api("GET", TRIP, htmx=True).text
     assert "Reminded 1 · 1 without email" in card
-    (sms,) = re.findall(r'href="(sms:[^"]*)"', card)
+    assert "Text Cat Moss a reminder</button>" in card and "sms:" not in card
+    dialog = api("GET", f"{TRIP}/patrons/cat/contact", htmx=True).text  # where her number is
+    (sms,) = re.findall(r'href="(sms:[^"]*)"', dialog)
     body = unquote(sms.replace("&amp;", "&"))
     assert sms.startswith("sms:619-555-0100?&amp;body=".replace("-", "")) and "Cat Moss" in body
     assert f"$50.00 is still due: {SITE}/g/{EID}/payment?p=" in body and "Ann" not in body

@@ -251,6 +251,7 @@ def test_an_owners_card_refund_goes_back_to_the_card_once_and_crew_cannot(
 ) -> None:
     session = paid_session(http, cards_on, "75.00")
     assert deliver(http, completed(session)).status == 200
+    due = trips.get(store, TRIP_ID).due_from("dana")
     refunds_url = f"/api/events/{TRIP_ID}/refunds"
     body = {"patron_id": "dana", "amount": "25.00", "method": "card", "reason": "Seasick",
             "idempotency_key": "refund-dana-1"}  # fmt: skip
@@ -268,6 +269,16 @@ def test_an_owners_card_refund_goes_back_to_the_card_once_and_crew_cannot(
     answer = api("POST", refunds_url, too_much)
     assert answer.status == 422 and "more than Dana Lee has paid" in answer.text
     assert len(client(cards_on).v1.refunds.list(intent).data) == 1
+    # The same lower_due as any refund: by default her due stayed (a discount); malformed, Stripe
+    # is not asked; false, the $10.00 given back is owed again.
+    assert trip_now.due_from("dana") == due and answers[0].json["refund"]["lower_due"] is True
+    maybe = {**body, "lower_due": "maybe", "idempotency_key": "refund-dana-3"}
+    assert api("POST", refunds_url, maybe).json["field"] == "lower_due"
+    assert len(client(cards_on).v1.refunds.list(intent).data) == 1
+    again = {**body, "amount": "10.00", "lower_due": False, "idempotency_key": "refund-dana-4"}
+    assert api("POST", refunds_url, again).status == 201
+    assert sorted(r.amount for r in client(cards_on).v1.refunds.list(intent).data) == [1000, 2500]
+    assert trips.get(store, TRIP_ID).due_from("dana") == due + 10
 
 
 def test_a_passing_store_failure_asks_stripe_to_deliver_again(

@@ -40,6 +40,7 @@ def refund(amount: str, refund_id: str = "r1", patron_id: str = "dana") -> Refun
         reason="weather",
         timestamp="2030-05-23T12:00:00Z",
         logged_by="cory",
+        lower_due=False,  # the money is owed again (the discount: tests/payments/test_refund_due)
     )
 
 

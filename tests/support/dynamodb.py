@@ -11,7 +11,12 @@ calls that client makes.
   https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html#HowItWorks.DataTypes.Number
   ): it answers 150 for a stored 150.00 and 75.5 for 75.50, where moto answers the string as
   written. `answer_as_dynamodb_sends` trims every answer's numbers (bench.weights'
-  translator), so every test reads money back as the app will on AWS."""
+  translator), so every test reads money back as the app will on AWS.
+- DynamoDB answers a LastEvaluatedKey whenever a Query or Scan stopped at its Limit, even when no
+  item follows ("If LastEvaluatedKey is present in the response, you need to paginate the result
+  set": https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Pagination.html;
+  the key of the last item evaluated); moto answers none when the Limit's last item was the
+  last. `remember_limit` and `stop_at_limit` give the answer DynamoDB's key."""
 
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from bench.weights import as_dynamodb_sends
+from scc.store import keys
 
 # What a write (or an owner's page) reads first on a new installation: the roster's word on the
 # session (the member's item, then whether the roster is empty).
@@ -79,6 +85,35 @@ def answer_as_dynamodb_sends(parsed: dict[str, Any], **_: Any) -> None:
     trimmed = as_dynamodb_sends(parsed)
     parsed.clear()
     parsed.update(trimmed)
+
+
+# The key attributes a LastEvaluatedKey names: the table's, and an index's with them.
+KEY_NAMES = {None: ("eid", "crew_id"), keys.BY_DATE_INDEX: ("eid", "crew_id", "board", "board_sk")}
+
+
+def remember_limit(model: Any, params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+    """botocore before-call hook: a Query's or Scan's Limit and index, for stop_at_limit."""
+    if model.name in ("Query", "Scan"):
+        raw = params.get("body") or b"{}"
+        body = json.loads(raw.decode() if isinstance(raw, bytes) else raw)
+        context["scc_limit"] = (body.get("Limit"), body.get("IndexName"))
+
+
+def stop_at_limit(parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+    """botocore after-call hook: a Query or Scan that stopped at its Limit answers the last
+    item's key as its LastEvaluatedKey, as DynamoDB does (a projection that left a by-date key
+    out: the key follows from the trip's id, as the table keeps it)."""
+    limit, index = context.get("scc_limit") or (None, None)
+    items = parsed.get("Items")
+    if not limit or not items or len(items) < limit or "LastEvaluatedKey" in parsed:
+        return
+    last = items[-1]
+    if index == keys.BY_DATE_INDEX and "eid" in last:
+        known = {k: {"S": v} for k, v in keys.board_position(last["eid"]["S"]).items()}
+        last = {**known, **last}
+    names = KEY_NAMES.get(index)
+    if names is not None and all(n in last for n in names):
+        parsed["LastEvaluatedKey"] = {n: last[n] for n in names}
 
 
 @dataclass

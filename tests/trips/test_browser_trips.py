@@ -1,10 +1,16 @@
 """A trip's week on a phone (390x844) in headless Chromium, through the real pages only: create it
 in the New trip dialog, add a patron in Edit, log a payment, reschedule it, and follow a waiver
-link sent before the move to the trip's new page."""
+link sent before the move to the trip's new page; and an edit saved over another's (stale) that
+keeps its typing, says who changed what, and saves on the second try."""
 
 from __future__ import annotations
 
-from tests.support.browser import SMALL_TARGETS, assert_clean, shot, sign_in
+from axe_playwright_python.sync_playwright import Axe
+
+from scc.models import Patron
+from scc.store import trips
+from tests.support.browser import SMALL_TARGETS, assert_clean, open_page, shot, sign_in
+from tests.support.builders import TRIP_ID, trip
 
 OLD_ID = "2030-05-23-captain-cory-afternoon"
 NEW_ID = "2030-06-02-captain-cory-afternoon"
@@ -82,3 +88,48 @@ def test_create_edit_pay_reschedule_and_follow_an_old_link(live_server, phone, s
     assert "Captain Cory · Afternoon" in page and "Sun, Jun 2, 2030" in page
     shot(phone, "trip-old-waiver-link")
     assert_clean(phone)
+
+
+def test_a_stale_edit_keeps_its_typing_and_says_who_changed_what(
+    live_server, phone, browser, store
+):
+    trips.create(store, trip(patrons=[Patron(patron_id="dana", name="Dana Lee")]))
+    sign_in(phone, live_server)
+    card = phone.locator(f"#event-{TRIP_ID}")
+    card.locator("button:has-text('Edit')").click()
+    dialog = phone.locator("dialog[open]")
+    dialog.locator("#trip-form").wait_for()
+    phone.fill("#trip-title", "Sunset whales")
+    dialog.locator(".patron-row [name=patron_phone]").first.fill("619-555-0134")
+
+    other = open_page(browser)  # jess, on her own phone, saves first
+    try:
+        sign_in(other, live_server, "jess")
+        other.locator(f"#event-{TRIP_ID} button:has-text('Edit')").click()
+        other.fill("dialog[open] #trip-title", "Whale watch")
+        other.click("dialog[open] button:has-text('Add patron')")
+        other.locator("dialog[open] [name=patron_name]").last.fill("Zoe Ray")
+        other.click("dialog[open] button:has-text('Save')")
+        other.wait_for_selector("dialog", state="detached")
+    finally:
+        other.context.close()
+
+    dialog.locator("button:has-text('Save')").click()  # stale: refused, kept, explained
+    notice = dialog.locator(".stale-notice")
+    notice.wait_for()
+    assert notice.evaluate("el => el === document.activeElement")  # in view, read out
+    assert "jess, a moment ago: Edited · title: Whale watching → Whale watch" in notice.inner_text()
+    assert "jess, a moment ago: Patron added · Zoe Ray" in notice.inner_text()
+    assert phone.input_value("#trip-title") == "Sunset whales"  # theirs, and jess's Zoe beside
+    names = dialog.locator("#patron-rows [name=patron_name]")
+    assert [names.nth(i).input_value() for i in range(names.count())] == ["Dana Lee", "Zoe Ray"]
+    assert dialog.locator("[name=patron_phone]").first.input_value() == "619-555-0134"
+    card.locator("h2", has_text="Whale watch").wait_for()  # the card behind, brought up to date
+    results = Axe().run(phone, context="dialog[open]")
+    assert results.violations_count == 0, results.generate_report()
+    shot(phone, "stale-edit-dialog")
+    dialog.locator("button:has-text('Save')").click()  # again, over the trip as it is now
+    phone.wait_for_selector("dialog", state="detached")
+    card.locator("h2", has_text="Sunset whales").wait_for()
+    assert "Zoe Ray" in card.inner_text()
+    assert_clean(phone, statuses=(409,))

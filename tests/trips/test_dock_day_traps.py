@@ -74,3 +74,4 @@ def test_the_waivers_dialog_lists_who_is_still_missing(store: Store, api: Any) -
     missing = dialog.text.split('<ul class="waivers-missing">', 1)[1].split("</ul>", 1)[0]
     assert "Sam Ortiz" in missing and "Dana Lee" not in missing
     assert "Still to sign (1)" in dialog.text
+    assert f'hx-get="/api/events/{EID}/patrons/sam/contact">Sam Ortiz</button>' in missing

@@ -4,6 +4,8 @@ Each rule as JSON and as the card (HX), refusals included."""
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import pytest
@@ -192,6 +194,79 @@ def test_an_edit_of_an_older_version_is_409_naming_who_changed_it(api: Api, trip
     assert "Changed by jess" in hx.headers["hx-trigger"]
     assert "scc:close-modal" in hx.headers["hx-trigger-after-settle"]
     assert api("GET", TRIP).json["title"] == "Whale watch"  # nothing else was written
+
+
+def hidden(html: str, name: str) -> str:
+    found = re.search(f'name="{name}" value="([^"]*)"', html)
+    assert found is not None, name
+    return found[1]
+
+
+def copy_of(html: str) -> str:
+    found = re.search("name=\"copy\" value='([^']*)'", html)
+    assert found is not None
+    return found[1]
+
+
+def test_a_stale_save_from_the_edit_dialog_keeps_what_was_typed(api: Api, trip: Any) -> None:
+    dialog = api("GET", f"{TRIP}/edit", htmx=True).text
+    rev, seen = hidden(dialog, "rev"), hidden(dialog, "seen")
+    assert (rev, seen) == ("0", "1")  # version 0, one activity entry (created)
+    copy = copy_of(dialog)
+    assert json.loads(copy)["patrons"][1]["name"] == "Sam Ortiz"
+    jess = api.as_crew("jess")  # renames the trip and adds Zoe (one version), then pays for Dana
+    patrons = [*trip["patrons"], {"patron_id": "zoe", "name": "Zoe Ray"}]
+    assert jess("PATCH", TRIP, {"title": "Whale watch", "patrons": patrons, "rev": 0}).status == 200
+    paid = jess(
+        "POST", f"{TRIP}/payment-log", {"patron_id": "dana", "amount": "5", "method": "cash"}
+    )
+    assert paid.status == 201
+    # Cory, on his copy: Dana's phone typed, Sam removed, the title and total left as drawn.
+    typed = [
+        ("rev", rev), ("seen", seen), ("copy", copy), ("title", "Captain Cory · Afternoon"),
+        ("total", "400.00"), ("patron_rows", "1"), ("patron_id", "dana"),
+        ("patron_name", "Dana Lee"), ("patron_email", ""), ("patron_phone", "619-555-0134"),
+        ("patron_amount_due", "200.00"), ("patron_party", "1"), ("crew_rows", "1"),
+        ("crew_id", "cory"), ("crew_role", "captain"),
+    ]  # fmt: skip
+    mistyped = api("PATCH", TRIP, form=[*typed[:4], ("total", "abc"), *typed[5:]], htmx=True)
+    assert mistyped.status == 422 and hidden(mistyped.text, "rev") == rev  # still their copy's
+    refused = api("PATCH", TRIP, form=typed, htmx=True)
+    assert refused.status == 409 and refused.headers["hx-retarget"] == "#trip-form"
+    assert "hx-trigger" not in refused.headers  # no toast, no closing: the dialog stays
+    form, card = refused.text.split("<article", 1)
+    assert form.startswith('<form id="trip-form"')
+    assert hidden(form, "rev") == "2" and hidden(form, "seen") == "4"  # the trip as it is now
+    notice, fields = form.split('class="stale-notice"')[1].split("</div>", 1)
+    assert re.findall(r"<li>(.*?)</li>", " ".join(notice.split())) == [
+        "jess, a moment ago: Edited · title: Captain Cory · Afternoon → Whale watch",
+        "jess, a moment ago: Patron added · Zoe Ray",
+        "jess, a moment ago: Payment · $5.00 Cash from Dana Lee",
+    ]
+    # Jess's title and Zoe, Cory's phone for Dana and Sam left out: both changes, merged.
+    assert 'value="Whale watch"' in fields and 'value="619-555-0134"' in fields
+    rows = fields.split("<template")[0]  # the rows shown, not the blank one to copy
+    assert re.findall(r'name="patron_name"[^>]*value="([^"]*)"', rows) == ["Dana Lee", "Zoe Ray"]
+    assert card.startswith(f' id="event-{TRIP_ID}"') and 'hx-swap-oob="true"' in card
+    assert "Whale watch" in card  # the card behind the dialog, brought up to date
+    # A form drawn before it carried its copy: kept as typed, one line a version since its rev.
+    older = [p for p in typed if p[0] not in ("seen", "copy")]
+    answer = api("PATCH", TRIP, form=older, htmx=True).text
+    assert answer.count("<li>jess") == 2 and 'value="Captain Cory · Afternoon"' in answer
+    shown = [
+        ("rev", "2"), ("seen", "4"), ("copy", copy_of(form)), ("title", "Whale watch"),
+        ("total", "400.00"), ("patron_rows", "1"),
+        *typed[6:12], ("patron_id", "zoe"), ("patron_name", "Zoe Ray"), ("patron_email", ""),
+        ("patron_phone", ""), ("patron_amount_due", ""), ("patron_party", "1"), *typed[12:],
+    ]  # fmt: skip
+    saved = api("PATCH", TRIP, form=shown, htmx=True)  # saved again, as the dialog shows it
+    assert saved.status == 200, saved.text
+    event = api("GET", TRIP).json
+    assert event["title"] == "Whale watch" and event["rev"] == 3
+    assert [(p["name"], p["phone"]) for p in event["patrons"]] == [
+        ("Dana Lee", "619-555-0134"),
+        ("Zoe Ray", None),
+    ]
 
 
 def test_money_and_check_ins_are_not_refused_by_an_edit(api: Api, trip: Any) -> None:

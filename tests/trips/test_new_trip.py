@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from scc.store import Store
+from scc.store import Store, keys
 from scc.store.items import event_to_item, serialize
 from tests.support.builders import TRIP_ID, event_body, trip
 from tests.support.harness import Api
@@ -150,6 +150,37 @@ def test_show_more_loads_the_next_page_in_its_place(api: Api, store: Store) -> N
     assert 'class="tabs"' not in rest  # only the cards, in place of the button
 
 
+def test_show_more_never_leads_to_an_empty_page(api: Api, store: Store, ddb_calls: Any) -> None:
+    """A Query that stops at its Limit answers a LastEvaluatedKey even when nothing follows
+    (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Pagination.html;
+    tests.support.dynamodb answers so where moto does not): the board asks for one card more
+    than a page. Two full pages: the first has more after it, the second does not."""
+    count = 100
+    seed(store, count)
+    plain = store.call(
+        "query", TableName=store.table, IndexName=keys.BY_DATE_INDEX, Limit=count,
+        KeyConditionExpression="#b = :b", ExpressionAttributeNames={"#b": "board"},
+        ExpressionAttributeValues={":b": {"S": keys.BOARD}},
+    )  # fmt: skip
+    assert len(plain["Items"]) == count and "LastEvaluatedKey" in plain  # the trap
+    pages: list[int] = []
+    cursor = None
+    while True:
+        ddb_calls.clear()
+        query = "when=all" + (f"&cursor={cursor}" if cursor else "")
+        html = api("GET", "/api/events", query=query, htmx=True).text
+        assert ddb_calls.calls == ["Query"]
+        cards = html.count('<article id="event-')
+        pages.append(cards)
+        more = re.findall(r'hx-get="/api/events\?when=all&amp;cursor=([^"]+)"', html)
+        if not more:
+            break
+        cursor = more[0]
+    assert pages == [50] * (count // 50) and sum(pages) == count  # no empty page at the end
+    last = api("GET", "/api/events", query="when=all" + (f"&cursor={cursor}" if cursor else ""))
+    assert last.json["next_cursor"] is None
+
+
 def test_a_cursor_from_elsewhere_is_422(api: Api) -> None:
     for cursor in ("nope", "e30=", "eyJlaWQiOiJ4In0="):
         answer = api("GET", "/api/events", query=f"when=all&cursor={cursor}")
@@ -170,7 +201,9 @@ def test_the_board_query_reads_only_what_cards_show(store: Store, ddb_calls: Any
         store.client.meta.events.unregister("provide-client-params.dynamodb.Query", keep)
     [params] = seen
     projected = set(params["ExpressionAttributeNames"].values())
-    assert params["Limit"] == 50 and "activity" not in projected and "payments" not in projected
+    assert (
+        params["Limit"] == 51 and "activity" not in projected
+    )  # a page and one to look ahead and "payments" not in projected
     assert {"cancelled", "check_in", "waiver_by_patron", "patron_paid"} <= projected
     # What follows from those is derived, not read (scc.store.board.card).
     assert not {"date", "status", "payment_amount"} & projected

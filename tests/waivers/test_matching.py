@@ -54,7 +54,7 @@ def test_unmatched_signers_are_listed_and_one_tap_adds_them(api: Api, store: Sto
     assert walk_on.waiver is not None
     card = api("GET", TRIP, htmx=True).text
     assert "Waivers 1/2 · 1 not on the manifest" in card
-    assert 'Dana Lee <span class="signed" title="Waiver signed">' in " ".join(card.split())
+    assert 'Dana Lee</button> <span class="signed" title="Waiver signed">' in " ".join(card.split())
     data = api("GET", TRIP).json
     assert [p["waiver_signed"] for p in data["patrons"]] == [True, False]
     assert data["waivers_unmatched"] == [{"waiver_id": walk_on.waiver.waiver_id, "name": "Walk On"}]
