@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import secrets
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -15,14 +14,6 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 STAGING_PREFIX = "/_staging"
-# The modules whose `bp` the app registers, in this order.
-BLUEPRINTS = (
-    "scc.auth.views", "scc.auth.crew_views", "scc.auth.passkey_views", "scc.boats.views",
-    "scc.trips.views", "scc.trips.manifest_views", "scc.trips.lifecycle_views",
-    "scc.trips.books_views", "scc.trips.day_views", "scc.payments.views",
-    "scc.payments.card_views", "scc.patrons.views", "scc.waivers.views", "scc.notify.stream",
-    "scc.calendar.views",
-)  # fmt: skip
 
 
 class StagingPrefix:
@@ -43,8 +34,21 @@ class StagingPrefix:
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app from the environment (or test_config) and register its blueprints."""
     from scc import config, runtime_secrets, snapstart, store, web
-    from scc.auth import guard
+    from scc.auth import crew_views, guard, passkey_views
+    from scc.auth import views as auth
+    from scc.boats import views as boats
+    from scc.calendar import views as calendar
     from scc.dev import cli
+    from scc.notify import stream as notify
+    from scc.patrons import views as patrons
+    from scc.payments import card_views as cards
+    from scc.payments import views as payments
+    from scc.trips import books_views as books
+    from scc.trips import day_views as days
+    from scc.trips import lifecycle_views as lifecycle
+    from scc.trips import manifest_views as manifest
+    from scc.trips import views as trips
+    from scc.waivers import views as waivers
 
     app = Flask(__name__, static_folder=None)  # static files: scc.web.assets (hashed names)
     app.config.from_mapping(config.from_environ())
@@ -63,8 +67,25 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     web.init_app(app)
     guard.init_app(app)
     cli.init_app(app)
-    for module in BLUEPRINTS:
-        app.register_blueprint(importlib.import_module(module).bp)
+    blueprints = (
+        auth.bp,
+        crew_views.bp,
+        passkey_views.bp,
+        boats.bp,
+        trips.bp,
+        manifest.bp,
+        lifecycle.bp,
+        books.bp,
+        days.bp,
+        payments.bp,
+        cards.bp,
+        patrons.bp,
+        waivers.bp,
+        notify.bp,
+        calendar.bp,
+    )
+    for blueprint in blueprints:
+        app.register_blueprint(blueprint)
     app.wsgi_app = StagingPrefix(app.wsgi_app)  # type: ignore[method-assign]
     snapstart.init_app(app)  # Lambda SnapStart's hooks, when Lambda snapshots this init
     return app
