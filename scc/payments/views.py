@@ -35,14 +35,6 @@ def payment_modal(eid: str) -> Any:
     )
 
 
-def _recorded(event: Event, toast: str, answer: dict[str, Any]) -> Any:
-    """The card with a toast, the dialog closed (HX); else the JSON answer, 201."""
-    if is_htmx():
-        return card_done(event, toast)
-    totals = {"paid_total": fmt(event.paid_total), "balance_due": fmt(event.balance_due)}
-    return jsonify({"event_id": event.event_id, **answer, **totals}), 201
-
-
 def _record(event_id: str, data: dict[str, Any], *, refund: bool) -> Any:
     """Record money in (a payment) or back (a refund) from a dialog's or a client's body."""
     # 422s show inside the dialog, where the crew member is
@@ -55,21 +47,17 @@ def _record(event_id: str, data: dict[str, Any], *, refund: bool) -> Any:
         trip = card_ledger.refund_to_card(get_store(), event_id, money)  # back to the card first
     done = ledger.record(get_store(), event_id, money, trip=trip)
     event, amount = done.event, f"${fmt(done.money.amount)}"
-    name = event.name_of(done.money.patron_id)
+    name, said = event.name_of(done.money.patron_id), "Already recorded" if done.replayed else ""
     if refund:
-        toast = f"{'Already recorded' if done.replayed else 'Refunded'} {amount} to {name}."
-        answer = {"refund": ledger_json(done.money), "replayed": done.replayed}
+        toast = f"{said or 'Refunded'} {amount} to {name}."
+        answer = {"refund": ledger_json(done.money)}
     else:
-        method = METHOD_LABELS[done.money.method]
-        toast = (
-            f"{'Already recorded' if done.replayed else 'Recorded'} {amount} {method} from {name}."
-        )
-        answer = {
-            "payment": ledger_json(done.money),
-            "payment_cleared": event.payment_cleared,
-            "replayed": done.replayed,
-        }
-    return _recorded(event, toast, answer)
+        toast = f"{said or 'Recorded'} {amount} {METHOD_LABELS[done.money.method]} from {name}."
+        answer = {"payment": ledger_json(done.money), "payment_cleared": event.payment_cleared}
+    if is_htmx():  # the card with a toast, the dialog closed
+        return card_done(event, toast)
+    totals = {"paid_total": fmt(event.paid_total), "balance_due": fmt(event.balance_due)}
+    return jsonify({"event_id": event.event_id, **answer, "replayed": done.replayed, **totals}), 201
 
 
 @bp.post("/api/events/<eid>/payment-log")
@@ -89,26 +77,20 @@ def log_with_event_in_body() -> Any:
 
 
 def _cleared_json(event: Event, patron_id: str | None) -> dict[str, Any]:
-    if patron_id is None:
-        return {
-            "event_id": event.event_id,
-            "patron_id": None,
-            "cleared": event.payment_cleared,
-            "amount_due": fmt(event.total),
-            "amount_paid": fmt(event.paid_total),
-            "balance_due": fmt(event.balance_due),
-            "payments": [ledger_json(p) for p in event.payments],
-        }
-    patron = event.patron(patron_id)
-    if patron is None:
-        raise NotFound(f"There is no patron {patron_id} on this event.")
-    balance = patron_json(event, patron)
-    return {
-        "event_id": event.event_id,
-        "patron_id": patron_id,
-        **{k: balance[k] for k in ("cleared", "amount_due", "amount_paid", "balance_due")},
-        "payments": [ledger_json(p) for p in event.payments_of(patron_id)],
+    """Whether the trip (patron_id None) or one patron on it has paid in full, and the payments."""
+    balance = {
+        "cleared": event.payment_cleared,
+        "amount_due": fmt(event.total),
+        "amount_paid": fmt(event.paid_total),
+        "balance_due": fmt(event.balance_due),
     }
+    if patron_id is not None:
+        patron = event.patron(patron_id)
+        if patron is None:
+            raise NotFound(f"There is no patron {patron_id} on this event.")
+        balance = {k: v for k, v in patron_json(event, patron).items() if k in balance}
+    payments = [ledger_json(p) for p in event.payments_of(patron_id)]
+    return {"event_id": event.event_id, "patron_id": patron_id, **balance, "payments": payments}
 
 
 @bp.get("/api/events/<eid>/pay-links")

@@ -22,19 +22,15 @@ def ledger_json(entry: Payment | Refund) -> dict[str, Any]:
 
 
 def patron_json(event: Event, patron: Patron) -> dict[str, Any]:
+    """A patron's fields (their share as "125.00") and where they stand on the trip."""
     due = event.due_from(patron.patron_id)
-    return {
-        "patron_id": patron.patron_id,
-        "name": patron.name,
-        "email": patron.email,
-        "phone": patron.phone,
+    return asdict(patron) | {
         "amount_due": None if patron.amount_due is None else fmt(patron.amount_due),
         "amount_paid": fmt(event.paid_by(patron.patron_id)),
         "balance_due": None if due is None else fmt(due),
         "cleared": event.patron_cleared(patron.patron_id),
         "check_in": event.check_in_of(patron.patron_id),
         "waiver_signed": event.waiver_signed(patron.patron_id),
-        "party": patron.party,
     }
 
 
