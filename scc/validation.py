@@ -59,15 +59,13 @@ def text(
     multiline: bool = False,
 ) -> str:
     """A line of plain text: trimmed, bounded, no markup or control characters."""
-    if value is None or value == "":
+    if value is not None and not isinstance(value, str):
+        raise Invalid(f"{label} must be text.", field)
+    value = (value or "").strip()
+    if not value:
         if required:
             raise Invalid(f"{label} is required.", field)
         return ""
-    if not isinstance(value, str):
-        raise Invalid(f"{label} must be text.", field)
-    value = value.strip()
-    if required and not value:
-        raise Invalid(f"{label} is required.", field)
     if len(value) > max_len:
         raise Invalid(f"{label} is too long (at most {max_len} characters).", field)
     if "<" in value or ">" in value:
@@ -90,20 +88,16 @@ def day(value: Any, field: str = "date", label: str = "The date") -> date:
 
 def email(value: Any, field: str = "email", *, required: bool = False) -> str | None:
     raw = text(value, field, "The email address", max_len=254, required=required)
-    if not raw:
-        return None
-    if not _EMAIL.fullmatch(raw):
+    if raw and not _EMAIL.fullmatch(raw):
         raise Invalid("That email address does not look right (name@example.com).", field)
-    return raw
+    return raw or None
 
 
 def phone(value: Any, field: str = "phone", *, required: bool = False) -> str | None:
     raw = text(value, field, "The phone number", max_len=25, required=required)
-    if not raw:
-        return None
-    if not _PHONE.fullmatch(raw) or sum(ch.isdigit() for ch in raw) < 7:
+    if raw and (not _PHONE.fullmatch(raw) or sum(ch.isdigit() for ch in raw) < 7):
         raise Invalid("That phone number does not look right (e.g. 619-555-0134).", field)
-    return raw
+    return raw or None
 
 
 def crew_id(value: Any, field: str = "crew_id") -> str:
@@ -127,9 +121,8 @@ def boat_id(value: Any, field: str = "boat_id") -> str:
 
 def whole(value: Any, field: str, label: str, least: int, most: int) -> int:
     """A whole number least..most, given as a number or as digits."""
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise Invalid(f"{label} must be a whole number from {least} to {most}.", field)
-    digits = str(value).strip()
+    number = isinstance(value, int | str) and not isinstance(value, bool)
+    digits = str(value).strip() if number else ""
     if not digits.isdigit() or not least <= int(digits) <= most:
         raise Invalid(f"{label} must be a whole number from {least} to {most}.", field)
     return int(digits)

@@ -63,11 +63,10 @@ def _crew_id_from_url(crew_id: str) -> str:
 @owner_required
 def list_crew() -> Any:
     """The roster: the Crew dialog (HX) or JSON."""
+    everyone = roster.members(get_store())
     if is_htmx():
-        return render_template(
-            "auth/_crew.html", members=roster.members(get_store()), me=checked_session()
-        )
-    return jsonify({"crew": [member_json(m) for m in roster.members(get_store())]})
+        return render_template("auth/_crew.html", members=everyone, me=checked_session())
+    return jsonify({"crew": [member_json(m) for m in everyone]})
 
 
 @bp.post("/api/crew")

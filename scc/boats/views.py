@@ -32,10 +32,10 @@ def _panel(note: str = "", status: int = 200) -> Response:
 @login_required
 def list_boats() -> Any:
     """The fleet: the Boats dialog (HX) or JSON."""
+    fleet = boats.fleet(get_store())
     if is_htmx():
-        fleet = boats.fleet(get_store())
         return render_template("boats/_boats.html", fleet=fleet, owner=is_owner())
-    return jsonify({"boats": [boat_json(b) for b in boats.fleet(get_store())]})
+    return jsonify({"boats": [boat_json(b) for b in fleet]})
 
 
 @bp.post("/api/boats")

@@ -156,16 +156,11 @@ def _refused(money: Money, event: Event) -> Exception:
         else event.payment(money.payment_id)
     )
     if original is not None:
-        if (original.patron_id, original.amount, original.method) != (
-            money.patron_id,
-            money.amount,
-            money.method,
-        ):
+        same = (original.patron_id, original.amount, original.method)
+        if same != (money.patron_id, money.amount, money.method):
             what = "refund" if isinstance(money, Refund) else "payment"
-            return Conflict(
-                f"That idempotency key was already used for a different {what}.",
-                "idempotency_key",
-            )
+            used = f"That idempotency key was already used for a different {what}."
+            return Conflict(used, "idempotency_key")
         return _Replayed(event, original)
     patron = event.patron(money.patron_id)
     if patron is None:
