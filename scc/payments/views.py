@@ -50,7 +50,7 @@ def _record(event_id: str, data: dict[str, Any], *, refund: bool) -> Any:
     name, said = event.name_of(done.money.patron_id), "Already recorded" if done.replayed else ""
     if refund:
         toast = f"{said or 'Refunded'} {amount} to {name}."
-        answer = {"refund": ledger_json(done.money)}
+        answer: dict[str, Any] = {"refund": ledger_json(done.money)}
     else:
         toast = f"{said or 'Recorded'} {amount} {METHOD_LABELS[done.money.method]} from {name}."
         answer = {"payment": ledger_json(done.money), "payment_cleared": event.payment_cleared}

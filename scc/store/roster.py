@@ -144,24 +144,16 @@ def new_link(store: Store, crew_id: str, *, link_hash: str, link_expires: int) -
     return _update(store, crew_id, change)
 
 
-def _spend(link_hash: str) -> Change:
-    """What using an enrollment link adds to a write: the link must be this one, unexpired, its
-    member active; and it is removed (used once)."""
-    return Change(
-        remove=("#lh", "#le"),
-        condition="#lh = :lh AND #le > :now AND #act = :yes",
-        names={"#lh": "link_hash", "#le": "link_expires", "#act": "active"},
-        values={":lh": link_hash, ":now": clock.epoch(), ":yes": True},
-    )
-
-
 def _write_spending(store: Store, crew_id: str, change: Change, link_hash: str | None) -> None:
+    """Write a member's change; with link_hash, spending their enrollment link: it must be this
+    one, unexpired, its member active; and it is removed (used once)."""
     if link_hash is not None:
-        spend = _spend(link_hash)
-        change = replace(
-            change.also(spend.condition, spend.names, spend.values),
-            remove=change.remove + spend.remove,
+        spend = change.also(
+            "#lh = :lh AND #le > :now AND #act = :yes",
+            {"#lh": "link_hash", "#le": "link_expires", "#act": "active"},
+            {":lh": link_hash, ":now": clock.epoch(), ":yes": True},
         )
+        change = replace(spend, remove=(*change.remove, "#lh", "#le"))
     try:
         store.update(keys.member(crew_id), change)
     except ConditionFailed:

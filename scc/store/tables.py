@@ -15,11 +15,13 @@ from scc.store.keys import BY_DATE_INDEX, TTL_ATTRIBUTE
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TimeToLiveSpecificationTypeDef
 
 # Notifications read the table's stream (scc.notify): new payments are found by comparing the old
 # and new event record, so the stream carries both images.
 STREAM_VIEW = "NEW_AND_OLD_IMAGES"
 STREAM_SPEC = {"StreamEnabled": True, "StreamViewType": STREAM_VIEW}
+TTL_SPEC: TimeToLiveSpecificationTypeDef = {"Enabled": True, "AttributeName": TTL_ATTRIBUTE}
 
 
 def table_spec(name: str) -> dict[str, Any]:
@@ -77,10 +79,7 @@ def create(client: DynamoDBClient, name: str) -> bool:
             raise
         return False
     _wait_active(client, name)
-    client.update_time_to_live(
-        TableName=name,
-        TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
-    )
+    client.update_time_to_live(TableName=name, TimeToLiveSpecification=TTL_SPEC)
     return True
 
 
@@ -169,10 +168,7 @@ def protect(client: DynamoDBClient, name: str) -> list[str]:
         done.append("point-in-time recovery turned on")
     if found.ttl_status not in ("ENABLED", "ENABLING"):
         # DynamoDB refuses an UpdateTimeToLive that changes nothing, hence the check first.
-        client.update_time_to_live(
-            TableName=name,
-            TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
-        )
+        client.update_time_to_live(TableName=name, TimeToLiveSpecification=TTL_SPEC)
         done.append(f"TTL turned on ({TTL_ATTRIBUTE})")
     return done or ["deletion protection, point-in-time recovery and TTL already on"]
 
