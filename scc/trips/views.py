@@ -109,21 +109,18 @@ def _from_dialog() -> bool:
     return is_htmx() and not request.is_json
 
 
-def _dialog_error(exc: Invalid | Conflict, template: str, **context: Any) -> Response:
-    """The dialog's form again, with each message beside its field (the first one focused)."""
-    errors = dict(getattr(exc, "errors", {}) or {exc.field or "form": exc.message})
-    body = render_template(template, errors=errors, **context)
-    response = make_response(body, exc.status)
-    return retarget(response, "#trip-form", "outerHTML")
-
-
-def _stale_dialog(context: dict[str, Any]) -> Response:
-    """409 for the Edit dialog's save of an out-of-date copy: the form again, with what they
-    typed over the trip as it is now and a notice of who changed what; the card behind it is
-    brought up to date too (out of band)."""
-    body = render_template("trips/_trip_form.html", errors={}, **context)
-    response = make_response(body + oob_card(context["event"]), 409)
-    return retarget(response, "#trip-form", "outerHTML")
+def _form_again(context: dict[str, Any], exc: Invalid | Conflict | None = None) -> Response:
+    """The dialog's form again: refused (exc), with each message beside its field (the first
+    one focused); else (409) an out-of-date copy's save, with what they typed over the trip as
+    it is now and a notice of who changed what, the card behind it brought up to date too (out
+    of band)."""
+    if exc is None:
+        errors, status, oob = {}, 409, oob_card(context["event"])
+    else:
+        errors = dict(getattr(exc, "errors", {}) or {exc.field or "form": exc.message})
+        status, oob = exc.status, ""
+    body = render_template("trips/_trip_form.html", errors=errors, **context)
+    return retarget(make_response(body + oob, status), "#trip-form", "outerHTML")
 
 
 @bp.post("/api/events")
@@ -147,7 +144,7 @@ def create_event() -> Any:
         if not _from_dialog():
             raise refused from None
         context = dialogs.new_context(store, data, shown)
-        return _dialog_error(refused, "trips/_trip_form.html", **context)
+        return _form_again(context, refused)
     if not _from_dialog():
         return render_card(event, 201)
     when = _tab_for(event, str(data.get("board") or "upcoming"))
@@ -208,11 +205,11 @@ def patch_event(eid: str) -> Any:
         if not _from_dialog():
             raise
         form = stale_edits.drawn(request.form)
-        return _stale_dialog(stale_edits.context(store, stale.event, data, form))
+        return _form_again(stale_edits.context(store, stale.event, data, form))
     except (Invalid, Conflict) as exc:
         if not _from_dialog():
             raise
         kept = stale_edits.drawn(request.form).kept()  # the next save is checked against the copy
         context = dialogs.edit_context(store, trips.get(store, event_id), data, kept)
-        return _dialog_error(exc, "trips/_trip_form.html", **context)
+        return _form_again(context, exc)
     return card_done(event, "Saved.")
