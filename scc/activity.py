@@ -66,12 +66,8 @@ def entry(by: str, action: str, summary: str, *, patron_id: str | None = None) -
 
 
 def created(event: Event, by: str) -> Entry:
-    people = len(event.patrons)
-    return entry(
-        by,
-        "created",
-        f"{event.title}: {people} patron{'s' if people != 1 else ''}, total ${fmt(event.total)}",
-    )
+    people = f"{len(event.patrons)} patron{'s' if len(event.patrons) != 1 else ''}"
+    return entry(by, "created", f"{event.title}: {people}, total ${fmt(event.total)}")
 
 
 def _patron_fields(p: Patron) -> dict[str, str]:

@@ -107,9 +107,8 @@ def history(eid: str) -> Any:
     event = trip_from_url(eid)
     if is_htmx():
         return render_template("payments/_history.html", event=event, methods=METHOD_LABELS)
-    return jsonify(
-        {"event_id": event.event_id, "payments": [ledger_json(p) for p in event.payments]}
-    )
+    payments = [ledger_json(p) for p in event.payments]
+    return jsonify({"event_id": event.event_id, "payments": payments})
 
 
 @bp.get("/api/events/<eid>/payment-cleared")
@@ -126,10 +125,9 @@ def payment_cleared(eid: str) -> Any:
 @owner_required
 def refund_modal(eid: str) -> Any:
     """The Refund dialog: patron (preselected from ?patron_id=), amount, method, reason."""
-    event = trip_from_url(eid)
     return render_template(
         "payments/_refund_modal.html",
-        event=event,
+        event=trip_from_url(eid),
         chosen=request.args.get("patron_id"),
         methods=METHOD_LABELS,
         key=ledger.new_key(),

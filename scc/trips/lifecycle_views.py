@@ -66,8 +66,9 @@ def cancel(eid: str) -> Any:
 @bp.get("/api/events/<eid>/reschedule")
 @login_required
 def reschedule_dialog(eid: str) -> Any:
-    event = trip_from_url(eid)
-    return render_template("trips/_reschedule.html", event=event, periods=forms.PERIODS)
+    return render_template(
+        "trips/_reschedule.html", event=trip_from_url(eid), periods=forms.PERIODS
+    )
 
 
 @bp.post("/api/events/<eid>/reschedule")

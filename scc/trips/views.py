@@ -86,13 +86,8 @@ def list_events() -> Any:
         return _board(when, cursor)
     page = by_date.board(get_store(), when, _today(), cursor)
     fleet = fleet_of(*page.events)
-    return jsonify(
-        {
-            "when": when,
-            "events": [board_json(event, fleet) for event in page.events],
-            "next_cursor": page.cursor,
-        }
-    )
+    events = [board_json(event, fleet) for event in page.events]
+    return jsonify({"when": when, "events": events, "next_cursor": page.cursor})
 
 
 def _tab_for(event: Event, when: str) -> str:
