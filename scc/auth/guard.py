@@ -174,32 +174,28 @@ def current_crew() -> str | None:
     return session.crew_id if session else None
 
 
-def cookie_path() -> str:
-    """Cookies belong to the app's prefix (/ or /_staging/)."""
-    return request.script_root + "/" if request.script_root else "/"
+def _cookie(name: str) -> dict[str, Any]:
+    """A cookie's attributes: the app's prefix (/ or /_staging/), Strict, Secure when set up;
+    only the CSRF token's is readable by the page."""
+    path = request.script_root + "/" if request.script_root else "/"
+    secure = current_app.config["SECURE_COOKIES"]
+    return {
+        "path": path,
+        "secure": secure,
+        "httponly": name == SESSION_COOKIE,
+        "samesite": "Strict",
+    }
 
 
 def set_cookies(response: Response, token: str, csrf: str) -> None:
-    secure = current_app.config["SECURE_COOKIES"]
     idle, _ = lifetimes()
-    for name, value, httponly in ((SESSION_COOKIE, token, True), (CSRF_COOKIE, csrf, False)):
-        response.set_cookie(
-            name,
-            value,
-            max_age=idle,
-            secure=secure,
-            httponly=httponly,
-            samesite="Strict",
-            path=cookie_path(),
-        )
+    response.set_cookie(SESSION_COOKIE, token, max_age=idle, **_cookie(SESSION_COOKIE))
+    response.set_cookie(CSRF_COOKIE, csrf, max_age=idle, **_cookie(CSRF_COOKIE))
 
 
 def clear_cookies(response: Response) -> None:
-    secure = current_app.config["SECURE_COOKIES"]
-    for name, httponly in ((SESSION_COOKIE, True), (CSRF_COOKIE, False)):
-        response.delete_cookie(
-            name, path=cookie_path(), secure=secure, httponly=httponly, samesite="Strict"
-        )
+    for name in (SESSION_COOKIE, CSRF_COOKIE):
+        response.delete_cookie(name, **_cookie(name))
 
 
 def refresh_cookie(response: Response) -> Response:
