@@ -14,6 +14,7 @@ from scc.models import METHODS
 from scc.money import parse_amount
 
 _KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+LOWER = "lower_due is true (the refund lowers what they owe too) or false (they owe it again)."
 
 
 @dataclass(frozen=True)
@@ -67,15 +68,7 @@ def money_form(data: dict[str, Any], *, refund: bool, header_key: str | None) ->
                 data.get("notes"), "notes", "The note", max_len=280, required=False, multiline=True
             )
     with errors.on("lower_due"):
-        lower_due = refund and _lower_due(data.get("lower_due", True))
+        # true or false, as JSON or the dialog's checkbox sends it
+        lower_due = refund and validation.yes_no(data.get("lower_due", True), "lower_due", LOWER)
     errors.raise_if_any()
     return MoneyForm(patron_id.strip(), amount, method, key, note, lower_due)
-
-
-def _lower_due(value: Any) -> bool:
-    """A refund's lower_due: true or false, as JSON or the dialog's checkbox sends it."""
-    return validation.yes_no(
-        value,
-        "lower_due",
-        "lower_due is true (the refund lowers what they owe too) or false (they owe it again).",
-    )
