@@ -37,21 +37,13 @@ def list_waivers(eid: str) -> Any:
             for w in signed
         }
         return render_template("waivers/_waivers.html", event=event, waivers=signed, covers=covers)
-    return jsonify(
-        {
-            "event_id": event.event_id,
-            "waivers_signed": event.waivers_signed,
-            "waivers": [
-                {
-                    **records.to_json(w),
-                    "print_url": url_for(
-                        "waivers.print_waiver", eid=event.event_id, waiver_id=w.waiver_id
-                    ),
-                }
-                for w in signed
-            ],
-        }
-    )
+    listed = [
+        records.to_json(w)
+        | {"print_url": url_for("waivers.print_waiver", eid=event.event_id, waiver_id=w.waiver_id)}
+        for w in signed
+    ]
+    counts = {"event_id": event.event_id, "waivers_signed": event.waivers_signed}
+    return jsonify({**counts, "waivers": listed})
 
 
 @bp.get("/api/events/<eid>/waivers/<waiver_id>/print")

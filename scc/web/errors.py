@@ -47,9 +47,7 @@ def respond(status: int, message: str, field: str | None = None) -> Response:
         signing_in = {"message": said}
         return make_response(render_template("trips/shell.html", signing_in=signing_in), status)
     if request.path.startswith("/api/"):
-        response = jsonify({"error": message, "field": field})
-        response.status_code = status
-        return response
+        return make_response(jsonify({"error": message, "field": field}), status)
     return make_response(
         render_template("errors/page.html", message=message, status=status), status
     )
