@@ -27,16 +27,9 @@ def signed_in(
         response = make_response(render_template("auth/_signed_in.html"), status)
         trigger(response, "scc:toast", f"Signed in as {crew_id}.")
     else:
-        response = jsonify(
-            {
-                "token": token,
-                "crew_id": crew_id,
-                "role": role,
-                "expires_at": clock.iso(session.expires_at(idle, absolute)),
-                "csrf_token": session.csrf_token,
-            }
-        )
-        response.status_code = status
+        expires = clock.iso(session.expires_at(idle, absolute))
+        answer = {"token": token, "crew_id": crew_id, "role": role, "expires_at": expires}
+        response = make_response(jsonify(answer | {"csrf_token": session.csrf_token}), status)
     set_cookies(response, token, session.csrf_token)
     return response
 
