@@ -112,7 +112,8 @@ def write_zip(root: Path, out: Path) -> None:
             info.create_system = 3  # Unix, so the permissions below mean what they say
             info.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes(), compresslevel=9)
+            # zlib's default level: 8.0 s -> 3.5 s for the 60 MB tree, 0.6% more bytes than level 9
+            archive.writestr(info, path.read_bytes())
     partial.replace(out)
 
 
