@@ -19,13 +19,17 @@ def _rows(data: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
     return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
 
 
-def _common(store: Store) -> dict[str, Any]:
-    members = roster.members(store)
+def _dialog(store: Store, patrons: list[Any], crew: list[Any], **drawn: Any) -> dict[str, Any]:
+    """What both dialogs are drawn with: the rows (one empty patron row at least), the active
+    roster and fleet to pick from, the roles and periods; and `drawn`: the mode's own."""
     return {
-        "roster": [m for m in members if m.active],
+        "roster": [m for m in roster.members(store) if m.active],
         "roles": TRIP_ROLES,
         "periods": PERIODS,
         "fleet": [b for b in boats.fleet(store) if b.active],
+        "patron_rows": patrons or [{}],
+        "crew_rows": crew,
+        **drawn,
     }
 
 
@@ -34,16 +38,11 @@ def new_context(
 ) -> dict[str, Any]:
     """What the New trip dialog is drawn with: what was typed, its rows, and the id it will
     create (`shown`: that preview, when the caller has it already)."""
-    return {
-        **_common(store),
-        "preview": shown or preview(store, data),
-        "mode": "new",
-        "values": data,
-        "patron_rows": _rows(data, "patrons") or [{}],
-        "crew_rows": _rows(data, "crew"),
-        "locked": {},
-        "event": None,
-    }
+    shown = shown or preview(store, data)
+    patrons, crew = _rows(data, "patrons"), _rows(data, "crew")
+    return _dialog(
+        store, patrons, crew, mode="new", values=data, preview=shown, locked={}, event=None
+    )
 
 
 def drawn_from(event: Event) -> dict[str, Any]:
@@ -98,15 +97,7 @@ def edit_context(
             locked[p.patron_id] = "has paid: void or refund first"
         elif event.waiver_signed(p.patron_id):
             locked[p.patron_id] = "has signed the waiver"
-    return {
-        **_common(store),
-        "mode": "edit",
-        "values": values,
-        "patron_rows": patrons or [{}],
-        "crew_rows": crew,
-        "locked": locked,
-        "event": event,
-    }
+    return _dialog(store, patrons, crew, mode="edit", values=values, locked=locked, event=event)
 
 
 def activity_count(event: Event) -> int:
