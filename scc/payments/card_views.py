@@ -38,12 +38,6 @@ def webhook() -> Any:
         return jsonify({"received": True, "recorded": False, "error": exc.message})
     if taken is None:
         return jsonify({"received": True, "recorded": False})
-    return jsonify(
-        {
-            "received": True,
-            "recorded": taken.payment is not None,
-            "event_id": taken.event_id,
-            "payment": ledger_json(taken.payment) if taken.payment else None,
-            "returned": fmt(taken.returned),
-        }
-    )
+    payment = ledger_json(taken.payment) if taken.payment else None
+    answer = {"received": True, "recorded": payment is not None, "event_id": taken.event_id}
+    return jsonify(answer | {"payment": payment, "returned": fmt(taken.returned)})

@@ -33,9 +33,8 @@ def activity(eid: str) -> Any:
         return render_template(
             "trips/_activity.html", event=event, entries=entries, actions=ACTIONS
         )
-    return jsonify(
-        {"event_id": event.event_id, "activity": entries, "folded": event.activity_folded}
-    )
+    folded = event.activity_folded
+    return jsonify({"event_id": event.event_id, "activity": entries, "folded": folded})
 
 
 @bp.get("/api/events/<eid>/manifest")
