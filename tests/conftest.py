@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -31,6 +32,7 @@ from scc.store import Store  # noqa: E402
 from scc.store.tables import table_spec  # noqa: E402
 from tests.support.apps import configure  # noqa: E402
 from tests.support.builders import ADMIN, SENDER, event_body  # noqa: E402
+from tests.support.clock import movable  # noqa: E402
 from tests.support.domain import on_roster  # noqa: E402
 from tests.support.dynamodb import (  # noqa: E402
     CallLog,
@@ -165,3 +167,16 @@ def ses(aws: None) -> Iterator[list[Any]]:
     backend.sent_messages.clear()
     yield backend.sent_messages
     backend.sent_messages.clear()
+
+
+@pytest.fixture
+def frozen(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    """Move the clock by hand, frozen(minutes=5): time travel instead of sleeping."""
+    from scc import clock
+
+    moment = movable(monkeypatch, clock.now())
+
+    def advance(**delta: Any) -> None:
+        moment[0] += timedelta(**delta)
+
+    return advance

@@ -1,9 +1,7 @@
 import re
-from datetime import timedelta
 
 import pytest
 
-from scc import clock
 from scc.auth import sessions
 from tests.support.builders import PASSWORD
 
@@ -12,18 +10,6 @@ LOGIN = "/api/admin/login"
 
 def login(client, crew_id="cory", password=PASSWORD, **headers):
     return client("POST", LOGIN, {"crew_id": crew_id, "password": password}, headers=headers)
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    """Move the clock by hand: time travel instead of sleeping."""
-    state = {"now": clock.now()}
-    monkeypatch.setattr(clock, "now", lambda: state["now"])
-
-    def advance(**delta):
-        state["now"] += timedelta(**delta)
-
-    return advance
 
 
 def test_login_issues_token_and_cookies(client):

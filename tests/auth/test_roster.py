@@ -4,12 +4,10 @@ deactivation; and how sessions learn of it (writes at once, reads within 5 minut
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from scc import clock
 from scc.store import keys, roster
 from tests.support.builders import PASSWORD, TRIP_ID, event_body
 from tests.support.domain import on_roster
@@ -21,17 +19,6 @@ JESS_PASSWORD = "jess-on-the-dock-2026"  # noqa: S105
 @pytest.fixture
 def http(handler: Any) -> Http:
     return Http(handler)
-
-
-@pytest.fixture
-def frozen(monkeypatch: pytest.MonkeyPatch) -> Any:
-    state = {"now": clock.now()}
-    monkeypatch.setattr(clock, "now", lambda: state["now"])
-
-    def advance(**delta: Any) -> None:
-        state["now"] += timedelta(**delta)
-
-    return advance
 
 
 def add(http: Http, owner: str, crew_id: str, role: str = "crew", **extra: Any) -> Any:

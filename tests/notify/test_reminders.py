@@ -16,6 +16,7 @@ import pytest
 
 from scc import clock
 from tests.support.builders import SENDER, event_body, waiver_form
+from tests.support.clock import movable
 from tests.support.harness import Api
 
 JOB = {"scc_job": "reminders"}
@@ -36,9 +37,7 @@ THREE_DAYS, TWO_DAYS, ONE_DAY = (
 @pytest.fixture
 def when(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
     """The clock, moved by setting when[0]."""
-    moment = [THREE_DAYS]
-    monkeypatch.setattr(clock, "now", lambda: moment[0])
-    return moment
+    return movable(monkeypatch, THREE_DAYS)
 
 
 @pytest.fixture

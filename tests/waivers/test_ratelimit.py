@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from scc import clock
 from scc.errors import Throttled
 from scc.store import Store, counters, trips
 from scc.store import waivers as signed
 from scc.waivers import signing as waivers
 from tests.support.builders import trip
+from tests.support.clock import movable
 from tests.support.domain import sign, stored_waivers
 
 START = datetime(2026, 11, 21, 18, 0, tzinfo=UTC)
@@ -25,9 +25,7 @@ OTHER_TRIP = "2030-05-24-captain-maya"
 @pytest.fixture
 def now(monkeypatch: pytest.MonkeyPatch) -> list[datetime]:
     """The clock, movable: now[0] = START + ..."""
-    moment = [START]
-    monkeypatch.setattr(clock, "now", lambda: moment[0])
-    return moment
+    return movable(monkeypatch, START)
 
 
 @pytest.fixture
