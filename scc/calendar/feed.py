@@ -9,9 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from icalendar import Calendar
-from icalendar import Event as VEvent
-
 from scc.models import Boat, Event
 
 BACK = timedelta(days=30)
@@ -35,6 +32,9 @@ def calendar(
     events: Iterable[Event], boats: Iterable[Boat], crew_id: str, *, owner: bool, stamp: datetime
 ) -> bytes:
     """The feed: the trips `crew_id` is on (every trip for an owner), with their boats."""
+    from icalendar import Calendar  # on first use: only the feed's route needs it (cold start)
+    from icalendar import Event as VEvent
+
     by_id = {boat.boat_id: boat for boat in boats}
     feed = Calendar()
     feed.add("prodid", "-//ShipCaptainCrew//Crew calendar//EN")
