@@ -172,24 +172,24 @@ def _refusal(now: Place) -> Any:
     return refused
 
 
-def _free(period: str | None, held_before: int) -> tuple[str, dict[str, str]]:
+def _free(period: str | None, held_before: int) -> tuple[str, dict[str, str], dict[str, int]]:
     """The condition that the period (None: the whole day) is free on a boat's day that holds
-    `held_before` periods of other trips... or of this one, about to give it up."""
+    `held_before` periods of other trips... or of this one, about to give it up; with its names
+    and values."""
     if period is None:
-        return "attribute_not_exists(#n) OR #n = :before", {"#n": "held"}
+        return "attribute_not_exists(#n) OR #n = :before", {"#n": "held"}, {":before": held_before}
     names = {"#mine": period_attribute(period), "#all": period_attribute(None)}
-    return "attribute_not_exists(#mine) AND attribute_not_exists(#all)", names
+    return "attribute_not_exists(#mine) AND attribute_not_exists(#all)", names, {}
 
 
 def _claim(store: Store, now: Place) -> Guard:
     boat_id, day, period, event_id = now
-    free, names = _free(period, 0)
+    free, names, before = _free(period, 0)
     update = Change(
         set=("#mine = :eid", "#n = if_not_exists(#n, :zero) + :step"),
         condition=free,
         names={**names, "#n": "held", "#mine": period_attribute(period)},
-        values={":eid": event_id, ":zero": 0, ":step": 1}
-        | ({":before": 0} if period is None else {}),
+        values={":eid": event_id, ":zero": 0, ":step": 1, **before},
     )
     request = store.update_request(keys.boat_day(boat_id, day), update)
     return Guard(request, _refusal(now))
@@ -222,15 +222,15 @@ def _shift(store: Store, was: Place, now: Place) -> Guard:
             values={":eid": event_id, ":old": old_id},
         )
     else:
-        free, names = _free(period, 1)
+        free, names, before = _free(period, 1)
         if old_period is None:  # from the whole day to a part of it: the day is its own
-            free, names = "attribute_not_exists(#mine)", {}
+            free, names, before = "attribute_not_exists(#mine)", {}, {}
         update = Change(
             set=("#mine = :eid",),
             remove=("#was",),
             condition=f"#was = :old AND ({free})",
             names={**names, "#mine": mine, "#was": gone},
-            values={":eid": event_id, ":old": old_id} | ({":before": 1} if period is None else {}),
+            values={":eid": event_id, ":old": old_id, **before},
         )
     request = store.update_request(keys.boat_day(boat_id, day), update)
     return Guard(request, _refusal(now))
