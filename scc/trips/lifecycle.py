@@ -79,8 +79,6 @@ def cancel(store: Store, event_id: str, reason: str, seen: int | None, by: str) 
         refused=lambda _: Conflict("This trip is already cancelled."),
     )
     event = trips.get(store, event_id)
-    if not event.boat or event.cancelled:
-        return trips.change(store, event_id, change)
     after = replace(event, status=CANCELLED, cancellation=cancellation)
     guards = boats.guards(store, event, after)
     return trips.change(store, event_id, change, after=after, guards=guards)
