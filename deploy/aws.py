@@ -78,17 +78,24 @@ def error_code(exc: BaseException) -> str:
     return ""
 
 
-def call(method: Callable[..., Any], tunables: Tunables, **kwargs: Any) -> Any:
-    """Call a writing Lambda API, retrying ResourceConflictException (an update still running)
-    with exponential backoff, a bounded number of times."""
+def call(
+    method: Callable[..., Any],
+    tunables: Tunables,
+    *,
+    retry_on: str = CONFLICT,
+    waiting: str = "another update is still running",
+    **kwargs: Any,
+) -> Any:
+    """Call a writing API, retrying the error `retry_on` (by default ResourceConflictException:
+    an update still running) with exponential backoff, a bounded number of times."""
     delay = tunables.retry_delay
     for attempt in range(1, tunables.retry_attempts + 1):
         try:
             return method(**kwargs)
         except ClientError as exc:
-            if error_code(exc) != CONFLICT or attempt == tunables.retry_attempts:
+            if error_code(exc) != retry_on or attempt == tunables.retry_attempts:
                 raise
-            log.info("    another update is still running; trying again in %.0f s", delay)
+            log.info("    %s; trying again in %.0f s", waiting, delay)
             time.sleep(delay)
             delay *= 2
     raise AssertionError("unreachable")  # pragma: no cover

@@ -14,7 +14,6 @@ Lambda as a target: https://docs.aws.amazon.com/lambda/latest/dg/with-eventbridg
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -150,15 +149,12 @@ def ensure(scheduler: Any, iam: Any, alias_arn: str, timezone: str, tunables: Tu
     write = scheduler.update_schedule if state.schedule is not None else scheduler.create_schedule
     # A new role takes a few seconds to be assumable (IAM is eventually consistent):
     # EventBridge Scheduler answers ValidationException until then.
-    delay = tunables.retry_delay
-    for attempt in range(1, tunables.retry_attempts + 1):
-        try:
-            write(**wanted(alias_arn, role_arn, timezone))
-            break
-        except ClientError as exc:
-            if aws.error_code(exc) != "ValidationException" or attempt == tunables.retry_attempts:
-                raise
-            time.sleep(delay)
-            delay *= 2
+    aws.call(
+        write,
+        tunables,
+        retry_on="ValidationException",
+        waiting="the schedule's new role is not assumable yet",
+        **wanted(alias_arn, role_arn, timezone),
+    )
     done = "updated" if state.schedule is not None else "created"
     return f"reminders schedule {NAME}: {done} (hourly 08:00-20:00 {timezone} → alias live)"
