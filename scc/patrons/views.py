@@ -31,6 +31,7 @@ from scc.web import today
 from scc.web.address import client_ip
 from scc.web.errors import handle_scc_error
 from scc.web.security import CSP
+from scc.web.urls import event_id_from_url
 
 bp = Blueprint("patrons", __name__, template_folder="templates")
 PATRON_PAGES = ("patrons.waiver", "patrons.sign", "patrons.payment", "patrons.checkout")
@@ -51,20 +52,8 @@ def bad_link(exc: BadLink) -> Response:
     return make_response(body, 404)
 
 
-@bp.context_processor
-def business() -> dict[str, str]:
-    return {"business": waiver_text.BUSINESS}
-
-
-def _event_id(eid: str) -> str:
-    problem = eventids.problem(eid)
-    if problem is not None:
-        raise BadLink(problem)
-    return eid
-
-
 def _event(eid: str) -> Event:
-    event_id = _event_id(eid)
+    event_id = event_id_from_url(eid, BadLink)
     try:
         return trips.get(get_store(), event_id)
     except NotFound:
@@ -163,7 +152,7 @@ def sign(eid: str) -> Response:
     rows = waiver_form.minor_rows(form.getlist("minor_name"), form.getlist("minor_dob"))
     nonce = waiver_form.nonce(form.get("form_id")) or secrets.token_urlsafe(16)
     day = today()
-    event_id = _event_id(eid)
+    event_id = event_id_from_url(eid, BadLink)
 
     def check(event: Event) -> Signer:
         trip = date.fromisoformat(event.date)

@@ -7,15 +7,13 @@ from typing import Any
 
 from flask import Blueprint, g, render_template
 
-from scc import validation
 from scc.auth.guard import login_required, owner_required, signed_in_crew
-from scc.errors import NotFound
 from scc.store import get_store
 from scc.trips import forms, lifecycle
 from scc.web.cards import card_done, render_card
 from scc.web.forms import payload
 from scc.web.htmx import is_htmx, trigger
-from scc.web.urls import event_id_from_url, trip_from_url
+from scc.web.urls import event_id_from_url, patron_id_from_url, trip_from_url
 
 bp = Blueprint("lifecycle", __name__, template_folder="templates")
 
@@ -24,9 +22,7 @@ bp = Blueprint("lifecycle", __name__, template_folder="templates")
 @login_required
 def check_in(eid: str, patron_id: str) -> Any:
     """Mark a patron aboard or a no-show, or clear it (undo): who and when are kept."""
-    event_id = event_id_from_url(eid)
-    if not validation.is_patron_id(patron_id):
-        raise NotFound(f"There is no patron {patron_id} on this trip.")
+    event_id, patron_id = event_id_from_url(eid), patron_id_from_url(patron_id)
     form = forms.check_in(payload())
     by = signed_in_crew()
     event = lifecycle.check_in(

@@ -50,7 +50,7 @@ def _read(
     return event, signed
 
 
-def _patron(event: Event, patron_id: str) -> Patron:
+def patron_of(event: Event, patron_id: str) -> Patron:
     patron = event.patron(patron_id)
     if patron is None:
         raise NotFound(f"There is no patron {patron_id} on this trip.")
@@ -92,7 +92,7 @@ def change_patron(
 ) -> Event:
     """Change a patron's name, email, phone or share (never below what they have paid)."""
     event, signed = _read(store, event_id, seen, waivers=True)
-    changed = replace(_patron(event, patron_id), **form.fields)
+    changed = replace(patron_of(event, patron_id), **form.fields)
     rules.share_ok(event, changed)
     patrons = [changed if p.patron_id == patron_id else p for p in event.patrons]
     new = rules.with_total(replace(event, patrons=patrons))
@@ -102,7 +102,7 @@ def change_patron(
 def remove_patron(store: Store, event_id: str, patron_id: str, seen: int | None, by: str) -> Event:
     """Take a patron off the manifest: never one who has paid (net) or signed (409)."""
     event, _ = _read(store, event_id, seen, waivers=False)
-    patron = _patron(event, patron_id)
+    patron = patron_of(event, patron_id)
     rules.removable(event, patron)
     patrons = [p for p in event.patrons if p.patron_id != patron_id]
     if not patrons:

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Blueprint, jsonify, render_template
 
-from scc import validation
 from scc.auth.guard import login_required, signed_in_crew
 from scc.errors import NotFound
 from scc.store import get_store, waivers
@@ -17,15 +16,9 @@ from scc.web import sms
 from scc.web.cards import card_done
 from scc.web.forms import payload
 from scc.web.htmx import is_htmx
-from scc.web.urls import event_id_from_url, trip_from_url
+from scc.web.urls import event_id_from_url, patron_id_from_url, trip_from_url
 
 bp = Blueprint("manifest", __name__)
-
-
-def _patron_id(patron_id: str) -> str:
-    if not validation.is_patron_id(patron_id):
-        raise NotFound(f"There is no patron {patron_id} on this trip.")
-    return patron_id
 
 
 @bp.post("/api/events/<eid>/patrons")
@@ -44,10 +37,8 @@ def contact(eid: str, patron_id: str) -> Any:
     """How to reach a patron: call or text them (what they still miss, with their links),
     email them, their waiver's emergency contact. The trip's record and, when one is matched to
     them, their waiver: two GetItems at most (the board's Query reads no contacts)."""
-    event, patron_id = trip_from_url(eid), _patron_id(patron_id)
-    patron = event.patron(patron_id)
-    if patron is None:
-        raise NotFound(f"There is no patron {patron_id} on this trip.")
+    event = trip_from_url(eid)
+    patron = manifest.patron_of(event, patron_id)
     waiver, signed = None, event.waiver_by_patron.get(patron_id)
     if signed is not None:
         with contextlib.suppress(NotFound):  # matched, then taken away: the manifest alone
@@ -76,7 +67,7 @@ def contact(eid: str, patron_id: str) -> Any:
 @login_required
 def change_patron(eid: str, patron_id: str) -> Any:
     """Change a patron's name, email, phone or share (never below what they have paid)."""
-    data, event_id, patron_id = payload(), event_id_from_url(eid), _patron_id(patron_id)
+    data, event_id, patron_id = payload(), event_id_from_url(eid), patron_id_from_url(patron_id)
     form, seen = manifest_forms.patron_change(data), forms.rev(data)
     event = manifest.change_patron(get_store(), event_id, patron_id, form, seen, signed_in_crew())
     return card_done(event, "Saved.")
@@ -86,7 +77,8 @@ def change_patron(eid: str, patron_id: str) -> Any:
 @login_required
 def remove_patron(eid: str, patron_id: str) -> Any:
     """Remove a patron; 409 when they have paid (net) or signed, saying what to do first."""
-    event_id, patron_id, seen = event_id_from_url(eid), _patron_id(patron_id), forms.rev(payload())
+    event_id, patron_id = event_id_from_url(eid), patron_id_from_url(patron_id)
+    seen = forms.rev(payload())
     event = manifest.remove_patron(get_store(), event_id, patron_id, seen, signed_in_crew())
     return card_done(event, "Removed from the manifest.")
 

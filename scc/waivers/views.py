@@ -20,11 +20,6 @@ from scc.web.urls import event_id_from_url
 bp = Blueprint("waivers", __name__, template_folder="templates")
 
 
-@bp.context_processor
-def business() -> dict[str, str]:
-    return {"business": waiver_text.BUSINESS}
-
-
 @bp.get("/api/events/<eid>/waivers")
 @login_required
 def list_waivers(eid: str) -> Any:
