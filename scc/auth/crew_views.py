@@ -6,7 +6,7 @@ Lambda, so no new behaviour is needed (docs/DEPLOY.md)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -27,20 +27,15 @@ from scc.models import Member
 from scc.store import get_store, roster
 from scc.web.forms import payload
 from scc.web.htmx import is_htmx, trigger
+from scc.web.shapes import record_json
 
 bp = Blueprint("crew", __name__, template_folder="templates")
-
-
-def member_json(m: Member) -> dict[str, Any]:
-    """A member as the roster shows them (a Member never holds a hash, a link's secret or a
-    passkey's key; its sessions' gen is the store's business)."""
-    return {k: v for k, v in asdict(m).items() if k != "gen"}
 
 
 def linked_json(m: Member, url: str) -> dict[str, Any]:
     """A member with their new one-time enrollment link: what adding a member and a new link
     both answer (the link's `link_expires` with it)."""
-    return {**member_json(m), "enroll_url": url}
+    return {**record_json(m), "enroll_url": url}
 
 
 def _panel(*, link: dict[str, str] | None = None, note: str = "", status: int = 200) -> Response:
@@ -66,7 +61,7 @@ def list_crew() -> Any:
     everyone = roster.members(get_store())
     if is_htmx():
         return render_template("auth/_crew.html", members=everyone, me=checked_session())
-    return jsonify({"crew": [member_json(m) for m in everyone]})
+    return jsonify({"crew": [record_json(m) for m in everyone]})
 
 
 @bp.post("/api/crew")
@@ -116,7 +111,7 @@ def change(crew_id: str) -> Any:
         return _panel(
             note=f"{now.crew_id}: {now.role}, {'active' if now.active else 'deactivated'}."
         )
-    return jsonify(member_json(now))
+    return jsonify(record_json(now))
 
 
 @bp.post("/api/crew/<crew_id>/enroll-link")

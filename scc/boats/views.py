@@ -16,7 +16,7 @@ from scc.store import boats, get_store
 from scc.web import today
 from scc.web.forms import payload
 from scc.web.htmx import is_htmx, trigger
-from scc.web.shapes import boat_json
+from scc.web.shapes import record_json
 
 bp = Blueprint("boats", __name__, template_folder="templates")
 
@@ -35,7 +35,7 @@ def list_boats() -> Any:
     fleet = boats.fleet(get_store())
     if is_htmx():
         return render_template("boats/_boats.html", fleet=fleet, owner=is_owner())
-    return jsonify({"boats": [boat_json(b) for b in fleet]})
+    return jsonify({"boats": [record_json(b) for b in fleet]})
 
 
 @bp.post("/api/boats")
@@ -47,7 +47,7 @@ def add() -> Any:
     boats.add(get_store(), boat)
     if is_htmx():
         return trigger(_panel(status=201), "scc:toast", f"Added the {boat.name}.")
-    return jsonify(boat_json(boat)), 201
+    return jsonify(record_json(boat)), 201
 
 
 @bp.patch("/api/boats/<boat_id>")
@@ -71,4 +71,4 @@ def change(boat_id: str) -> Any:
     boats.change(store, now, upcoming)
     if is_htmx():
         return _panel(note=f"The {now.name}: {now.capacity} passengers.")
-    return jsonify(boat_json(now))
+    return jsonify(record_json(now))

@@ -51,11 +51,7 @@ def phone_number(value: Any, field: str, label: str) -> str:
 
 def same_name(a: str, b: str) -> bool:
     """Compare a typed signature with the name, ignoring case and spacing."""
-
-    def norm(s: str) -> str:
-        return " ".join(s.split()).casefold()
-
-    return norm(a) == norm(b)
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def minor_rows(names: list[str], dobs: list[str]) -> list[tuple[str, str]]:

@@ -46,10 +46,6 @@ def health() -> Any:
     return jsonify(answer)
 
 
-def _today() -> str:
-    return today().isoformat()
-
-
 def _when(value: str | None) -> str:
     when = value or "upcoming"
     if when not in by_date.WHEN:
@@ -58,7 +54,7 @@ def _when(value: str | None) -> str:
 
 
 def _board(when: str, cursor: str | None = None, created: Event | None = None) -> str:
-    page = by_date.board(get_store(), when, _today(), cursor)
+    page = by_date.board(get_store(), when, today().isoformat(), cursor)
     template = "trips/_cards.html" if cursor else "trips/_board.html"
     if created is not None and any(e.event_id == created.event_id for e in page.events):
         created = None  # it is on this page already, in its place
@@ -84,7 +80,7 @@ def list_events() -> Any:
     cursor = request.args.get("cursor") or None
     if is_htmx():
         return _board(when, cursor)
-    page = by_date.board(get_store(), when, _today(), cursor)
+    page = by_date.board(get_store(), when, today().isoformat(), cursor)
     fleet = fleet_of(*page.events)
     events = [board_json(event, fleet) for event in page.events]
     return jsonify({"when": when, "events": events, "next_cursor": page.cursor})
@@ -92,9 +88,9 @@ def list_events() -> Any:
 
 def _tab_for(event: Event, when: str) -> str:
     """The board tab that shows a trip: the one open, if it does, else upcoming or past."""
-    today = _today()
-    upcoming = event.date >= today
-    shown = {"all": True, "upcoming": upcoming, "past": not upcoming, "today": event.date == today}
+    day = today().isoformat()
+    upcoming = event.date >= day
+    shown = {"all": True, "upcoming": upcoming, "past": not upcoming, "today": event.date == day}
     return when if shown.get(when) else ("upcoming" if upcoming else "past")
 
 

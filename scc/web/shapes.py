@@ -8,7 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 from scc.errors import Moved
-from scc.models import Boat, Event, Patron, Payment, Refund
+from scc.models import Boat, Event, Member, Patron, Payment, Refund
 from scc.money import fmt
 
 
@@ -34,9 +34,10 @@ def patron_json(event: Event, patron: Patron) -> dict[str, Any]:
     }
 
 
-def boat_json(boat: Boat) -> dict[str, Any]:
-    """A boat as the fleet's JSON shows it (its gen is the store's business)."""
-    return {k: v for k, v in asdict(boat).items() if k != "gen"}
+def record_json(record: Boat | Member) -> dict[str, Any]:
+    """A boat, or a member as the roster shows them (a Member never holds a hash, a link's
+    secret or a passkey's key): their fields but the gen, which is the store's business."""
+    return {k: v for k, v in asdict(record).items() if k != "gen"}
 
 
 def trip_boat_json(event: Event, fleet: Mapping[str, Boat]) -> dict[str, Any] | None:
