@@ -43,10 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from scc.patrons import views as patrons
     from scc.payments import card_views as cards
     from scc.payments import views as payments
-    from scc.trips import books_views as books
-    from scc.trips import day_views as days
-    from scc.trips import lifecycle_views as lifecycle
-    from scc.trips import manifest_views as manifest
+    from scc.trips import books_views, day_views, lifecycle_views, manifest_views
     from scc.trips import views as trips
     from scc.waivers import views as waivers
 
@@ -73,10 +70,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         passkey_views.bp,
         boats.bp,
         trips.bp,
-        manifest.bp,
-        lifecycle.bp,
-        books.bp,
-        days.bp,
+        manifest_views.bp,
+        lifecycle_views.bp,
+        books_views.bp,
+        day_views.bp,
         payments.bp,
         cards.bp,
         patrons.bp,

@@ -100,16 +100,12 @@ def link_url(token: str) -> str:
     return str(current_app.config["SITE_URL"]) + url_for("crew.enroll_page", token=token)
 
 
-def other_owners(everyone: list[Member], crew_id: str) -> list[str]:
-    return [m.crew_id for m in everyone if m.role == "owner" and m.active and m.crew_id != crew_id]
-
-
 def keep_an_owner(everyone: list[Member], was: Member, role: str, active: bool) -> list[str]:
     """The other active owners a change relies on (empty when it takes nothing from owners);
     Conflict when it would leave the business without an active owner."""
     if not (was.role == "owner" and was.active) or (role == "owner" and active):
         return []
-    others = other_owners(everyone, was.crew_id)
+    others = [m.crew_id for m in everyone if m.role == "owner" and m.active and m != was]
     if not others:
         raise Conflict(
             f"{was.crew_id} is the last active owner; make someone else an owner first.", "role"

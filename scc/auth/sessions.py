@@ -19,6 +19,8 @@ from scc import clock
 from scc.keys import Keys
 
 SALT = "scc-session"
+# A token's body: the session's fields under short keys (the token rides along with every request).
+BODY = {"c": "crew_id", "s": "started", "x": "csrf_token", "r": "role", "g": "gen", "k": "checked"}
 
 
 class _ClockSigner(TimestampSigner):
@@ -55,14 +57,7 @@ def start(keys: Keys, crew_id: str, role: str, gen: int) -> tuple[str, Session]:
 
 def issue(keys: Keys, session: Session) -> str:
     """Sign a token for a session (a new one at sign-in, a refreshed one while in use)."""
-    body = {
-        "c": session.crew_id,
-        "s": session.started,
-        "x": session.csrf_token,
-        "r": session.role,
-        "g": session.gen,
-        "k": session.checked,
-    }
+    body = {key: getattr(session, name) for key, name in BODY.items()}
     token: str = _serializer(keys).dumps(body)
     return token
 

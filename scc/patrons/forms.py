@@ -63,21 +63,19 @@ def minor_rows(names: list[str], dobs: list[str]) -> list[tuple[str, str]]:
 def _minor(
     row: int, name: str, dob: str, trip: date, today: date, errors: FieldErrors
 ) -> Minor | None:
+    """A child the form names (None when a field can't be read): their problems go to `errors`,
+    which refuse the whole form."""
     label = f"Child {row}"
     clean = born = None
     with errors.on(f"minor_name_{row}"):
         clean = validation.text(name, f"minor_name_{row}", f"{label}'s name", max_len=NAME_MAX)
     with errors.on(f"minor_dob_{row}"):
         born = birth_date(dob, f"minor_dob_{row}", f"{label}'s date of birth", today)
-    if born is not None and age_on(born, trip) >= ADULT_AGE:
-        errors.messages.setdefault(
-            f"minor_dob_{row}",
-            f"{clean or label} is 18 or older on the trip date and must sign their own waiver.",
-        )
-        return None
-    if clean is None or born is None:
-        return None
-    return Minor(clean, born.isoformat())
+        if age_on(born, trip) >= ADULT_AGE:
+            raise Invalid(
+                f"{clean or label} is 18 or older on the trip date and must sign their own waiver."
+            )
+    return None if clean is None or born is None else Minor(clean, born.isoformat())
 
 
 def signer(
@@ -96,14 +94,13 @@ def signer(
         email = validation.email(form.get("email"), "email", required=True)
     with errors.on("phone"):
         phone = validation.phone(form.get("phone"), "phone")
-    born = None
     with errors.on("date_of_birth"):
         born = birth_date(form.get("date_of_birth"), "date_of_birth", "Your date of birth", today)
-    if born is not None and age_on(born, trip) < ADULT_AGE:
-        errors.messages["date_of_birth"] = (
-            "You must be 18 or older on the trip date to sign. A parent or guardian signs "
-            "for anyone younger, naming them under Children."
-        )
+        if age_on(born, trip) < ADULT_AGE:
+            raise Invalid(
+                "You must be 18 or older on the trip date to sign. A parent or guardian signs "
+                "for anyone younger, naming them under Children."
+            )
     text("emergency_contact_name", "The emergency contact's name")
     with errors.on("emergency_contact_phone"):
         contact_phone = phone_number(

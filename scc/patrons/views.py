@@ -155,8 +155,7 @@ def sign(eid: str) -> Response:
     event_id = event_id_from_url(eid, BadLink)
 
     def check(event: Event) -> Signer:
-        trip = date.fromisoformat(event.date)
-        return waiver_form.signer(form, rows, trip=trip, today=day)
+        return waiver_form.signer(form, rows, trip=date.fromisoformat(event.date), today=day)
 
     try:
         outcome = signing.submit(

@@ -18,7 +18,6 @@ log = logging.getLogger(__name__)
 MESSAGES = {
     400: "The request could not be read.",
     404: "There is nothing at this address.",
-    405: "This address does not accept that kind of request.",
     413: "That request is too large (the limit is 64 KB).",
     500: "Something went wrong on our side. Nothing was changed; please try again.",
 }
