@@ -82,8 +82,7 @@ def current_session() -> sessions.Session | None:
             g.scc_via_cookie = bool(token)
         if token:
             found = sessions.read(signing_keys(), token, idle=idle, absolute=absolute)
-        now = clock.epoch()
-        if found is not None and not 0 <= now - found.checked < CHECK_EVERY:
+        if found is not None and not 0 <= clock.epoch() - found.checked < CHECK_EVERY:
             found = _vouch(found)
         g.scc_session = found
     return cast(sessions.Session | None, g.scc_session)
@@ -177,11 +176,9 @@ def current_crew() -> str | None:
 def _cookie(name: str) -> dict[str, Any]:
     """A cookie's attributes: the app's prefix (/ or /_staging/), Strict, Secure when set up;
     only the CSRF token's is readable by the page."""
-    path = request.script_root + "/" if request.script_root else "/"
-    secure = current_app.config["SECURE_COOKIES"]
     return {
-        "path": path,
-        "secure": secure,
+        "path": request.script_root + "/",
+        "secure": current_app.config["SECURE_COOKIES"],
         "httponly": name == SESSION_COOKIE,
         "samesite": "Strict",
     }

@@ -134,8 +134,7 @@ def create_event() -> Any:
             refused = Conflict(shown["message"], "name")
         if not _from_dialog():
             raise refused from None
-        context = dialogs.new_context(store, data, shown)
-        return _form_again(context, refused)
+        return _form_again(dialogs.new_context(store, data, shown), refused)
     if not _from_dialog():
         return render_card(event, 201)
     when = _tab_for(event, str(data.get("board") or "upcoming"))
@@ -192,15 +191,12 @@ def patch_event(eid: str) -> Any:
     store = get_store()
     try:
         event = manifest.edit(store, event_id, forms.trip_edit(data), signed_in_crew())
-    except Stale as stale:  # JSON and other callers: the trip as it is now (web.cards.render_stale)
-        if not _from_dialog():
-            raise
-        form = stale_edits.drawn(request.form)
-        return _form_again(stale_edits.context(store, stale.event, data, form))
     except (Invalid, Conflict) as exc:
-        if not _from_dialog():
+        if not _from_dialog():  # Stale: the trip as it is now (web.cards.render_stale)
             raise
-        kept = stale_edits.drawn(request.form).kept()  # the next save is checked against the copy
-        context = dialogs.edit_context(store, trips.get(store, event_id), data, kept)
-        return _form_again(context, exc)
+        drawn = stale_edits.drawn(request.form)
+        if isinstance(exc, Stale):
+            return _form_again(stale_edits.context(store, exc.event, data, drawn))
+        kept = drawn.kept()  # the next save is checked against the copy
+        return _form_again(dialogs.edit_context(store, trips.get(store, event_id), data, kept), exc)
     return card_done(event, "Saved.")
