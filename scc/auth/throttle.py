@@ -74,10 +74,6 @@ def same_site() -> None:
     if site is not None and site not in ("same-origin", "none"):
         raise Forbidden(CROSS_SITE)
     origin = request.headers.get("Origin")
-    if origin is None:
-        return
-    allowed = {request.host_url.rstrip("/")}
-    if current_app.config["SITE_URL"]:
-        allowed.add(current_app.config["SITE_URL"])
-    if origin not in allowed:
+    allowed = {request.host_url.rstrip("/"), current_app.config["SITE_URL"]} - {""}
+    if origin is not None and origin not in allowed:
         raise Forbidden(CROSS_SITE)

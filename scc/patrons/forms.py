@@ -40,15 +40,6 @@ def birth_date(value: Any, field: str, label: str, today: date) -> date:
     return born
 
 
-def phone_number(value: Any, field: str, label: str) -> str:
-    """A required phone number, with a message that names which one is missing."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise Invalid(f"{label} is required.", field)
-    number = validation.phone(value, field, required=True)
-    assert number is not None  # noqa: S101 - required=True never returns None
-    return number
-
-
 def same_name(a: str, b: str) -> bool:
     """Compare a typed signature with the name, ignoring case and spacing."""
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
@@ -103,11 +94,10 @@ def signer(
             )
     text("emergency_contact_name", "The emergency contact's name")
     with errors.on("emergency_contact_phone"):
-        contact_phone = phone_number(
-            form.get("emergency_contact_phone"),
-            "emergency_contact_phone",
-            "The emergency contact's phone number",
-        )
+        contact = form.get("emergency_contact_phone")
+        if contact is None or (isinstance(contact, str) and not contact.strip()):
+            raise Invalid("The emergency contact's phone number is required.")
+        contact_phone = validation.phone(contact, "emergency_contact_phone", required=True)
     if str(form.get("agree") or "").strip().lower() not in AGREED:
         errors.messages["agree"] = "Please tick the box to agree to the waiver."
     text("signature", "Your signature")
@@ -125,7 +115,7 @@ def signer(
             if kid is not None:
                 kids.append(kid)
     errors.raise_if_any()
-    assert email and born  # noqa: S101 - raise_if_any raised otherwise
+    assert email and born and contact_phone  # noqa: S101 - raise_if_any raised otherwise
     return Signer(
         typed["full_name"],
         email,

@@ -11,11 +11,6 @@ from scc.store import Store
 from scc.store import board as by_date
 
 
-def overlap(a: str | None, b: str | None) -> bool:
-    """Two trips of one day clash when their periods are the same or one has none (all day)."""
-    return a is None or b is None or a == b
-
-
 def with_member(event: Event, member: CrewMember) -> list[CrewMember]:
     """The trip's crew with this member assigned (or their role changed); a second captain is
     refused, naming the one there is."""
@@ -40,8 +35,8 @@ def check_bookings(store: Store, event: Event, crew_ids: Iterable[str]) -> None:
     for other in by_date.day(store, event.date):
         if other.event_id == event.event_id or other.cancelled:
             continue
-        if not overlap(other.period, event.period):
-            continue
+        if other.period and event.period and other.period != event.period:
+            continue  # two trips of one day clash when their periods are the same or one has none
         for member in other.crew:
             if member.crew_id in wanted:
                 raise Conflict(

@@ -46,13 +46,6 @@ def health() -> Any:
     return jsonify(answer)
 
 
-def _when(value: str | None) -> str:
-    when = value or "upcoming"
-    if when not in by_date.WHEN:
-        raise Invalid("Choose upcoming, today, past or all.", "when")
-    return when
-
-
 def _board(when: str, cursor: str | None = None, created: Event | None = None) -> str:
     page = by_date.board(get_store(), when, today().isoformat(), cursor)
     template = "trips/_cards.html" if cursor else "trips/_board.html"
@@ -76,7 +69,9 @@ def list_events() -> Any:
     """The board, 50 cards a page: upcoming (soonest first) by default; today, past or all
     (newest first) on request; `cursor` continues where the last page stopped. JSON: each trip
     as the board read it (no ledger entries, contacts or rev: GET the trip for those)."""
-    when = _when(request.args.get("when"))
+    when = request.args.get("when") or "upcoming"
+    if when not in by_date.WHEN:
+        raise Invalid("Choose upcoming, today, past or all.", "when")
     cursor = request.args.get("cursor") or None
     if is_htmx():
         return _board(when, cursor)

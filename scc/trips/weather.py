@@ -27,17 +27,13 @@ class Outcome:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _chosen(store: Store, call: DayCall) -> list[str]:
-    """The trips the call is about: those named, or every scheduled trip of the day."""
-    if call.event_ids is not None:
-        return call.event_ids
-    day = board.day(store, call.day.isoformat())
-    return [e.event_id for e in day if not e.cancelled]
-
-
 def _each(store: Store, call: DayCall, act: Callable[[str], Event]) -> Outcome:
+    """`act` on each trip the call is about: those named, or every scheduled trip of the day."""
+    chosen = call.event_ids
+    if chosen is None:
+        chosen = [e.event_id for e in board.day(store, call.day.isoformat()) if not e.cancelled]
     outcome = Outcome()
-    for event_id in _chosen(store, call):
+    for event_id in chosen:
         try:
             outcome.done.append(act(event_id))
         except SCCError as exc:

@@ -12,11 +12,6 @@ from scc.store.items import waiver_fields
 from scc.waivers import text as waiver_text
 
 
-def new_waiver_id(signed_at: str) -> str:
-    compact = signed_at.replace("-", "").replace(":", "").replace(".", "")
-    return f"{compact}-{secrets.token_hex(6)}"
-
-
 def current_text(event: Event) -> tuple[dict[str, str], str]:
     """The current waiver text's values for this trip, and the SHA-256 of the text."""
     context, text = waiver_text.current(event)
@@ -34,11 +29,12 @@ def build(
     """The record of a signature now: the signer's fields and the text's version and hash
     (`text`: current_text(event), when the caller has it already)."""
     signed_at = clock.iso(clock.now(), millis=True)
+    compact = signed_at.replace("-", "").replace(":", "").replace(".", "")
     context, text_sha256 = text or current_text(event)
     return Waiver(
         **vars(signer),  # shallow: the minors stay Minor records
         event_id=event.event_id,
-        waiver_id=new_waiver_id(signed_at),
+        waiver_id=f"{compact}-{secrets.token_hex(6)}",
         signed_at=signed_at,
         agreed=True,
         waiver_version=waiver_text.CURRENT,

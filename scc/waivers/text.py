@@ -42,21 +42,17 @@ def _env() -> jinja2.Environment:
     )
 
 
-def day_words(iso_day: str) -> str:
-    """ "2026-05-23" -> "Saturday, May 23, 2026" (stored with the record, never recomputed)."""
-    day = date.fromisoformat(iso_day)
-    return f"{day:%A, %B} {day.day}, {day.year}"
-
-
 def context_for(event: Event) -> dict[str, str]:
-    """The values the text is rendered with; stored verbatim in the waiver record."""
+    """The values the text is rendered with; stored verbatim in the waiver record (the day in
+    words, "Saturday, May 23, 2026", is never recomputed)."""
+    day = date.fromisoformat(event.date)
     return {
         "business": BUSINESS,
         "home_port": HOME_PORT,
         "event_id": event.event_id,
         "event_title": event.title,
         "event_date": event.date,
-        "event_day": day_words(event.date),
+        "event_day": f"{day:%A, %B} {day.day}, {day.year}",
     }
 
 

@@ -41,8 +41,10 @@ def respond(status: int, message: str, field: str | None = None) -> Response:
         )
         # A view may say where its errors belong (e.g. inside the open modal); else the flash.
         return retarget(response, g.get("error_target", "#flash"), "innerHTML")
-    if status == 401 and _navigating():
-        # A page opened in the browser (the printable manifest, an export): the sign-in page
+    navigating = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    if status == 401 and navigating == "text/html":
+        # A page the browser itself opened (it prefers HTML: the printable manifest, an export),
+        # not a script or client: the sign-in page
         signing_in = {"message": said}
         return make_response(render_template("trips/shell.html", signing_in=signing_in), status)
     if request.path.startswith("/api/"):
@@ -50,11 +52,6 @@ def respond(status: int, message: str, field: str | None = None) -> Response:
     return make_response(
         render_template("errors/page.html", message=message, status=status), status
     )
-
-
-def _navigating() -> bool:
-    """Whether the browser itself asked for a page (it prefers HTML), not a script or client."""
-    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html"
 
 
 def handle_scc_error(exc: SCCError) -> Response:
