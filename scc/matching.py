@@ -37,13 +37,10 @@ def minor_named(waiver: Waiver, name: str) -> Minor | None:
 
 def patrons_of(patrons: Sequence[Patron], waiver: Waiver) -> list[str]:
     """The ids of the patrons a waiver covers: its signer and the minors named in it."""
-    found = []
     signer = _signer(patrons, waiver)
-    if signer is not None:
-        found.append(signer.patron_id)
+    found = [] if signer is None else [signer.patron_id]
     for minor in waiver.minors:
-        key = name_key(minor.name)
-        found += [p.patron_id for p in patrons if name_key(p.name) == key]
+        found += [p.patron_id for p in patrons if name_key(p.name) == name_key(minor.name)]
     return list(dict.fromkeys(found))
 
 

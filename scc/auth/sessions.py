@@ -7,7 +7,6 @@ re-issued."""
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -88,8 +87,3 @@ def read(keys: Keys, token: str, *, idle: int, absolute: int) -> Session | None:
 def vouched(session: Session, role: str) -> Session:
     """The session as the roster confirms it now, with the role it has now."""
     return replace(session, role=role, checked=clock.epoch())
-
-
-def csrf_matches(session: Session, sent: str | None) -> bool:
-    """Constant-time comparison of the CSRF header with the session's token."""
-    return bool(sent) and hmac.compare_digest(session.csrf_token, sent or "")

@@ -24,9 +24,8 @@ def check_in(eid: str, patron_id: str) -> Any:
     """Mark a patron aboard or a no-show, or clear it (undo): who and when are kept."""
     event_id, patron_id = event_id_from_url(eid), patron_id_from_url(patron_id)
     form = forms.check_in(payload())
-    by = signed_in_crew()
     event = lifecycle.check_in(
-        get_store(), event_id, patron_id, form.status, by, confirm=form.confirm
+        get_store(), event_id, patron_id, form.status, signed_in_crew(), confirm=form.confirm
     )
     response = render_card(event)
     if is_htmx():
