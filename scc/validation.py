@@ -70,8 +70,7 @@ def text(
         raise Invalid(f"{label} is too long (at most {max_len} characters).", field)
     if "<" in value or ">" in value:
         raise Invalid(f"{label} can't contain < or >.", field)
-    check = value.replace("\n", "").replace("\r", "").replace("\t", "") if multiline else value
-    if _CONTROL.search(check) or (not multiline and ("\n" in value or "\r" in value)):
+    if _CONTROL.search(value) or (not multiline and ("\n" in value or "\r" in value)):
         raise Invalid(f"{label} has characters that can't be stored.", field)
     return str(value)
 

@@ -79,10 +79,8 @@ def link_holder(store: Store, token: object) -> tuple[Member, Secrets]:
         raise Gone(roster.SPENT)
     member, keys = found
     digest = _digest(token.rpartition(".")[2])
-    fresh = keys.link_expires > clock.epoch()
-    if not (keys.link_hash and hmac.compare_digest(keys.link_hash, digest) and fresh):
-        raise Gone(roster.SPENT)
-    if not member.active:
+    usable = member.active and keys.link_expires > clock.epoch()
+    if not (usable and keys.link_hash and hmac.compare_digest(keys.link_hash, digest)):
         raise Gone(roster.SPENT)
     return member, keys
 

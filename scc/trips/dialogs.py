@@ -5,6 +5,7 @@ taken)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Any
 
 from scc.errors import Invalid
@@ -53,18 +54,12 @@ def drawn_from(event: Event) -> dict[str, Any]:
         "total": f"{event.total:.2f}",
         "reminders_off": event.reminders_off,
         "boat": event.boat or "",
-        "patrons": [
-            {
-                "patron_id": p.patron_id,
-                "name": p.name,
-                "email": p.email or "",
-                "phone": p.phone or "",
-                "amount_due": "" if p.amount_due is None else f"{p.amount_due:.2f}",
-                "party": str(p.party),
-            }
+        "patrons": [  # each field as text (none: blank), a share with its cents
+            {k: "" if v is None else str(v) for k, v in asdict(p).items()}
+            | {"amount_due": "" if p.amount_due is None else f"{p.amount_due:.2f}"}
             for p in event.patrons
         ],
-        "crew": [{"crew_id": c.crew_id, "role": c.role} for c in event.crew],
+        "crew": [asdict(c) for c in event.crew],
     }
 
 

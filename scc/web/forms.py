@@ -30,8 +30,7 @@ def payload() -> dict[str, Any]:
     if not raw.strip():  # a JSON request with nothing to say (a DELETE, say) has no fields
         return {}
     try:
-        text = raw.decode("utf-8")
-        data = json.loads(text, parse_float=Decimal)  # 125.5 stays exact: money is Decimal
+        data = json.loads(raw.decode("utf-8"), parse_float=Decimal)  # 125.5 stays exact: Decimal
     except (UnicodeDecodeError, RecursionError, ValueError):
         raise SCCError("The request body is not valid JSON.") from None
     if not isinstance(data, dict):

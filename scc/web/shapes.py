@@ -65,7 +65,7 @@ def event_json(event: Event, fleet: Mapping[str, Boat] | None = None) -> dict[st
         "payment_timestamp": event.payment_timestamp,
         "payment_logged_by": event.payment_logged_by,
         "patrons": [patron_json(event, p) for p in event.patrons],
-        "crew": [{"crew_id": c.crew_id, "role": c.role} for c in event.crew],
+        "crew": [asdict(c) for c in event.crew],
         "payments": [ledger_json(p) for p in event.payments],
         "refunds": [ledger_json(r) for r in event.refunds],
         "waivers_signed": event.waivers_signed,
