@@ -21,13 +21,12 @@ def signed_in(
     cookies."""
     throttle.succeeded(crew_id, attempts=attempts)
     token, session = sessions.start(signing_keys(), crew_id, role, gen)
-    idle, absolute = lifetimes()
     g.scc_session, g.scc_via_cookie = session, False  # the session line shows who signed in
     if is_htmx():
         response = make_response(render_template("auth/_signed_in.html"), status)
         trigger(response, "scc:toast", f"Signed in as {crew_id}.")
     else:
-        expires = clock.iso(session.expires_at(idle, absolute))
+        expires = clock.iso(session.expires_at(*lifetimes()))
         answer = {"token": token, "crew_id": crew_id, "role": role, "expires_at": expires}
         response = make_response(jsonify(answer | {"csrf_token": session.csrf_token}), status)
     set_cookies(response, token, session.csrf_token)

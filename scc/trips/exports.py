@@ -67,7 +67,10 @@ def manifest_rows(event: Event, waivers: Iterable[Waiver]) -> Iterator[tuple[obj
     """A row per person: the patron's contact, money and check-in (blank for a minor who comes
     with a signer's party), then minor or not and the emergency contact from their waiver."""
     for person in people(event, waivers):
-        yield (*_patron_cells(event, person), *_person_cells(person))
+        w = person.waiver
+        contact = (w.emergency_contact_name, w.emergency_contact_phone) if w else ("", "")
+        minor = ("yes", person.born) if person.minor else ("no", "")
+        yield (*_patron_cells(event, person), *minor, person.signer, *contact)
 
 
 def _patron_cells(event: Event, person: Person) -> tuple[object, ...]:
@@ -75,6 +78,7 @@ def _patron_cells(event: Event, person: Person) -> tuple[object, ...]:
     if p is None:  # a minor on a signer's waiver: signed for, checked in with the party
         return ("", person.name, "", "", "", "", "", "yes", "", "", "")
     check = event.check_ins.get(p.patron_id)
+    checked = (check.status, check.by, check.at) if check else ("", "", "")
     due = event.due_from(p.patron_id)
     return (
         p.patron_id,
@@ -85,20 +89,7 @@ def _patron_cells(event: Event, person: Person) -> tuple[object, ...]:
         fmt(event.paid_by(p.patron_id)),
         "" if due is None else fmt(due),
         "yes" if event.waiver_signed(p.patron_id) else "no",
-        check.status if check else "",
-        check.by if check else "",
-        check.at if check else "",
-    )
-
-
-def _person_cells(person: Person) -> tuple[object, ...]:
-    w = person.waiver
-    return (
-        "yes" if person.minor else "no",
-        person.born or "",
-        person.signer,
-        w.emergency_contact_name if w else "",
-        w.emergency_contact_phone if w else "",
+        *checked,
     )
 
 
