@@ -147,9 +147,7 @@ def edited(event: Event, edit: TripEdit) -> Event:
 def moved_id(event: Event, moving: Moving) -> str:
     """Where a reschedule takes the trip: the id the convention gives for the new date (and
     period: kept unless one is given)."""
-    rest = event.event_id[11:]
-    if event.period and rest.endswith("-" + event.period):
-        rest = rest[: -len(event.period) - 1]
+    rest = event.event_id[11:].removesuffix(f"-{event.period}" if event.period else "")
     chosen = moving.period if moving.period_given else event.period
     eid = eventids.make(moving.day, rest, chosen)
     if eid == event.event_id:
