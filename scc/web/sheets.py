@@ -34,7 +34,5 @@ def csv_response(
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows([neutralise(cell) for cell in row] for row in rows)
-    response = Response(buffer.getvalue(), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    attachment = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return Response(buffer.getvalue(), mimetype="text/csv", headers=attachment)  # charset=utf-8
