@@ -45,6 +45,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from scc.payments import views as payments
     from scc.trips import books_views, day_views, lifecycle_views, manifest_views
     from scc.trips import views as trips
+    from scc.waivers import text as waiver_text
     from scc.waivers import views as waivers
 
     app = Flask(__name__, static_folder=None)  # static files: scc.web.assets (hashed names)
@@ -62,6 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     runtime_secrets.init_app(app)  # first: every other hook may need a secret
     store.init_app(app)
     web.init_app(app)
+    app.jinja_env.globals["business"] = waiver_text.BUSINESS  # patron pages, printed waivers
     guard.init_app(app)
     cli.init_app(app)
     blueprints = (

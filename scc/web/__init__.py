@@ -13,7 +13,6 @@ from jinja2 import ChoiceLoader, ModuleLoader
 
 from scc import clock, paylinks
 from scc.money import fmt
-from scc.waivers.text import BUSINESS
 from scc.web import assets, compress, edge, errors, security
 
 # htmx settings (CSP-safe: no eval, no injected indicator styles, no history cache). Error
@@ -75,7 +74,6 @@ def init_app(app: Flask) -> None:
         htmx_config=json.dumps(HTMX_CONFIG, separators=(",", ":")),
         asset_url=assets.asset_url,
         patron_links=paylinks.urls,
-        business=BUSINESS,  # the patron pages' and printed waivers' heading
     )
     app.register_blueprint(assets.bp)
     errors.init_app(app)

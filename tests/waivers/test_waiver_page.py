@@ -33,6 +33,7 @@ def post(client: Session, data: dict[str, Any], **kwargs: Any) -> Any:
 def test_the_page_shows_the_trip_the_text_and_a_labelled_form(client: Session, event: Any) -> None:
     html = client("GET", URL).body
     assert "Whale watching" in html and "RELEASE OF LIABILITY" in html
+    assert '<p class="trip-business">ShipCaptainCrew Charters</p>' in html  # the global heading
     for field in [*FIELDS, "agree"]:
         assert f'<label for="{field}"' in html or f'for="{field}">' in html
     assert 'name="minor_name"' in html and 'name="minor_dob"' in html
