@@ -47,13 +47,9 @@ class Page:
     cursor: str | None  # pass back for the next page; None on the last
 
 
-def encode_cursor(key: dict[str, Any]) -> str:
-    """DynamoDB's LastEvaluatedKey (the index's and the table's keys) as an opaque string."""
-    return encode_position({k: v["S"] for k, v in key.items()})
-
-
 def encode_position(plain: dict[str, str]) -> str:
-    """A position in the board's index (keys.board_position) as an opaque cursor."""
+    """A position in the board's index (keys.board_position, or a Query's LastEvaluatedKey:
+    the index's and the table's keys) as an opaque cursor."""
     return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode()
 
 
@@ -136,7 +132,7 @@ def board(store: Store, when: str, today: str, cursor: str | None = None) -> Pag
         events = events[:PAGE]
         return Page(events, encode_position(keys.board_position(events[-1].event_id)))
     last = result.get("LastEvaluatedKey")  # stopped short of the Limit (1 MB read): go on
-    return Page(events, encode_cursor(last) if last else None)
+    return Page(events, encode_position(deserialize(last)) if last else None)
 
 
 def day(store: Store, date: str) -> list[Event]:

@@ -10,14 +10,14 @@ import functools
 import os
 import random
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from scc.errors import StoreError
 from scc.store import tables
-from scc.store.changes import Change
+from scc.store.changes import Change, Guard
 from scc.store.items import deserialize, serialize
 
 if TYPE_CHECKING:
@@ -240,9 +240,16 @@ class Store:
         result = self.call("update_item", **params, ReturnValues="ALL_NEW")
         return deserialize(result["Attributes"])
 
-    def transact(self, writes: list[dict[str, Any]]) -> None:
-        """All of these writes, or none (ConditionFailed when one's condition fails)."""
-        self.call("transact_write_items", TransactItems=writes)
+    def transact(self, writes: list[dict[str, Any]], guards: Sequence[Guard] = ()) -> None:
+        """All of these writes and the guards' (after them), or none: ConditionFailed when a
+        write's condition fails, the guard's own refusal when a guard's does."""
+        try:
+            self.call("transact_write_items", TransactItems=[*writes, *(g.request for g in guards)])
+        except ConditionFailed as failed:
+            at = failed.failed[0] - len(writes) if failed.failed else -1
+            if at >= 0:
+                raise guards[at].refused(failed.item) from None
+            raise
 
     def warm(self) -> None:
         """Call each operation the app uses once, answered in the process at botocore's

@@ -70,11 +70,8 @@ def move(store: Store, whole: trips.Collection, moved: Event, entry: Entry) -> E
     if len(writes) + len(copies) + len(guards) <= TRANSACTION_MOST:
         writes, later = writes + [store.delete_request(k) for k in copies], []
     try:
-        store.transact([*writes, *(g.request for g in guards)])
+        store.transact(writes, guards)
     except ConditionFailed as failed:
-        at = failed.failed[0] - len(writes) if failed.failed else -1
-        if at >= 0:
-            raise guards[at].refused(failed.item) from None
         if 0 in failed.failed:
             raise Conflict(
                 f"There is already a trip {new.event_id}; choose another date or period.",

@@ -24,7 +24,6 @@ from scc.store.changes import Change, Guard, TripChange
 from scc.store.gateway import ConditionFailed, Store
 from scc.store.items import (
     crew_item,
-    deserialize,
     entry_to_map,
     event_from_item,
     event_to_item,
@@ -165,35 +164,24 @@ def change(
     one transaction, which answers nothing: the trip is then `after` (as the caller made it) at
     its new version."""
     token = secrets.token_hex(8)
-    update = store.update_request(keys.event(event_id), _full(change, token))
+    key, full = keys.event(event_id), _full(change, token)
     try:
         if writes or guards:
             if after is None:
                 raise ValueError("A change written with other writes says what the trip becomes.")
-            store.transact([update, *writes, *(g.request for g in guards)])
+            store.transact([store.update_request(key, full), *writes], guards)
             event = replace(after, rev=after.rev + 1, activity=[*after.activity, *change.entries])
         else:
-            result = store.call("update_item", **update["Update"], ReturnValues="ALL_NEW")
-            event = event_from_item(deserialize(result["Attributes"]))
+            event = event_from_item(store.update(key, full))
     except ConditionFailed as failed:
-        other = _refused(failed, len(writes), guards)
-        if other is not None:
-            raise other from None
+        if failed.failed and failed.failed[0] != 0:  # one of its other writes (not a guard)
+            raise Contended() from None
         already = written_already(change, token, failed.item)
         if already is None:
             raise refusal(event_id, change.rev, failed.item, change.refused) from None
         return already
     keep_activity_small(store, event)
     return event
-
-
-def _refused(failed: ConditionFailed, writes: int, guards: Sequence[Guard]) -> Exception | None:
-    """What a refused transaction of a trip's write means when it was not the trip's own write
-    (index 0) that failed: one of its other `writes` (Contended), or a guard (its reason)."""
-    if not failed.failed or failed.failed[0] == 0:
-        return None
-    at = failed.failed[0] - 1 - writes
-    return guards[at].refused(failed.item) if at >= 0 else Contended()
 
 
 def written_already(change: TripChange, token: str, item: dict[str, Any] | None) -> Event | None:
@@ -216,11 +204,8 @@ def create(store: Store, event: Event) -> Event:
     writes = [record, *(store.put_request(crew_item(event, c)) for c in event.crew)]
     guards = boats.guards(store, None, event)
     try:
-        store.transact([*writes, *(g.request for g in guards)])
-    except ConditionFailed as failed:
-        other = _refused(failed, len(writes) - 1, guards)
-        if other is not None:
-            raise other from None
+        store.transact(writes, guards)
+    except ConditionFailed as failed:  # the record's Put: the crew's have no condition
         if failed.item is None or failed.item.get(WRITE_TOKEN) != token:
             taken = f"An event with id {event.event_id} already exists."
             raise Conflict(taken, "event_id") from None
