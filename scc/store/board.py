@@ -137,10 +137,7 @@ def board(store: Store, when: str, today: str, cursor: str | None = None) -> Pag
 
 def day(store: Store, date: str) -> list[Event]:
     """The trips of one day, with their crew and period (one Query; a day has few trips)."""
-    attributes = ("eid", "date", "title", "crew", "period", "status")
-    query = _index_query("#b = :b AND begins_with(#s, :d)", {":d": date + "#"}, attributes)
-    result = store.call("query", TableName=store.table, **query)
-    return [event_from_item(deserialize(item)) for item in result.get("Items", [])]
+    return list(dated(store, date, date, ("eid", "date", "title", "crew", "period", "status")))
 
 
 def dated(

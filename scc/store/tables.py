@@ -54,10 +54,6 @@ def _key_schema(partition: str, sort: str) -> list[dict[str, str]]:
     ]
 
 
-def _code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
-
-
 def _wait_active(client: DynamoDBClient, name: str) -> None:
     client.get_waiter("table_exists").wait(
         TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60}
@@ -65,17 +61,13 @@ def _wait_active(client: DynamoDBClient, name: str) -> None:
 
 
 def create(client: DynamoDBClient, name: str) -> bool:
-    """Create the table, its index, TTL and stream if missing; True when it was created."""
-    try:
-        client.describe_table(TableName=name)
-        return False
-    except ClientError as exc:
-        if _code(exc) != "ResourceNotFoundException":
-            raise
+    """Create the table, its index, TTL and stream if missing; True when it was created.
+    CreateTable refuses a name in use with ResourceInUseException
+    (https://docs.aws.amazon.com/botocore/latest/reference/services/dynamodb/client/exceptions/ResourceInUseException.html)."""
     try:
         client.create_table(**table_spec(name))
     except ClientError as exc:
-        if _code(exc) != "ResourceInUseException":
+        if exc.response.get("Error", {}).get("Code") != "ResourceInUseException":
             raise
         return False
     _wait_active(client, name)
