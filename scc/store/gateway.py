@@ -45,13 +45,14 @@ class _Conflicted(Exception):
 
 
 class ConditionFailed(Exception):
-    """A conditional write did not apply; carries the item as it was, when DynamoDB returned it,
-    and for a transaction which of its writes failed (their indexes). Repositories turn it into
-    what it means (a domain error); it never leaves scc.store."""
+    """A conditional write did not apply; carries the item as it was, when DynamoDB returned it
+    (`raw`, as typed on the wire), and for a transaction which of its writes failed (their
+    indexes). Repositories turn it into what it means (a domain error); it never leaves
+    scc.store."""
 
-    def __init__(self, item: dict[str, Any] | None, failed: tuple[int, ...] = ()) -> None:
+    def __init__(self, raw: Any, failed: tuple[int, ...] = ()) -> None:
         super().__init__("condition failed")
-        self.item = item
+        self.item: dict[str, Any] | None = deserialize(raw) if raw else None
         self.failed = failed
 
 
@@ -90,8 +91,7 @@ class Store:
             error = exc.response.get("Error", {})
             code = error.get("Code", "")
             if code == "ConditionalCheckFailedException":
-                raw: Any = exc.response.get("Item")
-                raise ConditionFailed(deserialize(raw) if raw else None) from None
+                raise ConditionFailed(exc.response.get("Item")) from None
             if code == "TransactionConflictException":
                 raise _Conflicted() from None
             if code == "TransactionCanceledException":
@@ -102,8 +102,7 @@ class Store:
                     n for n, r in enumerate(reasons) if r.get("Code") == "ConditionalCheckFailed"
                 )
                 if failed:
-                    raw = reasons[failed[0]].get("Item")
-                    raise ConditionFailed(deserialize(raw) if raw else None, failed) from None
+                    raise ConditionFailed(reasons[failed[0]].get("Item"), failed) from None
             if code == "ResourceNotFoundException":
                 raise StoreError(
                     f"The table {self.table} does not exist yet; run `scc init-db`."
