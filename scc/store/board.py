@@ -17,7 +17,7 @@ from scc.money import ZERO
 from scc.store import keys
 from scc.store.gateway import Store, projection
 from scc.store.items import deserialize, event_from_item, serialize
-from scc.store.keys import BOARD, BY_DATE_INDEX, EVENT_SK
+from scc.store.keys import BOARD, BY_DATE_INDEX
 
 WHEN = ("upcoming", "today", "past", "all")
 PAGE = 50  # cards a page
@@ -54,21 +54,14 @@ def encode_position(plain: dict[str, str]) -> str:
 
 
 def decode_cursor(cursor: str) -> dict[str, Any]:
-    """The key a cursor names, checked: only a key of this board's index is accepted."""
+    """The key a cursor names, checked: only a trip's position in this board's index (as
+    keys.board_position names it) is accepted."""
     try:
         plain = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
     except (ValueError, UnicodeError, binascii.Error):
         raise Invalid(_CURSOR_BAD, "cursor") from None
-    keys = {"eid", "crew_id", "board", "board_sk"}
-    if (
-        not isinstance(plain, dict)
-        or set(plain) != keys
-        or not all(isinstance(v, str) for v in plain.values())
-        or plain["board"] != BOARD
-        or plain["crew_id"] != EVENT_SK
-        or not eventids.is_valid(plain["eid"])
-        or not plain["board_sk"].endswith("#" + plain["eid"])
-    ):
+    eid = plain.get("eid") if isinstance(plain, dict) else None
+    if not isinstance(eid, str) or not eventids.is_valid(eid) or plain != keys.board_position(eid):
         raise Invalid(_CURSOR_BAD, "cursor")
     return serialize(plain)
 

@@ -45,10 +45,9 @@ class Limit:
         moment = clock.epoch() if now is None else now
         return keys.counter(self.scope, self.who, moment // self.window)
 
-    def ends(self, now: int | None = None) -> int:
+    def ends(self, now: int) -> int:
         """When the window holding `now` ends (epoch seconds)."""
-        moment = clock.epoch() if now is None else now
-        return (moment // self.window + 1) * self.window
+        return (now // self.window + 1) * self.window
 
 
 def live(item: Mapping[str, Any] | None) -> Count | None:
