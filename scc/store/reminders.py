@@ -62,4 +62,3 @@ def settle(
     found it stuck may have taken it over). Contended (NotFound, Moved) when it is not."""
     update = _reminders(outcomes, {pid: outcome.run for pid, outcome in outcomes.items()})
     return trips.change(store, event_id, TripChange(update, tuple(entries)))
-

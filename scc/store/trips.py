@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -266,20 +266,3 @@ def keep_activity_small(store: Store, event: Event) -> None:
     extra = min(len(event.activity) - ACTIVITY_KEEP, TRIM_MOST)
     with contextlib.suppress(ConditionFailed, StoreError):
         store.update(keys.event(event.event_id), changes.trim_activity(extra, event.rev))
-
-
-def old_format(store: Store) -> Iterator[dict[str, Any]]:
-    """The keys of the trip records written before the current format (a paginated Scan)."""
-    return store.every_item("scan", ProjectionExpression="eid", **changes.missing_maps())
-
-
-def upgrade_all(store: Store) -> int:
-    """Give every trip record written before the current format the maps its writes set
-    entries inside (changes.TRIP_MAPS), empty: one paginated Scan for the records lacking
-    one, then one UpdateItem each. Idempotent; answers how many records it upgraded."""
-    upgrade, upgraded = changes.add_missing_maps(), 0
-    for item in old_format(store):
-        with contextlib.suppress(ConditionFailed):  # deleted or moved since: nothing to do
-            store.update(keys.event(item["eid"]), upgrade)
-            upgraded += 1
-    return upgraded
