@@ -27,7 +27,7 @@ from scc.store.items import (
     entry_to_map,
     event_from_item,
     event_to_item,
-    waivers_among,
+    waiver_from_item,
 )
 
 # A trip keeps its latest ACTIVITY_KEEP..ACTIVITY_MAX activity entries (~420 bytes each at most:
@@ -74,7 +74,8 @@ def get_collection(store: Store, event_id: str) -> Collection:
     items = list(store.collection(event_id))
     record = next((i for i in items if i["crew_id"] == keys.EVENT_SK), None)
     others = [i for i in items if i is not record]
-    return Collection(from_item(record, event_id), waivers_among(others), others)
+    waivers = [waiver_from_item(i) for i in others if keys.is_waiver(i["crew_id"])]
+    return Collection(from_item(record, event_id), waivers, others)
 
 
 def exists(store: Store, event_id: str) -> bool:
