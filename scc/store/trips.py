@@ -109,28 +109,16 @@ def _full(change: TripChange, token: str) -> Change:
     computed from, when it says), its version goes up by one, its activity entries are added."""
     if not change.entries:
         raise ValueError("A change to a trip is written with its activity entry.")
-    guard = "attribute_exists(eid) AND attribute_not_exists(#moved)"
-    values: dict[str, Any] = {}
+    guard, seen = "attribute_exists(eid) AND attribute_not_exists(#moved)", {}
     if change.rev is not None:
-        guard, values = guard + " AND #rev = :seen", {":seen": change.rev}
-    full = change.update.also(guard, {"#moved": "moved_to"}, values)
-    return replace(
-        full,
-        set=(
-            *full.set,
-            "#rev = #rev + :one",
-            "#act = list_append(if_not_exists(#act, :none), :new)",
-            "#token = :token",
-        ),
-        names={**full.names, "#rev": "rev", "#act": "activity", "#token": WRITE_TOKEN},
-        values={
-            **full.values,
-            ":token": token,
-            ":one": 1,
-            ":none": [],
-            ":new": [entry_to_map(e) for e in change.entries],
-        },
+        guard, seen = guard + " AND #rev = :seen", {":seen": change.rev}
+    new = [entry_to_map(e) for e in change.entries]
+    names = {"#moved": "moved_to", "#rev": "rev", "#act": "activity", "#token": WRITE_TOKEN}
+    full = change.update.also(
+        guard, names, {**seen, ":token": token, ":one": 1, ":none": [], ":new": new}
     )
+    bump = ("#rev = #rev + :one", "#act = list_append(if_not_exists(#act, :none), :new)")
+    return replace(full, set=(*full.set, *bump, "#token = :token"))
 
 
 def refusal(
