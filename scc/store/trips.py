@@ -191,9 +191,8 @@ def create(store: Store, event: Event) -> Event:
     token = secrets.token_hex(8)
     record = store.put_request({**event_to_item(event), WRITE_TOKEN: token}, new=True)
     writes = [record, *(store.put_request(crew_item(event, c)) for c in event.crew)]
-    guards = boats.guards(store, None, event)
     try:
-        store.transact(writes, guards)
+        store.transact(writes, boats.guards(store, None, event))
     except ConditionFailed as failed:  # the record's Put: the crew's have no condition
         if failed.item is None or failed.item.get(WRITE_TOKEN) != token:
             taken = f"An event with id {event.event_id} already exists."
