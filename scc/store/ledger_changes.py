@@ -68,11 +68,8 @@ def payment(pay: Payment, *, most: int) -> Change:
 
 def cleared() -> Change:
     """Set the stored payment_cleared, if the trip is still paid up when this lands."""
-    return Change(
-        set=("payment_cleared = :t",),
-        condition="balance_due <= :zero",
-        values={":t": True, ":zero": ZERO},
-    )
+    paid_up = Change(condition="balance_due <= :zero", values={":zero": ZERO})
+    return paid_up.assign({"payment_cleared": True})
 
 
 def _money_back(amount: Any) -> tuple[tuple[str, ...], dict[str, Any]]:

@@ -54,8 +54,7 @@ def move(store: Store, whole: trips.Collection, moved: Event, entry: Entry) -> E
     # What the trip leaves at its old id: where it went (off the board).
     where = {"moved_to": new.event_id, "moved_by": entry.by, "moved_at": entry.at}
     pointer = {**keys.event(old_id), "date": event.date, **where}
-    guard = changes.moved_out(event.rev)
-    old = store.put_request(pointer, when=guard)
+    old = store.put_request(pointer, when=changes.moved_out(event.rev))
     writes = [store.put_request(event_to_item(new), when=changes.moved_in(old_id)), old]
     writes += [  # the trip's earlier ids point straight to the new one
         store.put_request({**pointer, **keys.event(e)}) for e in earlier
