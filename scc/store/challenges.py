@@ -24,14 +24,14 @@ class Challenge:
 def issue(store: Store, purpose: str, crew_id: str = "") -> tuple[str, bytes]:
     """A new random challenge, stored; its id (for the browser to send back) and its bytes."""
     challenge_id, challenge = secrets.token_urlsafe(24), secrets.token_bytes(32)
-    expires = clock.epoch() + LIFETIME
     item = {
         **keys.challenge(challenge_id),
         "challenge": challenge,
         "purpose": purpose,
         "who": crew_id,
+        TTL_ATTRIBUTE: clock.epoch() + LIFETIME,
     }
-    store.put({**item, TTL_ATTRIBUTE: expires}, new=True)
+    store.put(item, new=True)
     return challenge_id, challenge
 
 

@@ -64,10 +64,9 @@ def move(store: Store, whole: trips.Collection, moved: Event, entry: Entry) -> E
             writes.append(store.put_request({**item, "eid": new.event_id, "moved_from": old_id}))
     writes += [store.put_request(crew_item(new, c)) for c in new.crew]
     guards = boats.guards(store, event, new)  # the boat's day: the old one's place, the new one's
-    copies = [keys.in_trip(old_id, i["crew_id"]) for i in items]
-    later = copies
-    if len(writes) + len(copies) + len(guards) <= TRANSACTION_MOST:
-        writes, later = writes + [store.delete_request(k) for k in copies], []
+    later = [keys.in_trip(old_id, i["crew_id"]) for i in items]  # the old copies, if they don't fit
+    if len(writes) + len(later) + len(guards) <= TRANSACTION_MOST:
+        writes, later = writes + [store.delete_request(k) for k in later], []
     try:
         store.transact(writes, guards)
     except ConditionFailed as failed:
