@@ -90,17 +90,11 @@ def taken(store: Store, event_ids: Iterable[str]) -> set[str]:
     return {eid for eid, _ in found}
 
 
-def stale(event: Event) -> Stale:
-    """The one answer to a change based on an older version of the trip: who changed it since,
-    and the trip as it is now."""
-    return Stale(activity.stale(event), event)
-
-
 def check_rev(event: Event, seen: int | None) -> None:
-    """Before a change computed from a read: the editor saw version `seen` (None: they did not
-    say); a trip changed since is stale()."""
+    """A change computed from version `seen` of the trip (None: whatever its version) against
+    the trip as it is: one changed since is Stale, saying who changed it, with the trip now."""
     if seen is not None and seen != event.rev:
-        raise stale(event)
+        raise Stale(activity.stale(event), event)
 
 
 def _full(change: TripChange, token: str) -> Change:
@@ -132,10 +126,9 @@ def refusal(
     `refused` says of the trip."""
     try:
         event = from_item(item, event_id)
-    except (NotFound, Moved) as exc:
+        check_rev(event, rev)
+    except (NotFound, Moved, Stale) as exc:
         return exc
-    if rev is not None and event.rev != rev:
-        return stale(event)
     return refused(event)
 
 
