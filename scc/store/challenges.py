@@ -40,7 +40,7 @@ def take(store: Store, challenge_id: object) -> Challenge | None:
     already used or expired."""
     if not isinstance(challenge_id, str) or not 16 <= len(challenge_id) <= 64:
         return None
-    item = store.take(keys.challenge(challenge_id))
+    item = store.delete(keys.challenge(challenge_id))
     if item is None or int(item.get(TTL_ATTRIBUTE, 0)) <= clock.epoch():
         return None
     return Challenge(

@@ -181,12 +181,9 @@ class Store:
         """Write an item whole; new: only if no item has its key (else ConditionFailed)."""
         self.call("put_item", **self.put_request(item, new=new)["Put"])
 
-    def delete(self, key: Mapping[str, str]) -> None:
-        self.call("delete_item", TableName=self.table, Key=serialize(key))
-
-    def take(self, key: Mapping[str, str]) -> dict[str, Any] | None:
+    def delete(self, key: Mapping[str, str]) -> dict[str, Any] | None:
         """Delete an item and answer it as it was (None when there was none): of two requests
-        taking the same item, only one gets it."""
+        deleting the same item, only one gets it (a challenge is taken so)."""
         result = self.call(
             "delete_item", TableName=self.table, Key=serialize(key), ReturnValues="ALL_OLD"
         )
