@@ -20,6 +20,8 @@ from scc.store.items import deserialize, event_from_item, serialize
 from scc.store.keys import BOARD, BY_DATE_INDEX
 
 WHEN = ("upcoming", "today", "past", "all")
+# Each view's bound on the index's sort key (`<date>#<trip id>`), from today's date; all: none.
+_BOUNDS = {"upcoming": " AND #s >= :d", "today": " AND begins_with(#s, :d)", "past": " AND #s < :d"}
 PAGE = 50  # cards a page
 # What a card shows: the board's Query reads only these. Payments, refunds, their indexes, the
 # headroom map, the patrons' contacts and the activity stay behind; a card's dialogs read the
@@ -103,13 +105,8 @@ def card(item: dict[str, Any]) -> Event:
 def board(store: Store, when: str, today: str, cursor: str | None = None) -> Page:
     """One page of the board: one Query on the by-date index, reading what cards show. Upcoming
     and today run soonest first; past and all newest first."""
-    condition, values = "#b = :b", {}
-    if when == "upcoming":
-        condition, values = condition + " AND #s >= :d", {":d": today}
-    elif when == "today":
-        condition, values = condition + " AND begins_with(#s, :d)", {":d": today + "#"}
-    elif when == "past":
-        condition, values = condition + " AND #s < :d", {":d": today}
+    bound = _BOUNDS.get(when, "")
+    condition, values = "#b = :b" + bound, ({":d": today} if bound else {})
     # One more than a page: DynamoDB answers a LastEvaluatedKey whenever it stopped at the Limit,
     # even with nothing after it ("If LastEvaluatedKey is present in the response, you need to
     # paginate the result set", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Pagination.html),
