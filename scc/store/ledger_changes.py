@@ -124,13 +124,12 @@ def refund(back: Refund, *, most: int, seat: int | None = None, share: bool = Fa
         raise ValueError("A refund that lowers the due is written knowing the patron's seat.")
     entry = f"#pats[{seat}]"
     sets = ["#ref.#k = :rec", "#pp.#p = #pp.#p - :a", "#amt = #amt - :a", "#tot = #tot - :a"]
-    if share:
-        sets.append(f"{entry}.#ad = {entry}.#ad - :a")
-    else:  # no share: their headroom stays the sentinel less what they paid (items.due_map)
-        sets.append("#pd.#p = #pd.#p + :a")
     del names["#bal"]  # DynamoDB refuses a name the expression does not use
     if share:
+        sets.append(f"{entry}.#ad = {entry}.#ad - :a")
         del names["#pd"]
+    else:  # no share: their headroom stays the sentinel less what they paid (items.due_map)
+        sets.append("#pd.#p = #pd.#p + :a")
     names |= {"#pats": "patrons", "#pid": "patron_id", "#ad": "amount_due", "#tot": "total"}
     seated = f"{entry}.#pid = :pid AND attribute_{'' if share else 'not_'}exists({entry}.#ad)"
     return Change(
