@@ -242,9 +242,8 @@ class Store:
         try:
             self.call("transact_write_items", TransactItems=[*writes, *(g.request for g in guards)])
         except ConditionFailed as failed:
-            at = failed.failed[0] - len(writes) if failed.failed else -1
-            if at >= 0:
-                raise guards[at].refused(failed.item) from None
+            if failed.failed and failed.failed[0] >= len(writes):
+                raise guards[failed.failed[0] - len(writes)].refused(failed.item) from None
             raise
 
     def warm(self) -> None:
