@@ -19,9 +19,9 @@ from scc.store.gateway import Store, projection
 from scc.store.items import deserialize, event_from_item, serialize
 from scc.store.keys import BOARD, BY_DATE_INDEX
 
-WHEN = ("upcoming", "today", "past", "all")
 # Each view's bound on the index's sort key (`<date>#<trip id>`), from today's date; all: none.
 _BOUNDS = {"upcoming": " AND #s >= :d", "today": " AND begins_with(#s, :d)", "past": " AND #s < :d"}
+WHEN = (*_BOUNDS, "all")
 PAGE = 50  # cards a page
 # What a card shows: the board's Query reads only these. Payments, refunds, their indexes, the
 # headroom map, the patrons' contacts and the activity stay behind; a card's dialogs read the
