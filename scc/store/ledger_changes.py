@@ -39,8 +39,6 @@ def payment(pay: Payment, *, most: int) -> Change:
                 "#pd.#p = #pd.#p - :a",
                 "#amt = #amt + :a",
                 "#bal = #bal - :a",
-                "#ts = :now",
-                "#by = :by",
             ),
             condition=(
                 "attribute_not_exists(#idx.#k) AND attribute_exists(#pay.#p) "
@@ -50,19 +48,15 @@ def payment(pay: Payment, *, most: int) -> Change:
                 **_ledger_names(pay.patron_id, pay.payment_id),
                 "#pay": "payments",
                 "#idx": "payment_index",
-                "#ts": "payment_timestamp",
-                "#by": "payment_logged_by",
             },
             values={
                 ":rec": payment_to_map(pay),
                 ":pid": pay.patron_id,
                 ":a": pay.amount,
                 ":zero": ZERO,
-                ":now": pay.timestamp,
-                ":by": pay.logged_by,
                 ":most": most,
             },
-        )
+        ).assign({"payment_timestamp": pay.timestamp, "payment_logged_by": pay.logged_by})
     )
 
 
