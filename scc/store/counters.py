@@ -68,12 +68,11 @@ def take_request(store: Store, limit: Limit) -> dict[str, Any]:
     once the window's count has reached the limit."""
     now = clock.epoch()
     change = Change(
-        set=("#t = :end",),
         add=("#h :one",),
         condition="attribute_not_exists(#h) OR #h < :limit",
-        names={"#t": TTL_ATTRIBUTE, "#h": "hits"},
-        values={":one": 1, ":end": limit.ends(now), ":limit": limit.limit},
-    )
+        names={"#h": "hits"},
+        values={":one": 1, ":limit": limit.limit},
+    ).assign({TTL_ATTRIBUTE: limit.ends(now)})
     return store.update_request(limit.key(now), change)
 
 
