@@ -3,6 +3,7 @@ scc.notify.gmail) and the notices that make messages (scc.notify.notices)."""
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from email.utils import formataddr
@@ -11,6 +12,7 @@ from typing import Any, Protocol
 from scc import validation
 from scc.errors import Invalid
 
+log = logging.getLogger("scc.notify")
 TIMEOUT = 3.0  # seconds per HTTP attempt; a send makes at most two (scc.notify.gmail, SES's client)
 _ADDRESS = re.compile(r"(?P<name>[^<>]*?)\s*<(?P<angle>[^<>\s]+)>|(?P<bare>[^<>\s,;]+)")
 
@@ -46,6 +48,20 @@ class Mailer(Protocol):
     def send(self, message: Message) -> str:
         """Send one message; return the provider's message id, or raise NotifyError."""
         ...
+
+
+def attempt(mailer: Mailer, message: Message) -> tuple[str | None, str, bool]:
+    """Send one message: (the provider's id, "", False) when sent, else (None, why not, whether
+    that is for good: a refusal of the message itself; an outage or a bug passes)."""
+    try:
+        return mailer.send(message), "", False
+    except NotifyError as exc:
+        return None, str(exc), exc.permanent
+    except ValueError as exc:  # the email package refusing a header: sending again can't help
+        return None, str(exc), True
+    except Exception as exc:  # a bug must not stop the other messages
+        log.exception("notify: sending %r to %s failed", message.subject, masked(message.to))
+        return None, type(exc).__name__, False
 
 
 def address(value: Any, what: str) -> str:

@@ -29,24 +29,24 @@ from scc import activity, clock
 from scc.errors import Contended, Moved, NotFound
 from scc.models import Entry, Event, Patron, Reminder
 from scc.money import fmt
-from scc.notify.message import Message, NotifyError, address, masked
+from scc.notify.message import Message, NotifyError, address, attempt, masked
 from scc.notify.stream import links_for, mailer, renderer
 from scc.store import board, get_store
 from scc.store import reminders as stored
 
 log = logging.getLogger("scc.notify")
 
-DEFAULT_MARKS = "3,1"
 MAX_TRIES = 3
 STUCK = timedelta(minutes=15)
 BY = "reminders"  # who the trip's activity says wrote the reminders
 WHAT = {"waiver": "sign the waiver", "balance": "pay the balance"}
 
 
-def marks(raw: str | None) -> tuple[int, ...]:
-    """SCC_REMIND_DAYS read: whole days before a trip, smallest first."""
+def marks(raw: str) -> tuple[int, ...]:
+    """SCC_REMIND_DAYS read (scc.config gives its default): whole days before a trip, smallest
+    first."""
     try:
-        found = sorted({int(part) for part in (raw or DEFAULT_MARKS).split(",") if part.strip()})
+        found = sorted({int(part) for part in raw.split(",") if part.strip()})
     except ValueError:
         found = []
     if not found or found[0] < 1 or found[-1] > 30:
@@ -141,7 +141,7 @@ def upcoming(app: Flask, today: date, all_marks: tuple[int, ...]) -> Iterator[tu
 
 def run(app: Flask, *, dry_run: bool = False) -> list[Outcome]:
     """Remind whoever is due (in an app context); a dry run sends and writes nothing."""
-    all_marks = marks(app.config.get("REMIND_DAYS"))
+    all_marks = marks(app.config["REMIND_DAYS"])
     now, run_id = clock.now(), uuid.uuid4().hex[:16]
     outcomes: list[Outcome] = []
     for event, days in upcoming(app, clock.today(app.config["TIMEZONE"]), all_marks):
@@ -193,21 +193,6 @@ def _entry(due: Due, what: str) -> Entry:
     return activity.entry(BY, "reminder", summary, patron_id=due.patron.patron_id)
 
 
-def _try(app: Flask, msg: Message) -> tuple[str, bool]:
-    """Send one message: ("", _) when sent, else why not and whether that is for good (a
-    refusal of the message itself; a bug or an outage passes)."""
-    try:
-        mailer(app).send(msg)
-    except NotifyError as exc:
-        return str(exc)[:120], exc.permanent
-    except ValueError as exc:  # the email package refusing a header: sending again won't help
-        return str(exc)[:120], True
-    except Exception as exc:  # a bug must not stop the other patrons' reminders
-        log.exception("reminders: sending to %s failed", masked(msg.to))
-        return type(exc).__name__, False
-    return "", False
-
-
 def _send(
     app: Flask,
     event: Event,
@@ -221,7 +206,8 @@ def _send(
         pid, msg = due.patron.patron_id, messages[due.patron.patron_id]
         if msg is None:
             continue
-        why, permanent = _try(app, msg)
+        _, why, permanent = attempt(mailer(app), msg)
+        why = why[:120]
         done = replace(claims[pid], status="failed" if why else "sent", at=clock.iso(clock.now()))
         if why:
             done = replace(done, why=why, tries=MAX_TRIES if permanent else done.tries)

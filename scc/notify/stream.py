@@ -195,7 +195,7 @@ def copy_limit(to: str) -> counters.Limit:
 def _deliver(app: Flask, store: Store, eid: str, notice: Notice, where: str) -> bool:
     """Send one notice unless it was sent before; False when it should be retried. Addresses
     are masked in the log (d***@example.com)."""
-    from scc.notify.message import NotifyError, masked
+    from scc.notify.message import attempt, masked
 
     message = notice.message
     said = f"{notice.kind} to {masked(message.to)}"
@@ -209,22 +209,13 @@ def _deliver(app: Flask, store: Store, eid: str, notice: Notice, where: str) -> 
             "notify: %s not sent: that address had %d copies today %s", said, COPIES_PER_DAY, keyed
         )
         return True
-    try:
-        sent_as = mailer(app).send(message)
-    except (NotifyError, ValueError) as exc:
-        # A ValueError is the email package refusing to build the message (a header it can't
-        # write): sending it again can't help, so it is as permanent as a refusal.
-        permanent = not isinstance(exc, NotifyError) or exc.permanent
+    sent_as, why, permanent = attempt(mailer(app), message)
+    if sent_as is None:
         outcome = " and will not be retried" if permanent else ", to be retried"
-        log.error("notify: %s (%r) failed%s: %s %s", said, message.subject, outcome, exc, keyed)
+        log.error("notify: %s (%r) failed%s: %s %s", said, message.subject, outcome, why, keyed)
         if capped is not None and not permanent:
             counters.give_back(store, capped)
         return permanent  # a permanent failure is done with; a passing one comes back
-    except Exception:  # a bug must not stop the other records either
-        log.exception("notify: %s failed, to be retried %s", said, keyed)
-        if capped is not None:
-            counters.give_back(store, capped)
-        return False
     log.info("notify: sent %s: %r (%s, id %s)", said, message.subject, where, sent_as)
     _mark_sent(store, eid, notice)
     return True
