@@ -44,15 +44,7 @@ def _paid(event: Event, *entries: tuple[str, str, str, str]) -> Event:
         )
         for n, (pid, amount, method, who) in enumerate(entries, start=1)
     ]
-    event.payments = payments
-    event.paid_total = sum((p.amount for p in payments), Decimal("0.00"))
-    event.patron_paid = {p.patron_id: Decimal("0.00") for p in event.patrons}
-    for p in payments:
-        event.patron_paid[p.patron_id] += p.amount
-    if payments:
-        event.payment_timestamp = payments[-1].timestamp
-        event.payment_logged_by = payments[-1].logged_by
-    return event
+    return demo_trips.with_payments(event, payments)
 
 
 # (days from today, name, period, title, total, crew, patrons and shares, waivers signed,

@@ -36,6 +36,22 @@ def chronicle(event: Event) -> Event:
     return replace(event, activity=entries, created_by=captain)
 
 
+def with_payments(event: Event, payments: list[Payment]) -> Event:
+    """The trip with these payments on its ledger and the totals the ledger's writes keep."""
+    paid: dict[str, Decimal] = {}
+    for pay in payments:
+        paid[pay.patron_id] = paid.get(pay.patron_id, Decimal("0.00")) + pay.amount
+    last = payments[-1] if payments else None
+    return replace(
+        event,
+        payments=payments,
+        paid_total=sum(paid.values(), Decimal("0.00")),
+        patron_paid=paid,
+        payment_timestamp=last.timestamp if last else None,
+        payment_logged_by=last.logged_by if last else None,
+    )
+
+
 def _past_trip(today: date, n: int) -> Event:
     day = today - timedelta(days=8 + 2 * n)
     captain = CAPTAINS[n % 2]
@@ -51,24 +67,18 @@ def _past_trip(today: date, n: int) -> Event:
                 method=("venmo", "cash", "zelle")[k % 3], timestamp=at, logged_by=captain)
         for k, p in enumerate(patrons)
     ]  # fmt: skip
-    total = Decimal("150.00") * len(patrons)
     event = Event(
         event_id=eventids.make(day, f"captain-{captain}", period),
         date=day.isoformat(),
         title=("Kelp bed snorkel", "Sunset cruise, Mission Bay")[n // 2 % 2],
-        total=total,
+        total=Decimal("150.00") * len(patrons),
         patrons=patrons,
         crew=[CrewMember(crew_id=captain, role="captain")],
-        payments=payments,
-        paid_total=total,
-        patron_paid={p.patron_id: Decimal("150.00") for p in patrons},
-        payment_timestamp=at,
-        payment_logged_by=captain,
         check_ins={p.patron_id: CheckIn(status="aboard", by=captain, at=at) for p in patrons},
         period=period,
         created_at=f"{(day - timedelta(days=20)).isoformat()}T18:00:00Z",
     )
-    return chronicle(event)
+    return chronicle(with_payments(event, payments))
 
 
 def season(store: Store, today: date, count: int = PAST_TRIPS) -> int:

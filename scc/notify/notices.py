@@ -81,21 +81,6 @@ def trip_arrived(data: Mapping[str, Any], say: Context) -> list[Notice]:
     return notices
 
 
-def waiver_signed(data: Mapping[str, Any], say: Context) -> list[Notice]:
-    if "moved_from" in (data.get("NewImage") or {}):
-        return []  # a signed waiver moving with its rescheduled trip: sent when it was signed
-    return waiver_notices(data, admin=say.admin, render=say.render)
-
-
-Reader = Callable[[Mapping[str, Any], Context], list[Notice]]
-# What each route of scc.notify.routes means in mail (a test holds the two in step).
-READERS: dict[str, Reader] = {
-    "trip_changed": trip_changed,
-    "trip_arrived": trip_arrived,
-    "waiver_signed": waiver_signed,
-}
-
-
 def _title(title: str, event_id: str, date: str) -> str:
     return f"{title or event_id}, {date}"
 
@@ -168,7 +153,11 @@ def ledger_notices(data: Mapping[str, Any], *, admin: str | None, render: Render
     return notices
 
 
-def waiver_notices(data: Mapping[str, Any], *, admin: str | None, render: Render) -> list[Notice]:
+def waiver_signed(data: Mapping[str, Any], say: Context) -> list[Notice]:
+    """A note to the admin, and to the signer a copy of the exact text signed."""
+    if "moved_from" in (data.get("NewImage") or {}):
+        return []  # a signed waiver moving with its rescheduled trip: sent when it was signed
+    admin, render = say.admin, say.render
     waiver = waiver_from_item(deserialize(data.get("NewImage") or {}))
     where = f"{waiver.event_id}/{waiver.waiver_id}"
     trip = waiver.text_context
@@ -211,3 +200,12 @@ def _copy(
     subject = f"Your signed waiver – {trip.get('event_title') or waiver.event_id}, {day}"
     message = Message(to=to, subject=subject, text=text, html=html)
     return Notice(f"waiver#{waiver.waiver_id}#copy", "waiver_copy", message)
+
+
+Reader = Callable[[Mapping[str, Any], Context], list[Notice]]
+# What each route of scc.notify.routes means in mail (a test holds the two in step).
+READERS: dict[str, Reader] = {
+    "trip_changed": trip_changed,
+    "trip_arrived": trip_arrived,
+    "waiver_signed": waiver_signed,
+}
