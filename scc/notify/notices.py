@@ -16,7 +16,7 @@ from scc.models import METHOD_LABELS, Waiver
 from scc.money import fmt
 from scc.notify import routes, trip_notices
 from scc.notify.crew_notices import Emails, crew_notices
-from scc.notify.message import Message, NotifyError, address
+from scc.notify.message import Message, usable
 from scc.notify.message import Notice as Notice
 from scc.notify.trip_notices import Render
 from scc.store.items import deserialize, event_from_item, waiver_from_item
@@ -189,10 +189,8 @@ def _copy(
     waiver: Waiver, signed_text: str, trip: Mapping[str, str], where: str, render: Render
 ) -> Notice | None:
     """The signer's copy: the exact text they signed, and what they filled in."""
-    try:
-        to = address(waiver.email, "The signer's email")
-    except NotifyError as exc:
-        log.warning("notify: waiver %s: %s No copy sent.", where, exc)
+    to = usable(waiver.email, "The signer's email", unsent=f"No copy of waiver {where} sent.")
+    if to is None:
         return None
     context = {"waiver": waiver, "trip": trip, "waiver_text": signed_text}
     text, html = render("waiver_copy", context)

@@ -29,7 +29,7 @@ from scc import activity, clock
 from scc.errors import Contended, Moved, NotFound
 from scc.models import Entry, Event, Patron, Reminder
 from scc.money import fmt
-from scc.notify.message import Message, NotifyError, address, attempt, masked
+from scc.notify.message import Message, attempt, masked, usable
 from scc.notify.stream import links_for, mailer, renderer
 from scc.store import board, get_store
 from scc.store import reminders as stored
@@ -57,13 +57,6 @@ def marks(raw: str) -> tuple[int, ...]:
 def due_mark(days: int, all_marks: tuple[int, ...]) -> int | None:
     """The mark due for a trip `days` away: the smallest at or beyond it (None: none yet)."""
     return next((m for m in all_marks if 1 <= days <= m), None)
-
-
-def email_of(patron: Patron) -> str | None:
-    try:
-        return address(patron.email, "email") if patron.email else None
-    except NotifyError:
-        return None
 
 
 @dataclass(frozen=True)
@@ -98,7 +91,7 @@ def _again(prior: Reminder, mark: int, patron: Patron, now: datetime) -> bool:
     if prior.mark > mark:
         return True  # a nearer mark is due
     if prior.status == "skipped":
-        return email_of(patron) is not None  # they have an email now
+        return usable(patron.email, "email") is not None  # they have an email now
     stuck = prior.status == "sending" and prior.at < clock.iso(now - STUCK)
     return (prior.status == "failed" or stuck) and prior.tries < MAX_TRIES
 
@@ -158,7 +151,7 @@ def _trip(
     at = clock.iso(clock.now())
     messages = {}
     for due in found:
-        to = email_of(due.patron)
+        to = usable(due.patron.email, "email")
         messages[due.patron.patron_id] = message(app, event, due, days, to) if to else None
     if dry_run:
         return [

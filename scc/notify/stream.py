@@ -168,7 +168,7 @@ def process(app: Flask, records: list[dict[str, Any]], context: Any) -> list[str
 
 def crew_emails(store: Store) -> Callable[[str], str | None]:
     """Crew members' addresses on the roster, read once a batch when first asked (one Query)."""
-    from scc.notify.message import NotifyError, address
+    from scc.notify.message import usable
     from scc.store import roster
 
     found: dict[str, str | None] = {}
@@ -176,10 +176,7 @@ def crew_emails(store: Store) -> Callable[[str], str | None]:
     def email(crew_id: str) -> str | None:
         if not found:
             for m in roster.members(store):
-                try:
-                    found[m.crew_id] = address(m.email, m.crew_id) if m.active and m.email else None
-                except NotifyError:
-                    found[m.crew_id] = None
+                found[m.crew_id] = usable(m.email, m.crew_id) if m.active else None
             found.setdefault("", None)  # read: an empty roster is not read again
         return found.get(crew_id)
 

@@ -4,16 +4,13 @@ email; its key names the trip and the patron, so a redelivered batch sends nothi
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from scc.models import CANCELLED, Event
 from scc.money import fmt
-from scc.notify.message import Message, Notice, NotifyError, address
+from scc.notify.message import Message, Notice, usable
 from scc.store.items import deserialize, event_from_item
-
-log = logging.getLogger("scc.notify")
 
 # (event id, patron id) -> (their waiver link, their pay link), absolute when SCC_SITE_URL is set
 Links = Callable[[str, str], tuple[str, str]]
@@ -47,12 +44,9 @@ def _each_patron(
 ) -> list[Notice]:
     notices = []
     for patron in event.patrons:
-        if not patron.email:
-            continue
-        try:
-            to = address(patron.email, f"{patron.name}'s email")
-        except NotifyError as exc:
-            log.warning("notify: %s of %s: %s Not sent.", kind, event.event_id, exc)
+        unsent = f"No {kind} of {event.event_id} sent."
+        to = usable(patron.email, f"{patron.name}'s email", unsent=unsent)
+        if to is None:
             continue
         values = {"event": event, "patron": patron, **context(patron)}
         text, html = render(kind, values)
