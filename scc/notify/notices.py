@@ -81,10 +81,6 @@ def trip_arrived(data: Mapping[str, Any], say: Context) -> list[Notice]:
     return notices
 
 
-def _title(title: str, event_id: str, date: str) -> str:
-    return f"{title or event_id}, {date}"
-
-
 def _keys(image: Mapping[str, Any] | None, attribute: str) -> set[str]:
     """The keys of one of a typed image's maps (payment_index, refunds), read without
     translating the image."""
@@ -116,7 +112,7 @@ def ledger_notices(data: Mapping[str, Any], *, admin: str | None, render: Render
             "notify: SCC_ADMIN_EMAIL is not set; ledger notes of %s not sent", event.event_id
         )
         return []
-    title = _title(event.title, event.event_id, event.date)
+    title = f"{event.title or event.event_id}, {event.date}"
 
     def note(key: str, kind: str, subject: str, template: str, context: dict[str, Any]) -> Notice:
         text, html = render(template, {"event": event, **context})
@@ -125,18 +121,9 @@ def ledger_notices(data: Mapping[str, Any], *, admin: str | None, render: Render
 
     notices = []
     for pay in (p for p in event.payments if p.payment_id in paid):
-        name, due = event.name_of(pay.patron_id), event.due_from(pay.patron_id)
-        method = METHOD_LABELS.get(pay.method, pay.method)
-        context = {
-            "payment": pay,
-            "patron_name": name,
-            "method": method,
-            "amount": f"${fmt(pay.amount)}",
-            "paid_total": f"${fmt(event.paid_total)}",
-            "total": f"${fmt(event.total)}",
-            "balance_due": f"${fmt(event.balance_due)}",
-            "patron_due": None if due is None else f"${fmt(due)}",
-        }
+        name, method = event.name_of(pay.patron_id), METHOD_LABELS.get(pay.method, pay.method)
+        due = event.due_from(pay.patron_id)
+        context = {"payment": pay, "patron_name": name, "method": method, "patron_due": due}
         subject = f"Payment logged: ${fmt(pay.amount)} from {name} ({method})"
         key = f"payment#{pay.payment_id}"
         notices.append(note(key, "payment_logged", subject, "payment_logged", context))
@@ -161,7 +148,7 @@ def waiver_signed(data: Mapping[str, Any], say: Context) -> list[Notice]:
     waiver = waiver_from_item(deserialize(data.get("NewImage") or {}))
     where = f"{waiver.event_id}/{waiver.waiver_id}"
     trip = waiver.text_context
-    title = _title(trip.get("event_title", ""), waiver.event_id, trip.get("event_date", ""))
+    title = f"{trip.get('event_title') or waiver.event_id}, {trip.get('event_date', '')}"
     signed_text, text_ok = waiver_text.checked(waiver)
     if not text_ok:
         log.error(
