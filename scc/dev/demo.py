@@ -1,6 +1,9 @@
-"""Demo events for `make dev`'s embedded default: past, today and upcoming; unpaid, part-paid and
-paid; dated relative to today so the board always has something in each view. The season behind
-them and the week's reschedule, cancellation and walk-on signer are in scc.dev.demo_trips."""
+"""Demo data for `make dev`'s embedded default. Events past, today and upcoming; unpaid,
+part-paid and paid; dated relative to today so the board always has something in each view (the
+season behind them and the week's reschedule, cancellation and walk-on signer are in
+scc.dev.demo_trips). A roster of an owner and two crew, each with their own demo password
+(printed in the banner), so a newcomer sees roles at work. Everyone on it has enrolled, so the
+shared password opens nothing here; on a table with an empty roster it signs in as an owner."""
 
 from __future__ import annotations
 
@@ -10,14 +13,22 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+import bcrypt
+
 from scc import clock, eventids
 from scc.dev import demo_reminders, demo_trips
 from scc.errors import Conflict
-from scc.models import Boat, CrewMember, Event, Minor, Patron, Payment, Signer
-from scc.store import Store, boats, trips
+from scc.models import Boat, CrewMember, Event, Member, Minor, Patron, Payment, Signer
+from scc.store import Store, boats, roster, trips
 from scc.waivers import records, signing
 
 DEMO_PASSWORD = "ahoy-crew"  # noqa: S105 - the embedded dev default only, printed at start
+# (crew id, name, role, demo password): the embedded dev default only, printed at start.
+DEMO_CREW = (
+    ("cory", "Cory Reyes", "owner", "captain-cory-demo"),
+    ("jess", "Jess Park", "crew", "deckhand-jess-demo"),
+    ("leo", "Leo Martin", "crew", "mate-leo-demo"),
+)
 
 
 def _patrons(*people: tuple[str, str | None]) -> list[Patron]:
@@ -152,3 +163,12 @@ def seed(store: Store, today: date) -> list[Event]:
     stored += demo_reminders.seed(store, today)
     demo_trips.season(store, today)  # enough past trips to need Show more
     return stored
+
+
+def seed_crew(store: Store) -> None:
+    """Put the demo crew (DEMO_CREW) on the roster with their own passwords."""
+    for crew_id, name, role, password in DEMO_CREW:
+        member = Member(crew_id=crew_id, name=name, role=role)
+        roster.add(store, member, link_hash="", link_expires=0)
+        hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=4)).decode()
+        roster.set_password(store, crew_id, hashed, link_hash=None)
