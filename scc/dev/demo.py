@@ -16,7 +16,7 @@ from typing import Any
 import bcrypt
 
 from scc import clock, eventids
-from scc.dev import demo_reminders, demo_trips
+from scc.dev import demo_trips
 from scc.errors import Conflict
 from scc.models import Boat, CrewMember, Event, Member, Minor, Patron, Payment, Signer
 from scc.store import Store, boats, roster, trips
@@ -33,12 +33,7 @@ DEMO_CREW = (
 
 def _patrons(*people: tuple[str, str | None]) -> list[Patron]:
     return [
-        Patron(
-            patron_id=eventids.slug(name),
-            name=name,
-            email=f"{eventids.slug(name)}@example.com",
-            amount_due=None if share is None else Decimal(share),
-        )
+        demo_trips.patron(name, f"{eventids.slug(name)}@example.com", None, share)
         for name, share in people
     ]
 
@@ -160,7 +155,7 @@ def seed(store: Store, today: date) -> list[Event]:
             signing.save(store, waiver, trips.get(store, created.event_id))  # guarded by rev
         stored.append(replace(created, waivers_signed=signed))
     stored += demo_trips.dock_week(store, today, stored)
-    stored += demo_reminders.seed(store, today)
+    stored += demo_trips.reminded(store, today)
     demo_trips.season(store, today)  # enough past trips to need Show more
     return stored
 
