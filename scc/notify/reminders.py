@@ -28,7 +28,6 @@ from flask import Flask
 from scc import activity, clock
 from scc.errors import Contended, Moved, NotFound
 from scc.models import Entry, Event, Patron, Reminder
-from scc.money import fmt
 from scc.notify.message import Message, attempt, masked, usable
 from scc.notify.stream import links_for, mailer, renderer
 from scc.store import board, get_store
@@ -108,7 +107,6 @@ class Outcome:
 
 def message(app: Flask, event: Event, due: Due, days: int, to: str) -> Message:
     waiver_url, pay_url = links_for(app)(event.event_id, due.patron.patron_id)
-    owed = event.due_from(due.patron.patron_id)
     context = {
         "event": event,
         "patron": due.patron,
@@ -116,7 +114,7 @@ def message(app: Flask, event: Event, due: Due, days: int, to: str) -> Message:
         "missing": due.missing,
         "waiver_url": waiver_url,
         "pay_url": pay_url,
-        "due": f"${fmt(owed)}" if owed is not None else "",
+        "due": event.due_from(due.patron.patron_id),  # set whenever "balance" is missing
     }
     text, html = renderer(app)("reminder", context)
     what = " and ".join(WHAT[m] for m in due.missing)
@@ -124,7 +122,7 @@ def message(app: Flask, event: Event, due: Due, days: int, to: str) -> Message:
     return Message(to=to, subject=subject, text=text, html=html)
 
 
-def upcoming(app: Flask, today: date, all_marks: tuple[int, ...]) -> Iterator[tuple[Event, int]]:
+def upcoming(today: date, all_marks: tuple[int, ...]) -> Iterator[tuple[Event, int]]:
     """The trips 1 to max(marks) days ahead, with how many days away each is."""
     first, last = today + timedelta(days=1), today + timedelta(days=all_marks[-1])
     found = board.dated(get_store(), first.isoformat(), last.isoformat(), board.REMINDER_ATTRIBUTES)
@@ -137,7 +135,7 @@ def run(app: Flask, *, dry_run: bool = False) -> list[Outcome]:
     all_marks = marks(app.config["REMIND_DAYS"])
     now, run_id = clock.now(), uuid.uuid4().hex[:16]
     outcomes: list[Outcome] = []
-    for event, days in upcoming(app, clock.today(app.config["TIMEZONE"]), all_marks):
+    for event, days in upcoming(clock.today(app.config["TIMEZONE"]), all_marks):
         found = dues(event, days, all_marks, now)
         if found:
             outcomes += _trip(app, event, days, found, run_id, dry_run)

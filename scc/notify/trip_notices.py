@@ -8,7 +8,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from scc.models import CANCELLED, Event
-from scc.money import fmt
 from scc.notify.message import Message, Notice, usable
 from scc.store.items import deserialize, event_from_item
 
@@ -61,14 +60,13 @@ def rescheduled(data: Mapping[str, Any], *, render: Render, links: Links) -> lis
 
     def context(patron: Any) -> dict[str, Any]:
         waiver_url, pay_url = links(event.event_id, patron.patron_id)
-        due = event.due_from(patron.patron_id)
         return {
             "subject": f"New date for your trip: {event.title}, {event.date}",
             "was": was,
             "waiver_url": waiver_url,
             "pay_url": pay_url,
             "signed": event.waiver_signed(patron.patron_id),
-            "due": None if due is None or due <= 0 else f"${fmt(due)}",
+            "due": event.due_from(patron.patron_id),
         }
 
     return _each_patron(event, "trip_moved", render, context)
@@ -78,11 +76,10 @@ def cancelled(data: Mapping[str, Any], *, render: Render) -> list[Notice]:
     event = event_from_item(deserialize(data["NewImage"]))
 
     def context(patron: Any) -> dict[str, Any]:
-        paid = event.paid_by(patron.patron_id)
         return {
             "subject": f"Cancelled: {event.title}, {event.date}",
             "reason": event.cancellation.reason if event.cancellation else "",
-            "paid": f"${fmt(paid)}" if paid > 0 else None,
+            "paid": event.paid_by(patron.patron_id),
         }
 
     return _each_patron(event, "trip_cancelled", render, context)
