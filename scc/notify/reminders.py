@@ -42,8 +42,7 @@ WHAT = {"waiver": "sign the waiver", "balance": "pay the balance"}
 
 
 def marks(raw: str) -> tuple[int, ...]:
-    """SCC_REMIND_DAYS read (scc.config gives its default): whole days before a trip, smallest
-    first."""
+    """SCC_REMIND_DAYS read (default in scc.config): whole days before a trip, smallest first."""
     try:
         found = sorted({int(part) for part in raw.split(",") if part.strip()})
     except ValueError:
