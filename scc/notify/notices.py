@@ -31,33 +31,24 @@ def record_keys(record: Mapping[str, Any]) -> tuple[str, str]:
     return (keys.get("eid") or {}).get("S", ""), (keys.get("crew_id") or {}).get("S", "")
 
 
-def from_record(
-    record: Mapping[str, Any],
-    *,
-    admin: str | None,
-    render: Render,
-    links: trip_notices.Links,
-    crew: Emails = lambda _: None,
-) -> list[Notice]:
-    """The messages one stream record calls for (none for most records). `links` makes each
-    patron's own waiver and pay links for the notices that carry them; `crew` gives a crew
-    member's address on the roster (crew alerts)."""
-    route = routes.route_of(record)
-    if route is None:
-        return []  # counters, sent-markers, crew items, removals: nothing to say
-    read = READERS[route.name]
-    return read(record.get("dynamodb") or {}, Context(admin, render, links, crew))
-
-
 @dataclass(frozen=True)
 class Context:
     """What a reader needs beside the record: where admin notes go, the mail templates, each
-    patron's own links, and the crew's addresses."""
+    patron's own waiver and pay links (for the notices that carry them), and crew members'
+    addresses on the roster (crew alerts)."""
 
     admin: str | None
     render: Render
     links: trip_notices.Links
     crew: Emails
+
+
+def from_record(record: Mapping[str, Any], say: Context) -> list[Notice]:
+    """The messages one stream record calls for (none for most records)."""
+    route = routes.route_of(record)
+    if route is None:
+        return []  # counters, sent-markers, crew items, removals: nothing to say
+    return READERS[route.name](record.get("dynamodb") or {}, say)
 
 
 def trip_changed(data: Mapping[str, Any], say: Context) -> list[Notice]:

@@ -141,10 +141,10 @@ def _time_left_ms(context: Any) -> float:  # milliseconds; unbounded outside Lam
 
 def process(app: Flask, records: list[dict[str, Any]], context: Any) -> list[str]:
     """Send what each record calls for; return the sequence numbers of records to retry."""
-    from scc.notify.notices import from_record, record_keys
+    from scc.notify.notices import Context, from_record, record_keys
 
-    store, admin, render, links = get_store(), _admin(app), renderer(app), links_for(app)
-    crew = crew_emails(store)
+    store = get_store()
+    say = Context(_admin(app), renderer(app), links_for(app), crew_emails(store))
     failed: list[str] = []
     for record in records:
         seq = str((record.get("dynamodb") or {}).get("SequenceNumber", ""))
@@ -155,7 +155,7 @@ def process(app: Flask, records: list[dict[str, Any]], context: Any) -> list[str
             failed.append(seq)
             continue
         try:
-            notices = from_record(record, admin=admin, render=render, links=links, crew=crew)
+            notices = from_record(record, say)
         except Exception:
             log.exception("notify: could not read the record %s; it will be retried", where)
             failed.append(seq)
