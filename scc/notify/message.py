@@ -50,18 +50,18 @@ class Mailer(Protocol):
         ...
 
 
-def attempt(mailer: Mailer, message: Message) -> tuple[str | None, str, bool]:
-    """Send one message: (the provider's id, "", False) when sent, else (None, why not, whether
-    that is for good: a refusal of the message itself; an outage or a bug passes)."""
+def attempt(mailer: Mailer, message: Message) -> tuple[bool, str, bool]:
+    """Send one message: (True, the provider's id, False) when sent, else (False, why not,
+    whether that is for good: a refusal of the message itself; an outage or a bug passes)."""
     try:
-        return mailer.send(message), "", False
+        return True, str(mailer.send(message)), False
     except NotifyError as exc:
-        return None, str(exc), exc.permanent
+        return False, str(exc), exc.permanent
     except ValueError as exc:  # the email package refusing a header: sending again can't help
-        return None, str(exc), True
+        return False, str(exc), True
     except Exception as exc:  # a bug must not stop the other messages
         log.exception("notify: sending %r to %s failed", message.subject, masked(message.to))
-        return None, type(exc).__name__, False
+        return False, type(exc).__name__, False
 
 
 def address(value: Any, what: str) -> str:

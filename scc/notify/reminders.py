@@ -196,10 +196,10 @@ def _send(
         pid, msg = due.patron.patron_id, messages[due.patron.patron_id]
         if msg is None:
             continue
-        _, why, permanent = attempt(mailer(app), msg)
-        why = why[:120]
-        done = replace(claims[pid], status="failed" if why else "sent", at=clock.iso(clock.now()))
-        if why:
+        sent, answer, permanent = attempt(mailer(app), msg)
+        why = "" if sent else answer[:120]
+        done = replace(claims[pid], status="sent" if sent else "failed", at=clock.iso(clock.now()))
+        if not sent:
             done = replace(done, why=why, tries=MAX_TRIES if permanent else done.tries)
             entries.append(_entry(due, f"Reminder to {activity.PATRON} failed: {why}"))
         else:

@@ -206,14 +206,14 @@ def _deliver(app: Flask, store: Store, eid: str, notice: Notice, where: str) -> 
             "notify: %s not sent: that address had %d copies today %s", said, COPIES_PER_DAY, keyed
         )
         return True
-    sent_as, why, permanent = attempt(mailer(app), message)
-    if sent_as is None:
+    sent, answer, permanent = attempt(mailer(app), message)
+    if not sent:
         outcome = " and will not be retried" if permanent else ", to be retried"
-        log.error("notify: %s (%r) failed%s: %s %s", said, message.subject, outcome, why, keyed)
+        log.error("notify: %s (%r) failed%s: %s %s", said, message.subject, outcome, answer, keyed)
         if capped is not None and not permanent:
             counters.give_back(store, capped)
         return permanent  # a permanent failure is done with; a passing one comes back
-    log.info("notify: sent %s: %r (%s, id %s)", said, message.subject, where, sent_as)
+    log.info("notify: sent %s: %r (%s, id %s)", said, message.subject, where, answer)
     _mark_sent(store, eid, notice)
     return True
 
