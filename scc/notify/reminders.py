@@ -171,11 +171,14 @@ def _trip(
     except (Contended, NotFound, Moved):
         log.info("reminders: %s changed or is being reminded by another run", event.event_id)
         return []
+    claimed = [
+        (d, m, claims[d.patron.patron_id]) for d in found if (m := messages[d.patron.patron_id])
+    ]
     return [
         Outcome(event.event_id, pid, c.status, None)
         for pid, c in claims.items()
         if c.status == "skipped"
-    ] + _send(app, event, found, messages, claims)
+    ] + _send(app, event, claimed)
 
 
 def _entry(due: Due, what: str) -> Entry:
@@ -183,22 +186,14 @@ def _entry(due: Due, what: str) -> Entry:
     return activity.entry(BY, "reminder", summary, patron_id=due.patron.patron_id)
 
 
-def _send(
-    app: Flask,
-    event: Event,
-    found: list[Due],
-    messages: dict[str, Message | None],
-    claims: dict[str, Reminder],
-) -> list[Outcome]:
+def _send(app: Flask, event: Event, claimed: list[tuple[Due, Message, Reminder]]) -> list[Outcome]:
     """Send the claimed messages, then record how each went (one write)."""
     settled, entries, outcomes = {}, [], []
-    for due in found:
-        pid, msg = due.patron.patron_id, messages[due.patron.patron_id]
-        if msg is None:
-            continue
+    for due, msg, claim in claimed:
+        pid = due.patron.patron_id
         sent, answer, permanent = attempt(mailer(app), msg)
         why = "" if sent else answer[:120]
-        done = replace(claims[pid], status="sent" if sent else "failed", at=clock.iso(clock.now()))
+        done = replace(claim, status="sent" if sent else "failed", at=clock.iso(clock.now()))
         if not sent:
             done = replace(done, why=why, tries=MAX_TRIES if permanent else done.tries)
             entries.append(_entry(due, f"Reminder to {activity.PATRON} failed: {why}"))
