@@ -85,7 +85,5 @@ def feed_of(token: str) -> Response:
     first = (today() - feed.BACK).isoformat()
     trips = board.dated(store, first, LAST_DAY, feed.ATTRIBUTES)
     body = feed.calendar(trips, boats.fleet(store), link.crew_id, owner=owner, stamp=clock.now())
-    response = make_response(body)
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = 'inline; filename="scc.ics"'
-    return response
+    disposition = {"Content-Disposition": 'inline; filename="scc.ics"'}
+    return Response(body, content_type="text/calendar; charset=utf-8", headers=disposition)
