@@ -81,14 +81,14 @@ def address(value: Any, what: str) -> str:
     return formataddr((name, str(checked))) if name else str(checked)
 
 
-def usable(value: Any, what: str, *, unsent: str = "") -> str | None:
-    """The checked address, or None when there is none or it is not usable (then logged, with
-    `unsent` saying what is not sent for want of it, when given)."""
+def usable(value: Any, what: str, *, unsent: str = "", level: int = logging.WARNING) -> str | None:
+    """The checked address, or None when there is none or it is not usable (then logged at
+    `level`, with `unsent` saying what is not sent for want of it, when given)."""
     try:
         return address(value, what) if value else None
     except NotifyError as exc:
         if unsent:
-            log.warning("notify: %s %s", exc, unsent)
+            log.log(level, "notify: %s %s", exc, unsent)
         return None
 
 

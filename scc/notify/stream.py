@@ -98,16 +98,10 @@ def renderer(app: Flask) -> Callable[[str, Mapping[str, Any]], tuple[str, str]]:
 
 
 def _admin(app: Flask) -> str | None:
-    from scc.notify.message import NotifyError, address
+    from scc.notify.message import usable
 
-    raw = app.config.get("ADMIN_EMAIL")
-    if not raw:
-        return None
-    try:
-        return address(raw, "SCC_ADMIN_EMAIL")
-    except NotifyError as exc:
-        log.error("notify: %s Admin notes are not sent.", exc)
-        return None
+    unsent, raw = "Admin notes are not sent.", app.config.get("ADMIN_EMAIL")
+    return usable(raw, "SCC_ADMIN_EMAIL", unsent=unsent, level=logging.ERROR)
 
 
 def mailer(app: Flask) -> Mailer:
