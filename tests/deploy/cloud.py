@@ -197,9 +197,14 @@ class Cloud:
     url: str
     distribution_id: str = ""
     outputs: list[str] = field(default_factory=list)
+    clients: dict[str, Any] = field(default_factory=dict)  # one per service, made on first use
 
     def client(self, service: str) -> Any:
-        return boto3.client(service, endpoint_url=self.url, region_name="us-west-2")
+        if service not in self.clients:
+            self.clients[service] = boto3.client(
+                service, endpoint_url=self.url, region_name="us-west-2"
+            )
+        return self.clients[service]
 
     def env(self, qualifier: str | None = None) -> dict[str, str]:
         extra = {"Qualifier": qualifier} if qualifier else {}
@@ -300,19 +305,28 @@ def _distribution(cloud: Cloud) -> str:
 
 
 _load_service_model = botocore.loaders.Loader.load_service_model
+_MODELS: dict[tuple[Any, ...], Any] = {}
 
 
-def _cloudwatch_over_query(
-    self: Any, service_name: str, type_name: str, *args: Any, **kwargs: Any
+def _models_read_once(
+    self: Any, service_name: str, type_name: str, api_version: str | None = None
 ) -> Any:
-    """botocore speaks CloudWatch's smithy-rpc-v2-cbor protocol first, which moto 5.1.22 does
-    not answer in (its DescribeAlarms comes back empty); CloudWatch also speaks the query
-    protocol its model lists, which moto does, so the deploy's client uses that here."""
-    model = _load_service_model(self, service_name, type_name, *args, **kwargs)
-    if service_name != "cloudwatch" or type_name != "service-2":
-        return model
-    metadata = {**model["metadata"], "protocol": "query", "protocols": ["query"]}
-    return {**model, "metadata": metadata}
+    """Each `python -m deploy` run makes its own boto3 session, whose loader parses every service
+    model it needs from botocore's JSON again (in AWS a run is one process, so once). The tests
+    run many in one process: the parsed models are kept for the session (botocore never changes
+    one; one loader already hands the same dict to all its clients).
+
+    botocore speaks CloudWatch's smithy-rpc-v2-cbor protocol first, which moto 5.1.22 does not
+    answer in (its DescribeAlarms comes back empty); CloudWatch also speaks the query protocol
+    its model lists, which moto does, so the deploy's client uses that here."""
+    key = (tuple(self.search_paths), service_name, type_name, api_version)
+    if key not in _MODELS:
+        model = _load_service_model(self, service_name, type_name, api_version)
+        if service_name == "cloudwatch" and type_name == "service-2":
+            metadata = {**model["metadata"], "protocol": "query", "protocols": ["query"]}
+            model = {**model, "metadata": metadata}
+        _MODELS[key] = model
+    return _MODELS[key]
 
 
 @pytest.fixture
@@ -320,7 +334,7 @@ def cloud(
     moto_url: str, packages: Callable[[str], Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Cloud:
     """A fresh account: the function (with its secrets), a bucket, a distribution, a URL."""
-    monkeypatch.setattr(botocore.loaders.Loader, "load_service_model", _cloudwatch_over_query)
+    monkeypatch.setattr(botocore.loaders.Loader, "load_service_model", _models_read_once)
     reset = urllib.request.Request(moto_url + "/moto-api/reset", method="POST")  # noqa: S310
     urllib.request.urlopen(reset).close()  # noqa: S310 - the loopback moto server
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)

@@ -95,10 +95,14 @@ def _elf_machine(data: bytes) -> int:
     return int.from_bytes(data[18:20], "little")
 
 
-def test_python_m_deploy_build_makes_a_lambda_package(tmp_path: Path) -> None:
+def test_python_m_deploy_build_makes_a_lambda_package(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """One real build (pip against the package index, cached by pip): bcrypt is the manylinux
     x86_64 wheel, py_webauthn's compiled cbor2 is Lambda's (manylinux_2_28), the app is there
-    with Python 3.12 .pyc files, boto3 is not; and the same inputs give the same SHA-256."""
+    with Python 3.12 .pyc files, boto3 is not; and the same inputs give the same SHA-256, the
+    second time from the dependencies the first one kept (on a clean checkout, the first build
+    installs them: a kept tree and a fresh one give the same bytes)."""
     out = tmp_path / "lambda.zip"
     done = subprocess.run(
         [sys.executable, "-m", "deploy", "build", "--output", str(out)],
@@ -135,7 +139,10 @@ def test_python_m_deploy_build_makes_a_lambda_package(tmp_path: Path) -> None:
     else:  # pragma: no cover - a machine without Python 3.12 says so instead
         assert "no Python 3.12 found" in done.stderr
 
+    assert len(list(build.DEPENDENCY_CACHE.iterdir())) == 1  # one set of pins, one tree
+    caplog.set_level("INFO", logger="deploy")
     again = build.build(tmp_path / "again.zip")
+    assert "pip skipped: same pins and Python" in caplog.text
     assert again.sha256 == build.package_info(out).sha256
     assert "scc/build.json" in names and again.code is not None and len(again.code) == 64
 
