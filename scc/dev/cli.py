@@ -105,10 +105,8 @@ def restore_owner(crew_id: str) -> None:
 
 def init_app(app: Flask) -> None:
     """The app's commands, on `flask --app scc` and `scc` alike."""
-    app.cli.add_command(init_db)
-    app.cli.add_command(lint_events)
-    app.cli.add_command(remind)
-    app.cli.add_command(restore_owner)
+    for command in (init_db, lint_events, remind, restore_owner):
+        app.cli.add_command(command)
 
 
 @click.command("hash-password")
