@@ -70,6 +70,14 @@ def created(event: Event, by: str) -> Entry:
     return entry(by, "created", f"{event.title}: {people}, total ${fmt(event.total)}")
 
 
+def _trip_fields(event: Event) -> dict[str, str]:
+    return {
+        "title": event.title,
+        "total": fmt(event.total),
+        "reminders": "off" if event.reminders_off else "on",
+    }
+
+
 def _patron_fields(p: Patron) -> dict[str, str]:
     return {
         "name": p.name,
@@ -87,10 +95,7 @@ def edit_entries(old: Event, new: Event, by: str) -> list[Entry]:
     """One entry per change an edit makes: fields (old → new), patrons added, changed or removed,
     crew assigned or removed. Empty when nothing changed."""
     entries = []
-    fields = _changed(
-        {"title": old.title, "total": fmt(old.total), "reminders": _on(old)},
-        {"title": new.title, "total": fmt(new.total), "reminders": _on(new)},
-    )
+    fields = _changed(_trip_fields(old), _trip_fields(new))
     if fields:
         entries.append(entry(by, "edited", fields))
     for p in new.patrons:
@@ -114,10 +119,6 @@ def edit_entries(old: Event, new: Event, by: str) -> list[Entry]:
         if crew_id not in new_crew:
             entries.append(entry(by, "crew_removed", f"{crew_id} ({role})"))
     return entries
-
-
-def _on(event: Event) -> str:
-    return "off" if event.reminders_off else "on"
 
 
 def readable(entry: Entry, names: Mapping[str, str]) -> str:

@@ -75,7 +75,5 @@ def suggest(eid: str) -> str | None:
     except ValueError:
         return None
     rest = slug(text[: found.start()] + " " + text[found.end() :])
-    if not rest:
-        return None
-    candidate = f"{day.isoformat()}-{rest}"
+    candidate = f"{day.isoformat()}-{rest}"  # no name left: not valid
     return candidate if is_valid(candidate) else None

@@ -51,11 +51,7 @@ def read(secret: Keys, token: str | None, event_id: str, earlier: Iterable[str] 
         body = URLSafeSerializer(secret, salt=SALT).loads(token)
     except BadSignature:
         return None
-    if (
-        not isinstance(body, list)
-        or len(body) != 2
-        or body[0] not in (event_id, *earlier)
-        or not isinstance(body[1], str)
-    ):
-        return None
-    return body[1]
+    match body:
+        case [str(eid), str(patron_id)] if eid in (event_id, *earlier):
+            return patron_id
+    return None

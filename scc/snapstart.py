@@ -49,8 +49,7 @@ def warm(app: Flask) -> None:
     import_modules()
     ZoneInfo(app.config["TIMEZONE"])  # the boats' time zone, read from tzdata on first use
     with app.app_context():
-        store = get_store()
-        store.warm()
+        get_store().warm()
     with runtime_secrets.held_back():  # secrets are read after each restore, never before
         warm_pages(app)
 

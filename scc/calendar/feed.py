@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from scc.models import Boat, Event
 
-BACK = timedelta(days=30)
+BACK = timedelta(days=30)  # the feed starts this long before today
 # What the feed reads of each trip (one Query of the by-date index, page by page).
 ATTRIBUTES = ("eid", "date", "title", "crew", "patrons", "status", "moved_from", "rev", "boat")
 
@@ -61,7 +61,3 @@ def calendar(
         item.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
         feed.add_component(item)
     return bytes(feed.to_ical())
-
-
-def first_day(today: date) -> str:
-    return (today - BACK).isoformat()

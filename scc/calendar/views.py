@@ -82,9 +82,8 @@ def feed_of(token: str) -> Response:
     if link is None or (found is not None and not found[0].active):
         raise NotFound("There is no such calendar; ask for a new link in My calendar.")
     owner = (found[0].role if found else link.role) == "owner"
-    trips = board.dated(store, feed.first_day(today()), LAST_DAY, feed.ATTRIBUTES)
+    first = (today() - feed.BACK).isoformat()
+    trips = board.dated(store, first, LAST_DAY, feed.ATTRIBUTES)
     body = feed.calendar(trips, boats.fleet(store), link.crew_id, owner=owner, stamp=clock.now())
-    response = make_response(body)
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = 'inline; filename="scc.ics"'
-    return response
+    disposition = {"Content-Disposition": 'inline; filename="scc.ics"'}
+    return Response(body, content_type="text/calendar; charset=utf-8", headers=disposition)

@@ -21,10 +21,10 @@ def init_db() -> None:
     """Create the table, its index and its stream when missing, protect it (deletion protection,
     point-in-time recovery, TTL), and bring trips written in an older format up to the current
     one after a backup (safe to run again)."""
-    from scc.store import get_store, initdb
+    from scc.store import admin, get_store
 
     try:
-        for line in initdb.init_db(get_store()):
+        for line in admin.init_db(get_store()):
             click.echo(line)
     except RuntimeError as exc:
         click.echo(str(exc), err=True)
@@ -105,10 +105,8 @@ def restore_owner(crew_id: str) -> None:
 
 def init_app(app: Flask) -> None:
     """The app's commands, on `flask --app scc` and `scc` alike."""
-    app.cli.add_command(init_db)
-    app.cli.add_command(lint_events)
-    app.cli.add_command(remind)
-    app.cli.add_command(restore_owner)
+    for command in (init_db, lint_events, remind, restore_owner):
+        app.cli.add_command(command)
 
 
 @click.command("hash-password")

@@ -1,6 +1,9 @@
-"""Demo events for `make dev`'s embedded default: past, today and upcoming; unpaid, part-paid and
-paid; dated relative to today so the board always has something in each view. The season behind
-them and the week's reschedule, cancellation and walk-on signer are in scc.dev.demo_trips."""
+"""Demo data for `make dev`'s embedded default. Events past, today and upcoming; unpaid,
+part-paid and paid; dated relative to today so the board always has something in each view (the
+season behind them and the week's reschedule, cancellation and walk-on signer are in
+scc.dev.demo_trips). A roster of an owner and two crew, each with their own demo password
+(printed in the banner), so a newcomer sees roles at work. Everyone on it has enrolled, so the
+shared password opens nothing here; on a table with an empty roster it signs in as an owner."""
 
 from __future__ import annotations
 
@@ -10,24 +13,27 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+import bcrypt
+
 from scc import clock, eventids
-from scc.dev import demo_reminders, demo_trips
+from scc.dev import demo_trips
 from scc.errors import Conflict
-from scc.models import Boat, CrewMember, Event, Minor, Patron, Payment, Signer
-from scc.store import Store, boats, trips
+from scc.models import Boat, CrewMember, Event, Member, Minor, Patron, Payment, Signer
+from scc.store import Store, boats, roster, trips
 from scc.waivers import records, signing
 
 DEMO_PASSWORD = "ahoy-crew"  # noqa: S105 - the embedded dev default only, printed at start
+# (crew id, name, role, demo password): the embedded dev default only, printed at start.
+DEMO_CREW = (
+    ("cory", "Cory Reyes", "owner", "captain-cory-demo"),
+    ("jess", "Jess Park", "crew", "deckhand-jess-demo"),
+    ("leo", "Leo Martin", "crew", "mate-leo-demo"),
+)
 
 
 def _patrons(*people: tuple[str, str | None]) -> list[Patron]:
     return [
-        Patron(
-            patron_id=eventids.slug(name),
-            name=name,
-            email=f"{eventids.slug(name)}@example.com",
-            amount_due=None if share is None else Decimal(share),
-        )
+        demo_trips.patron(name, f"{eventids.slug(name)}@example.com", None, share)
         for name, share in people
     ]
 
@@ -44,15 +50,7 @@ def _paid(event: Event, *entries: tuple[str, str, str, str]) -> Event:
         )
         for n, (pid, amount, method, who) in enumerate(entries, start=1)
     ]
-    event.payments = payments
-    event.paid_total = sum((p.amount for p in payments), Decimal("0.00"))
-    event.patron_paid = {p.patron_id: Decimal("0.00") for p in event.patrons}
-    for p in payments:
-        event.patron_paid[p.patron_id] += p.amount
-    if payments:
-        event.payment_timestamp = payments[-1].timestamp
-        event.payment_logged_by = payments[-1].logged_by
-    return event
+    return demo_trips.with_payments(event, payments)
 
 
 # (days from today, name, period, title, total, crew, patrons and shares, waivers signed,
@@ -157,6 +155,15 @@ def seed(store: Store, today: date) -> list[Event]:
             signing.save(store, waiver, trips.get(store, created.event_id))  # guarded by rev
         stored.append(replace(created, waivers_signed=signed))
     stored += demo_trips.dock_week(store, today, stored)
-    stored += demo_reminders.seed(store, today)
+    stored += demo_trips.reminded(store, today)
     demo_trips.season(store, today)  # enough past trips to need Show more
     return stored
+
+
+def seed_crew(store: Store) -> None:
+    """Put the demo crew (DEMO_CREW) on the roster with their own passwords."""
+    for crew_id, name, role, password in DEMO_CREW:
+        member = Member(crew_id=crew_id, name=name, role=role)
+        roster.add(store, member, link_hash="", link_expires=0)
+        hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt(rounds=4)).decode()
+        roster.set_password(store, crew_id, hashed, link_hash=None)

@@ -1,6 +1,7 @@
 """The rest of `make dev`'s demo: the trips' history (their activity), a season behind them (enough
-past trips to need Show more), and a dock week's events: a trip rescheduled for weather, one
-cancelled with money to refund, a signer who is not on the manifest, patrons checked in."""
+past trips to need Show more), a dock week's events (a trip rescheduled for weather, one
+cancelled with money to refund, a signer who is not on the manifest, patrons checked in), and
+trips whose reminders show each state."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from scc import activity, clock, eventids
-from scc.models import CheckIn, CrewMember, Entry, Event, Patron, Payment, Signer
+from scc.models import CheckIn, CrewMember, Entry, Event, Patron, Payment, Reminder, Signer
 from scc.payments import ledger
 from scc.store import Store, trips
 from scc.trips import forms, lifecycle, manifest
@@ -24,6 +25,14 @@ NAMES = (
 )  # fmt: skip
 
 
+def patron(name: str, email: str | None, phone: str | None, due: str | None) -> Patron:
+    """A demo patron, their id made from their name; `due`: their share (None: not set)."""
+    share = None if due is None else Decimal(due)
+    return Patron(
+        patron_id=eventids.slug(name), name=name, email=email, phone=phone, amount_due=share
+    )
+
+
 def chronicle(event: Event) -> Event:
     """The trip with the activity its seeded history would have left: created, then each
     payment, by who logged it."""
@@ -36,39 +45,46 @@ def chronicle(event: Event) -> Event:
     return replace(event, activity=entries, created_by=captain)
 
 
+def with_payments(event: Event, payments: list[Payment]) -> Event:
+    """The trip with these payments on its ledger and the totals the ledger's writes keep."""
+    paid: dict[str, Decimal] = {}
+    for pay in payments:
+        paid[pay.patron_id] = paid.get(pay.patron_id, Decimal("0.00")) + pay.amount
+    last = payments[-1] if payments else None
+    return replace(
+        event,
+        payments=payments,
+        paid_total=sum(paid.values(), Decimal("0.00")),
+        patron_paid=paid,
+        payment_timestamp=last.timestamp if last else None,
+        payment_logged_by=last.logged_by if last else None,
+    )
+
+
 def _past_trip(today: date, n: int) -> Event:
     day = today - timedelta(days=8 + 2 * n)
     captain = CAPTAINS[n % 2]
     period = ("morning", "sunset")[n // 2 % 2]
     people = [NAMES[(n + k) % len(NAMES)] for k in range(2 + n % 3)]
-    patrons = [
-        Patron(patron_id=eventids.slug(name), name=name, amount_due=Decimal("150.00"))
-        for name in people
-    ]
+    patrons = [patron(name, None, None, "150.00") for name in people]
     at = f"{day.isoformat()}T16:00:00Z"
     payments = [
         Payment(payment_id=f"demo-past-{n}-{k}", patron_id=p.patron_id, amount=Decimal("150.00"),
                 method=("venmo", "cash", "zelle")[k % 3], timestamp=at, logged_by=captain)
         for k, p in enumerate(patrons)
     ]  # fmt: skip
-    total = Decimal("150.00") * len(patrons)
     event = Event(
         event_id=eventids.make(day, f"captain-{captain}", period),
         date=day.isoformat(),
         title=("Kelp bed snorkel", "Sunset cruise, Mission Bay")[n // 2 % 2],
-        total=total,
+        total=Decimal("150.00") * len(patrons),
         patrons=patrons,
         crew=[CrewMember(crew_id=captain, role="captain")],
-        payments=payments,
-        paid_total=total,
-        patron_paid={p.patron_id: Decimal("150.00") for p in patrons},
-        payment_timestamp=at,
-        payment_logged_by=captain,
         check_ins={p.patron_id: CheckIn(status="aboard", by=captain, at=at) for p in patrons},
         period=period,
         created_at=f"{(day - timedelta(days=20)).isoformat()}T18:00:00Z",
     )
-    return chronicle(event)
+    return chronicle(with_payments(event, payments))
 
 
 def season(store: Store, today: date, count: int = PAST_TRIPS) -> int:
@@ -114,11 +130,56 @@ def _trip(day: date, name: str, title: str) -> Event:
         date=day.isoformat(),
         title=title,
         total=Decimal("300.00"),
-        patrons=[
-            Patron(patron_id=eventids.slug(n), name=n, email=e, amount_due=Decimal("150.00"))
-            for n, e in people
-        ],
+        patrons=[patron(n, e, None, "150.00") for n, e in people],
         crew=[CrewMember(crew_id=name.removeprefix("captain-"), role="captain")],
         period="morning",
         created_at=f"{(day - timedelta(days=14)).isoformat()}T17:00:00Z",
     )
+
+
+def reminded(store: Store, today: date) -> list[Event]:
+    """Two trips, two and three days out (the 3-day mark is due for both): one whose patrons show
+    each state a reminder can be in (sent, skipped for want of an email, failed and to be
+    retried), and a private charter with reminders off. `scc remind --dry-run` then shows what
+    the next run would send for the other trips."""
+    sail_day, charter_day = today + timedelta(days=2), today + timedelta(days=3)
+    at = clock.iso(clock.now() - timedelta(hours=2))
+    sail = Event(
+        event_id=eventids.make(sail_day, "captain-maya", "sunset"),
+        date=sail_day.isoformat(),
+        title="Sunset sail, Point Loma",
+        total=Decimal("525.00"),
+        patrons=[
+            patron("Ann Park", "ann@example.com", "619-555-0141", "175.00"),
+            patron("Cat Moss", None, "619-555-0142", "175.00"),
+            patron("Dee Fox", "dee@example.com", None, "175.00"),
+        ],
+        crew=[
+            CrewMember(crew_id="maya", role="captain"),
+            CrewMember(crew_id="jess", role="deckhand"),
+        ],
+        period="sunset",
+        created_at=at,
+        reminders={
+            "ann-park": Reminder(3, "sent", at, ("waiver", "balance"), "demo", 1),
+            "cat-moss": Reminder(3, "skipped", at, ("waiver", "balance"), "demo"),
+            "dee-fox": Reminder(
+                3, "failed", at, ("waiver", "balance"), "demo", 1, "SES could not be reached"
+            ),
+        },
+    )
+    charter = Event(
+        event_id=eventids.make(charter_day, "private-charter", None),
+        date=charter_day.isoformat(),
+        title="Private charter (the Okafor party)",
+        total=Decimal("1200.00"),
+        patrons=[patron("Ada Okafor", "ada@example.com", None, "1200.00")],
+        crew=[CrewMember(crew_id="cory", role="captain")],
+        created_at=at,
+        reminders_off=True,
+    )
+    made = []
+    for event in (sail, charter):
+        entry = replace(activity.created(event, "cory"), at=at)
+        made.append(trips.create(store, replace(event, activity=[entry], created_by="cory")))
+    return made

@@ -29,7 +29,6 @@ def run(port: int) -> int:
     from werkzeug.serving import run_simple
 
     from scc import clock, create_app
-    from scc.dev import crew as demo_crew
     from scc.dev import demo
 
     embedded = not (os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or os.environ.get("SCC_TABLE"))
@@ -62,7 +61,7 @@ def run(port: int) -> int:
             store = get_store()
             store.create_table()
             events = demo.seed(store, clock.today(app.config["TIMEZONE"]))
-            crew = demo_crew.seed(store)
+            demo.seed_crew(store)
         # Notifications as in AWS: the table's stream, read here instead of by Lambda.
         from scc.dev import stream
 
@@ -74,7 +73,7 @@ def run(port: int) -> int:
     print(f"  Open {site}")
     if embedded:
         print("  Sign in as (crew id / password):")
-        for crew_id, role, password in crew:
+        for crew_id, _, role, password in demo.DEMO_CREW:
             print(f"    {crew_id:<6} {password:<20} {role}")
         print("  The shared password (SCC_ADMIN_PASS_HASH) opens only an empty roster, or a")
         print("  member who has not enrolled yet (add one from Crew).\n", flush=True)

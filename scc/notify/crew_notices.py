@@ -57,8 +57,7 @@ def crew_notices(
         to = emails(member.crew_id)
         if to is None:
             continue
-        values = {"title": event.title, "day": event.date, "role": member.role}
-        subject = SUBJECTS[what].format(**values)
+        subject = SUBJECTS[what].format(title=event.title, day=event.date, role=member.role)
         context = {"event": event, "member": member, "what": what, "subject": subject}
         text, html = render("crew_alert", context)
         key = f"crew_{what}#{event.event_id}#{member.crew_id}#{event.rev}"

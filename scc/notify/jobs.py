@@ -18,13 +18,12 @@ log = logging.getLogger("scc.notify")
 
 
 def make_job_handler(app: Flask) -> Handler:
-    """The handler for scheduled jobs; `reminders` is the one there is (scc.notify.reminders)."""
+    """The handler for scheduled jobs; `reminders` is the one there is (scc.notify.reminders).
+    Its log lines show at INFO as the stream's do (make_stream_handler sets the level)."""
 
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         from scc.notify import reminders
 
-        if log.level == logging.NOTSET:
-            log.setLevel(logging.INFO)
         job = event["scc_job"]
         if job != "reminders":
             log.error("jobs: there is no job %r; nothing done", job[:40])

@@ -46,9 +46,8 @@ class LogMailer:
 class SesMailer:
     """Amazon SES (v2 API) from a verified sender; the client is made on the first send."""
 
-    def __init__(self, sender: str, *, timeout: float = TIMEOUT) -> None:
+    def __init__(self, sender: str) -> None:
         self.sender = sender
-        self.timeout = timeout
 
     @functools.cached_property
     def client(self) -> Any:
@@ -57,8 +56,8 @@ class SesMailer:
 
         region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
         config = Config(
-            connect_timeout=self.timeout,
-            read_timeout=self.timeout,
+            connect_timeout=TIMEOUT,
+            read_timeout=TIMEOUT,
             retries={"max_attempts": 2, "mode": "standard"},
         )
         return boto3.session.Session().client("sesv2", region_name=region, config=config)

@@ -3,6 +3,7 @@ scc.notify.gmail) and the notices that make messages (scc.notify.notices)."""
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from email.utils import formataddr
@@ -11,6 +12,7 @@ from typing import Any, Protocol
 from scc import validation
 from scc.errors import Invalid
 
+log = logging.getLogger("scc.notify")
 TIMEOUT = 3.0  # seconds per HTTP attempt; a send makes at most two (scc.notify.gmail, SES's client)
 _ADDRESS = re.compile(r"(?P<name>[^<>]*?)\s*<(?P<angle>[^<>\s]+)>|(?P<bare>[^<>\s,;]+)")
 
@@ -48,6 +50,20 @@ class Mailer(Protocol):
         ...
 
 
+def attempt(mailer: Mailer, message: Message) -> tuple[bool, str, bool]:
+    """Send one message: (True, the provider's id, False) when sent, else (False, why not,
+    whether that is for good: a refusal of the message itself; an outage or a bug passes)."""
+    try:
+        return True, str(mailer.send(message)), False
+    except NotifyError as exc:
+        return False, str(exc), exc.permanent
+    except ValueError as exc:  # the email package refusing a header: sending again can't help
+        return False, str(exc), True
+    except Exception as exc:  # a bug must not stop the other messages
+        log.exception("notify: sending %r to %s failed", message.subject, masked(message.to))
+        return False, type(exc).__name__, False
+
+
 def address(value: Any, what: str) -> str:
     """A checked address, `name@example.com` or `Name <name@example.com>`; NotifyError if not.
 
@@ -63,6 +79,17 @@ def address(value: Any, what: str) -> str:
         raise NotifyError(f"{what} is not a usable email address.", permanent=True) from None
     name = name.strip('"').strip()
     return formataddr((name, str(checked))) if name else str(checked)
+
+
+def usable(value: Any, what: str, *, unsent: str = "", level: int = logging.WARNING) -> str | None:
+    """The checked address, or None when there is none or it is not usable (then logged at
+    `level`, with `unsent` saying what is not sent for want of it, when given)."""
+    try:
+        return address(value, what) if value else None
+    except NotifyError as exc:
+        if unsent:
+            log.log(level, "notify: %s %s", exc, unsent)
+        return None
 
 
 def masked(value: str) -> str:

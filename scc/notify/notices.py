@@ -16,7 +16,7 @@ from scc.models import METHOD_LABELS, Waiver
 from scc.money import fmt
 from scc.notify import routes, trip_notices
 from scc.notify.crew_notices import Emails, crew_notices
-from scc.notify.message import Message, NotifyError, address
+from scc.notify.message import Message, usable
 from scc.notify.message import Notice as Notice
 from scc.notify.trip_notices import Render
 from scc.store.items import deserialize, event_from_item, waiver_from_item
@@ -31,33 +31,24 @@ def record_keys(record: Mapping[str, Any]) -> tuple[str, str]:
     return (keys.get("eid") or {}).get("S", ""), (keys.get("crew_id") or {}).get("S", "")
 
 
-def from_record(
-    record: Mapping[str, Any],
-    *,
-    admin: str | None,
-    render: Render,
-    links: trip_notices.Links,
-    crew: Emails = lambda _: None,
-) -> list[Notice]:
-    """The messages one stream record calls for (none for most records). `links` makes each
-    patron's own waiver and pay links for the notices that carry them; `crew` gives a crew
-    member's address on the roster (crew alerts)."""
-    route = routes.route_of(record)
-    if route is None:
-        return []  # counters, sent-markers, crew items, removals: nothing to say
-    read = READERS[route.name]
-    return read(record.get("dynamodb") or {}, Context(admin, render, links, crew))
-
-
 @dataclass(frozen=True)
 class Context:
     """What a reader needs beside the record: where admin notes go, the mail templates, each
-    patron's own links, and the crew's addresses."""
+    patron's own waiver and pay links (for the notices that carry them), and crew members'
+    addresses on the roster (crew alerts)."""
 
     admin: str | None
     render: Render
     links: trip_notices.Links
     crew: Emails
+
+
+def from_record(record: Mapping[str, Any], say: Context) -> list[Notice]:
+    """The messages one stream record calls for (none for most records)."""
+    route = routes.route_of(record)
+    if route is None:
+        return []  # counters, sent-markers, crew items, removals: nothing to say
+    return READERS[route.name](record.get("dynamodb") or {}, say)
 
 
 def trip_changed(data: Mapping[str, Any], say: Context) -> list[Notice]:
@@ -79,25 +70,6 @@ def trip_arrived(data: Mapping[str, Any], say: Context) -> list[Notice]:
     if trip_notices.is_rescheduled(data):
         notices += trip_notices.rescheduled(data, render=say.render, links=say.links)
     return notices
-
-
-def waiver_signed(data: Mapping[str, Any], say: Context) -> list[Notice]:
-    if "moved_from" in (data.get("NewImage") or {}):
-        return []  # a signed waiver moving with its rescheduled trip: sent when it was signed
-    return waiver_notices(data, admin=say.admin, render=say.render)
-
-
-Reader = Callable[[Mapping[str, Any], Context], list[Notice]]
-# What each route of scc.notify.routes means in mail (a test holds the two in step).
-READERS: dict[str, Reader] = {
-    "trip_changed": trip_changed,
-    "trip_arrived": trip_arrived,
-    "waiver_signed": waiver_signed,
-}
-
-
-def _title(title: str, event_id: str, date: str) -> str:
-    return f"{title or event_id}, {date}"
 
 
 def _keys(image: Mapping[str, Any] | None, attribute: str) -> set[str]:
@@ -131,7 +103,7 @@ def ledger_notices(data: Mapping[str, Any], *, admin: str | None, render: Render
             "notify: SCC_ADMIN_EMAIL is not set; ledger notes of %s not sent", event.event_id
         )
         return []
-    title = _title(event.title, event.event_id, event.date)
+    title = f"{event.title or event.event_id}, {event.date}"
 
     def note(key: str, kind: str, subject: str, template: str, context: dict[str, Any]) -> Notice:
         text, html = render(template, {"event": event, **context})
@@ -140,43 +112,34 @@ def ledger_notices(data: Mapping[str, Any], *, admin: str | None, render: Render
 
     notices = []
     for pay in (p for p in event.payments if p.payment_id in paid):
-        name, due = event.name_of(pay.patron_id), event.due_from(pay.patron_id)
-        method = METHOD_LABELS.get(pay.method, pay.method)
-        context = {
-            "payment": pay,
-            "patron_name": name,
-            "method": method,
-            "amount": f"${fmt(pay.amount)}",
-            "paid_total": f"${fmt(event.paid_total)}",
-            "total": f"${fmt(event.total)}",
-            "balance_due": f"${fmt(event.balance_due)}",
-            "patron_due": None if due is None else f"${fmt(due)}",
-        }
+        name, method = event.name_of(pay.patron_id), METHOD_LABELS.get(pay.method, pay.method)
+        due = event.due_from(pay.patron_id)
+        context = {"payment": pay, "patron_name": name, "method": method, "patron_due": due}
         subject = f"Payment logged: ${fmt(pay.amount)} from {name} ({method})"
         key = f"payment#{pay.payment_id}"
         notices.append(note(key, "payment_logged", subject, "payment_logged", context))
     for back in (r for r in event.refunds if r.refund_id in refunds):
-        name = event.name_of(back.patron_id)
+        name, key = event.name_of(back.patron_id), f"refund#{back.refund_id}"
         subject = f"Refund recorded: ${fmt(back.amount)} to {name}"
         context = {"kind": "refund", "refund": back, "patron_name": name}
-        notices.append(
-            note(f"refund#{back.refund_id}", "refund_recorded", subject, "ledger_change", context)
-        )
+        notices.append(note(key, "refund_recorded", subject, "ledger_change", context))
     for pay in (p for p in event.payments if p.payment_id in voids):
-        name = event.name_of(pay.patron_id)
+        name, key = event.name_of(pay.patron_id), f"void#{pay.payment_id}"
         subject = f"Payment voided: ${fmt(pay.amount)} from {name}"
         context = {"kind": "void", "payment": pay, "patron_name": name}
-        notices.append(
-            note(f"void#{pay.payment_id}", "payment_voided", subject, "ledger_change", context)
-        )
+        notices.append(note(key, "payment_voided", subject, "ledger_change", context))
     return notices
 
 
-def waiver_notices(data: Mapping[str, Any], *, admin: str | None, render: Render) -> list[Notice]:
+def waiver_signed(data: Mapping[str, Any], say: Context) -> list[Notice]:
+    """A note to the admin, and to the signer a copy of the exact text signed."""
+    if "moved_from" in (data.get("NewImage") or {}):
+        return []  # a signed waiver moving with its rescheduled trip: sent when it was signed
+    admin, render = say.admin, say.render
     waiver = waiver_from_item(deserialize(data.get("NewImage") or {}))
     where = f"{waiver.event_id}/{waiver.waiver_id}"
     trip = waiver.text_context
-    title = _title(trip.get("event_title", ""), waiver.event_id, trip.get("event_date", ""))
+    title = f"{trip.get('event_title') or waiver.event_id}, {trip.get('event_date', '')}"
     signed_text, text_ok = waiver_text.checked(waiver)
     if not text_ok:
         log.error(
@@ -204,10 +167,8 @@ def _copy(
     waiver: Waiver, signed_text: str, trip: Mapping[str, str], where: str, render: Render
 ) -> Notice | None:
     """The signer's copy: the exact text they signed, and what they filled in."""
-    try:
-        to = address(waiver.email, "The signer's email")
-    except NotifyError as exc:
-        log.warning("notify: waiver %s: %s No copy sent.", where, exc)
+    to = usable(waiver.email, "The signer's email", unsent=f"No copy of waiver {where} sent.")
+    if to is None:
         return None
     context = {"waiver": waiver, "trip": trip, "waiver_text": signed_text}
     text, html = render("waiver_copy", context)
@@ -215,3 +176,12 @@ def _copy(
     subject = f"Your signed waiver – {trip.get('event_title') or waiver.event_id}, {day}"
     message = Message(to=to, subject=subject, text=text, html=html)
     return Notice(f"waiver#{waiver.waiver_id}#copy", "waiver_copy", message)
+
+
+Reader = Callable[[Mapping[str, Any], Context], list[Notice]]
+# What each route of scc.notify.routes means in mail (a test holds the two in step).
+READERS: dict[str, Reader] = {
+    "trip_changed": trip_changed,
+    "trip_arrived": trip_arrived,
+    "waiver_signed": waiver_signed,
+}

@@ -28,25 +28,23 @@ from flask import Flask
 from scc import activity, clock
 from scc.errors import Contended, Moved, NotFound
 from scc.models import Entry, Event, Patron, Reminder
-from scc.money import fmt
-from scc.notify.message import Message, NotifyError, address, masked
+from scc.notify.message import Message, attempt, masked, usable
 from scc.notify.stream import links_for, mailer, renderer
 from scc.store import board, get_store
 from scc.store import reminders as stored
 
 log = logging.getLogger("scc.notify")
 
-DEFAULT_MARKS = "3,1"
 MAX_TRIES = 3
 STUCK = timedelta(minutes=15)
 BY = "reminders"  # who the trip's activity says wrote the reminders
 WHAT = {"waiver": "sign the waiver", "balance": "pay the balance"}
 
 
-def marks(raw: str | None) -> tuple[int, ...]:
-    """SCC_REMIND_DAYS read: whole days before a trip, smallest first."""
+def marks(raw: str) -> tuple[int, ...]:
+    """SCC_REMIND_DAYS read (default in scc.config): whole days before a trip, smallest first."""
     try:
-        found = sorted({int(part) for part in (raw or DEFAULT_MARKS).split(",") if part.strip()})
+        found = sorted({int(part) for part in raw.split(",") if part.strip()})
     except ValueError:
         found = []
     if not found or found[0] < 1 or found[-1] > 30:
@@ -57,13 +55,6 @@ def marks(raw: str | None) -> tuple[int, ...]:
 def due_mark(days: int, all_marks: tuple[int, ...]) -> int | None:
     """The mark due for a trip `days` away: the smallest at or beyond it (None: none yet)."""
     return next((m for m in all_marks if 1 <= days <= m), None)
-
-
-def email_of(patron: Patron) -> str | None:
-    try:
-        return address(patron.email, "email") if patron.email else None
-    except NotifyError:
-        return None
 
 
 @dataclass(frozen=True)
@@ -98,7 +89,7 @@ def _again(prior: Reminder, mark: int, patron: Patron, now: datetime) -> bool:
     if prior.mark > mark:
         return True  # a nearer mark is due
     if prior.status == "skipped":
-        return email_of(patron) is not None  # they have an email now
+        return usable(patron.email, "email") is not None  # they have an email now
     stuck = prior.status == "sending" and prior.at < clock.iso(now - STUCK)
     return (prior.status == "failed" or stuck) and prior.tries < MAX_TRIES
 
@@ -115,7 +106,6 @@ class Outcome:
 
 def message(app: Flask, event: Event, due: Due, days: int, to: str) -> Message:
     waiver_url, pay_url = links_for(app)(event.event_id, due.patron.patron_id)
-    owed = event.due_from(due.patron.patron_id)
     context = {
         "event": event,
         "patron": due.patron,
@@ -123,7 +113,7 @@ def message(app: Flask, event: Event, due: Due, days: int, to: str) -> Message:
         "missing": due.missing,
         "waiver_url": waiver_url,
         "pay_url": pay_url,
-        "due": f"${fmt(owed)}" if owed is not None else "",
+        "due": event.due_from(due.patron.patron_id),  # set whenever "balance" is missing
     }
     text, html = renderer(app)("reminder", context)
     what = " and ".join(WHAT[m] for m in due.missing)
@@ -131,7 +121,7 @@ def message(app: Flask, event: Event, due: Due, days: int, to: str) -> Message:
     return Message(to=to, subject=subject, text=text, html=html)
 
 
-def upcoming(app: Flask, today: date, all_marks: tuple[int, ...]) -> Iterator[tuple[Event, int]]:
+def upcoming(today: date, all_marks: tuple[int, ...]) -> Iterator[tuple[Event, int]]:
     """The trips 1 to max(marks) days ahead, with how many days away each is."""
     first, last = today + timedelta(days=1), today + timedelta(days=all_marks[-1])
     found = board.dated(get_store(), first.isoformat(), last.isoformat(), board.REMINDER_ATTRIBUTES)
@@ -141,10 +131,10 @@ def upcoming(app: Flask, today: date, all_marks: tuple[int, ...]) -> Iterator[tu
 
 def run(app: Flask, *, dry_run: bool = False) -> list[Outcome]:
     """Remind whoever is due (in an app context); a dry run sends and writes nothing."""
-    all_marks = marks(app.config.get("REMIND_DAYS"))
+    all_marks = marks(app.config["REMIND_DAYS"])
     now, run_id = clock.now(), uuid.uuid4().hex[:16]
     outcomes: list[Outcome] = []
-    for event, days in upcoming(app, clock.today(app.config["TIMEZONE"]), all_marks):
+    for event, days in upcoming(clock.today(app.config["TIMEZONE"]), all_marks):
         found = dues(event, days, all_marks, now)
         if found:
             outcomes += _trip(app, event, days, found, run_id, dry_run)
@@ -158,7 +148,7 @@ def _trip(
     at = clock.iso(clock.now())
     messages = {}
     for due in found:
-        to = email_of(due.patron)
+        to = usable(due.patron.email, "email")
         messages[due.patron.patron_id] = message(app, event, due, days, to) if to else None
     if dry_run:
         return [
@@ -181,11 +171,14 @@ def _trip(
     except (Contended, NotFound, Moved):
         log.info("reminders: %s changed or is being reminded by another run", event.event_id)
         return []
+    claimed = [
+        (d, m, claims[d.patron.patron_id]) for d in found if (m := messages[d.patron.patron_id])
+    ]
     return [
         Outcome(event.event_id, pid, c.status, None)
         for pid, c in claims.items()
         if c.status == "skipped"
-    ] + _send(app, event, found, messages, claims)
+    ] + _send(app, event, claimed)
 
 
 def _entry(due: Due, what: str) -> Entry:
@@ -193,37 +186,15 @@ def _entry(due: Due, what: str) -> Entry:
     return activity.entry(BY, "reminder", summary, patron_id=due.patron.patron_id)
 
 
-def _try(app: Flask, msg: Message) -> tuple[str, bool]:
-    """Send one message: ("", _) when sent, else why not and whether that is for good (a
-    refusal of the message itself; a bug or an outage passes)."""
-    try:
-        mailer(app).send(msg)
-    except NotifyError as exc:
-        return str(exc)[:120], exc.permanent
-    except ValueError as exc:  # the email package refusing a header: sending again won't help
-        return str(exc)[:120], True
-    except Exception as exc:  # a bug must not stop the other patrons' reminders
-        log.exception("reminders: sending to %s failed", masked(msg.to))
-        return type(exc).__name__, False
-    return "", False
-
-
-def _send(
-    app: Flask,
-    event: Event,
-    found: list[Due],
-    messages: dict[str, Message | None],
-    claims: dict[str, Reminder],
-) -> list[Outcome]:
+def _send(app: Flask, event: Event, claimed: list[tuple[Due, Message, Reminder]]) -> list[Outcome]:
     """Send the claimed messages, then record how each went (one write)."""
     settled, entries, outcomes = {}, [], []
-    for due in found:
-        pid, msg = due.patron.patron_id, messages[due.patron.patron_id]
-        if msg is None:
-            continue
-        why, permanent = _try(app, msg)
-        done = replace(claims[pid], status="failed" if why else "sent", at=clock.iso(clock.now()))
-        if why:
+    for due, msg, claim in claimed:
+        pid = due.patron.patron_id
+        sent, answer, permanent = attempt(mailer(app), msg)
+        why = "" if sent else answer[:120]
+        done = replace(claim, status="sent" if sent else "failed", at=clock.iso(clock.now()))
+        if not sent:
             done = replace(done, why=why, tries=MAX_TRIES if permanent else done.tries)
             entries.append(_entry(due, f"Reminder to {activity.PATRON} failed: {why}"))
         else:

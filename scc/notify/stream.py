@@ -98,16 +98,10 @@ def renderer(app: Flask) -> Callable[[str, Mapping[str, Any]], tuple[str, str]]:
 
 
 def _admin(app: Flask) -> str | None:
-    from scc.notify.message import NotifyError, address
+    from scc.notify.message import usable
 
-    raw = app.config.get("ADMIN_EMAIL")
-    if not raw:
-        return None
-    try:
-        return address(raw, "SCC_ADMIN_EMAIL")
-    except NotifyError as exc:
-        log.error("notify: %s Admin notes are not sent.", exc)
-        return None
+    unsent, raw = "Admin notes are not sent.", app.config.get("ADMIN_EMAIL")
+    return usable(raw, "SCC_ADMIN_EMAIL", unsent=unsent, level=logging.ERROR)
 
 
 def mailer(app: Flask) -> Mailer:
@@ -141,10 +135,10 @@ def _time_left_ms(context: Any) -> float:  # milliseconds; unbounded outside Lam
 
 def process(app: Flask, records: list[dict[str, Any]], context: Any) -> list[str]:
     """Send what each record calls for; return the sequence numbers of records to retry."""
-    from scc.notify.notices import from_record, record_keys
+    from scc.notify.notices import Context, from_record, record_keys
 
-    store, admin, render, links = get_store(), _admin(app), renderer(app), links_for(app)
-    crew = crew_emails(store)
+    store = get_store()
+    say = Context(_admin(app), renderer(app), links_for(app), crew_emails(store))
     failed: list[str] = []
     for record in records:
         seq = str((record.get("dynamodb") or {}).get("SequenceNumber", ""))
@@ -155,7 +149,7 @@ def process(app: Flask, records: list[dict[str, Any]], context: Any) -> list[str
             failed.append(seq)
             continue
         try:
-            notices = from_record(record, admin=admin, render=render, links=links, crew=crew)
+            notices = from_record(record, say)
         except Exception:
             log.exception("notify: could not read the record %s; it will be retried", where)
             failed.append(seq)
@@ -168,7 +162,7 @@ def process(app: Flask, records: list[dict[str, Any]], context: Any) -> list[str
 
 def crew_emails(store: Store) -> Callable[[str], str | None]:
     """Crew members' addresses on the roster, read once a batch when first asked (one Query)."""
-    from scc.notify.message import NotifyError, address
+    from scc.notify.message import usable
     from scc.store import roster
 
     found: dict[str, str | None] = {}
@@ -176,10 +170,7 @@ def crew_emails(store: Store) -> Callable[[str], str | None]:
     def email(crew_id: str) -> str | None:
         if not found:
             for m in roster.members(store):
-                try:
-                    found[m.crew_id] = address(m.email, m.crew_id) if m.active and m.email else None
-                except NotifyError:
-                    found[m.crew_id] = None
+                found[m.crew_id] = usable(m.email, m.crew_id) if m.active else None
             found.setdefault("", None)  # read: an empty roster is not read again
         return found.get(crew_id)
 
@@ -195,7 +186,7 @@ def copy_limit(to: str) -> counters.Limit:
 def _deliver(app: Flask, store: Store, eid: str, notice: Notice, where: str) -> bool:
     """Send one notice unless it was sent before; False when it should be retried. Addresses
     are masked in the log (d***@example.com)."""
-    from scc.notify.message import NotifyError, masked
+    from scc.notify.message import attempt, masked
 
     message = notice.message
     said = f"{notice.kind} to {masked(message.to)}"
@@ -209,23 +200,14 @@ def _deliver(app: Flask, store: Store, eid: str, notice: Notice, where: str) -> 
             "notify: %s not sent: that address had %d copies today %s", said, COPIES_PER_DAY, keyed
         )
         return True
-    try:
-        sent_as = mailer(app).send(message)
-    except (NotifyError, ValueError) as exc:
-        # A ValueError is the email package refusing to build the message (a header it can't
-        # write): sending it again can't help, so it is as permanent as a refusal.
-        permanent = not isinstance(exc, NotifyError) or exc.permanent
+    sent, answer, permanent = attempt(mailer(app), message)
+    if not sent:
         outcome = " and will not be retried" if permanent else ", to be retried"
-        log.error("notify: %s (%r) failed%s: %s %s", said, message.subject, outcome, exc, keyed)
+        log.error("notify: %s (%r) failed%s: %s %s", said, message.subject, outcome, answer, keyed)
         if capped is not None and not permanent:
             counters.give_back(store, capped)
         return permanent  # a permanent failure is done with; a passing one comes back
-    except Exception:  # a bug must not stop the other records either
-        log.exception("notify: %s failed, to be retried %s", said, keyed)
-        if capped is not None:
-            counters.give_back(store, capped)
-        return False
-    log.info("notify: sent %s: %r (%s, id %s)", said, message.subject, where, sent_as)
+    log.info("notify: sent %s: %r (%s, id %s)", said, message.subject, where, answer)
     _mark_sent(store, eid, notice)
     return True
 

@@ -4,16 +4,12 @@ email; its key names the trip and the patron, so a redelivered batch sends nothi
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from scc.models import CANCELLED, Event
-from scc.money import fmt
-from scc.notify.message import Message, Notice, NotifyError, address
+from scc.notify.message import Message, Notice, usable
 from scc.store.items import deserialize, event_from_item
-
-log = logging.getLogger("scc.notify")
 
 # (event id, patron id) -> (their waiver link, their pay link), absolute when SCC_SITE_URL is set
 Links = Callable[[str, str], tuple[str, str]]
@@ -47,12 +43,9 @@ def _each_patron(
 ) -> list[Notice]:
     notices = []
     for patron in event.patrons:
-        if not patron.email:
-            continue
-        try:
-            to = address(patron.email, f"{patron.name}'s email")
-        except NotifyError as exc:
-            log.warning("notify: %s of %s: %s Not sent.", kind, event.event_id, exc)
+        unsent = f"No {kind} of {event.event_id} sent."
+        to = usable(patron.email, f"{patron.name}'s email", unsent=unsent)
+        if to is None:
             continue
         values = {"event": event, "patron": patron, **context(patron)}
         text, html = render(kind, values)
@@ -67,14 +60,13 @@ def rescheduled(data: Mapping[str, Any], *, render: Render, links: Links) -> lis
 
     def context(patron: Any) -> dict[str, Any]:
         waiver_url, pay_url = links(event.event_id, patron.patron_id)
-        due = event.due_from(patron.patron_id)
         return {
             "subject": f"New date for your trip: {event.title}, {event.date}",
             "was": was,
             "waiver_url": waiver_url,
             "pay_url": pay_url,
             "signed": event.waiver_signed(patron.patron_id),
-            "due": None if due is None or due <= 0 else f"${fmt(due)}",
+            "due": event.due_from(patron.patron_id),
         }
 
     return _each_patron(event, "trip_moved", render, context)
@@ -84,11 +76,10 @@ def cancelled(data: Mapping[str, Any], *, render: Render) -> list[Notice]:
     event = event_from_item(deserialize(data["NewImage"]))
 
     def context(patron: Any) -> dict[str, Any]:
-        paid = event.paid_by(patron.patron_id)
         return {
             "subject": f"Cancelled: {event.title}, {event.date}",
             "reason": event.cancellation.reason if event.cancellation else "",
-            "paid": f"${fmt(paid)}" if paid > 0 else None,
+            "paid": event.paid_by(patron.patron_id),
         }
 
     return _each_patron(event, "trip_cancelled", render, context)

@@ -30,22 +30,6 @@ class MoneyForm:
     lower_due: bool = True  # a refund's: lower what they owe by it too (scc.payments.ledger)
 
 
-def check_method(value: Any) -> str:
-    method = value.strip().lower() if isinstance(value, str) else ""
-    if method not in METHODS:
-        raise Invalid("Choose how they paid: cash, Venmo, Zelle, card, check or other.", "method")
-    return method
-
-
-def check_key(value: Any, field: str = "idempotency_key") -> str | None:
-    """An idempotency key as sent (the Idempotency-Key header, else the field); None: none."""
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str) or not _KEY.fullmatch(value):
-        raise Invalid("The idempotency key must be 8-64 letters, digits, - or _.", field)
-    return value
-
-
 def money_form(data: dict[str, Any], *, refund: bool, header_key: str | None) -> MoneyForm:
     """A payment's or a refund's body, checked."""
     errors = validation.FieldErrors()
@@ -57,9 +41,16 @@ def money_form(data: dict[str, Any], *, refund: bool, header_key: str | None) ->
     with errors.on("amount"):
         amount = parse_amount(data.get("amount"))
     with errors.on("method"):
-        method = check_method(data.get("method"))
+        method = data["method"].strip().lower() if isinstance(data.get("method"), str) else ""
+        if method not in METHODS:
+            raise Invalid("Choose how they paid: cash, Venmo, Zelle, card, check or other.")
     with errors.on("idempotency_key"):
-        key = check_key(header_key or data.get("idempotency_key"))
+        # the Idempotency-Key header, else the field; none sent: None (the ledger makes one)
+        key = header_key or data.get("idempotency_key")
+        if key in (None, ""):
+            key = None
+        elif not isinstance(key, str) or not _KEY.fullmatch(key):
+            raise Invalid("The idempotency key must be 8-64 letters, digits, - or _.")
     with errors.on("reason" if refund else "notes"):
         if refund:
             note = validation.text(data.get("reason"), "reason", "The reason", max_len=200)

@@ -22,17 +22,16 @@ from scc.web.urls import event_id_from_url, trip_from_url
 bp = Blueprint("payments", __name__, template_folder="templates")
 
 
+def _dialog(name: str, event: Event, **context: Any) -> str:
+    """One of the ledger's dialogs (payments/<name>.html) for a trip, with the methods' labels."""
+    return render_template(f"payments/{name}.html", event=event, methods=METHOD_LABELS, **context)
+
+
 @bp.get("/api/events/<eid>/payment-modal")
 @login_required
 def payment_modal(eid: str) -> Any:
     """The Log Payment dialog, with a fresh idempotency key each time it opens."""
-    return render_template(
-        "payments/_modal.html",
-        event=trip_from_url(eid),
-        methods=METHOD_LABELS,
-        key=ledger.new_key(),
-        crew_id=signed_in_crew(),
-    )
+    return _dialog("_modal", trip_from_url(eid), key=ledger.new_key(), crew_id=signed_in_crew())
 
 
 def _record(event_id: str, data: dict[str, Any], *, refund: bool) -> Any:
@@ -97,7 +96,7 @@ def _cleared_json(event: Event, patron_id: str | None) -> dict[str, Any]:
 @login_required
 def pay_links(eid: str) -> Any:
     """A dialog with each patron's personal payment link, to copy and text to them."""
-    return render_template("payments/_pay_links.html", event=trip_from_url(eid))
+    return _dialog("_pay_links", trip_from_url(eid))
 
 
 @bp.get("/api/events/<eid>/payments")
@@ -106,7 +105,7 @@ def history(eid: str) -> Any:
     """The trip's payments, oldest first, voided ones struck through: a dialog or JSON."""
     event = trip_from_url(eid)
     if is_htmx():
-        return render_template("payments/_history.html", event=event, methods=METHOD_LABELS)
+        return _dialog("_history", event)
     payments = [ledger_json(p) for p in event.payments]
     return jsonify({"event_id": event.event_id, "payments": payments})
 
@@ -125,13 +124,8 @@ def payment_cleared(eid: str) -> Any:
 @owner_required
 def refund_modal(eid: str) -> Any:
     """The Refund dialog: patron (preselected from ?patron_id=), amount, method, reason."""
-    return render_template(
-        "payments/_refund_modal.html",
-        event=trip_from_url(eid),
-        chosen=request.args.get("patron_id"),
-        methods=METHOD_LABELS,
-        key=ledger.new_key(),
-    )
+    chosen, key = request.args.get("patron_id"), ledger.new_key()
+    return _dialog("_refund_modal", trip_from_url(eid), chosen=chosen, key=key)
 
 
 @bp.post("/api/events/<eid>/refunds")
@@ -147,12 +141,7 @@ def refund(eid: str) -> Any:
 def void_modal(eid: str, payment_id: str) -> Any:
     """The dialog asking why a payment is being voided."""
     event = trip_from_url(eid)
-    return render_template(
-        "payments/_void_modal.html",
-        event=event,
-        payment=ledger.find_payment(event, payment_id),
-        methods=METHOD_LABELS,
-    )
+    return _dialog("_void_modal", event, payment=ledger.find_payment(event, payment_id))
 
 
 @bp.post("/api/events/<eid>/payments/<payment_id>/void")

@@ -17,9 +17,11 @@ from scc.money import ZERO
 from scc.store import keys
 from scc.store.gateway import Store, projection
 from scc.store.items import deserialize, event_from_item, serialize
-from scc.store.keys import BOARD, BY_DATE_INDEX, EVENT_SK
+from scc.store.keys import BOARD, BY_DATE_INDEX
 
-WHEN = ("upcoming", "today", "past", "all")
+# Each view's bound on the index's sort key (`<date>#<trip id>`), from today's date; all: none.
+_BOUNDS = {"upcoming": " AND #s >= :d", "today": " AND begins_with(#s, :d)", "past": " AND #s < :d"}
+WHEN = (*_BOUNDS, "all")
 PAGE = 50  # cards a page
 # What a card shows: the board's Query reads only these. Payments, refunds, their indexes, the
 # headroom map, the patrons' contacts and the activity stay behind; a card's dialogs read the
@@ -47,32 +49,21 @@ class Page:
     cursor: str | None  # pass back for the next page; None on the last
 
 
-def encode_cursor(key: dict[str, Any]) -> str:
-    """DynamoDB's LastEvaluatedKey (the index's and the table's keys) as an opaque string."""
-    return encode_position({k: v["S"] for k, v in key.items()})
-
-
 def encode_position(plain: dict[str, str]) -> str:
-    """A position in the board's index (keys.board_position) as an opaque cursor."""
+    """A position in the board's index (keys.board_position, or a Query's LastEvaluatedKey:
+    the index's and the table's keys) as an opaque cursor."""
     return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode()
 
 
 def decode_cursor(cursor: str) -> dict[str, Any]:
-    """The key a cursor names, checked: only a key of this board's index is accepted."""
+    """The key a cursor names, checked: only a trip's position in this board's index (as
+    keys.board_position names it) is accepted."""
     try:
         plain = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
     except (ValueError, UnicodeError, binascii.Error):
         raise Invalid(_CURSOR_BAD, "cursor") from None
-    keys = {"eid", "crew_id", "board", "board_sk"}
-    if (
-        not isinstance(plain, dict)
-        or set(plain) != keys
-        or not all(isinstance(v, str) for v in plain.values())
-        or plain["board"] != BOARD
-        or plain["crew_id"] != EVENT_SK
-        or not eventids.is_valid(plain["eid"])
-        or not plain["board_sk"].endswith("#" + plain["eid"])
-    ):
+    eid = plain.get("eid") if isinstance(plain, dict) else None
+    if not isinstance(eid, str) or not eventids.is_valid(eid) or plain != keys.board_position(eid):
         raise Invalid(_CURSOR_BAD, "cursor")
     return serialize(plain)
 
@@ -114,13 +105,8 @@ def card(item: dict[str, Any]) -> Event:
 def board(store: Store, when: str, today: str, cursor: str | None = None) -> Page:
     """One page of the board: one Query on the by-date index, reading what cards show. Upcoming
     and today run soonest first; past and all newest first."""
-    condition, values = "#b = :b", {}
-    if when == "upcoming":
-        condition, values = condition + " AND #s >= :d", {":d": today}
-    elif when == "today":
-        condition, values = condition + " AND begins_with(#s, :d)", {":d": today + "#"}
-    elif when == "past":
-        condition, values = condition + " AND #s < :d", {":d": today}
+    bound = _BOUNDS.get(when, "")
+    condition, values = "#b = :b" + bound, ({":d": today} if bound else {})
     # One more than a page: DynamoDB answers a LastEvaluatedKey whenever it stopped at the Limit,
     # even with nothing after it ("If LastEvaluatedKey is present in the response, you need to
     # paginate the result set", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Pagination.html),
@@ -136,15 +122,12 @@ def board(store: Store, when: str, today: str, cursor: str | None = None) -> Pag
         events = events[:PAGE]
         return Page(events, encode_position(keys.board_position(events[-1].event_id)))
     last = result.get("LastEvaluatedKey")  # stopped short of the Limit (1 MB read): go on
-    return Page(events, encode_cursor(last) if last else None)
+    return Page(events, encode_position(deserialize(last)) if last else None)
 
 
 def day(store: Store, date: str) -> list[Event]:
     """The trips of one day, with their crew and period (one Query; a day has few trips)."""
-    attributes = ("eid", "date", "title", "crew", "period", "status")
-    query = _index_query("#b = :b AND begins_with(#s, :d)", {":d": date + "#"}, attributes)
-    result = store.call("query", TableName=store.table, **query)
-    return [event_from_item(deserialize(item)) for item in result.get("Items", [])]
+    return list(dated(store, date, date, ("eid", "date", "title", "crew", "period", "status")))
 
 
 def dated(

@@ -42,11 +42,6 @@ def period_attribute(period: str | None) -> str:
     return f"p#{period or ALL_DAY}"
 
 
-def holders(item: Mapping[str, Any] | None) -> dict[str, str]:
-    """A boat's day item as period -> the trip holding it."""
-    return {k[2:]: str(v) for k, v in (item or {}).items() if k.startswith("p#")}
-
-
 # --- reads --------------------------------------------------------------------------------------
 
 
@@ -162,7 +157,8 @@ def _refusal(now: Place) -> Any:
     boat_id, _, period, event_id = now
 
     def refused(item: dict[str, Any] | None) -> Exception:
-        held = holders(item)
+        # The boat's day as period -> the trip holding it (period_attribute's `p#<period>`).
+        held = {k[2:]: str(v) for k, v in (item or {}).items() if k.startswith("p#")}
         other = next((eid for eid in held.values() if eid != event_id), "another trip")
         when = f"in the {period}" if period else "that day"
         if period is not None and ALL_DAY in held:

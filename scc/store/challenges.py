@@ -24,14 +24,14 @@ class Challenge:
 def issue(store: Store, purpose: str, crew_id: str = "") -> tuple[str, bytes]:
     """A new random challenge, stored; its id (for the browser to send back) and its bytes."""
     challenge_id, challenge = secrets.token_urlsafe(24), secrets.token_bytes(32)
-    expires = clock.epoch() + LIFETIME
     item = {
         **keys.challenge(challenge_id),
         "challenge": challenge,
         "purpose": purpose,
         "who": crew_id,
+        TTL_ATTRIBUTE: clock.epoch() + LIFETIME,
     }
-    store.put({**item, TTL_ATTRIBUTE: expires}, new=True)
+    store.put(item, new=True)
     return challenge_id, challenge
 
 
@@ -40,7 +40,7 @@ def take(store: Store, challenge_id: object) -> Challenge | None:
     already used or expired."""
     if not isinstance(challenge_id, str) or not 16 <= len(challenge_id) <= 64:
         return None
-    item = store.take(keys.challenge(challenge_id))
+    item = store.delete(keys.challenge(challenge_id))
     if item is None or int(item.get(TTL_ATTRIBUTE, 0)) <= clock.epoch():
         return None
     return Challenge(

@@ -223,12 +223,7 @@ def check_in(patron_id: str, record: CheckIn | None, *, signed: bool = False) ->
 
 def cancel(cancellation: Cancellation) -> Change:
     """Cancel the trip (who, when, why); nothing else changes."""
-    return not_cancelled(
-        Change(
-            set=("#st = :now_cancelled", "cancelled = :c"),
-            values={":now_cancelled": CANCELLED, ":c": asdict(cancellation)},
-        )
-    )
+    return not_cancelled(Change().assign({"status": CANCELLED, "cancelled": asdict(cancellation)}))
 
 
 def edit(

@@ -45,10 +45,9 @@ class Limit:
         moment = clock.epoch() if now is None else now
         return keys.counter(self.scope, self.who, moment // self.window)
 
-    def ends(self, now: int | None = None) -> int:
+    def ends(self, now: int) -> int:
         """When the window holding `now` ends (epoch seconds)."""
-        moment = clock.epoch() if now is None else now
-        return (moment // self.window + 1) * self.window
+        return (now // self.window + 1) * self.window
 
 
 def live(item: Mapping[str, Any] | None) -> Count | None:
@@ -69,12 +68,11 @@ def take_request(store: Store, limit: Limit) -> dict[str, Any]:
     once the window's count has reached the limit."""
     now = clock.epoch()
     change = Change(
-        set=("#t = :end",),
         add=("#h :one",),
         condition="attribute_not_exists(#h) OR #h < :limit",
-        names={"#t": TTL_ATTRIBUTE, "#h": "hits"},
-        values={":one": 1, ":end": limit.ends(now), ":limit": limit.limit},
-    )
+        names={"#h": "hits"},
+        values={":one": 1, ":limit": limit.limit},
+    ).assign({TTL_ATTRIBUTE: limit.ends(now)})
     return store.update_request(limit.key(now), change)
 
 

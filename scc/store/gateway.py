@@ -10,14 +10,14 @@ import functools
 import os
 import random
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from scc.errors import StoreError
 from scc.store import tables
-from scc.store.changes import Change
+from scc.store.changes import Change, Guard
 from scc.store.items import deserialize, serialize
 
 if TYPE_CHECKING:
@@ -45,13 +45,14 @@ class _Conflicted(Exception):
 
 
 class ConditionFailed(Exception):
-    """A conditional write did not apply; carries the item as it was, when DynamoDB returned it,
-    and for a transaction which of its writes failed (their indexes). Repositories turn it into
-    what it means (a domain error); it never leaves scc.store."""
+    """A conditional write did not apply; carries the item as it was, when DynamoDB returned it
+    (`raw`, as typed on the wire), and for a transaction which of its writes failed (their
+    indexes). Repositories turn it into what it means (a domain error); it never leaves
+    scc.store."""
 
-    def __init__(self, item: dict[str, Any] | None, failed: tuple[int, ...] = ()) -> None:
+    def __init__(self, raw: Any, failed: tuple[int, ...] = ()) -> None:
         super().__init__("condition failed")
-        self.item = item
+        self.item: dict[str, Any] | None = deserialize(raw) if raw else None
         self.failed = failed
 
 
@@ -90,8 +91,7 @@ class Store:
             error = exc.response.get("Error", {})
             code = error.get("Code", "")
             if code == "ConditionalCheckFailedException":
-                raw: Any = exc.response.get("Item")
-                raise ConditionFailed(deserialize(raw) if raw else None) from None
+                raise ConditionFailed(exc.response.get("Item")) from None
             if code == "TransactionConflictException":
                 raise _Conflicted() from None
             if code == "TransactionCanceledException":
@@ -102,8 +102,7 @@ class Store:
                     n for n, r in enumerate(reasons) if r.get("Code") == "ConditionalCheckFailed"
                 )
                 if failed:
-                    raw = reasons[failed[0]].get("Item")
-                    raise ConditionFailed(deserialize(raw) if raw else None, failed) from None
+                    raise ConditionFailed(reasons[failed[0]].get("Item"), failed) from None
             if code == "ResourceNotFoundException":
                 raise StoreError(
                     f"The table {self.table} does not exist yet; run `scc init-db`."
@@ -182,12 +181,9 @@ class Store:
         """Write an item whole; new: only if no item has its key (else ConditionFailed)."""
         self.call("put_item", **self.put_request(item, new=new)["Put"])
 
-    def delete(self, key: Mapping[str, str]) -> None:
-        self.call("delete_item", TableName=self.table, Key=serialize(key))
-
-    def take(self, key: Mapping[str, str]) -> dict[str, Any] | None:
+    def delete(self, key: Mapping[str, str]) -> dict[str, Any] | None:
         """Delete an item and answer it as it was (None when there was none): of two requests
-        taking the same item, only one gets it."""
+        deleting the same item, only one gets it (a challenge is taken so)."""
         result = self.call(
             "delete_item", TableName=self.table, Key=serialize(key), ReturnValues="ALL_OLD"
         )
@@ -240,9 +236,15 @@ class Store:
         result = self.call("update_item", **params, ReturnValues="ALL_NEW")
         return deserialize(result["Attributes"])
 
-    def transact(self, writes: list[dict[str, Any]]) -> None:
-        """All of these writes, or none (ConditionFailed when one's condition fails)."""
-        self.call("transact_write_items", TransactItems=writes)
+    def transact(self, writes: list[dict[str, Any]], guards: Sequence[Guard] = ()) -> None:
+        """All of these writes and the guards' (after them), or none: ConditionFailed when a
+        write's condition fails, the guard's own refusal when a guard's does."""
+        try:
+            self.call("transact_write_items", TransactItems=[*writes, *(g.request for g in guards)])
+        except ConditionFailed as failed:
+            if failed.failed and failed.failed[0] >= len(writes):
+                raise guards[failed.failed[0] - len(writes)].refused(failed.item) from None
+            raise
 
     def warm(self) -> None:
         """Call each operation the app uses once, answered in the process at botocore's

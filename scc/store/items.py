@@ -3,7 +3,7 @@ typed with boto3's TypeSerializer and TypeDeserializer; their keys are scc.store
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, fields
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -271,8 +271,3 @@ _WAIVER_UNSAID = dict.fromkeys(
 def waiver_from_item(item: Mapping[str, Any]) -> Waiver:
     minors = tuple(Minor(m["name"], m["date_of_birth"]) for m in item.get("minors", []))
     return from_map(Waiver, {**_WAIVER_UNSAID, **item}, event_id=item["eid"], minors=minors)
-
-
-def waivers_among(items: Iterable[Mapping[str, Any]]) -> list[Waiver]:
-    """The signed waivers among a trip's collection items, in their order."""
-    return [waiver_from_item(i) for i in items if keys.is_waiver(i["crew_id"])]

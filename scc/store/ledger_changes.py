@@ -39,8 +39,6 @@ def payment(pay: Payment, *, most: int) -> Change:
                 "#pd.#p = #pd.#p - :a",
                 "#amt = #amt + :a",
                 "#bal = #bal - :a",
-                "#ts = :now",
-                "#by = :by",
             ),
             condition=(
                 "attribute_not_exists(#idx.#k) AND attribute_exists(#pay.#p) "
@@ -50,29 +48,22 @@ def payment(pay: Payment, *, most: int) -> Change:
                 **_ledger_names(pay.patron_id, pay.payment_id),
                 "#pay": "payments",
                 "#idx": "payment_index",
-                "#ts": "payment_timestamp",
-                "#by": "payment_logged_by",
             },
             values={
                 ":rec": payment_to_map(pay),
                 ":pid": pay.patron_id,
                 ":a": pay.amount,
                 ":zero": ZERO,
-                ":now": pay.timestamp,
-                ":by": pay.logged_by,
                 ":most": most,
             },
-        )
+        ).assign({"payment_timestamp": pay.timestamp, "payment_logged_by": pay.logged_by})
     )
 
 
 def cleared() -> Change:
     """Set the stored payment_cleared, if the trip is still paid up when this lands."""
-    return Change(
-        set=("payment_cleared = :t",),
-        condition="balance_due <= :zero",
-        values={":t": True, ":zero": ZERO},
-    )
+    paid_up = Change(condition="balance_due <= :zero", values={":zero": ZERO})
+    return paid_up.assign({"payment_cleared": True})
 
 
 def _money_back(amount: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
@@ -127,13 +118,12 @@ def refund(back: Refund, *, most: int, seat: int | None = None, share: bool = Fa
         raise ValueError("A refund that lowers the due is written knowing the patron's seat.")
     entry = f"#pats[{seat}]"
     sets = ["#ref.#k = :rec", "#pp.#p = #pp.#p - :a", "#amt = #amt - :a", "#tot = #tot - :a"]
-    if share:
-        sets.append(f"{entry}.#ad = {entry}.#ad - :a")
-    else:  # no share: their headroom stays the sentinel less what they paid (items.due_map)
-        sets.append("#pd.#p = #pd.#p + :a")
     del names["#bal"]  # DynamoDB refuses a name the expression does not use
     if share:
+        sets.append(f"{entry}.#ad = {entry}.#ad - :a")
         del names["#pd"]
+    else:  # no share: their headroom stays the sentinel less what they paid (items.due_map)
+        sets.append("#pd.#p = #pd.#p + :a")
     names |= {"#pats": "patrons", "#pid": "patron_id", "#ad": "amount_due", "#tot": "total"}
     seated = f"{entry}.#pid = :pid AND attribute_{'' if share else 'not_'}exists({entry}.#ad)"
     return Change(

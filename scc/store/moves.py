@@ -54,8 +54,7 @@ def move(store: Store, whole: trips.Collection, moved: Event, entry: Entry) -> E
     # What the trip leaves at its old id: where it went (off the board).
     where = {"moved_to": new.event_id, "moved_by": entry.by, "moved_at": entry.at}
     pointer = {**keys.event(old_id), "date": event.date, **where}
-    guard = changes.moved_out(event.rev)
-    old = store.put_request(pointer, when=guard)
+    old = store.put_request(pointer, when=changes.moved_out(event.rev))
     writes = [store.put_request(event_to_item(new), when=changes.moved_in(old_id)), old]
     writes += [  # the trip's earlier ids point straight to the new one
         store.put_request({**pointer, **keys.event(e)}) for e in earlier
@@ -65,16 +64,12 @@ def move(store: Store, whole: trips.Collection, moved: Event, entry: Entry) -> E
             writes.append(store.put_request({**item, "eid": new.event_id, "moved_from": old_id}))
     writes += [store.put_request(crew_item(new, c)) for c in new.crew]
     guards = boats.guards(store, event, new)  # the boat's day: the old one's place, the new one's
-    copies = [keys.in_trip(old_id, i["crew_id"]) for i in items]
-    later = copies
-    if len(writes) + len(copies) + len(guards) <= TRANSACTION_MOST:
-        writes, later = writes + [store.delete_request(k) for k in copies], []
+    later = [keys.in_trip(old_id, i["crew_id"]) for i in items]  # the old copies, if they don't fit
+    if len(writes) + len(later) + len(guards) <= TRANSACTION_MOST:
+        writes, later = writes + [store.delete_request(k) for k in later], []
     try:
-        store.transact([*writes, *(g.request for g in guards)])
+        store.transact(writes, guards)
     except ConditionFailed as failed:
-        at = failed.failed[0] - len(writes) if failed.failed else -1
-        if at >= 0:
-            raise guards[at].refused(failed.item) from None
         if 0 in failed.failed:
             raise Conflict(
                 f"There is already a trip {new.event_id}; choose another date or period.",

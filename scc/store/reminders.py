@@ -62,9 +62,3 @@ def settle(
     found it stuck may have taken it over). Contended (NotFound, Moved) when it is not."""
     update = _reminders(outcomes, {pid: outcome.run for pid, outcome in outcomes.items()})
     return trips.change(store, event_id, TripChange(update, tuple(entries)))
-
-
-def switch(store: Store, event_id: str, off: bool, entry: Entry, rev: int | None) -> Event:
-    """Turn a trip's reminders off (or back on)."""
-    update = Change().assign({"reminders_off": off})
-    return trips.change(store, event_id, TripChange(update, (entry,), rev=rev))

@@ -130,11 +130,13 @@ def add(
         raise Conflict(f"There is already a crew member {member.crew_id}.", "crew_id") from None
 
 
-def _update(store: Store, crew_id: str, change: Change) -> Member:
+def _update(store: Store, crew_id: str, change: Change, refused: Exception | None = None) -> Member:
+    """Write a change to a member on the roster: NotFound when there is none, or `refused` when
+    given and the change's condition fails."""
     try:
         item = store.update(keys.member(crew_id), change.also("attribute_exists(crew_id)"))
     except ConditionFailed:
-        raise NotFound(f"There is no crew member {crew_id}.") from None
+        raise refused or NotFound(f"There is no crew member {crew_id}.") from None
     return member_from_item(item)
 
 
@@ -154,15 +156,12 @@ def _write_spending(store: Store, crew_id: str, change: Change, link_hash: str |
             {":lh": link_hash, ":now": clock.epoch(), ":yes": True},
         )
         change = replace(spend, remove=(*change.remove, "#lh", "#le"))
-    try:
-        store.update(keys.member(crew_id), change)
-    except ConditionFailed:
-        raise Gone(SPENT) from None
+    _update(store, crew_id, change, Gone(SPENT))
 
 
 def set_password(store: Store, crew_id: str, password_hash: str, *, link_hash: str | None) -> None:
     """Set a member's own password, spending their enrollment link (Gone when it is spent)."""
-    change = Change(condition="attribute_exists(crew_id)").assign({"password_hash": password_hash})
+    change = Change().assign({"password_hash": password_hash})
     _write_spending(store, crew_id, change, link_hash)
 
 
@@ -171,7 +170,7 @@ def add_passkey(store: Store, crew_id: str, passkey: Passkey, *, link_hash: str 
     stored = {"key": passkey.public_key, "count": passkey.sign_count, "added": passkey.added}
     change = Change(
         set=("#pk.#id = :pk",),
-        condition="attribute_exists(crew_id) AND size(#pk) < :most",
+        condition="size(#pk) < :most",
         names={"#pk": "passkeys", "#id": passkey.credential_id},
         values={":pk": stored, ":most": MAX_PASSKEYS},
     )

@@ -54,10 +54,6 @@ def _key_schema(partition: str, sort: str) -> list[dict[str, str]]:
     ]
 
 
-def _code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
-
-
 def _wait_active(client: DynamoDBClient, name: str) -> None:
     client.get_waiter("table_exists").wait(
         TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60}
@@ -65,17 +61,13 @@ def _wait_active(client: DynamoDBClient, name: str) -> None:
 
 
 def create(client: DynamoDBClient, name: str) -> bool:
-    """Create the table, its index, TTL and stream if missing; True when it was created."""
-    try:
-        client.describe_table(TableName=name)
-        return False
-    except ClientError as exc:
-        if _code(exc) != "ResourceNotFoundException":
-            raise
+    """Create the table, its index, TTL and stream if missing; True when it was created.
+    CreateTable refuses a name in use with ResourceInUseException
+    (https://docs.aws.amazon.com/botocore/latest/reference/services/dynamodb/client/exceptions/ResourceInUseException.html)."""
     try:
         client.create_table(**table_spec(name))
     except ClientError as exc:
-        if _code(exc) != "ResourceInUseException":
+        if exc.response.get("Error", {}).get("Code") != "ResourceInUseException":
             raise
         return False
     _wait_active(client, name)
@@ -113,8 +105,7 @@ class Protection:
 
     deletion_protection: bool
     point_in_time_recovery: bool
-    ttl_status: str  # ENABLED, ENABLING, DISABLED or DISABLING
-    ttl_attribute: str | None
+    ttl: str | None  # the attribute TTL expires items by (ENABLED or ENABLING); None: off
 
     def missing(self) -> list[str]:
         """What is not on, in words; empty when the table is protected."""
@@ -123,10 +114,10 @@ class Protection:
             lines.append("deletion protection off")
         if not self.point_in_time_recovery:
             lines.append("point-in-time recovery off")
-        if self.ttl_status not in ("ENABLED", "ENABLING"):
+        if self.ttl is None:
             lines.append("TTL off")
-        elif self.ttl_attribute != TTL_ATTRIBUTE:
-            lines.append(f"TTL on {self.ttl_attribute}, not {TTL_ATTRIBUTE}")
+        elif self.ttl != TTL_ATTRIBUTE:
+            lines.append(f"TTL on {self.ttl}, not {TTL_ATTRIBUTE}")
         return lines
 
 
@@ -136,11 +127,11 @@ def protection(client: DynamoDBClient, name: str) -> Protection:
     backups = client.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
     recovery = backups.get("PointInTimeRecoveryDescription") or {}
     ttl = client.describe_time_to_live(TableName=name).get("TimeToLiveDescription") or {}
+    on = ttl.get("TimeToLiveStatus") in ("ENABLED", "ENABLING")
     return Protection(
         deletion_protection=bool(table.get("DeletionProtectionEnabled")),
         point_in_time_recovery=recovery.get("PointInTimeRecoveryStatus") == "ENABLED",
-        ttl_status=str(ttl.get("TimeToLiveStatus", "DISABLED")),
-        ttl_attribute=ttl.get("AttributeName"),
+        ttl=ttl.get("AttributeName") if on else None,
     )
 
 
@@ -149,9 +140,9 @@ def protect(client: DynamoDBClient, name: str) -> list[str]:
     run got: deletion protection, point-in-time recovery (35 days of restorable history), and
     TTL on `ttl` (expiring counters, challenges and sent-markers). Says what it found or did."""
     found = protection(client, name)
-    if found.ttl_status in ("ENABLED", "ENABLING") and found.ttl_attribute != TTL_ATTRIBUTE:
+    if found.ttl not in (None, TTL_ATTRIBUTE):
         raise RuntimeError(
-            f"The table {name} expires items by {found.ttl_attribute}, not {TTL_ATTRIBUTE}; a "
+            f"The table {name} expires items by {found.ttl}, not {TTL_ATTRIBUTE}; a "
             "table has one TTL attribute. Turn that TTL off (aws dynamodb update-time-to-live), "
             "then run `scc init-db` again."
         )
@@ -166,7 +157,7 @@ def protect(client: DynamoDBClient, name: str) -> list[str]:
             PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True},
         )
         done.append("point-in-time recovery turned on")
-    if found.ttl_status not in ("ENABLED", "ENABLING"):
+    if found.ttl is None:
         # DynamoDB refuses an UpdateTimeToLive that changes nothing, hence the check first.
         client.update_time_to_live(TableName=name, TimeToLiveSpecification=TTL_SPEC)
         done.append(f"TTL turned on ({TTL_ATTRIBUTE})")

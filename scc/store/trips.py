@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -24,11 +24,10 @@ from scc.store.changes import Change, Guard, TripChange
 from scc.store.gateway import ConditionFailed, Store
 from scc.store.items import (
     crew_item,
-    deserialize,
     entry_to_map,
     event_from_item,
     event_to_item,
-    waivers_among,
+    waiver_from_item,
 )
 
 # A trip keeps its latest ACTIVITY_KEEP..ACTIVITY_MAX activity entries (~420 bytes each at most:
@@ -75,7 +74,8 @@ def get_collection(store: Store, event_id: str) -> Collection:
     items = list(store.collection(event_id))
     record = next((i for i in items if i["crew_id"] == keys.EVENT_SK), None)
     others = [i for i in items if i is not record]
-    return Collection(from_item(record, event_id), waivers_among(others), others)
+    waivers = [waiver_from_item(i) for i in others if keys.is_waiver(i["crew_id"])]
+    return Collection(from_item(record, event_id), waivers, others)
 
 
 def exists(store: Store, event_id: str) -> bool:
@@ -90,17 +90,11 @@ def taken(store: Store, event_ids: Iterable[str]) -> set[str]:
     return {eid for eid, _ in found}
 
 
-def stale(event: Event) -> Stale:
-    """The one answer to a change based on an older version of the trip: who changed it since,
-    and the trip as it is now."""
-    return Stale(activity.stale(event), event)
-
-
 def check_rev(event: Event, seen: int | None) -> None:
-    """Before a change computed from a read: the editor saw version `seen` (None: they did not
-    say); a trip changed since is stale()."""
+    """A change computed from version `seen` of the trip (None: whatever its version) against
+    the trip as it is: one changed since is Stale, saying who changed it, with the trip now."""
     if seen is not None and seen != event.rev:
-        raise stale(event)
+        raise Stale(activity.stale(event), event)
 
 
 def _full(change: TripChange, token: str) -> Change:
@@ -109,28 +103,16 @@ def _full(change: TripChange, token: str) -> Change:
     computed from, when it says), its version goes up by one, its activity entries are added."""
     if not change.entries:
         raise ValueError("A change to a trip is written with its activity entry.")
-    guard = "attribute_exists(eid) AND attribute_not_exists(#moved)"
-    values: dict[str, Any] = {}
+    guard, seen = "attribute_exists(eid) AND attribute_not_exists(#moved)", {}
     if change.rev is not None:
-        guard, values = guard + " AND #rev = :seen", {":seen": change.rev}
-    full = change.update.also(guard, {"#moved": "moved_to"}, values)
-    return replace(
-        full,
-        set=(
-            *full.set,
-            "#rev = #rev + :one",
-            "#act = list_append(if_not_exists(#act, :none), :new)",
-            "#token = :token",
-        ),
-        names={**full.names, "#rev": "rev", "#act": "activity", "#token": WRITE_TOKEN},
-        values={
-            **full.values,
-            ":token": token,
-            ":one": 1,
-            ":none": [],
-            ":new": [entry_to_map(e) for e in change.entries],
-        },
+        guard, seen = guard + " AND #rev = :seen", {":seen": change.rev}
+    new = [entry_to_map(e) for e in change.entries]
+    names = {"#moved": "moved_to", "#rev": "rev", "#act": "activity", "#token": WRITE_TOKEN}
+    full = change.update.also(
+        guard, names, {**seen, ":token": token, ":one": 1, ":none": [], ":new": new}
     )
+    bump = ("#rev = #rev + :one", "#act = list_append(if_not_exists(#act, :none), :new)")
+    return replace(full, set=(*full.set, *bump, "#token = :token"))
 
 
 def refusal(
@@ -144,10 +126,9 @@ def refusal(
     `refused` says of the trip."""
     try:
         event = from_item(item, event_id)
-    except (NotFound, Moved) as exc:
+        check_rev(event, rev)
+    except (NotFound, Moved, Stale) as exc:
         return exc
-    if rev is not None and event.rev != rev:
-        return stale(event)
     return refused(event)
 
 
@@ -165,35 +146,24 @@ def change(
     one transaction, which answers nothing: the trip is then `after` (as the caller made it) at
     its new version."""
     token = secrets.token_hex(8)
-    update = store.update_request(keys.event(event_id), _full(change, token))
+    key, full = keys.event(event_id), _full(change, token)
     try:
         if writes or guards:
             if after is None:
                 raise ValueError("A change written with other writes says what the trip becomes.")
-            store.transact([update, *writes, *(g.request for g in guards)])
+            store.transact([store.update_request(key, full), *writes], guards)
             event = replace(after, rev=after.rev + 1, activity=[*after.activity, *change.entries])
         else:
-            result = store.call("update_item", **update["Update"], ReturnValues="ALL_NEW")
-            event = event_from_item(deserialize(result["Attributes"]))
+            event = event_from_item(store.update(key, full))
     except ConditionFailed as failed:
-        other = _refused(failed, len(writes), guards)
-        if other is not None:
-            raise other from None
+        if failed.failed and failed.failed[0] != 0:  # one of its other writes (not a guard)
+            raise Contended() from None
         already = written_already(change, token, failed.item)
         if already is None:
             raise refusal(event_id, change.rev, failed.item, change.refused) from None
         return already
     keep_activity_small(store, event)
     return event
-
-
-def _refused(failed: ConditionFailed, writes: int, guards: Sequence[Guard]) -> Exception | None:
-    """What a refused transaction of a trip's write means when it was not the trip's own write
-    (index 0) that failed: one of its other `writes` (Contended), or a guard (its reason)."""
-    if not failed.failed or failed.failed[0] == 0:
-        return None
-    at = failed.failed[0] - 1 - writes
-    return guards[at].refused(failed.item) if at >= 0 else Contended()
 
 
 def written_already(change: TripChange, token: str, item: dict[str, Any] | None) -> Event | None:
@@ -214,13 +184,9 @@ def create(store: Store, event: Event) -> Event:
     token = secrets.token_hex(8)
     record = store.put_request({**event_to_item(event), WRITE_TOKEN: token}, new=True)
     writes = [record, *(store.put_request(crew_item(event, c)) for c in event.crew)]
-    guards = boats.guards(store, None, event)
     try:
-        store.transact([*writes, *(g.request for g in guards)])
-    except ConditionFailed as failed:
-        other = _refused(failed, len(writes) - 1, guards)
-        if other is not None:
-            raise other from None
+        store.transact(writes, boats.guards(store, None, event))
+    except ConditionFailed as failed:  # the record's Put: the crew's have no condition
         if failed.item is None or failed.item.get(WRITE_TOKEN) != token:
             taken = f"An event with id {event.event_id} already exists."
             raise Conflict(taken, "event_id") from None
@@ -281,20 +247,3 @@ def keep_activity_small(store: Store, event: Event) -> None:
     extra = min(len(event.activity) - ACTIVITY_KEEP, TRIM_MOST)
     with contextlib.suppress(ConditionFailed, StoreError):
         store.update(keys.event(event.event_id), changes.trim_activity(extra, event.rev))
-
-
-def old_format(store: Store) -> Iterator[dict[str, Any]]:
-    """The keys of the trip records written before the current format (a paginated Scan)."""
-    return store.every_item("scan", ProjectionExpression="eid", **changes.missing_maps())
-
-
-def upgrade_all(store: Store) -> int:
-    """Give every trip record written before the current format the maps its writes set
-    entries inside (changes.TRIP_MAPS), empty: one paginated Scan for the records lacking
-    one, then one UpdateItem each. Idempotent; answers how many records it upgraded."""
-    upgrade, upgraded = changes.add_missing_maps(), 0
-    for item in old_format(store):
-        with contextlib.suppress(ConditionFailed):  # deleted or moved since: nothing to do
-            store.update(keys.event(item["eid"]), upgrade)
-            upgraded += 1
-    return upgraded

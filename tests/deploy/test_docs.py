@@ -16,10 +16,10 @@ from deploy.steps import Step
 
 PAGE = (PROJECT_ROOT / "docs" / "DEPLOY.md").read_text(encoding="utf-8")
 # Run by the operator from a shell (scc init-db, lint-events, make dev), never by Lambda.
-NOT_IN_LAMBDA = ("scc/dev/", "scc/store/admin.py", "scc/store/initdb.py")
+NOT_IN_LAMBDA = ("scc/dev/", "scc/store/admin.py")
 # Whole-table Scans are the admin tools' alone: `scc lint-events` (admin.partition_keys) and
-# `scc init-db`'s upgrade (trips.old_format), which the operator runs, not the function.
-SCANS = {"scc/store/admin.py", "scc/store/trips.py"}
+# `scc init-db`'s upgrade (admin.old_format), which the operator runs, not the function.
+SCANS = {"scc/store/admin.py"}
 
 
 def _listed(section: str) -> list[str]:
