@@ -200,7 +200,7 @@ class World:
         """still_shows_and_adds_up, run again whenever the table changed since it last passed.
         What it asserts is read from the table alone (the board's Query, the trip's), so a table
         equal to the one it passed on gives the answer already checked (most hostile requests
-        are refused and change nothing; a Scan costs a tenth of the board's Query on moto)."""
+        are refused and change nothing; two Scans cost about a third of the check on moto)."""
         now = table_items(self.store.client, self.store.table)
         if now != self.verified:
             still_shows_and_adds_up(self)
@@ -228,7 +228,9 @@ def seeds() -> list[Seed]:
 def world(handler: Any, store: Store, seeds: list[Seed]) -> World:
     """Signed in as cory, the trip created and a payment logged, all through the handler once
     per module; each test after the first gets that table written back (the sign-in, the
-    creation and the payment are not what these tests are about: their own tests check them)."""
+    creation and the payment are not what these tests are about: their own tests check them).
+    The token is the first test's: a module run past scc.auth.guard.CHECK_EVERY sees it checked
+    against the roster again and re-issued, as a live session would be."""
     if not seeds:
         seeds.append(_made_by_requests(handler, store))
     else:
