@@ -103,7 +103,9 @@ def keep_an_owner(everyone: list[Member], was: Member, role: str, active: bool) 
     Conflict when it would leave the business without an active owner."""
     if not (was.role == "owner" and was.active) or (role == "owner" and active):
         return []
-    others = [m.crew_id for m in everyone if m.role == "owner" and m.active and m != was]
+    others = [
+        m.crew_id for m in everyone if m.role == "owner" and m.active and m.crew_id != was.crew_id
+    ]
     if not others:
         raise Conflict(
             f"{was.crew_id} is the last active owner; make someone else an owner first.", "role"

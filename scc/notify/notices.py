@@ -119,12 +119,14 @@ def ledger_notices(data: Mapping[str, Any], *, admin: str | None, render: Render
         key = f"payment#{pay.payment_id}"
         notices.append(note(key, "payment_logged", subject, "payment_logged", context))
     for back in (r for r in event.refunds if r.refund_id in refunds):
-        name, key = event.name_of(back.patron_id), f"refund#{back.refund_id}"
+        name = event.name_of(back.patron_id)
+        key = f"refund#{back.refund_id}"
         subject = f"Refund recorded: ${fmt(back.amount)} to {name}"
         context = {"kind": "refund", "refund": back, "patron_name": name}
         notices.append(note(key, "refund_recorded", subject, "ledger_change", context))
     for pay in (p for p in event.payments if p.payment_id in voids):
-        name, key = event.name_of(pay.patron_id), f"void#{pay.payment_id}"
+        name = event.name_of(pay.patron_id)
+        key = f"void#{pay.payment_id}"
         subject = f"Payment voided: ${fmt(pay.amount)} from {name}"
         context = {"kind": "void", "payment": pay, "patron_name": name}
         notices.append(note(key, "payment_voided", subject, "ledger_change", context))

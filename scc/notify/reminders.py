@@ -171,9 +171,11 @@ def _trip(
     except (Contended, NotFound, Moved):
         log.info("reminders: %s changed or is being reminded by another run", event.event_id)
         return []
-    claimed = [
-        (d, m, claims[d.patron.patron_id]) for d in found if (m := messages[d.patron.patron_id])
-    ]
+    claimed = []  # (the patron due, their message, their claim): those with an address
+    for due in found:
+        msg = messages[due.patron.patron_id]
+        if msg is not None:
+            claimed.append((due, msg, claims[due.patron.patron_id]))
     return [
         Outcome(event.event_id, pid, c.status, None)
         for pid, c in claims.items()

@@ -100,8 +100,8 @@ def renderer(app: Flask) -> Callable[[str, Mapping[str, Any]], tuple[str, str]]:
 def _admin(app: Flask) -> str | None:
     from scc.notify.message import usable
 
-    unsent, raw = "Admin notes are not sent.", app.config.get("ADMIN_EMAIL")
-    return usable(raw, "SCC_ADMIN_EMAIL", unsent=unsent, level=logging.ERROR)
+    raw = app.config.get("ADMIN_EMAIL")
+    return usable(raw, "SCC_ADMIN_EMAIL", unsent="Admin notes are not sent.", level=logging.ERROR)
 
 
 def mailer(app: Flask) -> Mailer:

@@ -124,8 +124,8 @@ def payment_cleared(eid: str) -> Any:
 @owner_required
 def refund_modal(eid: str) -> Any:
     """The Refund dialog: patron (preselected from ?patron_id=), amount, method, reason."""
-    chosen, key = request.args.get("patron_id"), ledger.new_key()
-    return _dialog("_refund_modal", trip_from_url(eid), chosen=chosen, key=key)
+    chosen = request.args.get("patron_id")
+    return _dialog("_refund_modal", trip_from_url(eid), chosen=chosen, key=ledger.new_key())
 
 
 @bp.post("/api/events/<eid>/refunds")

@@ -1,5 +1,5 @@
 """The operator's whole-table tools (`scc init-db`, `scc lint-events`; the tests read the table
-with them too), which Scan: never on a request path, and not in the Lambda package."""
+with them too), which Scan: never on a request path, and never run by the Lambda function."""
 
 from __future__ import annotations
 

@@ -106,7 +106,8 @@ def board(store: Store, when: str, today: str, cursor: str | None = None) -> Pag
     """One page of the board: one Query on the by-date index, reading what cards show. Upcoming
     and today run soonest first; past and all newest first."""
     bound = _BOUNDS.get(when, "")
-    condition, values = "#b = :b" + bound, ({":d": today} if bound else {})
+    condition = "#b = :b" + bound
+    values = {":d": today} if bound else {}
     # One more than a page: DynamoDB answers a LastEvaluatedKey whenever it stopped at the Limit,
     # even with nothing after it ("If LastEvaluatedKey is present in the response, you need to
     # paginate the result set", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.Pagination.html),

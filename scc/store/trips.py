@@ -103,9 +103,11 @@ def _full(change: TripChange, token: str) -> Change:
     computed from, when it says), its version goes up by one, its activity entries are added."""
     if not change.entries:
         raise ValueError("A change to a trip is written with its activity entry.")
-    guard, seen = "attribute_exists(eid) AND attribute_not_exists(#moved)", {}
+    guard = "attribute_exists(eid) AND attribute_not_exists(#moved)"
+    seen: dict[str, Any] = {}
     if change.rev is not None:
-        guard, seen = guard + " AND #rev = :seen", {":seen": change.rev}
+        guard += " AND #rev = :seen"
+        seen = {":seen": change.rev}
     new = [entry_to_map(e) for e in change.entries]
     names = {"#moved": "moved_to", "#rev": "rev", "#act": "activity", "#token": WRITE_TOKEN}
     full = change.update.also(

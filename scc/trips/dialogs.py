@@ -54,9 +54,15 @@ def drawn_from(event: Event) -> dict[str, Any]:
         "total": f"{event.total:.2f}",
         "reminders_off": event.reminders_off,
         "boat": event.boat or "",
-        "patrons": [  # each field as text (none: blank), a share with its cents
-            {k: "" if v is None else str(v) for k, v in asdict(p).items()}
-            | {"amount_due": "" if p.amount_due is None else f"{p.amount_due:.2f}"}
+        "patrons": [
+            {
+                "patron_id": p.patron_id,
+                "name": p.name,
+                "email": p.email or "",
+                "phone": p.phone or "",
+                "amount_due": "" if p.amount_due is None else f"{p.amount_due:.2f}",
+                "party": str(p.party),
+            }
             for p in event.patrons
         ],
         "crew": [asdict(c) for c in event.crew],

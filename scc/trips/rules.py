@@ -121,8 +121,13 @@ def with_total(event: Event, total: Decimal | None = None) -> Event:
 
 def edited(event: Event, edit: TripEdit) -> Event:
     """The trip an edit makes: title, total, patrons, crew; what was paid is never rewritten."""
-    given = {k: v for k, v in vars(edit).items() if k in ("title", "crew", "reminders_off")}
-    changed = replace(event, **{k: v for k, v in given.items() if v is not None})
+    changed = event
+    if edit.title is not None:
+        changed = replace(changed, title=edit.title)
+    if edit.crew is not None:
+        changed = replace(changed, crew=edit.crew)
+    if edit.reminders_off is not None:
+        changed = replace(changed, reminders_off=edit.reminders_off)
     if edit.boat_given:
         changed = replace(changed, boat=edit.boat)
     if edit.patrons is not None:

@@ -186,12 +186,15 @@ def patch_event(eid: str) -> Any:
     store = get_store()
     try:
         event = manifest.edit(store, event_id, forms.trip_edit(data), signed_in_crew())
-    except (Invalid, Conflict) as exc:
-        if not _from_dialog():  # Stale: the trip as it is now (web.cards.render_stale)
+    except Stale as stale:  # JSON and other callers: the trip as it is now (web.cards.render_stale)
+        if not _from_dialog():
             raise
-        drawn = stale_edits.drawn(request.form)
-        if isinstance(exc, Stale):
-            return _form_again(stale_edits.context(store, exc.event, data, drawn))
-        kept = drawn.kept()  # the next save is checked against the copy
-        return _form_again(dialogs.edit_context(store, trips.get(store, event_id), data, kept), exc)
+        form = stale_edits.drawn(request.form)
+        return _form_again(stale_edits.context(store, stale.event, data, form))
+    except (Invalid, Conflict) as exc:
+        if not _from_dialog():
+            raise
+        kept = stale_edits.drawn(request.form).kept()  # the next save is checked against the copy
+        context = dialogs.edit_context(store, trips.get(store, event_id), data, kept)
+        return _form_again(context, exc)
     return card_done(event, "Saved.")

@@ -41,8 +41,8 @@ def respond(status: int, message: str, field: str | None = None) -> Response:
         )
         # A view may say where its errors belong (e.g. inside the open modal); else the flash.
         return retarget(response, g.get("error_target", "#flash"), "innerHTML")
-    navigating = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    if status == 401 and navigating == "text/html":
+    preferred = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    if status == 401 and preferred == "text/html":
         # A page the browser itself opened (it prefers HTML: the printable manifest, an export),
         # not a script or client: the sign-in page
         signing_in = {"message": said}

@@ -122,8 +122,9 @@ def test_a_stalled_server_times_out_within_bounds(google: FakeGoogle) -> None:
     google.stall = True
 
     with pytest.raises(NotifyError, match="did not succeed in 2 attempts: TimeoutError"):
-        make(google, timeout=0.05).send(MESSAGE)
+        make(google, timeout=0.2).send(MESSAGE)
 
+    assert all(google.arrived.acquire(timeout=5) for _ in range(2))  # both reached the server
     assert len(google.send_attempts) == 2
 
 

@@ -33,6 +33,9 @@ class FakeGoogle:
     stall: bool = False  # hold every send until `release` is set (the client times out first)
     release: threading.Event = field(default_factory=threading.Event)
     issued: list[str] = field(default_factory=list)
+    # One release per send that reached the server: a client that timed out has sent its
+    # request, but a loaded machine may run the server's thread for it only later.
+    arrived: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
 
     def reset(self) -> None:
         self.release.set()  # free any handler still holding a stalled request
@@ -42,6 +45,7 @@ class FakeGoogle:
         self.send_script.clear()
         self.stall = False
         self.release = threading.Event()
+        self.arrived = threading.Semaphore(0)
 
     def config(self, **overrides: Any) -> dict[str, Any]:
         """App config for the Gmail backend pointed at this server."""
@@ -95,6 +99,7 @@ def _handler(fake: FakeGoogle) -> type[BaseHTTPRequestHandler]:
         def _send(self, raw: bytes) -> None:
             authorization = self.headers.get("Authorization", "")
             fake.send_attempts.append(authorization)
+            fake.arrived.release()
             if fake.stall:
                 fake.release.wait(5)
                 return self._answer(503, {"error": {"code": 503, "message": "stalled"}})
