@@ -78,12 +78,37 @@ def open_page(browser: Browser, *, width: int = 390, height: int = 844) -> Page:
     return page
 
 
+@pytest.fixture(scope="session")
+def phone_page(browser: Browser) -> Iterator[list[Page]]:
+    """The session's 390x844 page: a new browser context costs Chromium ~1 s of CPU (its
+    renderer's start and first page), so the `phone` tests share one and `phone` clears it."""
+    pages = [open_page(browser)]
+    yield pages
+    pages[0].context.close()
+
+
 @pytest.fixture
-def phone(browser: Browser, store: Any) -> Iterator[Page]:
-    """A fresh 390x844 page (and a fresh table) per test."""
-    page = open_page(browser)
+def phone(
+    phone_page: list[Page], browser: Browser, store: Any, request: pytest.FixtureRequest
+) -> Iterator[Page]:
+    """A 390x844 page with nothing of the test before (and a fresh table): no cookies, no
+    permissions, no other tabs, no problems collected, the screen's media, on about:blank. After
+    a failed test the page (its listeners too) is thrown away for a new one."""
+    page = phone_page[0]
+    context = page.context
+    for other in context.pages[1:]:
+        other.close()
+    context.clear_cookies()
+    context.clear_permissions()
+    page.goto("about:blank")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.emulate_media(media="null")
+    page.scc_problems.clear()  # type: ignore[attr-defined]
+    failed = request.session.testsfailed
     yield page
-    page.context.close()
+    if request.session.testsfailed != failed:
+        context.close()
+        phone_page[0] = open_page(browser)
 
 
 def assert_clean(page: Page, *, statuses: tuple[int, ...] = ()) -> None:
@@ -130,6 +155,7 @@ __all__ = [
     "live_server",
     "open_page",
     "phone",
+    "phone_page",
     "shot",
     "sign_in",
 ]
