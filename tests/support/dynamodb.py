@@ -141,19 +141,3 @@ def drop_table(client: Any, name: str) -> None:
             raise
         client.update_table(TableName=name, DeletionProtectionEnabled=False)
         client.delete_table(TableName=name)
-
-
-def table_items(client: Any, name: str) -> list[dict[str, Any]]:
-    """Every item in a test table, as DynamoDB sends them (a consistent Scan, boto3's paginator):
-    a snapshot to compare, or to write back with `put_items`."""
-    pages = client.get_paginator("scan").paginate(TableName=name, ConsistentRead=True)
-    return [item for page in pages for item in page["Items"]]
-
-
-def put_items(client: Any, name: str, items: list[dict[str, Any]]) -> None:
-    """Write a snapshot's items into a test table, 25 to a BatchWriteItem (DynamoDB's limit:
-    https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html)."""
-    for start in range(0, len(items), 25):
-        puts = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
-        left = client.batch_write_item(RequestItems={name: puts})["UnprocessedItems"]
-        assert not left, left  # a test table is on-demand: nothing is throttled
